@@ -1,0 +1,40 @@
+/**
+ * pulumi-openai-batch: OpenAI Batch jobs as Pulumi resources.
+ *
+ * Program side: the `Batch` resource. Anywhere: `validateBatchInput`, the same validator
+ * `pulumi preview` runs. The error classes and their guards. The local emulator of the API lives
+ * at `pulumi-openai-batch/emulator`.
+ */
+
+export {
+  BATCH_ENDPOINTS,
+  BATCH_TYPE_TOKEN,
+  type BatchEndpoint,
+  type BatchErrorEntry,
+  type BatchInputs,
+  type BatchOutputs,
+  type BatchRequestLine,
+  type BatchStatus,
+  type BatchUsage,
+  type CompletionWindow,
+  type OutputExpiresAfter,
+  type RequestCounts,
+} from "./contract";
+export {
+  BatchApiError,
+  BatchInputError,
+  BatchWaitError,
+  type InputProblem,
+  isBatchApiError,
+  isBatchInputError,
+  isBatchWaitError,
+} from "./errors";
+export { Batch, type BatchArgs } from "./resource/batch";
+export { formatReport } from "./validation/jsonl/format";
+export type { LineProblem } from "./validation/jsonl/line-problem";
+export {
+  type BatchInputReport,
+  type BatchInputSource,
+  type ValidateBatchInputOptions,
+  validateBatchInput,
+} from "./validation/jsonl/validate";

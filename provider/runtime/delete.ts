@@ -1,0 +1,42 @@
+import type { BatchOutputs } from "../contract";
+import { isLive } from "../policy/lifecycle";
+import type { RuntimeDeps } from "./deps";
+import type { OpenAIBatchApi } from "./openai-api";
+import { steeringOf } from "./state";
+import { waitForBatch } from "./wait";
+
+/**
+ * Cancels the batch if it may still be running (with `cancelOnDelete`), waits for `cancelled`
+ * when the resource waits for completion too, and deletes the input file when this resource
+ * uploaded it (with `deleteInputFileOnDelete`). A batch that has already finished, or that the
+ * API no longer knows, counts as deleted; so does a file that is already gone.
+ */
+export async function deleteBatch(
+  id: string,
+  state: BatchOutputs,
+  api: OpenAIBatchApi,
+  deps: RuntimeDeps,
+): Promise<void> {
+  const steering = steeringOf(state);
+  if (steering.cancelOnDelete && isLive(state.status)) {
+    const cancelled = await api.cancelBatch(id);
+    if (cancelled !== undefined && isLive(cancelled.status) && steering.waitForCompletion) {
+      const outcome = await waitForBatch(
+        api,
+        id,
+        {
+          timeoutMs: steering.waitTimeoutMs,
+          pollIntervalMs: steering.pollIntervalMs,
+          done: (status) => !isLive(status),
+        },
+        deps,
+      );
+      if (outcome.kind === "timedOut") {
+        deps.log.warn(`batch ${id} is still ${outcome.batch.status}; the API goes on cancelling it`);
+      }
+    }
+  }
+  if (steering.deleteInputFileOnDelete && state.uploadedInputFile && state.inputFileId !== undefined) {
+    await api.deleteFile(state.inputFileId);
+  }
+}

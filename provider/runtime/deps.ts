@@ -1,0 +1,30 @@
+import { type Logger, loggerFromEnv } from "./logger";
+
+/**
+ * The outside world, in one small object so that tests can replace it: the network (`fetch`), the
+ * clock (`now`, `sleep`), chance (`random`), the environment and the working directory. Every
+ * default is the real thing.
+ */
+export interface RuntimeDeps {
+  fetch: typeof fetch;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd(): string;
+  log: Logger;
+}
+
+export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
+  const env = overrides.env ?? process.env;
+  return {
+    fetch: (input, init) => fetch(input, init),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    env,
+    cwd: () => process.cwd(),
+    log: loggerFromEnv(env),
+    ...overrides,
+  };
+}

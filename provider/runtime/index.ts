@@ -1,0 +1,11 @@
+/**
+ * The engine side of the Batch resource: what Pulumi's dynamic-provider host runs. The serialized
+ * provider requires this module by package name (`pulumi-openai-batch/runtime`) at call time.
+ */
+import { createBatchProvider } from "./provider";
+
+export type { RuntimeDeps } from "./deps";
+export { type BatchResourceProvider, createBatchProvider } from "./provider";
+
+/** The provider every serialized `Batch` calls into: one per dynamic-provider host process. */
+export const provider = createBatchProvider();

@@ -1,0 +1,220 @@
+import { openAsBlob } from "node:fs";
+import OpenAI from "openai";
+import { CREATE_TOKEN_METADATA_KEY } from "../contract";
+import { type BatchApiError, isBatchApiError } from "../errors";
+import { isRetryableStatus, retryDelayMs } from "../policy/retry";
+import { toBatchApiError } from "./api-error-mapping";
+import type { RuntimeDeps } from "./deps";
+import type { ProviderSettings } from "./settings";
+
+export type ApiBatch = OpenAI.Batch;
+export type ApiFile = OpenAI.FileObject;
+
+/** The bytes of a batch input: a file on disk (streamed, never read whole) or a buffer. */
+export type UploadBody = { path: string } | { bytes: Buffer };
+
+export interface CreateBatchParams {
+  inputFileId: string;
+  endpoint: OpenAI.BatchCreateParams["endpoint"];
+  completionWindow: "24h";
+  metadata: Record<string, string>;
+  outputExpiresAfter?: { anchor: "created_at"; seconds: number };
+}
+
+/** How many pages of the batch list a look-up for an earlier attempt reads at most. */
+const MAX_LOOKUP_PAGES = 10;
+
+/**
+ * Every call the provider makes to the OpenAI API, through the official SDK. The SDK's own
+ * retries are off: calls that are safe to repeat go through `withRetries`, the provider's one
+ * retry policy, and the two that are not (upload, create) are made once and looked up after a
+ * failure by the caller.
+ */
+export class OpenAIBatchApi {
+  private readonly client: OpenAI;
+
+  constructor(
+    private readonly settings: ProviderSettings & { apiKey: string },
+    private readonly deps: RuntimeDeps,
+  ) {
+    this.client = new OpenAI({
+      apiKey: settings.apiKey,
+      baseURL: settings.baseUrl,
+      organization: settings.organization ?? null,
+      project: settings.project ?? null,
+      maxRetries: 0,
+      timeout: settings.requestTimeoutMs,
+      fetch: loggingFetch(deps),
+      logLevel: "off",
+    });
+  }
+
+  get maxRetries(): number {
+    return this.settings.maxRetries;
+  }
+
+  /** Uploads a batch input once (purpose `batch`). */
+  async uploadInputOnce(body: UploadBody, filename: string): Promise<ApiFile> {
+    const file = await toUploadFile(body, filename);
+    return this.once("upload the input file", () => this.client.files.create({ file, purpose: "batch" }));
+  }
+
+  /** Finds a file an earlier attempt uploaded: same name and size, created since `sinceSeconds`. */
+  async findUploadedFile(
+    filename: string,
+    bytes: number,
+    sinceSeconds: number,
+  ): Promise<ApiFile | undefined> {
+    const page = await this.withRetries("look for an uploaded input file", () =>
+      this.client.files.list({ purpose: "batch", order: "desc", limit: 100 }),
+    );
+    return page.data.find(
+      (file) => file.filename === filename && file.bytes === bytes && file.created_at >= sinceSeconds,
+    );
+  }
+
+  /** Creates a batch once. */
+  async createBatchOnce(params: CreateBatchParams): Promise<ApiBatch> {
+    return this.once("create the batch", () =>
+      this.client.batches.create({
+        input_file_id: params.inputFileId,
+        endpoint: params.endpoint,
+        completion_window: params.completionWindow,
+        metadata: params.metadata,
+        ...(params.outputExpiresAfter ? { output_expires_after: params.outputExpiresAfter } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Finds the newest batch whose metadata carries `token`, among the batches created since
+   * `sinceSeconds` (newest first, at most ten pages of 100).
+   */
+  async findBatchByToken(token: string, sinceSeconds: number): Promise<ApiBatch | undefined> {
+    let after: string | undefined;
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
+      const cursor = after;
+      const result = await this.withRetries("look for a batch made by an earlier attempt", () =>
+        this.client.batches.list({ limit: 100, ...(cursor === undefined ? {} : { after: cursor }) }),
+      );
+      const match = result.data.find((batch) => batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token);
+      if (match) {
+        return match;
+      }
+      const last = result.data.at(-1);
+      if (!result.has_more || last === undefined || last.created_at < sinceSeconds) {
+        return undefined;
+      }
+      after = last.id;
+    }
+    return undefined;
+  }
+
+  /** Retrieves a batch; undefined when the API does not know it (404). */
+  async retrieveBatch(id: string): Promise<ApiBatch | undefined> {
+    return this.orUndefinedOn404(() =>
+      this.withRetries("retrieve the batch", () => this.client.batches.retrieve(id)),
+    );
+  }
+
+  /**
+   * Asks the API to cancel a batch. Undefined when the batch is gone (404) or can no longer be
+   * cancelled because it has finished (409).
+   */
+  async cancelBatch(id: string): Promise<ApiBatch | undefined> {
+    try {
+      return await this.withRetries("cancel the batch", () => this.client.batches.cancel(id), {
+        retryConflict: false,
+      });
+    } catch (error) {
+      if (isBatchApiError(error) && (error.status === 404 || error.status === 409)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Deletes a file; a file that is already gone counts as deleted. */
+  async deleteFile(id: string): Promise<void> {
+    await this.orUndefinedOn404(() =>
+      this.withRetries("delete the input file", () => this.client.files.delete(id)),
+    );
+  }
+
+  private async orUndefinedOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isBatchApiError(error) && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  private async once<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.mapError(operation, error);
+    }
+  }
+
+  private mapError(operation: string, error: unknown): BatchApiError {
+    return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now());
+  }
+
+  private async withRetries<T>(
+    operation: string,
+    call: () => Promise<T>,
+    options: { retryConflict: boolean } = { retryConflict: true },
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        const failure = this.mapError(operation, error);
+        const retryable =
+          error instanceof OpenAI.APIError &&
+          isRetryableStatus(failure.status) &&
+          !(failure.status === 409 && !options.retryConflict) &&
+          attempt < this.settings.maxRetries;
+        if (!retryable) {
+          throw failure;
+        }
+        const delay = retryDelayMs(attempt, failure, this.deps.random());
+        this.deps.log.info(
+          `${operation}: HTTP ${failure.status ?? "connection error"}, retrying in ${delay} ms`,
+        );
+        await this.deps.sleep(delay);
+      }
+    }
+  }
+}
+
+async function toUploadFile(body: UploadBody, filename: string): Promise<File> {
+  const type = "application/jsonl";
+  if ("path" in body) {
+    // A Blob backed by the file on disk: the SDK passes a File through as it is, and fetch streams
+    // it into the multipart body, so the input is never held in memory.
+    return new File([await openAsBlob(body.path)], filename, { type });
+  }
+  return new File([body.bytes], filename, { type });
+}
+
+function loggingFetch(deps: RuntimeDeps): typeof fetch {
+  return async (input, init) => {
+    const started = deps.now();
+    const method = init?.method ?? "GET";
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const path = new URL(url).pathname;
+    try {
+      const response = await deps.fetch(input, init);
+      deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
+      return response;
+    } catch (error) {
+      deps.log.debug(`${method} ${path} -> no response (${deps.now() - started} ms)`);
+      throw error;
+    }
+  };
+}

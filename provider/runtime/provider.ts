@@ -1,0 +1,71 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { BatchInputs, BatchOutputs } from "../contract";
+import { checkBatch } from "./check";
+import { createBatch } from "./create";
+import { deleteBatch } from "./delete";
+import { type RuntimeDeps, realDeps } from "./deps";
+import { diffBatch } from "./diff";
+import { OpenAIBatchApi } from "./openai-api";
+import { readBatch } from "./read";
+import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
+import { readState } from "./state";
+import { updateBatch } from "./update";
+
+export type BatchResourceProvider = Required<
+  Omit<pulumi.dynamic.ResourceProvider<BatchInputs, BatchOutputs>, "configure">
+> & {
+  configure(req: { config: ConfigSource }): Promise<void>;
+};
+
+/**
+ * The provider implementation that runs inside Pulumi's dynamic-provider host. `configure` only
+ * records the settings and never throws (the host caches the provider before it awaits
+ * `configure`); a missing key is reported by the first operation that calls the API. `check` and
+ * `diff` never call the API.
+ */
+export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): BatchResourceProvider {
+  const deps = realDeps(overrides);
+  let settings: ProviderSettings = resolveSettings(undefined, deps.env);
+  let api: OpenAIBatchApi | undefined;
+  const connect = (): OpenAIBatchApi => {
+    if (api === undefined) {
+      const apiKey = requireUsableSettings(settings);
+      api = new OpenAIBatchApi({ ...settings, apiKey }, deps);
+    }
+    return api;
+  };
+
+  return {
+    async configure(req) {
+      settings = resolveSettings(req.config, deps.env);
+      api = undefined;
+    },
+    async check(_olds, news) {
+      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
+    },
+    async diff(_id, olds, news) {
+      return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
+    },
+    async create(inputs) {
+      return createBatch(inputs, connect(), deps);
+    },
+    async read(id, props) {
+      // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
+      const outcome = await readBatch(id, readState(props as unknown as Record<string, unknown>), connect());
+      return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
+    },
+    async update(id, olds, news) {
+      const outs = await updateBatch(
+        id,
+        readState(olds as unknown as Record<string, unknown>),
+        news,
+        connect,
+        deps,
+      );
+      return { outs };
+    },
+    async delete(id, props) {
+      await deleteBatch(id, readState(props as unknown as Record<string, unknown>), connect(), deps);
+    },
+  };
+}

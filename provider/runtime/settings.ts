@@ -1,0 +1,139 @@
+import type { InputProblem } from "../errors";
+import { BatchInputError } from "../errors";
+
+/** Where a setting may come from: Pulumi stack config, then the environment. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+export interface ProviderSettings {
+  apiKey: string | undefined;
+  baseUrl: string;
+  organization: string | undefined;
+  project: string | undefined;
+  /** How often a call that is safe to repeat is retried. */
+  maxRetries: number;
+  requestTimeoutMs: number;
+  /** Settings that were given but are wrong; reported by the first operation that calls the API. */
+  problems: InputProblem[];
+}
+
+export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_REQUEST_TIMEOUT_SECONDS = 600;
+
+/** Stack config keys and the environment variables they fall back to. */
+export const SETTING_SOURCES = {
+  apiKey: { config: "openai:apiKey", env: "OPENAI_API_KEY" },
+  baseUrl: { config: "openai:baseUrl", env: "OPENAI_BASE_URL" },
+  organization: { config: "openai:organization", env: "OPENAI_ORG_ID" },
+  project: { config: "openai:project", env: "OPENAI_PROJECT_ID" },
+  maxRetries: { config: "openai:maxRetries", env: undefined },
+  requestTimeoutSeconds: { config: "openai:requestTimeoutSeconds", env: undefined },
+} as const;
+
+/**
+ * Works out the settings from stack config, falling back to the environment. It never throws
+ * (the dynamic-provider host must not fail in `configure`): wrong values become `problems`.
+ */
+export function resolveSettings(
+  config: ConfigSource | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): ProviderSettings {
+  const pick = (name: keyof typeof SETTING_SOURCES): string | undefined => {
+    const source = SETTING_SOURCES[name];
+    const fromConfig = nonEmpty(safeGet(config, source.config));
+    return fromConfig ?? (source.env === undefined ? undefined : nonEmpty(env[source.env]));
+  };
+  const problems: InputProblem[] = [];
+  const baseUrl = pick("baseUrl") ?? DEFAULT_BASE_URL;
+  if (!isHttpUrl(baseUrl)) {
+    problems.push({
+      property: SETTING_SOURCES.baseUrl.config,
+      reason: `${JSON.stringify(baseUrl)} is not an http(s) URL; set it like https://api.openai.com/v1`,
+    });
+  }
+  const maxRetries = parseNumber(
+    pick("maxRetries"),
+    DEFAULT_MAX_RETRIES,
+    SETTING_SOURCES.maxRetries.config,
+    problems,
+    {
+      integer: true,
+      min: 0,
+      what: "a whole number of retries, 0 or more",
+    },
+  );
+  const timeoutSeconds = parseNumber(
+    pick("requestTimeoutSeconds"),
+    DEFAULT_REQUEST_TIMEOUT_SECONDS,
+    SETTING_SOURCES.requestTimeoutSeconds.config,
+    problems,
+    { integer: false, min: Number.MIN_VALUE, what: "a number of seconds greater than 0" },
+  );
+  return {
+    apiKey: pick("apiKey"),
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    organization: pick("organization"),
+    project: pick("project"),
+    maxRetries,
+    requestTimeoutMs: timeoutSeconds * 1000,
+    problems,
+  };
+}
+
+/** The key, or an error that says how to set it. Also reports any wrong setting. */
+export function requireUsableSettings(settings: ProviderSettings): string {
+  const problems = [...settings.problems];
+  if (settings.apiKey === undefined) {
+    problems.push({
+      property: SETTING_SOURCES.apiKey.config,
+      reason:
+        "no OpenAI API key is set; run `pulumi config set --secret openai:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi",
+    });
+  }
+  if (problems.length > 0 || settings.apiKey === undefined) {
+    throw new BatchInputError(problems);
+  }
+  return settings.apiKey;
+}
+
+function safeGet(config: ConfigSource | undefined, key: string): string | undefined {
+  try {
+    const value: unknown = config?.get(key);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function parseNumber(
+  raw: string | undefined,
+  fallback: number,
+  property: string,
+  problems: InputProblem[],
+  rule: { integer: boolean; min: number; what: string },
+): number {
+  if (raw === undefined) {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < rule.min || (rule.integer && !Number.isInteger(value))) {
+    problems.push({ property, reason: `${JSON.stringify(raw)} is not ${rule.what}` });
+    return fallback;
+  }
+  return value;
+}

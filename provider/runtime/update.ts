@@ -1,0 +1,30 @@
+import type { BatchInputs, BatchOutputs } from "../contract";
+import { isTerminal } from "../policy/lifecycle";
+import { awaitCompletion, requireCompleted } from "./completion";
+import type { RuntimeDeps } from "./deps";
+import type { OpenAIBatchApi } from "./openai-api";
+import { composeOutputs, liveOutputsFromState } from "./outputs";
+import { steeringOf } from "./state";
+
+/**
+ * Applies in-place changes (settings that only steer the provider) and, with
+ * `waitForCompletion`, resumes the wait for a batch that is still running: this is how a
+ * `pulumi up` after a timed-out wait picks the batch up again. It calls no API unless it has to
+ * wait, and it always returns the full outputs, because an update that returns less wipes state.
+ */
+export async function updateBatch(
+  id: string,
+  olds: BatchOutputs,
+  news: BatchInputs,
+  api: () => OpenAIBatchApi,
+  deps: RuntimeDeps,
+): Promise<BatchOutputs> {
+  const outs = composeOutputs(news, liveOutputsFromState(olds), olds.uploadedInputFile);
+  if (!steeringOf(news).waitForCompletion) {
+    return outs;
+  }
+  if (isTerminal(outs.status)) {
+    return requireCompleted(id, outs);
+  }
+  return awaitCompletion(api(), id, outs, deps);
+}

@@ -1,0 +1,232 @@
+import {
+  BATCH_ENDPOINTS,
+  COMPLETION_WINDOWS,
+  CREATE_TOKEN_METADATA_KEY,
+  LIMITS,
+  MAX_USER_METADATA_KEYS,
+} from "../contract";
+import type { InputProblem } from "../errors";
+import { isUnknown } from "./unknowns";
+
+type Inputs = Readonly<Record<string, unknown>>;
+
+const SOURCES = ["requests", "inputFile", "inputFileId"] as const;
+
+/**
+ * Checks every argument of a Batch except the JSONL content itself, and returns one problem per
+ * property that is wrong, so that preview shows them all at once. Unknown values pass.
+ */
+export function checkArguments(inputs: Inputs): InputProblem[] {
+  return [
+    ...checkEndpoint(inputs.endpoint),
+    ...checkSources(inputs),
+    ...checkCompletionWindow(inputs.completionWindow),
+    ...checkMetadata(inputs.metadata),
+    ...checkOutputExpiresAfter(inputs.outputExpiresAfter),
+    ...checkBoolean("waitForCompletion", inputs.waitForCompletion),
+    ...checkBoolean("cancelOnDelete", inputs.cancelOnDelete),
+    ...checkBoolean("deleteInputFileOnDelete", inputs.deleteInputFileOnDelete),
+    ...checkWaitTimes(inputs.waitTimeoutSeconds, inputs.pollIntervalSeconds),
+  ];
+}
+
+function checkEndpoint(endpoint: unknown): InputProblem[] {
+  if (isUnknown(endpoint)) {
+    return [];
+  }
+  if (endpoint === undefined) {
+    return [{ property: "endpoint", reason: `endpoint is required; use one of ${listOf(BATCH_ENDPOINTS)}` }];
+  }
+  if (!(BATCH_ENDPOINTS as readonly unknown[]).includes(endpoint)) {
+    return [
+      {
+        property: "endpoint",
+        reason: `${JSON.stringify(endpoint)} is not an endpoint the Batch API runs; use one of ${listOf(BATCH_ENDPOINTS)}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function checkSources(inputs: Inputs): InputProblem[] {
+  const given = SOURCES.filter((name) => inputs[name] !== undefined);
+  if (given.length === 0) {
+    return [
+      {
+        property: "requests",
+        reason: "give the batch its input: exactly one of requests, inputFile or inputFileId",
+      },
+    ];
+  }
+  if (given.length > 1) {
+    return given.map((name) => ({
+      property: name,
+      reason: `${given.join(" and ")} are both set; give exactly one of requests, inputFile or inputFileId`,
+    }));
+  }
+  const [name] = given as [(typeof SOURCES)[number]];
+  const value = inputs[name];
+  if (isUnknown(value)) {
+    return [];
+  }
+  if (name === "requests") {
+    if (!Array.isArray(value)) {
+      return [
+        {
+          property: "requests",
+          reason: "requests must be an array of request lines {custom_id, method, url, body}",
+        },
+      ];
+    }
+    return [];
+  }
+  if (typeof value !== "string" || value.trim() === "") {
+    const what =
+      name === "inputFile" ? "the path of a local .jsonl file" : "the id of an uploaded file (file-...)";
+    return [{ property: name, reason: `${name} must be ${what}` }];
+  }
+  return [];
+}
+
+function checkCompletionWindow(window: unknown): InputProblem[] {
+  if (
+    window === undefined ||
+    isUnknown(window) ||
+    (COMPLETION_WINDOWS as readonly unknown[]).includes(window)
+  ) {
+    return [];
+  }
+  return [
+    {
+      property: "completionWindow",
+      reason: `${JSON.stringify(window)} is not a completion window the Batch API offers; use ${listOf(COMPLETION_WINDOWS)}`,
+    },
+  ];
+}
+
+function checkMetadata(metadata: unknown): InputProblem[] {
+  if (metadata === undefined || isUnknown(metadata)) {
+    return [];
+  }
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    return [{ property: "metadata", reason: "metadata must be an object of string keys and string values" }];
+  }
+  const entries = Object.entries(metadata);
+  const problems: InputProblem[] = [];
+  if (entries.length > MAX_USER_METADATA_KEYS) {
+    problems.push({
+      property: "metadata",
+      reason: `metadata has ${entries.length} keys; at most ${MAX_USER_METADATA_KEYS} are allowed, because the API takes ${LIMITS.maxMetadataKeys} and one carries the token that keeps a retried create from making a second batch`,
+    });
+  }
+  for (const [key, value] of entries) {
+    const property = `metadata.${key}`;
+    if (key === CREATE_TOKEN_METADATA_KEY) {
+      problems.push({ property, reason: `the key ${key} is reserved by this provider; choose another key` });
+    } else if (key.length > LIMITS.maxMetadataKeyLength) {
+      problems.push({
+        property,
+        reason: `the key is ${key.length} characters long; keys may have at most ${LIMITS.maxMetadataKeyLength}`,
+      });
+    }
+    if (isUnknown(value)) {
+      continue;
+    }
+    if (typeof value !== "string") {
+      problems.push({ property, reason: `the value must be a string, not ${describeType(value)}` });
+    } else if (value.length > LIMITS.maxMetadataValueLength) {
+      problems.push({
+        property,
+        reason: `the value is ${value.length} characters long; values may have at most ${LIMITS.maxMetadataValueLength}`,
+      });
+    }
+  }
+  return problems;
+}
+
+function checkOutputExpiresAfter(value: unknown): InputProblem[] {
+  if (value === undefined || isUnknown(value)) {
+    return [];
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return [
+      {
+        property: "outputExpiresAfter",
+        reason: `outputExpiresAfter must be {anchor: "created_at", seconds: ${LIMITS.minOutputExpirySeconds}..${LIMITS.maxOutputExpirySeconds}}`,
+      },
+    ];
+  }
+  const { anchor, seconds } = value as Record<string, unknown>;
+  const problems: InputProblem[] = [];
+  if (!isUnknown(anchor) && anchor !== "created_at") {
+    problems.push({
+      property: "outputExpiresAfter.anchor",
+      reason: `${JSON.stringify(anchor)} is not an anchor the API accepts; use "created_at"`,
+    });
+  }
+  if (
+    !isUnknown(seconds) &&
+    (typeof seconds !== "number" ||
+      !Number.isInteger(seconds) ||
+      seconds < LIMITS.minOutputExpirySeconds ||
+      seconds > LIMITS.maxOutputExpirySeconds)
+  ) {
+    problems.push({
+      property: "outputExpiresAfter.seconds",
+      reason: `${JSON.stringify(seconds)} is out of range; use a whole number of seconds from ${LIMITS.minOutputExpirySeconds} (1 hour) to ${LIMITS.maxOutputExpirySeconds} (30 days)`,
+    });
+  }
+  return problems;
+}
+
+function checkBoolean(property: string, value: unknown): InputProblem[] {
+  if (value === undefined || isUnknown(value) || typeof value === "boolean") {
+    return [];
+  }
+  return [{ property, reason: `${property} must be true or false, not ${describeType(value)}` }];
+}
+
+function checkWaitTimes(timeout: unknown, interval: unknown): InputProblem[] {
+  const problems = [
+    ...checkPositive("waitTimeoutSeconds", timeout),
+    ...checkPositive("pollIntervalSeconds", interval),
+  ];
+  if (
+    problems.length === 0 &&
+    typeof timeout === "number" &&
+    typeof interval === "number" &&
+    interval > timeout
+  ) {
+    problems.push({
+      property: "pollIntervalSeconds",
+      reason: `the poll interval (${interval} s) is longer than the wait timeout (${timeout} s); make it shorter, or the wait would end before its first poll`,
+    });
+  }
+  return problems;
+}
+
+function checkPositive(property: string, value: unknown): InputProblem[] {
+  if (value === undefined || isUnknown(value)) {
+    return [];
+  }
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    return [
+      {
+        property,
+        reason: `${property} must be a number of seconds greater than 0, not ${JSON.stringify(value)}`,
+      },
+    ];
+  }
+  return [];
+}
+
+function listOf(values: readonly string[]): string {
+  return values.map((value) => JSON.stringify(value)).join(", ");
+}
+
+function describeType(value: unknown): string {
+  if (value === null) {
+    return "null";
+  }
+  return Array.isArray(value) ? "an array" : `a ${typeof value} (${JSON.stringify(value)})`;
+}

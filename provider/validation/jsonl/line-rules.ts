@@ -1,0 +1,165 @@
+import { LIMITS } from "../../contract";
+import { countEmbeddingInputs, endpointRequiresModel } from "./endpoint-rules";
+import type { LineProblem } from "./line-problem";
+
+/** What the rules remember from one line to the next. Created per input by `newLineRulesState`. */
+export interface LineRulesState {
+  /** The batch endpoint, or undefined when it is not known yet (preview). */
+  readonly endpoint: string | undefined;
+  readonly customIds: Map<string, number>;
+  model: { name: string; line: number } | undefined;
+  embeddingInputs: number;
+}
+
+export function newLineRulesState(endpoint: string | undefined): LineRulesState {
+  return { endpoint, customIds: new Map(), model: undefined, embeddingInputs: 0 };
+}
+
+const DEFAULT_MODEL = "(the endpoint's default model)";
+
+/**
+ * Checks one parsed request line against the rules of the Batch API, and records what later lines
+ * are compared with (custom ids, the model, the embedding input count). Pure apart from `state`.
+ */
+export function checkRequestLine(value: unknown, line: number, state: LineRulesState): LineProblem[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return [{ line, message: "must be a JSON object with custom_id, method, url and body" }];
+  }
+  const request = value as Record<string, unknown>;
+  return [
+    ...checkCustomId(request.custom_id, line, state),
+    ...checkMethod(request.method, line),
+    ...checkUrl(request.url, line, state),
+    ...checkBody(request.body, line, state),
+  ];
+}
+
+function checkCustomId(customId: unknown, line: number, state: LineRulesState): LineProblem[] {
+  if (customId === undefined) {
+    return [
+      { line, field: "custom_id", message: "custom_id is missing; give every line a unique custom_id" },
+    ];
+  }
+  if (typeof customId !== "string" || customId.length === 0) {
+    return [{ line, field: "custom_id", message: "custom_id must be a non-empty string" }];
+  }
+  const firstLine = state.customIds.get(customId);
+  if (firstLine !== undefined) {
+    return [
+      {
+        line,
+        field: "custom_id",
+        message: `custom_id ${JSON.stringify(customId)} is already used on line ${firstLine}; every custom_id must be unique`,
+      },
+    ];
+  }
+  state.customIds.set(customId, line);
+  return [];
+}
+
+function checkMethod(method: unknown, line: number): LineProblem[] {
+  if (method === undefined) {
+    return [{ line, field: "method", message: 'method is missing; set it to "POST"' }];
+  }
+  if (method !== "POST") {
+    return [
+      {
+        line,
+        field: "method",
+        message: `method is ${JSON.stringify(method)}; the Batch API only runs "POST" requests`,
+      },
+    ];
+  }
+  return [];
+}
+
+function checkUrl(url: unknown, line: number, state: LineRulesState): LineProblem[] {
+  if (url === undefined) {
+    return [
+      { line, field: "url", message: `url is missing; set it to the batch endpoint${endpointHint(state)}` },
+    ];
+  }
+  if (typeof url !== "string") {
+    return [{ line, field: "url", message: `url must be a string${endpointHint(state)}` }];
+  }
+  if (state.endpoint !== undefined && url !== state.endpoint) {
+    return [
+      {
+        line,
+        field: "url",
+        message: `url is ${JSON.stringify(url)} but the batch endpoint is ${JSON.stringify(state.endpoint)}; every line must use the batch's endpoint`,
+      },
+    ];
+  }
+  return [];
+}
+
+function endpointHint(state: LineRulesState): string {
+  return state.endpoint === undefined ? "" : ` (${JSON.stringify(state.endpoint)})`;
+}
+
+function checkBody(body: unknown, line: number, state: LineRulesState): LineProblem[] {
+  if (body === undefined) {
+    return [{ line, field: "body", message: "body is missing; it holds the request's parameters" }];
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return [{ line, field: "body", message: "body must be a JSON object with the request's parameters" }];
+  }
+  const params = body as Record<string, unknown>;
+  return [...checkModel(params.model, line, state), ...checkEmbeddingInputs(params, line, state)];
+}
+
+function checkModel(model: unknown, line: number, state: LineRulesState): LineProblem[] {
+  if (model !== undefined && typeof model !== "string") {
+    return [{ line, field: "body.model", message: "body.model must be a string" }];
+  }
+  if (model === undefined && state.endpoint !== undefined && endpointRequiresModel(state.endpoint)) {
+    return [{ line, field: "body.model", message: "body.model is missing; every line needs the same model" }];
+  }
+  const name = model ?? DEFAULT_MODEL;
+  if (state.model === undefined) {
+    state.model = { name, line };
+    return [];
+  }
+  if (state.model.name !== name) {
+    return [
+      {
+        line,
+        field: "body.model",
+        message: `body.model is ${describeModel(name)} but line ${state.model.line} uses ${describeModel(state.model.name)}; a batch runs one model, so use the same model on every line or split the file`,
+      },
+    ];
+  }
+  return [];
+}
+
+function describeModel(name: string): string {
+  return name === DEFAULT_MODEL ? "not set" : JSON.stringify(name);
+}
+
+function checkEmbeddingInputs(
+  params: Record<string, unknown>,
+  line: number,
+  state: LineRulesState,
+): LineProblem[] {
+  if (state.endpoint !== "/v1/embeddings") {
+    return [];
+  }
+  if (params.input === undefined) {
+    return [
+      { line, field: "body.input", message: "body.input is missing; an embeddings request needs its input" },
+    ];
+  }
+  const before = state.embeddingInputs;
+  state.embeddingInputs += countEmbeddingInputs(params.input);
+  if (before <= LIMITS.maxEmbeddingInputs && state.embeddingInputs > LIMITS.maxEmbeddingInputs) {
+    return [
+      {
+        line,
+        field: "body.input",
+        message: `this line brings the embedding inputs to ${state.embeddingInputs}; a batch takes at most ${LIMITS.maxEmbeddingInputs} embedding inputs in all, so split the file`,
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,160 @@
+import { createHash, type Hash } from "node:crypto";
+import { LIMITS } from "../../contract";
+import type { LineProblem } from "./line-problem";
+import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export interface ScannerOptions {
+  endpoint: string | undefined;
+  /** How many problems to keep; all of them are counted. */
+  maxProblems: number;
+  /** A longer line is reported and skipped without being held in memory. */
+  maxLineBytes: number;
+}
+
+/**
+ * Splits JSONL into lines as the bytes arrive, hashes every byte, and checks each line. It holds
+ * at most one line at a time, so memory does not grow with the size of the input.
+ */
+export class JsonlScanner {
+  readonly problems: LineProblem[] = [];
+  problemCount = 0;
+  lineCount = 0;
+  bytes = 0;
+  /** Set when reading stopped before the end (too many lines); the hash is then incomplete. */
+  stoppedEarly = false;
+
+  private readonly hash: Hash = createHash("sha256");
+  private readonly rules: LineRulesState;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private skippingLongLine = false;
+
+  constructor(private readonly options: ScannerOptions) {
+    this.rules = newLineRulesState(options.endpoint);
+  }
+
+  get model(): string | undefined {
+    return this.rules.model?.name;
+  }
+
+  get embeddingInputs(): number {
+    return this.rules.embeddingInputs;
+  }
+
+  /** Feeds the next chunk. Returns false once the scanner needs no more input. */
+  push(chunk: Buffer): boolean {
+    if (this.stoppedEarly) {
+      return false;
+    }
+    if (this.bytes === 0 && chunk.subarray(0, 3).equals(BYTE_ORDER_MARK)) {
+      this.report({
+        line: 1,
+        message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM",
+      });
+    }
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      this.takeLine(chunk, start, end);
+      start = end + 1;
+      if (this.stoppedEarly) {
+        return false;
+      }
+    }
+    this.keepPartialLine(chunk, start);
+    return true;
+  }
+
+  /** Finishes the input: the last line may lack its newline. Returns the sha256 when all was read. */
+  end(): string | undefined {
+    if (!this.stoppedEarly && (this.pendingBytes > 0 || this.skippingLongLine)) {
+      this.takeLine(Buffer.alloc(0), 0, 0);
+    }
+    if (!this.stoppedEarly && this.lineCount === 0) {
+      this.report({ message: "there are no requests; put one JSON request per line" });
+    }
+    return this.stoppedEarly ? undefined : this.hash.digest("hex");
+  }
+
+  private keepPartialLine(chunk: Buffer, start: number): void {
+    if (start >= chunk.length || this.skippingLongLine) {
+      return;
+    }
+    this.pending.push(chunk.subarray(start));
+    this.pendingBytes += chunk.length - start;
+    if (this.pendingBytes > this.options.maxLineBytes) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.skippingLongLine = true;
+    }
+  }
+
+  private takeLine(chunk: Buffer, start: number, end: number): void {
+    this.lineCount += 1;
+    const line = this.lineCount;
+    if (line > LIMITS.maxLines) {
+      this.report({
+        message: `there are more than ${LIMITS.maxLines} lines; a batch takes at most ${LIMITS.maxLines} requests, so split the file`,
+      });
+      this.lineCount = LIMITS.maxLines;
+      this.stoppedEarly = true;
+      return;
+    }
+    if (this.skippingLongLine) {
+      this.skippingLongLine = false;
+      this.report({
+        line,
+        message: `the line is longer than ${this.options.maxLineBytes} bytes; shorten the request`,
+      });
+      return;
+    }
+    const bytes = this.joinWithPending(chunk, start, end);
+    const length =
+      bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+    const text = bytes.toString("utf8", 0, length);
+    this.checkLine(text, line);
+  }
+
+  private joinWithPending(chunk: Buffer, start: number, end: number): Buffer {
+    if (this.pendingBytes === 0) {
+      return chunk.subarray(start, end);
+    }
+    const joined = Buffer.concat([...this.pending, chunk.subarray(start, end)]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return joined;
+  }
+
+  private checkLine(rawText: string, line: number): void {
+    const text = line === 1 ? rawText.replace(/^\uFEFF/, "") : rawText;
+    if (text.trim() === "") {
+      this.report({
+        line,
+        message: "the line is empty; remove blank lines (only a final newline may end the file)",
+      });
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.report({ line, message: `the line is not valid JSON (${(error as Error).message})` });
+      return;
+    }
+    for (const problem of checkRequestLine(value, line, this.rules)) {
+      this.report(problem);
+    }
+  }
+
+  private report(problem: LineProblem): void {
+    this.problemCount += 1;
+    if (this.problems.length < this.options.maxProblems) {
+      this.problems.push(problem);
+    }
+  }
+}
