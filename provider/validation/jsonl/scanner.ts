@@ -105,8 +105,10 @@ export class JsonlScanner {
       this.stoppedEarly = true;
       return;
     }
-    if (this.skippingLongLine) {
+    if (this.skippingLongLine || this.pendingBytes + (end - start) > this.options.maxLineBytes) {
       this.skippingLongLine = false;
+      this.pending = [];
+      this.pendingBytes = 0;
       this.report({
         line,
         message: `the line is longer than ${this.options.maxLineBytes} bytes; shorten the request`,

@@ -1,0 +1,193 @@
+import { describe, expect, test } from "vitest";
+import { checkArguments } from "../../provider/validation/arguments";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const valid = { endpoint: "/v1/chat/completions", inputFileId: "file-abc" };
+
+describe("checkArguments", () => {
+  test("valid arguments give no problem", () => {
+    expect(checkArguments(valid)).toEqual([]);
+  });
+
+  test.each([
+    [
+      "an unknown endpoint",
+      { ...valid, endpoint: "/v1/chat" },
+      [
+        {
+          property: "endpoint",
+          reason:
+            '"/v1/chat" is not an endpoint the Batch API runs; use one of "/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"',
+        },
+      ],
+    ],
+    [
+      "no input at all",
+      { endpoint: "/v1/embeddings" },
+      [
+        {
+          property: "requests",
+          reason: "give the batch its input: exactly one of requests, inputFile or inputFileId",
+        },
+      ],
+    ],
+    [
+      "two inputs",
+      { ...valid, inputFile: "a.jsonl" },
+      [
+        {
+          property: "inputFile",
+          reason:
+            "inputFile and inputFileId are both set; give exactly one of requests, inputFile or inputFileId",
+        },
+        {
+          property: "inputFileId",
+          reason:
+            "inputFile and inputFileId are both set; give exactly one of requests, inputFile or inputFileId",
+        },
+      ],
+    ],
+    [
+      "requests that are not an array",
+      { endpoint: "/v1/embeddings", requests: "x" },
+      [
+        {
+          property: "requests",
+          reason: "requests must be an array of request lines {custom_id, method, url, body}",
+        },
+      ],
+    ],
+    [
+      "an empty inputFile",
+      { endpoint: "/v1/embeddings", inputFile: " " },
+      [{ property: "inputFile", reason: "inputFile must be the path of a local .jsonl file" }],
+    ],
+    [
+      "a completion window the API lacks",
+      { ...valid, completionWindow: "1h" },
+      [
+        {
+          property: "completionWindow",
+          reason: '"1h" is not a completion window the Batch API offers; use "24h"',
+        },
+      ],
+    ],
+    [
+      "a metadata value that is not a string",
+      { ...valid, metadata: { team: 7 } },
+      [{ property: "metadata.team", reason: "the value must be a string, not a number (7)" }],
+    ],
+    [
+      "a metadata key over 64 characters",
+      { ...valid, metadata: { ["k".repeat(65)]: "v" } },
+      [
+        {
+          property: `metadata.${"k".repeat(65)}`,
+          reason: "the key is 65 characters long; keys may have at most 64",
+        },
+      ],
+    ],
+    [
+      "a metadata value over 512 characters",
+      { ...valid, metadata: { note: "v".repeat(513) } },
+      [
+        {
+          property: "metadata.note",
+          reason: "the value is 513 characters long; values may have at most 512",
+        },
+      ],
+    ],
+    [
+      "the reserved metadata key",
+      { ...valid, metadata: { pulumi_openai_batch_token: "x" } },
+      [
+        {
+          property: "metadata.pulumi_openai_batch_token",
+          reason: "the key pulumi_openai_batch_token is reserved by this provider; choose another key",
+        },
+      ],
+    ],
+    [
+      "16 metadata keys",
+      { ...valid, metadata: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, "v"])) },
+      [
+        {
+          property: "metadata",
+          reason:
+            "metadata has 16 keys; at most 15 are allowed, because the API takes 16 and one carries the token that keeps a retried create from making a second batch",
+        },
+      ],
+    ],
+    [
+      "an output expiry with a wrong anchor and too few seconds",
+      { ...valid, outputExpiresAfter: { anchor: "completed_at", seconds: 60 } },
+      [
+        {
+          property: "outputExpiresAfter.anchor",
+          reason: '"completed_at" is not an anchor the API accepts; use "created_at"',
+        },
+        {
+          property: "outputExpiresAfter.seconds",
+          reason: "60 is out of range; use a whole number of seconds from 3600 (1 hour) to 2592000 (30 days)",
+        },
+      ],
+    ],
+    [
+      "a flag that is not a boolean",
+      { ...valid, waitForCompletion: "yes" },
+      [
+        {
+          property: "waitForCompletion",
+          reason: 'waitForCompletion must be true or false, not a string ("yes")',
+        },
+      ],
+    ],
+    [
+      "a zero timeout",
+      { ...valid, waitTimeoutSeconds: 0 },
+      [
+        {
+          property: "waitTimeoutSeconds",
+          reason: "waitTimeoutSeconds must be a number of seconds greater than 0, not 0",
+        },
+      ],
+    ],
+    [
+      "a poll interval longer than the timeout",
+      { ...valid, waitTimeoutSeconds: 10, pollIntervalSeconds: 60 },
+      [
+        {
+          property: "pollIntervalSeconds",
+          reason:
+            "the poll interval (60 s) is longer than the wait timeout (10 s); make it shorter, or the wait would end before its first poll",
+        },
+      ],
+    ],
+  ])("%s", (_name, inputs, expected) => {
+    expect(checkArguments(inputs)).toEqual(expected);
+  });
+
+  test("every wrong property is reported at once", () => {
+    const problems = checkArguments({
+      endpoint: "x",
+      inputFileId: "f",
+      completionWindow: "1h",
+      cancelOnDelete: 1,
+    });
+    expect(problems.map((p) => p.property)).toEqual(["endpoint", "completionWindow", "cancelOnDelete"]);
+  });
+
+  test("unknown values (preview) are never rejected", () => {
+    expect(
+      checkArguments({
+        endpoint: UNKNOWN,
+        inputFile: UNKNOWN,
+        completionWindow: UNKNOWN,
+        metadata: { team: UNKNOWN },
+        outputExpiresAfter: { anchor: UNKNOWN, seconds: "3eeb2bf0-c639-47a8-9e75-3b44932eb421" },
+        waitForCompletion: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        waitTimeoutSeconds: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+      }),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { checkBatch } from "../../provider/runtime/check";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const CHAT = "/v1/chat/completions";
+const request = (id: string, model = "gpt-4o-mini") => ({
+  custom_id: id,
+  method: "POST",
+  url: CHAT,
+  body: { model },
+});
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "check-"));
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+describe("checkBatch", () => {
+  test("fills in defaults, the hash and count of the uploaded bytes, and a create token", async () => {
+    const content = `${JSON.stringify(request("a"))}\n${JSON.stringify(request("b"))}\n`;
+    const dir = project({ "in.jsonl": content });
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "in.jsonl", resourceKey: "p/s/n" }, dir);
+    expect(result.failures).toEqual([]);
+    expect(result.inputs).toEqual({
+      endpoint: CHAT,
+      inputFile: "in.jsonl",
+      resourceKey: "p/s/n",
+      completionWindow: "24h",
+      waitForCompletion: false,
+      waitTimeoutSeconds: 86400,
+      pollIntervalSeconds: 30,
+      cancelOnDelete: true,
+      deleteInputFileOnDelete: true,
+      inputSha256: createHash("sha256").update(content).digest("hex"),
+      requestCount: 2,
+      createToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+  });
+
+  test("the create token is the same for the same resource and input, and differs otherwise", async () => {
+    const dir = project({});
+    const token = async (inputs: Record<string, unknown>) =>
+      (await checkBatch({ endpoint: CHAT, requests: [request("a")], ...inputs }, dir)).inputs.createToken;
+    const base = await token({ resourceKey: "p/s/one" });
+    expect(await token({ resourceKey: "p/s/one" })).toBe(base);
+    expect(await token({ resourceKey: "p/s/two" })).not.toBe(base);
+    expect(await token({ resourceKey: "p/s/one", metadata: { a: "b" } })).not.toBe(base);
+  });
+
+  test("JSONL problems name the file and the line", async () => {
+    const dir = project({
+      "bad.jsonl": `${JSON.stringify(request("a"))}\n${JSON.stringify(request("b", "other"))}\n`,
+    });
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "bad.jsonl" }, dir);
+    expect(result.failures).toEqual([
+      {
+        property: "inputFile",
+        reason:
+          'bad.jsonl:2: body.model is "other" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file',
+      },
+    ]);
+    expect(result.inputs.inputSha256).toBeUndefined();
+  });
+
+  test("inline requests are reported by line", async () => {
+    const result = await checkBatch(
+      { endpoint: CHAT, requests: [request("a"), { ...request("b"), method: "PUT" }] },
+      "/",
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "requests",
+        reason: 'requests:2: method is "PUT"; the Batch API only runs "POST" requests',
+      },
+    ]);
+  });
+
+  test("a missing file says where it was looked for", async () => {
+    const dir = project({});
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "nope.jsonl" }, dir);
+    expect(result.failures).toEqual([
+      {
+        property: "inputFile",
+        reason: `cannot read ${join(dir, "nope.jsonl")}: there is no such file; inputFile is relative to the Pulumi project's directory`,
+      },
+    ]);
+  });
+
+  test("unknown inputs during preview are passed over, and no token is made", async () => {
+    const result = await checkBatch(
+      { endpoint: UNKNOWN, requests: [{ ...request("a"), body: UNKNOWN }] },
+      "/",
+    );
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.inputSha256).toBeUndefined();
+    expect(result.inputs.createToken).toBeUndefined();
+  });
+
+  test("values computed by an earlier check are never trusted from the news", async () => {
+    const result = await checkBatch(
+      {
+        endpoint: CHAT,
+        inputFileId: "file-1",
+        inputSha256: "forged",
+        requestCount: 9,
+        createToken: "forged",
+      },
+      "/",
+    );
+    expect(result.inputs.inputSha256).toBeUndefined();
+    expect(result.inputs.requestCount).toBeUndefined();
+    expect(result.inputs.createToken).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test("argument problems are reported before the JSONL is read", async () => {
+    const result = await checkBatch({ endpoint: "/v1/nope", inputFile: "missing.jsonl" }, "/");
+    expect(result.failures.map((f) => f.property)).toEqual(["endpoint"]);
+  });
+});
