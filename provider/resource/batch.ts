@@ -14,12 +14,20 @@ import {
 import { BatchInputError } from "../errors";
 import { serializedProvider } from "./serialized-provider";
 
+/** One request line, where any part may be an output of another resource. */
+export interface BatchRequestLineArgs {
+  custom_id: pulumi.Input<string>;
+  method: pulumi.Input<"POST">;
+  url: pulumi.Input<string>;
+  body: pulumi.Input<Record<string, unknown>>;
+}
+
 /** The arguments of a `Batch`. Give exactly one of `requests`, `inputFile` and `inputFileId`. */
 export interface BatchArgs {
   /** The endpoint every request line calls. Changing it replaces the batch. */
   endpoint: pulumi.Input<BatchEndpoint>;
   /** Request lines given inline; uploaded as JSONL. A change of content replaces the batch. */
-  requests?: pulumi.Input<pulumi.Input<BatchRequestLine>[]>;
+  requests?: pulumi.Input<pulumi.Input<BatchRequestLine | BatchRequestLineArgs>[]>;
   /** Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch. */
   inputFile?: pulumi.Input<string>;
   /** Id of a file already uploaded with purpose `batch`. Changing it replaces the batch. */

@@ -1,0 +1,221 @@
+import { randomBytes } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { Batch } from "pulumi-openai-batch";
+import { type Emulator, startEmulator } from "pulumi-openai-batch/emulator";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { HostCallError, ProviderHost } from "../support/provider-host";
+import { linkedProjectDir } from "../support/repo";
+
+const URN = "urn:pulumi:test::host::pulumi-nodejs:dynamic/openai:Batch::b";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const KEY = `sk-host-${randomBytes(12).toString("hex")}`;
+
+/** The `__provider` text exactly as `dynamic.Resource` writes it, taken from a Batch under mocks. */
+async function serializedProviderText(): Promise<string> {
+  let text: string | undefined;
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        text = args.inputs.__provider as string;
+        return { id: "x", state: {} };
+      },
+      call: () => ({}),
+    },
+    "host",
+    "test",
+    false,
+  );
+  const batch = new Batch("probe", { endpoint: "/v1/embeddings", inputFileId: "file-x" });
+  await new Promise((resolve) => batch.id.apply(resolve));
+  return text!;
+}
+
+const requests = [
+  {
+    custom_id: "a",
+    method: "POST",
+    url: "/v1/embeddings",
+    body: { model: "text-embedding-3-small", input: "one" },
+  },
+  {
+    custom_id: "b",
+    method: "POST",
+    url: "/v1/embeddings",
+    body: { model: "text-embedding-3-small", input: "two" },
+  },
+];
+
+describe("the real dynamic-provider host over gRPC", () => {
+  let emulator: Emulator;
+  let host: ProviderHost;
+  let provider: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ apiKey: KEY, manualClock: true });
+    provider = await serializedProviderText();
+    host = await ProviderHost.start(linkedProjectDir("host-"));
+    await host.configure({ "openai:apiKey": KEY, "openai:baseUrl": emulator.url });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await emulator?.close();
+  });
+
+  const news = (extra: Record<string, unknown> = {}) => ({
+    __provider: provider,
+    endpoint: "/v1/embeddings",
+    requests,
+    resourceKey: "host/test/b",
+    ...extra,
+  });
+
+  test("check returns every failure at once, with the property, and calls no API", async () => {
+    emulator.clearCalls();
+    const result = await host.check(URN, {}, news({ endpoint: "/v1/nope", completionWindow: "1h" }));
+    expect(result.failures).toEqual([
+      {
+        property: "endpoint",
+        reason:
+          '"/v1/nope" is not an endpoint the Batch API runs; use one of "/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"',
+      },
+      {
+        property: "completionWindow",
+        reason: '"1h" is not a completion window the Batch API offers; use "24h"',
+      },
+    ]);
+    expect(emulator.calls()).toEqual([]);
+  });
+
+  test("check accepts unknown values during preview", async () => {
+    const result = await host.check(URN, {}, news({ requests: UNKNOWN }));
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.inputSha256).toBeUndefined();
+  });
+
+  test("the whole life of a batch: create, diff, read, update, delete", async () => {
+    emulator.clearCalls();
+    const checked = await host.check(URN, {}, news());
+    expect(checked.failures).toEqual([]);
+    const created = await host.create(URN, checked.inputs);
+    expect(created.id).toMatch(/^batch_/);
+    expect(created.properties).toMatchObject({
+      status: "validating",
+      endpoint: "/v1/embeddings",
+      uploadedInputFile: true,
+      requestCount: 2,
+      stateVersion: 1,
+      __provider: provider,
+    });
+    expect(JSON.stringify(created.properties)).not.toContain(KEY);
+    expect(
+      emulator.calls().map((c) => `${c.method} ${c.path.replace(/\/batch_\w+|\/file-\w+/g, "/{id}")}`),
+    ).toEqual(["GET /v1/batches", "POST /v1/files", "POST /v1/batches"]);
+
+    const unchanged = await host.diff(URN, created.id, created.properties, checked.inputs);
+    expect(unchanged).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+    const upgraded = await host.diff(URN, created.id, created.properties, {
+      ...checked.inputs,
+      __provider: `${provider}\n// another build`,
+    });
+    expect(upgraded.changes).toBe("none");
+    const moved = await host.check(URN, checked.inputs, news({ endpoint: "/v1/chat/completions" }));
+    expect(moved.failures).toEqual(
+      [1, 2].map((line) => ({
+        property: "requests",
+        reason: `requests:${line}: url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch's endpoint`,
+      })),
+    );
+
+    await emulator.advance(10_000);
+    const read = await host.read(URN, created.id, created.properties);
+    expect(read.id).toBe(created.id);
+    expect(read.properties).toMatchObject({
+      status: "completed",
+      requestCounts: { total: 2, completed: 2, failed: 0 },
+    });
+    expect(read.properties.outputFileId).toMatch(/^file-/);
+    expect(read.inputs).toMatchObject({ endpoint: "/v1/embeddings", requests });
+
+    emulator.clearCalls();
+    const updated = await host.update(URN, created.id, read.properties, {
+      ...checked.inputs,
+      pollIntervalSeconds: 5,
+    });
+    expect(updated).toMatchObject({
+      status: "completed",
+      pollIntervalSeconds: 5,
+      outputFileId: read.properties.outputFileId,
+    });
+    expect(emulator.calls()).toEqual([]);
+
+    await host.delete(URN, created.id, updated);
+    expect(emulator.calls().map((c) => `${c.method} ${c.status}`)).toEqual(["DELETE 200"]);
+  });
+
+  test("a batch that fails while create waits is recorded, not orphaned: the host reports it as created but not initialised", async () => {
+    const live = await startEmulator({ apiKey: KEY });
+    const waiting = await ProviderHost.start(linkedProjectDir("host-wait-"));
+    try {
+      await waiting.configure({ "openai:apiKey": KEY, "openai:baseUrl": live.url });
+      // A file uploaded outside Pulumi, whose content only the API's own validation can judge.
+      const OpenAI = (await import("openai")).default;
+      const client = new OpenAI({ apiKey: KEY, baseURL: live.url });
+      const line = {
+        custom_id: "x",
+        method: "POST",
+        url: "/v1/embeddings",
+        body: { model: "m", input: "a" },
+      };
+      const file = await client.files.create({
+        file: new File([`${JSON.stringify(line)}\n${JSON.stringify(line)}\n`], "dup.jsonl"),
+        purpose: "batch",
+      });
+      const checked = await waiting.check(
+        URN,
+        {},
+        {
+          __provider: provider,
+          endpoint: "/v1/embeddings",
+          inputFileId: file.id,
+          waitForCompletion: true,
+          pollIntervalSeconds: 1,
+        },
+      );
+      expect(checked.failures).toEqual([]);
+      const caught = await waiting.create(URN, checked.inputs).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(caught).toBeInstanceOf(HostCallError);
+      const failure = (caught as HostCallError).initFailure!;
+      expect(failure.id).toMatch(/^batch_/);
+      expect(failure.properties).toMatchObject({
+        status: "failed",
+        uploadedInputFile: false,
+        inputFileId: file.id,
+      });
+      expect(failure.reasons).toHaveLength(1);
+      expect(failure.reasons[0]).toMatch(new RegExp(`^Batch ${failure.id} failed: line 2: `));
+      expect((caught as Error).message).toBe(failure.reasons[0]);
+    } finally {
+      await waiting.stop();
+      await live.close();
+    }
+  });
+
+  test("without a key, the first call that needs the API says how to set one, and the key never shows", async () => {
+    const bare = await ProviderHost.start(linkedProjectDir("host-nokey-"));
+    try {
+      await bare.configure({});
+      const checked = await bare.check(URN, {}, news());
+      expect(checked.failures).toEqual([]);
+      await expect(bare.create(URN, checked.inputs)).rejects.toThrow(
+        "openai:apiKey: no OpenAI API key is set; run `pulumi config set --secret openai:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi",
+      );
+    } finally {
+      await bare.stop();
+    }
+    expect(host.stderr()).not.toContain(KEY);
+  });
+});

@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import OpenAI from "openai";
+import type { BatchInputs } from "../../provider/contract";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../provider/emulator";
+import { createLogger } from "../../provider/runtime/logger";
+import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
+
+export interface ProviderUnderTest {
+  emulator: Emulator;
+  provider: BatchResourceProvider;
+  client: OpenAI;
+  key: string;
+  /** Every line the provider logged (at debug level). */
+  logs: string[];
+  /** Runs the provider's `check` and fails the test on any failure, as the engine would stop. */
+  checked(news: Record<string, unknown>): Promise<BatchInputs>;
+  liveBatches(): Promise<OpenAI.Batch[]>;
+  batchFiles(): Promise<OpenAI.FileObject[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The provider implementation wired to a fresh emulator over real HTTP. The emulator's clock is
+ * manual and the provider's `sleep` advances it, so waits are exact and take no real time.
+ */
+export async function providerWithEmulator(
+  options: { emulator?: EmulatorOptions; config?: Record<string, string>; cwd?: string } = {},
+): Promise<ProviderUnderTest> {
+  const key = `sk-test-${randomBytes(16).toString("hex")}`;
+  const emulator = await startEmulator({ manualClock: true, ...options.emulator, apiKey: key });
+  const logs: string[] = [];
+  const provider = createBatchProvider({
+    env: {},
+    cwd: () => options.cwd ?? process.cwd(),
+    now: () => emulator.now(),
+    sleep: (ms) => emulator.advance(ms),
+    random: () => 0,
+    log: createLogger("debug", (line) => logs.push(line)),
+  });
+  const config: Record<string, string> = {
+    "openai:apiKey": key,
+    "openai:baseUrl": emulator.url,
+    "openai:maxRetries": "3",
+    ...options.config,
+  };
+  await provider.configure({ config: { get: (name: string) => config[name] } });
+  const client = new OpenAI({ apiKey: key, baseURL: emulator.url, maxRetries: 0 });
+  return {
+    emulator,
+    provider,
+    client,
+    key,
+    logs,
+    async checked(news) {
+      const result = await provider.check({} as BatchInputs, news as unknown as BatchInputs);
+      if (result.failures && result.failures.length > 0) {
+        throw new TypeError(`check failed: ${JSON.stringify(result.failures)}`);
+      }
+      return result.inputs as BatchInputs;
+    },
+    async liveBatches() {
+      const all = await client.batches.list({ limit: 100 });
+      return all.data.filter((b) => !["completed", "failed", "expired", "cancelled"].includes(b.status));
+    },
+    async batchFiles() {
+      return (await client.files.list({ purpose: "batch" })).data;
+    },
+    close: () => emulator.close(),
+  };
+}
+
+export const EMBEDDINGS = "/v1/embeddings";
+
+export function embeddingRequests(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    custom_id: `doc-${i + 1}`,
+    method: "POST" as const,
+    url: EMBEDDINGS,
+    body: { model: "text-embedding-3-small", input: `document number ${i + 1}` },
+  }));
+}

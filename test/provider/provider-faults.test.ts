@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, test } from "vitest";
+import type { FaultRule } from "../../provider/emulator";
+import { isBatchApiError } from "../../provider/errors";
+import { createLogger } from "../../provider/runtime/logger";
+import { createBatchProvider } from "../../provider/runtime/provider";
+import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
+
+let env: ProviderUnderTest;
+afterEach(async () => {
+  await env?.close();
+});
+
+async function createWith(faults: FaultRule[], config: Record<string, string> = {}) {
+  env = await providerWithEmulator({ config });
+  const inputs = await env.checked({
+    endpoint: EMBEDDINGS,
+    requests: embeddingRequests(2),
+    resourceKey: "p/s/faulty",
+  });
+  env.emulator.setFaults(faults);
+  return {
+    inputs,
+    result: await env.provider.create(inputs).then(
+      (r) => ({ ok: r }),
+      (error: unknown) => ({ error }),
+    ),
+  };
+}
+
+async function allBatches() {
+  return (await env.client.batches.list({ limit: 100 })).data;
+}
+
+describe("create under faults: nothing duplicated, nothing orphaned", () => {
+  test.each([
+    [
+      "a 429 with Retry-After on create",
+      { method: "POST", path: "/v1/batches", kind: "rate_limit", count: 2, retryAfterSeconds: 3 },
+    ],
+    ["a 500 on create", { method: "POST", path: "/v1/batches", kind: "server_error", count: 2 }],
+    [
+      "a 500 after the batch was created",
+      { method: "POST", path: "/v1/batches", kind: "server_error_after", count: 1 },
+    ],
+    [
+      "a dropped connection on create",
+      { method: "POST", path: "/v1/batches", kind: "drop_connection", count: 1 },
+    ],
+    [
+      "a 500 after the file was stored",
+      { method: "POST", path: "/v1/files", kind: "server_error_after", count: 1 },
+    ],
+    ["a 429 on upload", { method: "POST", path: "/v1/files", kind: "rate_limit", count: 1 }],
+    ["a 500 on the look-up", { method: "GET", path: "/v1/batches", kind: "server_error", count: 1 }],
+  ] as [string, FaultRule][])("%s", async (_name, fault) => {
+    const { result } = await createWith([fault]);
+    expect("ok" in result).toBe(true);
+    const batches = await allBatches();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.id).toBe("ok" in result ? result.ok.id : "");
+    expect(await env.batchFiles()).toHaveLength(1);
+    expect(env.emulator.calls().filter((c) => c.fault !== undefined)).toHaveLength(fault.count ?? 0);
+  });
+
+  test("the server's Retry-After is what the provider waits", async () => {
+    const { result } = await createWith([
+      { method: "POST", path: "/v1/batches", kind: "rate_limit", count: 1, retryAfterSeconds: 30 },
+    ]);
+    expect("ok" in result).toBe(true);
+    const created = env.emulator.calls().filter((c) => c.method === "POST" && c.path === "/v1/batches");
+    expect(created.map((c) => c.status)).toEqual([429, 200]);
+    // The provider sleeps on the emulator's manual clock: the second try came exactly 30 s later.
+    expect(created[1]!.at - created[0]!.at).toBe(30_000);
+  });
+
+  test("when every try fails, the uploaded file is deleted and the error says what happened", async () => {
+    const { result } = await createWith(
+      [{ method: "POST", path: "/v1/batches", kind: "server_error", count: 10 }],
+      {
+        "openai:maxRetries": "1",
+      },
+    );
+    expect("error" in result).toBe(true);
+    const error = "error" in result ? result.error : undefined;
+    expect(isBatchApiError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Could not create the batch: .+ \(HTTP 500.*\)\. It is safe to run the command again\.$/,
+    );
+    expect(await allBatches()).toEqual([]);
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
+  test("a create retried after a crash adopts the live batch the first attempt made", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(2),
+      resourceKey: "p/s/crash",
+    });
+    const first = await env.provider.create(inputs);
+    env.emulator.clearCalls();
+    const second = await env.provider.create(inputs);
+    expect(second.id).toBe(first.id);
+    expect(env.emulator.calls().map((c) => `${c.method} ${c.path}`)).toEqual(["GET /v1/batches"]);
+    expect(await allBatches()).toHaveLength(1);
+  });
+
+  test("a finished batch with the same token is not adopted: a new one is made", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(1),
+      resourceKey: "p/s/again",
+    });
+    const first = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    const second = await env.provider.create(inputs);
+    expect(second.id).not.toBe(first.id);
+  });
+
+  test("a wrong key is a clear API error, and the key appears in no error, output or log", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(1) });
+    const logs: string[] = [];
+    const wrongKey = `${env.key}-wrong`;
+    const provider = createBatchProvider({ env: {}, log: createLogger("debug", (line) => logs.push(line)) });
+    await provider.configure({
+      config: { get: (k: string) => ({ "openai:apiKey": wrongKey, "openai:baseUrl": env.emulator.url })[k] },
+    });
+    const error = await provider.create(inputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isBatchApiError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Could not look for a batch made by an earlier attempt: .+ \(HTTP 401, code invalid_api_key.*\)\. Check the key in `openai:apiKey`/,
+    );
+    const everything = JSON.stringify({ message: (error as Error).message, error, logs, envLogs: env.logs });
+    expect(everything).not.toContain(wrongKey);
+    expect(everything).not.toContain(env.key);
+    expect(logs.length).toBeGreaterThan(0);
+  });
+});

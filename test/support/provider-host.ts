@@ -1,0 +1,207 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { REPO_ROOT } from "./repo";
+
+// The generated gRPC code that ships inside @pulumi/pulumi: the same the engine's peer uses.
+const requireFromRepo = createRequire(join(REPO_ROOT, "package.json"));
+const grpc = requireFromRepo("@grpc/grpc-js");
+const structproto = requireFromRepo("google-protobuf/google/protobuf/struct_pb");
+const provproto = requireFromRepo("@pulumi/pulumi/proto/provider_pb");
+const provrpc = requireFromRepo("@pulumi/pulumi/proto/provider_grpc_pb");
+const statusproto = requireFromRepo("@pulumi/pulumi/proto/status_pb");
+
+type Props = Record<string, unknown>;
+
+export interface InitFailure {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
+/** A gRPC failure from the host, with the "created but failed to initialise" details when it sent them. */
+export class HostCallError extends Error {
+  override readonly name = "HostCallError";
+  constructor(
+    message: string,
+    readonly initFailure: InitFailure | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface DiffAnswer {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * Pulumi's real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started as the
+ * engine starts it, and a gRPC client that calls it as the engine does.
+ */
+export class ProviderHost {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly client: {
+      [method: string]: (request: unknown, callback: (error: unknown, response: unknown) => void) => void;
+    } & { close(): void },
+    readonly stderr: () => string,
+  ) {}
+
+  static async start(cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
+    const script = join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
+    const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^(\d+)\s*$/m.exec(stdout);
+        if (match) {
+          resolve(Number(match[1]));
+        }
+      });
+      child.once("exit", (code) =>
+        reject(new Error(`the provider host exited (${code}) before it listened: ${stderr}`)),
+      );
+    });
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new ProviderHost(child, client, () => stderr);
+  }
+
+  async configure(config: Record<string, string>): Promise<void> {
+    const request = new provproto.ConfigureRequest();
+    request.setArgs(structproto.Struct.fromJavaScript(config));
+    await this.call("configure", request);
+  }
+
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+    const request = new provproto.CheckRequest();
+    request.setUrn(urn);
+    request.setOlds(structproto.Struct.fromJavaScript(olds));
+    request.setNews(structproto.Struct.fromJavaScript(news));
+    const response = await this.call("check", request);
+    return {
+      inputs: response.getInputs().toJavaScript(),
+      failures: response.getFailuresList().map((f: { getProperty(): string; getReason(): string }) => ({
+        property: f.getProperty(),
+        reason: f.getReason(),
+      })),
+    };
+  }
+
+  async diff(urn: string, id: string, olds: Props, news: Props): Promise<DiffAnswer> {
+    const request = new provproto.DiffRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(structproto.Struct.fromJavaScript(olds));
+    request.setNews(structproto.Struct.fromJavaScript(news));
+    const response = await this.call("diff", request);
+    const changes = response.getChanges();
+    const kinds = provproto.DiffResponse.DiffChanges;
+    return {
+      changes: changes === kinds.DIFF_NONE ? "none" : changes === kinds.DIFF_SOME ? "some" : "unknown",
+      replaces: response.getReplacesList(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const request = new provproto.CreateRequest();
+    request.setUrn(urn);
+    request.setProperties(structproto.Struct.fromJavaScript(properties));
+    const response = await this.call("create", request);
+    return { id: response.getId(), properties: response.getProperties().toJavaScript() };
+  }
+
+  async read(
+    urn: string,
+    id: string,
+    properties: Props,
+  ): Promise<{ id: string; properties: Props; inputs: Props | undefined }> {
+    const request = new provproto.ReadRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(structproto.Struct.fromJavaScript(properties));
+    const response = await this.call("read", request);
+    return {
+      id: response.getId(),
+      properties: response.getProperties()?.toJavaScript() ?? {},
+      inputs: response.getInputs()?.toJavaScript(),
+    };
+  }
+
+  async update(urn: string, id: string, olds: Props, news: Props): Promise<Props> {
+    const request = new provproto.UpdateRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setOlds(structproto.Struct.fromJavaScript(olds));
+    request.setNews(structproto.Struct.fromJavaScript(news));
+    const response = await this.call("update", request);
+    return response.getProperties().toJavaScript();
+  }
+
+  async delete(urn: string, id: string, properties: Props): Promise<void> {
+    const request = new provproto.DeleteRequest();
+    request.setUrn(urn);
+    request.setId(id);
+    request.setProperties(structproto.Struct.fromJavaScript(properties));
+    await this.call("delete", request);
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGTERM");
+      await exited;
+    }
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the generated gRPC messages are untyped JavaScript.
+  private call(method: string, request: unknown): Promise<any> {
+    return new Promise((resolve, reject) => {
+      this.client[method]!(request, (error: unknown, response: unknown) => {
+        if (error) {
+          reject(toHostCallError(error));
+        } else {
+          resolve(response);
+        }
+      });
+    });
+  }
+}
+
+function toHostCallError(error: unknown): HostCallError {
+  const { details, metadata } = error as { details?: string; metadata?: { get(key: string): Buffer[] } };
+  const raw = metadata?.get("grpc-status-details-bin")?.[0];
+  let initFailure: InitFailure | undefined;
+  if (raw) {
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(raw));
+    for (const any of status.getDetailsList()) {
+      const failed = any.unpack(
+        provproto.ErrorResourceInitFailed.deserializeBinary,
+        "pulumirpc.ErrorResourceInitFailed",
+      );
+      if (failed) {
+        initFailure = {
+          id: failed.getId(),
+          properties: failed.getProperties()?.toJavaScript() ?? {},
+          reasons: failed.getReasonsList(),
+        };
+      }
+    }
+  }
+  return new HostCallError(details ?? String(error), initFailure);
+}
