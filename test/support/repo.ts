@@ -1,9 +1,25 @@
-import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 
-/** The root of this repository, found from this file's place in it. */
-export const REPO_ROOT = resolve(__dirname, "..", "..");
+/**
+ * The root of this repository: the nearest folder above this file whose package.json is this
+ * package's (this file also runs compiled, from dist/, for the benchmarks).
+ */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-openai-batch"
+    ) {
+      return dir;
+    }
+  }
+  throw new RangeError(`no pulumi-openai-batch package.json above ${start}`);
+}
 
 /**
  * A throwaway Pulumi project directory whose node_modules holds `@pulumi/pulumi` and
