@@ -1,0 +1,96 @@
+import { ENV } from "./config";
+import { EmulatorConfigError } from "./errors/config-error";
+import { parseFaultRulesJson } from "./faults/parse";
+import type { EmulatorOptions } from "./types";
+
+export const USAGE = `Usage: openai-batch-emulator [options]
+
+A local emulator of the OpenAI Files, Batches and Uploads API.
+
+Options:
+  --port <n>          port to listen on (default 8787; 0 = any free port)      env ${ENV.port}
+  --host <host>       interface to bind (default 127.0.0.1)                    env ${ENV.host}
+  --api-key <key>     key clients must send (default: random, or the one kept
+                      in --data-dir)                                           env ${ENV.apiKey}
+  --data-dir <dir>    keep files, batches and the key across restarts          env ${ENV.dataDir}
+  --time-scale <x>    run emulator time x times faster than real time          env ${ENV.timeScale}
+  --faults <json>     fault rules, e.g. '[{"kind":"rate_limit","count":2}]'    env ${ENV.faults}
+  --manual-clock      time only moves through POST /_emulator/clock/advance
+  --log               print one line per request to stderr
+  --help              show this help
+
+Admin API (loopback only): /_emulator/clock, /_emulator/clock/advance, /_emulator/calls,
+/_emulator/faults, /_emulator/batches/{id}/status, /_emulator/reset.`;
+
+export type CliCommand = { kind: "help" } | { kind: "start"; options: EmulatorOptions; log: boolean };
+
+const VALUE_FLAGS = ["--port", "--host", "--api-key", "--data-dir", "--time-scale", "--faults"];
+const SWITCHES = ["--manual-clock", "--log", "--help", "-h"];
+
+/** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliCommand {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq !== -1 ? arg.slice(0, eq) : arg;
+    if (SWITCHES.includes(flag)) {
+      switches.add(flag);
+      continue;
+    }
+    if (!VALUE_FLAGS.includes(flag)) {
+      throw new EmulatorConfigError(
+        flag,
+        `Unknown argument ${JSON.stringify(arg)}. Run with --help to see the options.`,
+      );
+    }
+    const value = eq !== -1 && arg.startsWith("--") ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq === -1 && value.startsWith("--"))) {
+      throw new EmulatorConfigError(flag, `${flag} needs a value.`);
+    }
+    values.set(flag, value);
+  }
+  if (switches.has("--help") || switches.has("-h")) return { kind: "help" };
+
+  const options: EmulatorOptions = {};
+  const port = values.get("--port");
+  if (port !== undefined) options.port = integer(port, "--port");
+  else if ((env[ENV.port] ?? "") === "") options.port = 8787;
+  const host = values.get("--host");
+  if (host !== undefined) options.host = host;
+  const apiKey = values.get("--api-key");
+  if (apiKey !== undefined) options.apiKey = apiKey;
+  const dataDir = values.get("--data-dir");
+  if (dataDir !== undefined) options.dataDir = dataDir;
+  const timeScale = values.get("--time-scale");
+  if (timeScale !== undefined) options.timeScale = decimal(timeScale, "--time-scale");
+  const faults = values.get("--faults");
+  if (faults !== undefined) options.faults = parseFaultRulesJson(faults, "--faults");
+  if (switches.has("--manual-clock")) options.manualClock = true;
+  return { kind: "start", options, log: switches.has("--log") };
+}
+
+function integer(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new EmulatorConfigError(
+      flag,
+      `Expected ${flag} to be an integer port from 0 to 65535; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return Number(text);
+}
+
+function decimal(text: string, flag: string): number {
+  const value = /^[0-9.eE+-]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new EmulatorConfigError(
+      flag,
+      `Expected ${flag} to be a number above 0; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
+}

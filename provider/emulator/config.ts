@@ -1,0 +1,178 @@
+import { EmulatorConfigError } from "./errors/config-error";
+import { describe, parseFaultRules, parseFaultRulesJson } from "./faults/parse";
+import type { EmulatorDurations, EmulatorOptions, FaultRule } from "./types";
+
+/** The environment variables the emulator reads when an option is absent. */
+export const ENV = {
+  port: "OPENAI_EMULATOR_PORT",
+  host: "OPENAI_EMULATOR_HOST",
+  apiKey: "OPENAI_EMULATOR_API_KEY",
+  timeScale: "OPENAI_EMULATOR_TIME_SCALE",
+  dataDir: "OPENAI_EMULATOR_DATA_DIR",
+  faults: "OPENAI_EMULATOR_FAULTS",
+} as const;
+
+export const DEFAULT_DURATIONS: EmulatorDurations = {
+  validatingMs: 200,
+  inProgressMs: 300,
+  finalizingMs: 200,
+  cancellingMs: 200,
+};
+
+/** Options after defaults and environment fallbacks, every value checked. */
+export interface ResolvedConfig {
+  port: number;
+  host: string;
+  /** Absent: use the persisted key, or make a new one. */
+  apiKey: string | undefined;
+  timeScale: number;
+  durations: EmulatorDurations;
+  manualClock: boolean;
+  faults: FaultRule[];
+  dataDir: string | undefined;
+  log: ((line: string) => void) | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Applies defaults and environment fallbacks to the options and checks every value. */
+export function resolveConfig(options: EmulatorOptions, env: Env): ResolvedConfig {
+  return {
+    port: resolvePort(options.port, env),
+    host: resolveHost(options.host, env),
+    apiKey: resolveApiKey(options.apiKey, env),
+    timeScale: resolveTimeScale(options.timeScale, env),
+    durations: resolveDurations(options.durations),
+    manualClock: resolveBoolean(options.manualClock, "manualClock"),
+    faults: resolveFaults(options.faults, env),
+    dataDir: resolveDataDir(options.dataDir, env),
+    log: options.log,
+  };
+}
+
+function fromEnv(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function resolvePort(option: number | undefined, env: Env): number {
+  const check = (value: number, setting: string): number => {
+    if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+      throw new EmulatorConfigError(
+        setting,
+        `Expected \`${setting}\` to be an integer port from 0 to 65535; got ${describe(value)}.`,
+      );
+    }
+    return value;
+  };
+  if (option !== undefined) return check(option, "port");
+  const text = fromEnv(env, ENV.port);
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text.trim())) {
+    throw new EmulatorConfigError(
+      ENV.port,
+      `Expected ${ENV.port} to be an integer port from 0 to 65535; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return check(Number(text), ENV.port);
+}
+
+function resolveHost(option: string | undefined, env: Env): string {
+  const value = option ?? fromEnv(env, ENV.host) ?? "127.0.0.1";
+  const setting = option !== undefined ? "host" : ENV.host;
+  if (typeof value !== "string" || value.trim() === "" || /\s/.test(value)) {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be a host name or IP address; got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+function resolveApiKey(option: string | undefined, env: Env): string | undefined {
+  const value = option ?? fromEnv(env, ENV.apiKey);
+  if (value === undefined) return undefined;
+  const setting = option !== undefined ? "apiKey" : ENV.apiKey;
+  if (typeof value !== "string" || value.length < 8 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be at least 8 printable characters without spaces; got ${typeof value === "string" ? `${value.length} characters` : describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+function resolveTimeScale(option: number | undefined, env: Env): number {
+  const check = (value: number, setting: string, shown: string): number => {
+    if (!Number.isFinite(value) || value <= 0 || value > 1_000_000) {
+      throw new EmulatorConfigError(
+        setting,
+        `Expected \`${setting}\` to be a number above 0 and at most 1000000; got ${shown}.`,
+      );
+    }
+    return value;
+  };
+  if (option !== undefined) return check(option, "timeScale", describe(option));
+  const text = fromEnv(env, ENV.timeScale);
+  if (text === undefined) return 1;
+  const parsed = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : Number.NaN;
+  return check(parsed, ENV.timeScale, JSON.stringify(text));
+}
+
+function resolveDurations(option: Partial<EmulatorDurations> | undefined): EmulatorDurations {
+  const durations = { ...DEFAULT_DURATIONS };
+  if (option === undefined) return durations;
+  if (typeof option !== "object" || option === null) {
+    throw new EmulatorConfigError(
+      "durations",
+      `Expected \`durations\` to be an object; got ${describe(option)}.`,
+    );
+  }
+  for (const [key, value] of Object.entries(option)) {
+    if (!(key in DEFAULT_DURATIONS)) {
+      throw new EmulatorConfigError(
+        `durations.${key}`,
+        `Unknown key \`durations.${key}\`; allowed: ${Object.keys(DEFAULT_DURATIONS).join(", ")}.`,
+      );
+    }
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new EmulatorConfigError(
+        `durations.${key}`,
+        `Expected \`durations.${key}\` to be a number of milliseconds, 0 or more; got ${describe(value)}.`,
+      );
+    }
+    durations[key as keyof EmulatorDurations] = value;
+  }
+  return durations;
+}
+
+function resolveBoolean(option: boolean | undefined, setting: string): boolean {
+  if (option === undefined) return false;
+  if (typeof option !== "boolean") {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be true or false; got ${describe(option)}.`,
+    );
+  }
+  return option;
+}
+
+function resolveFaults(option: FaultRule[] | undefined, env: Env): FaultRule[] {
+  if (option !== undefined) return parseFaultRules(option, "faults");
+  const text = fromEnv(env, ENV.faults);
+  return text === undefined ? [] : parseFaultRulesJson(text, ENV.faults);
+}
+
+function resolveDataDir(option: string | undefined, env: Env): string | undefined {
+  const value = option ?? fromEnv(env, ENV.dataDir);
+  if (value === undefined) return undefined;
+  const setting = option !== undefined ? "dataDir" : ENV.dataDir;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be a directory path; got ${describe(value)}.`,
+    );
+  }
+  return value;
+}

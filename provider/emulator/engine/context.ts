@@ -1,0 +1,15 @@
+import type { EmulatorClock } from "../clock";
+import type { Disk } from "../store/disk";
+import type { Persister } from "../store/persister";
+import type { Store } from "../store/store";
+import type { EmulatorDurations } from "../types";
+
+/** What the batch engine works with. */
+export interface EngineContext {
+  store: Store;
+  disk: Disk;
+  clock: EmulatorClock;
+  durations: EmulatorDurations;
+  persister: Persister;
+  log: (line: string) => void;
+}

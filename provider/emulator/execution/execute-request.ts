@@ -1,0 +1,69 @@
+import type { BatchEndpoint } from "../limits";
+import { chatCompletion } from "./chat";
+import { textCompletion } from "./completions";
+import type { ExecutionContext, ExecutionFailure, ExecutionResult, ExecutionSuccess } from "./context";
+import { embeddings } from "./embeddings";
+import { images } from "./images";
+import { moderation } from "./moderations";
+import { response } from "./responses";
+import { video } from "./videos";
+
+/** The body field that makes the emulator fail a request on purpose (status 400). */
+export const FAIL_FIELD = "__emulator_fail";
+
+interface EndpointSpec {
+  /** Body fields the endpoint requires. */
+  required: readonly string[];
+  run: (ctx: ExecutionContext, body: Record<string, unknown>) => ExecutionSuccess;
+}
+
+const ENDPOINTS: Record<BatchEndpoint, EndpointSpec> = {
+  "/v1/chat/completions": { required: ["model", "messages"], run: chatCompletion },
+  "/v1/responses": { required: ["model"], run: response },
+  "/v1/embeddings": { required: ["model", "input"], run: embeddings },
+  "/v1/completions": { required: ["model", "prompt"], run: textCompletion },
+  "/v1/moderations": { required: ["input"], run: moderation },
+  "/v1/images/generations": { required: ["prompt"], run: images },
+  "/v1/images/edits": { required: ["prompt"], run: images },
+  "/v1/videos": { required: ["prompt"], run: video },
+};
+
+/**
+ * Answers one request of a batch the way its endpoint would, deterministically. A body that lacks
+ * a required field, has a non-string model, or carries `"__emulator_fail": true` is refused with
+ * status 400 and an error body, like the real endpoint refuses a bad request.
+ */
+export function executeRequest(
+  endpoint: BatchEndpoint,
+  body: Record<string, unknown>,
+  ctx: ExecutionContext,
+): ExecutionResult {
+  if (body[FAIL_FIELD] === true) {
+    return failure(
+      "This request failed because its body sets __emulator_fail.",
+      null,
+      "emulator_forced_failure",
+    );
+  }
+  const spec = ENDPOINTS[endpoint];
+  for (const field of spec.required) {
+    if (body[field] === undefined || body[field] === null) {
+      return failure(`Missing required parameter: '${field}'.`, field, "missing_required_parameter");
+    }
+  }
+  if (body.model !== undefined && typeof body.model !== "string") {
+    return failure("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  }
+  return { ok: true, value: spec.run(ctx, body) };
+}
+
+function failure(
+  message: string,
+  param: string | null,
+  code: string,
+): { ok: false; value: ExecutionFailure } {
+  return {
+    ok: false,
+    value: { status: 400, error: { message, type: "invalid_request_error", param, code } },
+  };
+}

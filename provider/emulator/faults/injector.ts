@@ -1,0 +1,72 @@
+import type { FaultKind, FaultRule } from "../types";
+import { methodMatches, pathMatches } from "./match";
+import { seededRandom } from "./prng";
+
+/** What to do to one /v1 call. */
+export interface FaultDecision {
+  /** Real milliseconds to wait first (sum of the latency rules that fired). */
+  latencyMs: number;
+  /** The failure to inject, if a failing rule fired. */
+  failure?: { kind: Exclude<FaultKind, "latency">; retryAfterSeconds: number };
+  /** The fault to record: the failure if any, else "latency" when only latency fired. */
+  recorded?: FaultKind;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number | undefined;
+  random: () => number;
+}
+
+/**
+ * Holds the fault rules and decides, call by call, which of them fire. Rules are tried in order:
+ * every latency rule that fires adds its delay, and the first failing rule that fires wins. A
+ * `count` rule fires on the next N matching calls and is then dropped; a `rate` rule fires with
+ * that probability, drawn from its own PRNG so that a run repeats exactly.
+ */
+export class FaultInjector {
+  private active: ActiveRule[] = [];
+
+  setRules(rules: readonly FaultRule[]): void {
+    this.active = rules.map((rule) => ({
+      rule: { ...rule },
+      remaining: rule.count,
+      random: seededRandom(rule.seed ?? 1),
+    }));
+  }
+
+  /** The rules in force; a `count` rule shows the calls it has left. */
+  rules(): FaultRule[] {
+    return this.active.map(({ rule, remaining }) =>
+      remaining === undefined ? { ...rule } : { ...rule, count: remaining },
+    );
+  }
+
+  decide(method: string, path: string): FaultDecision {
+    const decision: FaultDecision = { latencyMs: 0 };
+    for (const entry of this.active) {
+      const { rule } = entry;
+      if (!methodMatches(rule.method, method) || !pathMatches(rule.path, path)) continue;
+      if (rule.kind !== "latency" && decision.failure) continue;
+      if (!this.fires(entry)) continue;
+      if (rule.kind === "latency") {
+        decision.latencyMs += rule.latencyMs ?? 0;
+        decision.recorded ??= "latency";
+      } else {
+        decision.failure = { kind: rule.kind, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+        decision.recorded = rule.kind;
+      }
+    }
+    this.active = this.active.filter((entry) => entry.remaining === undefined || entry.remaining > 0);
+    return decision;
+  }
+
+  private fires(entry: ActiveRule): boolean {
+    if (entry.remaining !== undefined) {
+      entry.remaining -= 1;
+      return true;
+    }
+    if (entry.rule.rate !== undefined) return entry.random() < entry.rule.rate;
+    return true;
+  }
+}

@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiError, isApiError } from "./api/api-error";
+import { adminForbidden, rateLimited, serverError } from "./api/errors";
+import type { CallLog } from "./call-log";
+import type { FaultDecision, FaultInjector } from "./faults/injector";
+import { checkBearer } from "./http/auth";
+import { isClientGoneError } from "./http/consume-body";
+import { json, type Reply, sendReply } from "./http/reply";
+import { matchRoute } from "./http/router";
+import { newId } from "./ids";
+import { adminRoutes } from "./routes/admin";
+import { batchRoutes } from "./routes/batches";
+import type { RouteTable, Services } from "./routes/context";
+import { fileRoutes } from "./routes/files";
+import { uploadRoutes } from "./routes/uploads";
+
+const API_ROUTES: RouteTable = [...fileRoutes, ...batchRoutes, ...uploadRoutes];
+
+export interface ServerDeps {
+  services: Services;
+  faults: FaultInjector;
+  callLog: CallLog;
+  log: ((line: string) => void) | undefined;
+}
+
+/**
+ * The HTTP server. /v1 calls are recorded, may meet an injected fault, must carry the bearer key,
+ * and are routed to the API handlers; /_emulator calls (loopback clients only) go to the admin
+ * API, are not recorded and never meet a fault. Every error is answered in the OpenAI format.
+ */
+export function createEmulatorServer(deps: ServerDeps): Server {
+  return createServer((req, res) => {
+    handle(deps, req, res).catch((error: unknown) => {
+      deps.log?.(`emulator: unexpected failure: ${(error as Error).stack ?? String(error)}`);
+      res.destroy();
+    });
+  });
+}
+
+async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const method = (req.method ?? "GET").toUpperCase();
+  const path = pathOf(req.url);
+  const headers: Record<string, string> = { "x-request-id": newId.requestId() };
+  const isAdmin = path === "/_emulator" || path.startsWith("/_emulator/");
+  const isApi = path === "/v1" || path.startsWith("/v1/");
+  const entry = isApi ? deps.callLog.arrive(method, path, deps.services.clock.now()) : undefined;
+  const decision: FaultDecision = isApi ? deps.faults.decide(method, path) : { latencyMs: 0 };
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+
+  if (decision.failure?.kind === "drop_connection") {
+    req.socket.destroy();
+    if (entry !== undefined) deps.callLog.answer(entry, 0, decision.recorded);
+    deps.log?.(`${method} ${path} -> dropped [fault: drop_connection]`);
+    return;
+  }
+
+  let reply: Reply;
+  if (decision.failure?.kind === "rate_limit") {
+    reply = errorReply(rateLimited(decision.failure.retryAfterSeconds));
+  } else if (decision.failure?.kind === "server_error") {
+    reply = errorReply(serverError());
+  } else {
+    reply = isAdmin ? await runAdmin(deps, req, method, path) : await runApi(deps, req, method, path);
+    if (decision.failure?.kind === "server_error_after") reply = errorReply(serverError());
+  }
+
+  if (!req.socket.destroyed) {
+    headers["openai-processing-ms"] = String(Math.round(performance.now() - started));
+    await sendReply(res, reply, headers);
+  }
+  const status = req.socket.destroyed && !res.writableFinished ? 0 : reply.status;
+  if (entry !== undefined) deps.callLog.answer(entry, status, decision.recorded);
+  deps.log?.(
+    `${method} ${path} -> ${status} (${Math.round(performance.now() - started)} ms)${decision.recorded ? ` [fault: ${decision.recorded}]` : ""}`,
+  );
+}
+
+async function runApi(deps: ServerDeps, req: IncomingMessage, method: string, path: string): Promise<Reply> {
+  if (path === "/v1" || path.startsWith("/v1/")) {
+    const authError = checkBearer(req.headers, deps.services.store.apiKey);
+    if (authError !== undefined) return errorReply(authError);
+  }
+  return run(deps, req, method, path, API_ROUTES);
+}
+
+async function runAdmin(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+): Promise<Reply> {
+  if (!isLoopback(req.socket.remoteAddress)) return errorReply(adminForbidden());
+  return run(deps, req, method, path, adminRoutes);
+}
+
+async function run(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  routes: RouteTable,
+): Promise<Reply> {
+  try {
+    const { handler, params } = matchRoute(routes, method, path);
+    const query = new URL(req.url ?? "/", "http://emulator.invalid").searchParams;
+    return await handler({ req, params, query }, deps.services);
+  } catch (error) {
+    if (isApiError(error)) return errorReply(error);
+    if (isClientGoneError(error)) return errorReply(new ApiError(400, error.message));
+    deps.log?.(`emulator: ${method} ${path} failed: ${(error as Error).stack ?? String(error)}`);
+    return errorReply(
+      new ApiError(500, `The emulator failed while processing your request: ${(error as Error).message}`, {
+        type: "server_error",
+      }),
+    );
+  }
+}
+
+function errorReply(error: ApiError): Reply {
+  return json(error.body(), error.status, { ...error.headers });
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = (url ?? "/").split("?")[0] ?? "/";
+  return raw.length > 1 && raw.endsWith("/") ? raw.slice(0, -1) : raw;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}

@@ -1,0 +1,89 @@
+/** The public types of the emulator: its options, fault rules, recorded calls and handle. */
+
+/** Emulator-time durations of the batch phases, in milliseconds. */
+export interface EmulatorDurations {
+  validatingMs: number;
+  inProgressMs: number;
+  finalizingMs: number;
+  cancellingMs: number;
+}
+
+export interface EmulatorOptions {
+  /** Port to listen on; default 0 (a random free port). Env: OPENAI_EMULATOR_PORT. */
+  port?: number;
+  /** Interface to bind; default "127.0.0.1". Env: OPENAI_EMULATOR_HOST. */
+  host?: string;
+  /** Key that requests must send as `Authorization: Bearer <key>`; default a random `sk-emulator-<hex>`. Env: OPENAI_EMULATOR_API_KEY. */
+  apiKey?: string;
+  /** Emulator time runs this many times faster than real time; default 1. Env: OPENAI_EMULATOR_TIME_SCALE. */
+  timeScale?: number;
+  /** Emulator-time durations of the batch phases. */
+  durations?: Partial<EmulatorDurations>;
+  /** When true, emulator time only moves through `advance()`; default false. */
+  manualClock?: boolean;
+  /** Faults to inject into /v1 calls. Env: OPENAI_EMULATOR_FAULTS (JSON array). */
+  faults?: FaultRule[];
+  /** Directory that keeps state and file contents across restarts. Env: OPENAI_EMULATOR_DATA_DIR. */
+  dataDir?: string;
+  /** Receives one line per request; off by default. Never receives the Authorization header. */
+  log?: (line: string) => void;
+}
+
+export type FaultKind = "rate_limit" | "server_error" | "server_error_after" | "drop_connection" | "latency";
+
+export interface FaultRule {
+  /** HTTP method, e.g. "POST"; absent = any. */
+  method?: string;
+  /** Path such as "/v1/batches/*\/cancel"; `*` matches one segment; absent = any /v1 path. */
+  path?: string;
+  kind: FaultKind;
+  /** Probability 0..1 per matching call, drawn from a PRNG seeded by `seed`. */
+  rate?: number;
+  /** Or: only the next N matching calls. */
+  count?: number;
+  /** Seed of the rule's PRNG (used with `rate`); default 1. */
+  seed?: number;
+  /** For "latency": real milliseconds to wait before answering. */
+  latencyMs?: number;
+  /** For "rate_limit": sent as `retry-after` and `retry-after-ms`; default 1. */
+  retryAfterSeconds?: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** Path without the query string, e.g. "/v1/batches". */
+  path: string;
+  /** Status sent; 0 when no answer was sent (dropped connection, client gone). */
+  status: number;
+  /** Emulator time of arrival, unix ms. */
+  at: number;
+  /** The fault applied, if any. */
+  fault?: FaultKind;
+}
+
+export interface SetBatchStatusOptions {
+  /** Keep the batch in that status (until its 24h window ends). */
+  stuck?: boolean;
+}
+
+export interface Emulator {
+  /** Base URL including /v1, e.g. "http://127.0.0.1:43123/v1": the SDK's baseURL. */
+  url: string;
+  /** "http://127.0.0.1:43123" */
+  origin: string;
+  apiKey: string;
+  port: number;
+  /** Emulator time, unix ms. */
+  now(): number;
+  /** Moves the emulator clock forward and processes every transition that fell due. */
+  advance(ms: number): Promise<void>;
+  setFaults(rules: FaultRule[]): void;
+  /** Forces a batch into a status; `stuck` keeps it there (until its window ends). */
+  setBatchStatus(id: string, status: string, opts?: SetBatchStatusOptions): Promise<void>;
+  /** Every /v1 call received, in order of arrival (admin calls are not recorded). */
+  calls(): RecordedCall[];
+  clearCalls(): void;
+  /** Forgets every file, batch, upload, fault and recorded call (keeps the key and the clock). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+import type { BatchErrorEntry } from "../store/records";
+import { VALIDATION_CODES as CODES } from "./codes";
+
+/** What the validator remembers from line to line. */
+export interface LineCheckState {
+  /** custom_id → the line it first appeared on. */
+  seenIds: Map<string, number>;
+  /** The model of the first line that named one. */
+  model: string | undefined;
+  modelLine: number;
+  /** Embedding inputs counted so far (for /v1/embeddings). */
+  embeddingInputs: number;
+}
+
+export function newLineCheckState(): LineCheckState {
+  return { seenIds: new Map(), model: undefined, modelLine: 0, embeddingInputs: 0 };
+}
+
+/**
+ * Checks one line of a batch input file against the batch's endpoint; returns the first problem,
+ * or undefined when the line is a valid request. Updates `state` (ids seen, model, input count).
+ */
+export function checkLine(
+  text: string,
+  line: number,
+  endpoint: string,
+  state: LineCheckState,
+): BatchErrorEntry | undefined {
+  const source = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = source.trim() === "" ? undefined : JSON.parse(source);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return error(CODES.invalidJsonLine, "This line is not parseable as valid JSON.", line, null);
+  }
+  const request = value as Record<string, unknown>;
+  for (const field of ["custom_id", "method", "url", "body"]) {
+    if (request[field] === undefined || request[field] === null) {
+      return error(CODES.missingRequiredParameter, `Missing required parameter: '${field}'.`, line, field);
+    }
+  }
+  const customId = request.custom_id;
+  if (typeof customId !== "string" || customId === "") {
+    return error(CODES.invalidValue, "Invalid 'custom_id': expected a non-empty string.", line, "custom_id");
+  }
+  if (request.method !== "POST") {
+    return error(
+      CODES.invalidMethod,
+      `Invalid 'method': ${JSON.stringify(request.method)}. Only POST is supported.`,
+      line,
+      "method",
+    );
+  }
+  if (request.url !== endpoint) {
+    return error(
+      CODES.invalidUrl,
+      `The url ${JSON.stringify(request.url)} does not match the batch endpoint '${endpoint}'. Every request in a batch must use the batch's endpoint.`,
+      line,
+      "url",
+    );
+  }
+  const body = request.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return error(CODES.invalidValue, "Invalid 'body': expected an object.", line, "body");
+  }
+  const firstLine = state.seenIds.get(customId);
+  if (firstLine !== undefined) {
+    return error(
+      CODES.duplicateCustomId,
+      `The custom_id '${customId}' is already used on line ${firstLine}. The custom_id of each request in a batch must be unique.`,
+      line,
+      "custom_id",
+    );
+  }
+  state.seenIds.set(customId, line);
+  const model = (body as Record<string, unknown>).model;
+  if (typeof model === "string") {
+    if (state.model === undefined) {
+      state.model = model;
+      state.modelLine = line;
+    } else if (model !== state.model) {
+      return error(
+        CODES.mismatchedModel,
+        `The model '${model}' differs from the model '${state.model}' of line ${state.modelLine}. All requests in a batch must use the same model.`,
+        line,
+        "body.model",
+      );
+    }
+  }
+  if (endpoint === "/v1/embeddings")
+    state.embeddingInputs += countInputs((body as Record<string, unknown>).input);
+  return undefined;
+}
+
+/** Inputs in an embeddings request: one per string or token array. */
+export function countInputs(input: unknown): number {
+  if (!Array.isArray(input)) return input === undefined ? 0 : 1;
+  if (input.length === 0) return 0;
+  return typeof input[0] === "number" ? 1 : input.length;
+}
+
+function error(code: string, message: string, line: number | null, param: string | null): BatchErrorEntry {
+  return { code, message, line, param };
+}

@@ -1,0 +1,150 @@
+import { describe, expect, test } from "vitest";
+import { isEmulatorConfigError } from "../../provider/emulator";
+import { parseCliArgs } from "../../provider/emulator/cli-args";
+import { DEFAULT_DURATIONS, resolveConfig } from "../../provider/emulator/config";
+
+function configError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isEmulatorConfigError(error)) return `${error.setting}: ${error.message}`;
+    throw error;
+  }
+  throw new RangeError("expected an EmulatorConfigError");
+}
+
+describe("options and environment", () => {
+  test("defaults", () => {
+    expect(resolveConfig({}, {})).toEqual({
+      port: 0,
+      host: "127.0.0.1",
+      apiKey: undefined,
+      timeScale: 1,
+      durations: DEFAULT_DURATIONS,
+      manualClock: false,
+      faults: [],
+      dataDir: undefined,
+      log: undefined,
+    });
+  });
+
+  test("environment variables fill in absent options; options win", () => {
+    const env = {
+      OPENAI_EMULATOR_PORT: "9000",
+      OPENAI_EMULATOR_HOST: "0.0.0.0",
+      OPENAI_EMULATOR_API_KEY: "sk-from-env-1",
+      OPENAI_EMULATOR_TIME_SCALE: "60",
+      OPENAI_EMULATOR_DATA_DIR: "/data",
+      OPENAI_EMULATOR_FAULTS: '[{"kind":"server_error","count":1}]',
+    };
+    expect(resolveConfig({}, env)).toMatchObject({
+      port: 9000,
+      host: "0.0.0.0",
+      apiKey: "sk-from-env-1",
+      timeScale: 60,
+      dataDir: "/data",
+      faults: [{ kind: "server_error", count: 1 }],
+    });
+    expect(resolveConfig({ port: 1, timeScale: 2, faults: [] }, env)).toMatchObject({
+      port: 1,
+      timeScale: 2,
+      faults: [],
+    });
+  });
+
+  test.each([
+    [{ port: 70000 }, {}, "port: Expected `port` to be an integer port from 0 to 65535; got 70000."],
+    [
+      {},
+      { OPENAI_EMULATOR_PORT: "eighty" },
+      'OPENAI_EMULATOR_PORT: Expected OPENAI_EMULATOR_PORT to be an integer port from 0 to 65535; got "eighty".',
+    ],
+    [
+      { timeScale: 0 },
+      {},
+      "timeScale: Expected `timeScale` to be a number above 0 and at most 1000000; got 0.",
+    ],
+    [
+      {},
+      { OPENAI_EMULATOR_TIME_SCALE: "fast" },
+      'OPENAI_EMULATOR_TIME_SCALE: Expected `OPENAI_EMULATOR_TIME_SCALE` to be a number above 0 and at most 1000000; got "fast".',
+    ],
+    [
+      { apiKey: "short" },
+      {},
+      "apiKey: Expected `apiKey` to be at least 8 printable characters without spaces; got 5 characters.",
+    ],
+    [
+      { durations: { validatingMs: -1 } },
+      {},
+      "durations.validatingMs: Expected `durations.validatingMs` to be a number of milliseconds, 0 or more; got -1.",
+    ],
+    [
+      { durations: { queuedMs: 1 } },
+      {},
+      "durations.queuedMs: Unknown key `durations.queuedMs`; allowed: validatingMs, inProgressMs, finalizingMs, cancellingMs.",
+    ],
+    [
+      {},
+      { OPENAI_EMULATOR_FAULTS: "[{" },
+      'OPENAI_EMULATOR_FAULTS: Expected `OPENAI_EMULATOR_FAULTS` to be a JSON array of fault rules, like [{"kind":"rate_limit","count":1}]; it is not valid JSON.',
+    ],
+  ])("%j with env %j is refused", (options, env, message) => {
+    expect(configError(() => resolveConfig(options as never, env))).toBe(message);
+  });
+});
+
+describe("command line", () => {
+  test("flags become options; the port defaults to 8787", () => {
+    expect(
+      parseCliArgs(
+        [
+          "--port",
+          "0",
+          "--host=::1",
+          "--api-key",
+          "sk-cli-key-1",
+          "--data-dir",
+          ".emulator",
+          "--time-scale",
+          "60",
+          "--faults",
+          '[{"kind":"latency","latencyMs":5}]',
+          "--manual-clock",
+          "--log",
+        ],
+        {},
+      ),
+    ).toEqual({
+      kind: "start",
+      log: true,
+      options: {
+        port: 0,
+        host: "::1",
+        apiKey: "sk-cli-key-1",
+        dataDir: ".emulator",
+        timeScale: 60,
+        faults: [{ kind: "latency", latencyMs: 5 }],
+        manualClock: true,
+      },
+    });
+    expect(parseCliArgs([], {})).toEqual({ kind: "start", log: false, options: { port: 8787 } });
+    expect(parseCliArgs([], { OPENAI_EMULATOR_PORT: "9001" })).toEqual({
+      kind: "start",
+      log: false,
+      options: {},
+    });
+    expect(parseCliArgs(["--help"], {})).toEqual({ kind: "help" });
+  });
+
+  test.each([
+    [["--verbose"], '--verbose: Unknown argument "--verbose". Run with --help to see the options.'],
+    [["--port"], "--port: --port needs a value."],
+    [["--port", "--log"], "--port: --port needs a value."],
+    [["--port", "x"], '--port: Expected --port to be an integer port from 0 to 65535; got "x".'],
+    [["--time-scale", "fast"], '--time-scale: Expected --time-scale to be a number above 0; got "fast".'],
+    [["--faults", "{}"], "--faults: Expected `--faults` to be an array of fault rules; got an object."],
+  ])("%j is refused", (argv, message) => {
+    expect(configError(() => parseCliArgs(argv, {}))).toBe(message);
+  });
+});
