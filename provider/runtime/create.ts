@@ -33,8 +33,10 @@ export async function createBatch(
   const uploads = inputs.inputFileId === undefined;
   const startedAt = Math.floor(deps.now() / 1000);
 
-  const earlier = await api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS);
-  if (earlier !== undefined && isLive(earlier.status)) {
+  const earlier = await api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, (batch) =>
+    isLive(batch.status),
+  );
+  if (earlier !== undefined) {
     deps.log.info(`adopting batch ${earlier.id}, which an earlier attempt created`);
     return finish(earlier, inputs, uploads, api, deps);
   }
@@ -111,7 +113,7 @@ async function createOnce(
   } as const;
   return withLookup(
     () => api.createBatchOnce(params),
-    () => api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS),
+    () => api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS, (batch) => isLive(batch.status)),
     api,
     deps,
   );

@@ -87,17 +87,26 @@ export class OpenAIBatchApi {
   }
 
   /**
-   * Finds the newest batch whose metadata carries `token`, among the batches created since
-   * `sinceSeconds` (newest first, at most ten pages of 100).
+   * Finds the newest batch created since `sinceSeconds` whose metadata carries `token` and that
+   * `accept` takes (newest first, at most ten pages of 100).
    */
-  async findBatchByToken(token: string, sinceSeconds: number): Promise<ApiBatch | undefined> {
+  async findBatchByToken(
+    token: string,
+    sinceSeconds: number,
+    accept: (batch: ApiBatch) => boolean = () => true,
+  ): Promise<ApiBatch | undefined> {
     let after: string | undefined;
     for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
       const cursor = after;
       const result = await this.withRetries("look for a batch made by an earlier attempt", () =>
         this.client.batches.list({ limit: 100, ...(cursor === undefined ? {} : { after: cursor }) }),
       );
-      const match = result.data.find((batch) => batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token);
+      const match = result.data.find(
+        (batch) =>
+          batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token &&
+          batch.created_at >= sinceSeconds &&
+          accept(batch),
+      );
       if (match) {
         return match;
       }

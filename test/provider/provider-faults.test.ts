@@ -118,6 +118,21 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(second.id).not.toBe(first.id);
   });
 
+  test("after a failed create, an older finished batch with the same token is not taken for the new one", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(1),
+      resourceKey: "p/s/old",
+    });
+    const first = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    env.emulator.setFaults([{ method: "POST", path: "/v1/batches", kind: "server_error", count: 1 }]);
+    const second = await env.provider.create(inputs);
+    expect(second.id).not.toBe(first.id);
+    expect((await allBatches()).map((b) => b.id).sort()).toEqual([first.id, second.id].sort());
+  });
+
   test("a wrong key is a clear API error, and the key appears in no error, output or log", async () => {
     env = await providerWithEmulator();
     const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(1) });
