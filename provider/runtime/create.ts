@@ -22,7 +22,7 @@ const CLOCK_SLACK_SECONDS = 300;
  * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
  * batches for one resource: an earlier attempt's live batch (found by the create token in its
  * metadata) is adopted, and a create whose answer was lost is looked up before it is tried
- * again. When the create fails, the uploaded file is deleted.
+ * again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
  */
 export async function createBatch(
   inputs: BatchInputs,
@@ -33,15 +33,27 @@ export async function createBatch(
   const uploads = inputs.inputFileId === undefined;
   const startedAt = Math.floor(deps.now() / 1000);
 
-  const earlier = await api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, (batch) =>
-    isLive(batch.status),
-  );
-  if (earlier !== undefined) {
-    deps.log.info(`adopting batch ${earlier.id}, which an earlier attempt created`);
-    return finish(earlier, inputs, uploads, api, deps);
+  // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
+  const [earlier, upload] = await Promise.allSettled([
+    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, (batch) => isLive(batch.status)),
+    uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
+  ]);
+  const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
+  const dropUpload = () =>
+    uploadedFileId === undefined ? Promise.resolve() : deleteQuietly(api, uploadedFileId, deps);
+  if (earlier.status === "rejected") {
+    await dropUpload();
+    throw earlier.reason;
   }
-
-  const inputFileId = inputs.inputFileId ?? (await uploadInput(inputs, token, startedAt, api, deps)).id;
+  if (earlier.value !== undefined) {
+    await dropUpload();
+    deps.log.info(`adopting batch ${earlier.value.id}, which an earlier attempt created`);
+    return finish(earlier.value, inputs, uploads, api, deps);
+  }
+  if (upload.status === "rejected") {
+    throw upload.reason;
+  }
+  const inputFileId = inputs.inputFileId ?? (uploadedFileId as string);
   let batch: ApiBatch;
   try {
     batch = await createOnce(inputs, inputFileId, token, startedAt, api, deps);

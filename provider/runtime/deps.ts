@@ -1,4 +1,5 @@
 import { type Logger, loggerFromEnv } from "./logger";
+import { withStreamingUploads } from "./streaming-upload-fetch";
 
 /**
  * The outside world, in one small object so that tests can replace it: the network (`fetch`), the
@@ -18,7 +19,7 @@ export interface RuntimeDeps {
 export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
   const env = overrides.env ?? process.env;
   return {
-    fetch: (input, init) => fetch(input, init),
+    fetch: withStreamingUploads((input, init) => fetch(input, init)),
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,

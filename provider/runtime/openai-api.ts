@@ -215,8 +215,11 @@ function loggingFetch(deps: RuntimeDeps): typeof fetch {
   return async (input, init) => {
     const started = deps.now();
     const method = init?.method ?? "GET";
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const path = new URL(url).pathname;
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return deps.fetch(input, init);
+    }
+    const path = url.pathname;
     try {
       const response = await deps.fetch(input, init);
       deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);

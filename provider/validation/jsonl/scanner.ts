@@ -45,7 +45,10 @@ export class JsonlScanner {
     return this.rules.embeddingInputs;
   }
 
-  /** Feeds the next chunk. Returns false once the scanner needs no more input. */
+  /**
+   * Feeds the next chunk; the scanner keeps no reference to it once this returns. Returns false
+   * once the scanner needs no more input.
+   */
   push(chunk: Buffer): boolean {
     if (this.stoppedEarly) {
       return false;
@@ -85,7 +88,8 @@ export class JsonlScanner {
     if (start >= chunk.length || this.skippingLongLine) {
       return;
     }
-    this.pending.push(chunk.subarray(start));
+    // A copy: the caller may reuse `chunk` for the next read.
+    this.pending.push(Buffer.from(chunk.subarray(start)));
     this.pendingBytes += chunk.length - start;
     if (this.pendingBytes > this.options.maxLineBytes) {
       this.pending = [];

@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { LIMITS } from "../../contract";
 import type { LineProblem } from "./line-problem";
 import { JsonlScanner } from "./scanner";
@@ -59,11 +58,7 @@ export async function validateBatchInput(
     if (size > LIMITS.maxFileBytes) {
       return tooLarge(size);
     }
-    for await (const chunk of createReadStream(source.path, { highWaterMark: READ_CHUNK_BYTES })) {
-      if (!scanner.push(chunk as Buffer)) {
-        break;
-      }
-    }
+    await scanFile(source.path, scanner);
   } else {
     const bytes = "requests" in source ? serializeRequests(source.requests) : toBuffer(source.content);
     if (bytes.length > LIMITS.maxFileBytes) {
@@ -82,6 +77,25 @@ export async function validateBatchInput(
     ...(scanner.model === undefined ? {} : { model: scanner.model }),
     embeddingInputs: scanner.embeddingInputs,
   };
+}
+
+/**
+ * Reads the file into one buffer that is used again for every chunk (the scanner copies the
+ * partial line it keeps), so memory stays flat however large the file is.
+ */
+async function scanFile(path: string, scanner: JsonlScanner): Promise<void> {
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0 || !scanner.push(buffer.subarray(0, bytesRead))) {
+        return;
+      }
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 function toBuffer(content: string | Uint8Array): Buffer {
