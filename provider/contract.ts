@@ -99,6 +99,8 @@ export interface BatchInputs {
   requestCount?: number;
   /** Computed by `check`: the token written to the batch's metadata. */
   createToken?: string;
+  /** The serialized provider, added by Pulumi. Every output carries it back. */
+  __provider?: string;
 }
 
 /** The names of the inputs the user sets, in the order the README lists them. */
@@ -158,6 +160,30 @@ export interface BatchUsage {
   output_tokens_details?: { reasoning_tokens: number };
 }
 
+/** The outputs that say what the API reports about the batch, in the order the README lists them. */
+export const LIVE_OUTPUT_NAMES = [
+  "status",
+  "inputFileId",
+  "outputFileId",
+  "errorFileId",
+  "requestCounts",
+  "errors",
+  "createdAt",
+  "inProgressAt",
+  "finalizingAt",
+  "completedAt",
+  "failedAt",
+  "expiredAt",
+  "expiresAt",
+  "cancellingAt",
+  "cancelledAt",
+  "model",
+  "usage",
+] as const;
+
+/** The outputs that say what the provider did or computed. */
+export const PROVIDER_OUTPUT_NAMES = ["inputSha256", "requestCount", "uploadedInputFile"] as const;
+
 /** What the API says about the batch. Every field is absent until the API reports it. */
 export interface BatchLiveOutputs {
   status?: BatchStatus;
@@ -179,6 +205,11 @@ export interface BatchLiveOutputs {
   usage?: BatchUsage;
 }
 
+// Keeps LIVE_OUTPUT_NAMES and BatchLiveOutputs in step.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const liveNamesAreComplete: Exactly<(typeof LIVE_OUTPUT_NAMES)[number], keyof BatchLiveOutputs> = true;
+void liveNamesAreComplete;
+
 /**
  * The outputs written to state: the inputs (so that `diff` can compare against them), what the
  * API says, and what the provider did. Plain JSON only: no `undefined`, no `Date`.
@@ -191,9 +222,3 @@ export interface BatchOutputs extends BatchInputs, BatchLiveOutputs {
 
 /** The property that holds the serialized provider; the host adds it and `diff` ignores it. */
 export const PROVIDER_PROPERTY = "__provider";
-
-/** Pulumi's sentinel for a value that is not known yet (during preview). */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Statuses after which a batch never changes again. */
-export const TERMINAL_STATUSES: readonly BatchStatus[] = ["completed", "failed", "expired", "cancelled"];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { BATCH_ENDPOINTS } from "../contract";
 import { formatReport } from "../validation/jsonl/format";
 import { validateBatchInput } from "../validation/jsonl/validate";
 import { parseArguments, USAGE } from "./arguments";
@@ -17,6 +18,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const endpoint = command.endpoint ?? (await firstLineUrl(command.file));
+  if (endpoint !== undefined && !(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) {
+    process.stderr.write(
+      `${command.file}:1: url ${JSON.stringify(endpoint)} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")}\n`,
+    );
+    return 1;
+  }
   const report = await validateBatchInput({ path: command.file }, endpoint === undefined ? {} : { endpoint });
   if (command.json) {
     process.stdout.write(`${JSON.stringify({ file: command.file, endpoint, ...report }, null, 2)}\n`);

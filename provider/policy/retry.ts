@@ -18,16 +18,14 @@ export function isRetryableStatus(status: number | undefined): boolean {
 }
 
 /**
- * The delay before retry number `attempt` (0-based): the server's `Retry-After` when it gives one
- * (up to a minute), else 0.5 s doubling to a cap of 8 s, with up to 25% of jitter taken off.
+ * The delay before retry number `attempt` (0-based): the server's `Retry-After` when it gives one,
+ * else 0.5 s doubling to a cap of 8 s, with up to 25% of jitter taken off. Undefined when the
+ * server asks for more than a minute: then the error is reported rather than waited out inside
+ * one call (a wait for a batch honours it between polls instead).
  */
-export function retryDelayMs(attempt: number, failure: RetryableFailure, random: number): number {
-  if (
-    failure.retryAfterMs !== undefined &&
-    failure.retryAfterMs >= 0 &&
-    failure.retryAfterMs <= MAX_RETRY_AFTER_MS
-  ) {
-    return failure.retryAfterMs;
+export function retryDelayMs(attempt: number, failure: RetryableFailure, random: number): number | undefined {
+  if (failure.retryAfterMs !== undefined && failure.retryAfterMs >= 0) {
+    return failure.retryAfterMs <= MAX_RETRY_AFTER_MS ? failure.retryAfterMs : undefined;
   }
   const base = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 20));
   return Math.round(base * (1 - 0.25 * random));

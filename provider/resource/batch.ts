@@ -8,7 +8,9 @@ import {
   type BatchStatus,
   type BatchUsage,
   type CompletionWindow,
+  LIVE_OUTPUT_NAMES,
   type OutputExpiresAfter,
+  PROVIDER_OUTPUT_NAMES,
   type RequestCounts,
 } from "../contract";
 import { BatchInputError } from "../errors";
@@ -51,28 +53,7 @@ export interface BatchArgs {
 }
 
 /** The names of the outputs, seeded as undefined so that Pulumi declares them all. */
-const OUTPUT_NAMES = [
-  "status",
-  "inputFileId",
-  "outputFileId",
-  "errorFileId",
-  "requestCounts",
-  "errors",
-  "createdAt",
-  "inProgressAt",
-  "finalizingAt",
-  "completedAt",
-  "failedAt",
-  "expiredAt",
-  "expiresAt",
-  "cancellingAt",
-  "cancelledAt",
-  "model",
-  "usage",
-  "inputSha256",
-  "requestCount",
-  "uploadedInputFile",
-] as const;
+const OUTPUT_NAMES = [...LIVE_OUTPUT_NAMES, ...PROVIDER_OUTPUT_NAMES];
 
 /**
  * An OpenAI Batch job, managed by Pulumi: `pulumi up` uploads the input and creates the batch,

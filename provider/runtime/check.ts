@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, resolve } from "node:path";
 import { type BatchInputs, DEFAULTS } from "../contract";
 import type { InputProblem } from "../errors";
 import { checkArguments } from "../validation/arguments";
 import { formatReport } from "../validation/jsonl/format";
 import { type BatchInputSource, validateBatchInput } from "../validation/jsonl/validate";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { resolveInputFile } from "./upload-body";
 
 export interface CheckOutcome {
   inputs: BatchInputs;
@@ -15,41 +15,49 @@ export interface CheckOutcome {
 /**
  * Validates every argument and the JSONL content, without any network call, and adds what later
  * steps need: defaults, the sha256 and line count of the bytes to upload, and the create token.
- * Every problem is returned, one per property, so that preview shows them all at once; unknown
- * values (preview) are passed over.
+ * Every problem is returned, one per property, so that preview shows them all at once (the JSONL
+ * is read even when another argument is wrong); unknown values (preview) are passed over.
  */
 export async function checkBatch(
+  olds: Readonly<Record<string, unknown>>,
   news: Readonly<Record<string, unknown>>,
   cwd: string,
 ): Promise<CheckOutcome> {
-  const failures = checkArguments(news);
+  const argumentFailures = checkArguments(news);
   const inputs = withDefaults(news);
-  if (failures.length > 0) {
-    return { inputs, failures };
-  }
-  const source = sourceOf(inputs, cwd);
-  if (source !== undefined) {
-    const endpoint = isUnknown(inputs.endpoint) ? undefined : inputs.endpoint;
-    const report = await readReport(source.input, endpoint);
-    if ("failure" in report) {
-      return { inputs, failures: [{ property: source.property, reason: report.failure }] };
+  const failed = new Set(argumentFailures.map((failure) => failure.property));
+  const source = failed.has("requests") || failed.has("inputFile") ? undefined : sourceOf(inputs, cwd);
+  const contentFailures =
+    source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"));
+  const failures = [...argumentFailures, ...contentFailures];
+  if (failures.length === 0) {
+    const token = createTokenOf(inputs, olds.createToken);
+    if (token !== undefined) {
+      inputs.createToken = token;
     }
-    if (!report.ok) {
-      return {
-        inputs,
-        failures: formatReport(report, source.label).map((reason) => ({ property: source.property, reason })),
-      };
-    }
-    if (report.sha256 !== undefined) {
-      inputs.inputSha256 = report.sha256;
-      inputs.requestCount = report.lineCount;
-    }
-  }
-  const token = createTokenOf(inputs);
-  if (token !== undefined) {
-    inputs.createToken = token;
   }
   return { inputs, failures };
+}
+
+/** Reads the JSONL, records its hash and line count in `inputs`, and returns its problems. */
+async function checkContent(
+  source: SourceToRead,
+  inputs: BatchInputs,
+  endpointFailed: boolean,
+): Promise<InputProblem[]> {
+  const endpoint = endpointFailed || isUnknown(inputs.endpoint) ? undefined : inputs.endpoint;
+  const report = await readReport(source.input, endpoint);
+  if ("failure" in report) {
+    return [{ property: source.property, reason: report.failure }];
+  }
+  if (!report.ok) {
+    return formatReport(report, source.label).map((reason) => ({ property: source.property, reason }));
+  }
+  if (report.sha256 !== undefined) {
+    inputs.inputSha256 = report.sha256;
+    inputs.requestCount = report.lineCount;
+  }
+  return [];
 }
 
 /** The news as inputs, with defaults filled in and `undefined` dropped (the host cannot send it). */
@@ -81,11 +89,6 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
   return undefined;
 }
 
-/** `inputFile` is relative to the Pulumi project's directory, which is where the provider runs. */
-export function resolveInputFile(inputFile: string, cwd: string): string {
-  return isAbsolute(inputFile) ? inputFile : resolve(cwd, inputFile);
-}
-
 async function readReport(input: BatchInputSource, endpoint: string | undefined) {
   try {
     return await validateBatchInput(input, endpoint === undefined ? {} : { endpoint });
@@ -103,9 +106,11 @@ async function readReport(input: BatchInputSource, endpoint: string | undefined)
 /**
  * The token written into the batch's metadata. It is the same for every attempt to create the
  * same batch for the same resource, so that a retried create finds the batch an earlier attempt
- * made. It is undefined while anything it depends on is unknown.
+ * made, and it changes with every replacement (it chains on the token of the batch it replaces),
+ * so that `pulumi up --replace` never adopts the very batch it replaces. It is undefined while
+ * anything it depends on is unknown.
  */
-function createTokenOf(inputs: BatchInputs): string | undefined {
+function createTokenOf(inputs: BatchInputs, previousToken: unknown): string | undefined {
   const identity = {
     resourceKey: inputs.resourceKey,
     endpoint: inputs.endpoint,
@@ -113,6 +118,7 @@ function createTokenOf(inputs: BatchInputs): string | undefined {
     completionWindow: inputs.completionWindow,
     metadata: inputs.metadata,
     outputExpiresAfter: inputs.outputExpiresAfter,
+    previous: typeof previousToken === "string" ? previousToken : "",
   };
   if (identity.input === undefined || containsUnknown(identity)) {
     return undefined;

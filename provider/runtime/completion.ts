@@ -5,7 +5,7 @@ import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
 import { inputsOf, steeringOf } from "./state";
-import { waitForBatch } from "./wait";
+import { type WaitOutcome, waitForBatch } from "./wait";
 
 /**
  * Waits until the batch finishes and returns the outputs of a completed batch. A batch that
@@ -20,12 +20,22 @@ export async function awaitCompletion(
   deps: RuntimeDeps,
 ): Promise<BatchOutputs> {
   const steering = steeringOf(outputs);
-  const outcome = await waitForBatch(
-    api,
-    id,
-    { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
-    deps,
-  );
+  let outcome: WaitOutcome;
+  try {
+    outcome = await waitForBatch(
+      api,
+      id,
+      { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
+      deps,
+    );
+  } catch (error) {
+    // The batch exists whatever went wrong while following it: it must stay in the state.
+    throw new BatchWaitError(
+      id,
+      outputs,
+      `Could not follow batch ${id}: ${(error as Error).message} The batch is recorded in the state; the next \`pulumi up\` resumes the wait.`,
+    );
+  }
   if (outcome.kind === "gone") {
     throw new BatchWaitError(
       id,
@@ -33,7 +43,10 @@ export async function awaitCompletion(
       `Batch ${id} no longer exists in the OpenAI API. Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create a new one.`,
     );
   }
-  const latest = composeOutputs(inputsOf(outputs), liveOutputsOf(outcome.batch), outputs.uploadedInputFile);
+  const latest =
+    outcome.batch === undefined
+      ? outputs
+      : composeOutputs(inputsOf(outputs), liveOutputsOf(outcome.batch), outputs.uploadedInputFile);
   if (outcome.kind === "timedOut") {
     throw new BatchWaitError(
       id,

@@ -1,22 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { stat } from "node:fs/promises";
-import { basename } from "node:path";
-import { type BatchInputs, type BatchOutputs, CREATE_TOKEN_METADATA_KEY } from "../contract";
-import { type BatchApiError, isBatchApiError } from "../errors";
-import { isLive } from "../policy/lifecycle";
-import { isRetryableStatus, retryDelayMs } from "../policy/retry";
-import { serializeRequests } from "../validation/jsonl/serialize";
-import { resolveInputFile } from "./check";
+import { type BatchInputs, type BatchOutputs, CREATE_TOKEN_METADATA_KEY, DEFAULTS } from "../contract";
+import { phaseOf } from "../policy/lifecycle";
 import { awaitCompletion } from "./completion";
 import type { RuntimeDeps } from "./deps";
-import type { ApiBatch, ApiFile, OpenAIBatchApi, UploadBody } from "./openai-api";
+import type { ApiBatch, ApiFile, OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
+import { retrying } from "./retrying";
 import { steeringOf } from "./state";
+import { prepareUpload } from "./upload-body";
 
 /** A live batch made by an earlier attempt is looked for among the batches of the last 25 hours. */
 const LOOKBACK_SECONDS = 25 * 3600;
 /** Clocks differ: a batch or file made this long before the attempt began still counts as its own. */
 const CLOCK_SLACK_SECONDS = 300;
+
+/**
+ * Only a batch that is still running is adopted: a finished one, or one being cancelled (the
+ * old batch of a delete-before-replace), is never taken for the batch this create must make.
+ */
+const isRunning = (batch: ApiBatch): boolean => phaseOf(batch.status) === "running";
 
 /**
  * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
@@ -35,7 +37,7 @@ export async function createBatch(
 
   // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
-    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, (batch) => isLive(batch.status)),
+    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
     uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
@@ -53,7 +55,10 @@ export async function createBatch(
   if (upload.status === "rejected") {
     throw upload.reason;
   }
-  const inputFileId = inputs.inputFileId ?? (uploadedFileId as string);
+  const inputFileId = inputs.inputFileId ?? uploadedFileId;
+  if (inputFileId === undefined) {
+    throw new RangeError("no input file: neither inputFileId nor an upload");
+  }
   let batch: ApiBatch;
   try {
     batch = await createOnce(inputs, inputFileId, token, startedAt, api, deps);
@@ -87,25 +92,16 @@ async function uploadInput(
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<ApiFile> {
-  const { body, stem } = uploadBodyOf(inputs, deps);
+  const { body, stem, size } = await prepareUpload(inputs, deps.cwd());
   const filename = `${stem}.${token.slice(0, 16)}.jsonl`;
-  const size = "bytes" in body ? body.bytes.length : (await stat(body.path)).size;
-  return withLookup(
+  return retrying(
     () => api.uploadInputOnce(body, filename),
-    () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
-    api,
+    {
+      maxRetries: api.maxRetries,
+      recover: () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
+    },
     deps,
   );
-}
-
-function uploadBodyOf(inputs: BatchInputs, deps: RuntimeDeps): { body: UploadBody; stem: string } {
-  if (inputs.inputFile !== undefined) {
-    return {
-      body: { path: resolveInputFile(inputs.inputFile, deps.cwd()) },
-      stem: basename(inputs.inputFile).replace(/\.jsonl$/i, ""),
-    };
-  }
-  return { body: { bytes: serializeRequests(inputs.requests ?? []) }, stem: "requests" };
 }
 
 async function createOnce(
@@ -119,51 +115,18 @@ async function createOnce(
   const params = {
     inputFileId,
     endpoint: inputs.endpoint,
-    completionWindow: inputs.completionWindow ?? "24h",
+    completionWindow: inputs.completionWindow ?? DEFAULTS.completionWindow,
     metadata: { ...inputs.metadata, [CREATE_TOKEN_METADATA_KEY]: token },
     ...(inputs.outputExpiresAfter ? { outputExpiresAfter: inputs.outputExpiresAfter } : {}),
   } as const;
-  return withLookup(
+  return retrying(
     () => api.createBatchOnce(params),
-    () => api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS, (batch) => isLive(batch.status)),
-    api,
+    {
+      maxRetries: api.maxRetries,
+      recover: () => api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS, isRunning),
+    },
     deps,
   );
-}
-
-/**
- * Makes a call that must not be repeated blindly. After a failure that may have happened after
- * the work was done (a 5xx, a lost connection, a time-out), `lookup` checks whether it was; only
- * if not is the call made again, as often as the retry policy allows.
- */
-async function withLookup<T>(
-  call: () => Promise<T>,
-  lookup: () => Promise<T | undefined>,
-  api: OpenAIBatchApi,
-  deps: RuntimeDeps,
-): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isBatchApiError(error) || !isRetryableStatus(error.status)) {
-        throw error;
-      }
-      const found = await lookup();
-      if (found !== undefined) {
-        deps.log.info(`${error.operation}: the failed call had done its work; using its result`);
-        return found;
-      }
-      if (attempt >= api.maxRetries) {
-        throw error;
-      }
-      await deps.sleep(retryDelayMs(attempt, retryFailureOf(error), deps.random()));
-    }
-  }
-}
-
-function retryFailureOf(error: BatchApiError) {
-  return { status: error.status, retryAfterMs: error.retryAfterMs };
 }
 
 async function deleteQuietly(api: OpenAIBatchApi, fileId: string, deps: RuntimeDeps): Promise<void> {

@@ -8,7 +8,7 @@ import { waitForBatch } from "./wait";
 /**
  * Cancels the batch if it may still be running (with `cancelOnDelete`), waits for `cancelled`
  * when the resource waits for completion too, and deletes the input file when this resource
- * uploaded it (with `deleteInputFileOnDelete`). A batch that has already finished, or that the
+ * uploaded it (with `deleteInputFileOnDelete`), unless the batch was left running. A batch that has already finished, or that the
  * API no longer knows, counts as deleted; so does a file that is already gone.
  */
 export async function deleteBatch(
@@ -32,11 +32,17 @@ export async function deleteBatch(
         deps,
       );
       if (outcome.kind === "timedOut") {
-        deps.log.warn(`batch ${id} is still ${outcome.batch.status}; the API goes on cancelling it`);
+        deps.log.warn(
+          `batch ${id} is still ${outcome.batch?.status ?? "cancelling"}; the API goes on cancelling it`,
+        );
       }
     }
   }
   if (steering.deleteInputFileOnDelete && state.uploadedInputFile && state.inputFileId !== undefined) {
+    if (!steering.cancelOnDelete && isLive(state.status)) {
+      deps.log.warn(`batch ${id} may still be running, so its input file ${state.inputFileId} is kept`);
+      return;
+    }
     await api.deleteFile(state.inputFileId);
   }
 }

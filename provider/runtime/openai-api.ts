@@ -2,9 +2,9 @@ import { openAsBlob } from "node:fs";
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { type BatchApiError, isBatchApiError } from "../errors";
-import { isRetryableStatus, retryDelayMs } from "../policy/retry";
 import { toBatchApiError } from "./api-error-mapping";
 import type { RuntimeDeps } from "./deps";
+import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
 
 export type ApiBatch = OpenAI.Batch;
@@ -26,9 +26,9 @@ const MAX_LOOKUP_PAGES = 10;
 
 /**
  * Every call the provider makes to the OpenAI API, through the official SDK. The SDK's own
- * retries are off: calls that are safe to repeat go through `withRetries`, the provider's one
- * retry policy, and the two that are not (upload, create) are made once and looked up after a
- * failure by the caller.
+ * retries are off: calls that are safe to repeat go through `retrying`, the provider's one retry
+ * loop, and the two that are not (upload, create) are made once here; their caller retries them
+ * with a look-up for the work a failed call may have done.
  */
 export class OpenAIBatchApi {
   private readonly client: OpenAI;
@@ -173,31 +173,16 @@ export class OpenAIBatchApi {
     return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now());
   }
 
-  private async withRetries<T>(
+  private withRetries<T>(
     operation: string,
     call: () => Promise<T>,
     options: { retryConflict: boolean } = { retryConflict: true },
   ): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await call();
-      } catch (error) {
-        const failure = this.mapError(operation, error);
-        const retryable =
-          error instanceof OpenAI.APIError &&
-          isRetryableStatus(failure.status) &&
-          !(failure.status === 409 && !options.retryConflict) &&
-          attempt < this.settings.maxRetries;
-        if (!retryable) {
-          throw failure;
-        }
-        const delay = retryDelayMs(attempt, failure, this.deps.random());
-        this.deps.log.info(
-          `${operation}: HTTP ${failure.status ?? "connection error"}, retrying in ${delay} ms`,
-        );
-        await this.deps.sleep(delay);
-      }
-    }
+    return retrying(
+      () => this.once(operation, call),
+      { maxRetries: this.settings.maxRetries, ...options },
+      this.deps,
+    );
   }
 }
 

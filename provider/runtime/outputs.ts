@@ -6,6 +6,7 @@ import {
   type BatchStatus,
   type BatchUsage,
   CREATE_TOKEN_METADATA_KEY,
+  LIVE_OUTPUT_NAMES,
   STATE_VERSION,
 } from "../contract";
 import type { ApiBatch } from "./openai-api";
@@ -65,44 +66,9 @@ export function composeOutputs(
 
 /** The live fields of outputs already in the state (for an update that calls no API). */
 export function liveOutputsFromState(state: BatchOutputs): BatchLiveOutputs {
-  const {
-    status,
-    inputFileId,
-    outputFileId,
-    errorFileId,
-    requestCounts,
-    errors,
-    createdAt,
-    inProgressAt,
-    finalizingAt,
-    completedAt,
-    failedAt,
-    expiredAt,
-    expiresAt,
-    cancellingAt,
-    cancelledAt,
-    model,
-    usage,
-  } = state;
-  return plainJson({
-    status,
-    inputFileId,
-    outputFileId,
-    errorFileId,
-    requestCounts,
-    errors,
-    createdAt,
-    inProgressAt,
-    finalizingAt,
-    completedAt,
-    failedAt,
-    expiredAt,
-    expiresAt,
-    cancellingAt,
-    cancelledAt,
-    model,
-    usage,
-  }) as BatchLiveOutputs;
+  return plainJson(
+    Object.fromEntries(LIVE_OUTPUT_NAMES.map((name) => [name, state[name]])),
+  ) as BatchLiveOutputs;
 }
 
 function errorEntryOf(

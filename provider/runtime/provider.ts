@@ -40,8 +40,12 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       settings = resolveSettings(req.config, deps.env);
       api = undefined;
     },
-    async check(_olds, news) {
-      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
+    async check(olds, news) {
+      return checkBatch(
+        olds as unknown as Record<string, unknown>,
+        news as unknown as Record<string, unknown>,
+        deps.cwd(),
+      );
     },
     async diff(_id, olds, news) {
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);

@@ -1,4 +1,10 @@
-import { type BatchInputs, type BatchOutputs, DEFAULTS, USER_INPUT_NAMES } from "../contract";
+import {
+  type BatchInputs,
+  type BatchOutputs,
+  DEFAULTS,
+  PROVIDER_PROPERTY,
+  USER_INPUT_NAMES,
+} from "../contract";
 
 /**
  * Reads outputs from the state, whatever release wrote them. `read`, `update` and `delete` go
@@ -34,9 +40,19 @@ export function steeringOf(inputs: Partial<BatchInputs>) {
   };
 }
 
-/** Just the inputs out of a state, for `read` to hand back so that a refresh changes no input. */
+/**
+ * Just the inputs out of a state (with the serialized provider, which every set of outputs must
+ * carry), for `read` to hand back so that a refresh changes no input.
+ */
 export function inputsOf(state: BatchOutputs): BatchInputs {
-  const names = [...USER_INPUT_NAMES, "resourceKey", "inputSha256", "requestCount", "createToken"] as const;
+  const names = [
+    ...USER_INPUT_NAMES,
+    "resourceKey",
+    "inputSha256",
+    "requestCount",
+    "createToken",
+    PROVIDER_PROPERTY,
+  ] as const;
   const inputs: Record<string, unknown> = {};
   for (const name of names) {
     const uploadedFileId = name === "inputFileId" && state.uploadedInputFile;

@@ -1,4 +1,6 @@
+import { isBatchApiError } from "../errors";
 import { pollDelayMs } from "../policy/backoff";
+import { isRetryableStatus } from "../policy/retry";
 import type { RuntimeDeps } from "./deps";
 import type { ApiBatch, OpenAIBatchApi } from "./openai-api";
 
@@ -12,14 +14,16 @@ export interface WaitOptions {
 
 export type WaitOutcome =
   | { kind: "done"; batch: ApiBatch }
-  | { kind: "timedOut"; batch: ApiBatch }
+  /** `batch` is the last one seen, undefined when no poll got an answer. */
+  | { kind: "timedOut"; batch: ApiBatch | undefined }
   | { kind: "gone" };
 
 /**
  * Polls a batch until `done` says so or the time runs out, with capped exponential backoff. A
- * call that fails even after the retry policy's tries is an error; the API's `Retry-After` is
- * honoured by that policy. The last poll comes at the deadline, so the outcome is never older
- * than one interval.
+ * poll that fails for a reason worth another try (a 5xx, a 429, a lost connection, even after
+ * the retry policy's own tries) does not end the wait: the next poll comes after the backoff
+ * delay or the server's `Retry-After`, whichever is longer. The last poll comes at the deadline,
+ * so the outcome is never older than one interval. Any other error is thrown.
  */
 export async function waitForBatch(
   api: OpenAIBatchApi,
@@ -28,20 +32,34 @@ export async function waitForBatch(
   deps: RuntimeDeps,
 ): Promise<WaitOutcome> {
   const deadline = deps.now() + options.timeoutMs;
+  let lastSeen: ApiBatch | undefined;
   for (let attempt = 0; ; attempt += 1) {
-    const batch = await api.retrieveBatch(id);
-    if (batch === undefined) {
-      return { kind: "gone" };
-    }
-    if (options.done(batch.status)) {
-      return { kind: "done", batch };
+    let serverWait = 0;
+    try {
+      const batch = await api.retrieveBatch(id);
+      if (batch === undefined) {
+        return { kind: "gone" };
+      }
+      if (options.done(batch.status)) {
+        return { kind: "done", batch };
+      }
+      lastSeen = batch;
+    } catch (error) {
+      if (!isBatchApiError(error) || !isRetryableStatus(error.status)) {
+        throw error;
+      }
+      serverWait = error.retryAfterMs ?? 0;
+      deps.log.warn(`polling batch ${id} failed (${error.message}); polling on`);
     }
     const remaining = deadline - deps.now();
     if (remaining <= 0) {
-      return { kind: "timedOut", batch };
+      return { kind: "timedOut", batch: lastSeen };
     }
-    const delay = Math.min(pollDelayMs(attempt, options.pollIntervalMs, deps.random()), remaining);
-    deps.log.debug(`batch ${id} is ${batch.status}; next poll in ${delay} ms`);
+    const delay = Math.min(
+      Math.max(pollDelayMs(attempt, options.pollIntervalMs, deps.random()), serverWait),
+      remaining,
+    );
+    deps.log.debug(`batch ${id} is ${lastSeen?.status ?? "not known yet"}; next poll in ${delay} ms`);
     await deps.sleep(delay);
   }
 }

@@ -2,6 +2,7 @@ import {
   BATCH_ENDPOINTS,
   COMPLETION_WINDOWS,
   CREATE_TOKEN_METADATA_KEY,
+  DEFAULTS,
   LIMITS,
   MAX_USER_METADATA_KEYS,
 } from "../contract";
@@ -11,6 +12,9 @@ import { isUnknown } from "./unknowns";
 type Inputs = Readonly<Record<string, unknown>>;
 
 const SOURCES = ["requests", "inputFile", "inputFileId"] as const;
+
+/** Longer gaps between polls would gain nothing, and timers cannot wait past 24.8 days. */
+const MAX_POLL_INTERVAL_SECONDS = 86_400;
 
 /**
  * Checks every argument of a Batch except the JSONL content itself, and returns one problem per
@@ -188,24 +192,25 @@ function checkBoolean(property: string, value: unknown): InputProblem[] {
 
 function checkWaitTimes(timeout: unknown, interval: unknown): InputProblem[] {
   const problems = [
-    ...checkPositive("waitTimeoutSeconds", timeout),
-    ...checkPositive("pollIntervalSeconds", interval),
+    ...checkPositive("waitTimeoutSeconds", timeout, undefined),
+    ...checkPositive("pollIntervalSeconds", interval, MAX_POLL_INTERVAL_SECONDS),
   ];
+  const effectiveTimeout = timeout ?? DEFAULTS.waitTimeoutSeconds;
   if (
     problems.length === 0 &&
-    typeof timeout === "number" &&
+    typeof effectiveTimeout === "number" &&
     typeof interval === "number" &&
-    interval > timeout
+    interval > effectiveTimeout
   ) {
     problems.push({
       property: "pollIntervalSeconds",
-      reason: `the poll interval (${interval} s) is longer than the wait timeout (${timeout} s); make it shorter, or the wait would end before its first poll`,
+      reason: `the poll interval (${interval} s) is longer than the wait timeout (${effectiveTimeout} s); make it shorter, or the wait would end before its first poll`,
     });
   }
   return problems;
 }
 
-function checkPositive(property: string, value: unknown): InputProblem[] {
+function checkPositive(property: string, value: unknown, max: number | undefined): InputProblem[] {
   if (value === undefined || isUnknown(value)) {
     return [];
   }
@@ -216,6 +221,9 @@ function checkPositive(property: string, value: unknown): InputProblem[] {
         reason: `${property} must be a number of seconds greater than 0, not ${JSON.stringify(value)}`,
       },
     ];
+  }
+  if (max !== undefined && value > max) {
+    return [{ property, reason: `${property} is ${value}; use at most ${max} seconds (one day)` }];
   }
   return [];
 }

@@ -53,7 +53,7 @@ describe("the real dynamic-provider host over gRPC", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ apiKey: KEY, manualClock: true });
     provider = await serializedProviderText();
-    host = await ProviderHost.start(linkedProjectDir("host-"));
+    host = await ProviderHost.start(linkedProjectDir("host-"), { PULUMI_OPENAI_BATCH_LOG: "debug" });
     await host.configure({ "openai:apiKey": KEY, "openai:baseUrl": emulator.url });
   });
 
@@ -108,9 +108,10 @@ describe("the real dynamic-provider host over gRPC", () => {
       __provider: provider,
     });
     expect(JSON.stringify(created.properties)).not.toContain(KEY);
-    expect(
-      emulator.calls().map((c) => `${c.method} ${c.path.replace(/\/batch_\w+|\/file-\w+/g, "/{id}")}`),
-    ).toEqual(["GET /v1/batches", "POST /v1/files", "POST /v1/batches"]);
+    // The look-up for an earlier attempt's batch runs beside the upload; the create comes last.
+    const calls = emulator.calls().map((c) => `${c.method} ${c.path}`);
+    expect(calls.slice(0, 2).sort()).toEqual(["GET /v1/batches", "POST /v1/files"]);
+    expect(calls.slice(2)).toEqual(["POST /v1/batches"]);
 
     const unchanged = await host.diff(URN, created.id, created.properties, checked.inputs);
     expect(unchanged).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
@@ -194,10 +195,19 @@ describe("the real dynamic-provider host over gRPC", () => {
         status: "failed",
         uploadedInputFile: false,
         inputFileId: file.id,
+        __provider: provider,
       });
       expect(failure.reasons).toHaveLength(1);
       expect(failure.reasons[0]).toMatch(new RegExp(`^Batch ${failure.id} failed: line 2: `));
       expect((caught as Error).message).toBe(failure.reasons[0]);
+      // What the engine recorded works for the next refresh and destroy.
+      const refreshed = await waiting.read(URN, failure.id, failure.properties);
+      expect(refreshed).toMatchObject({
+        id: failure.id,
+        properties: { status: "failed", __provider: provider },
+      });
+      await waiting.delete(URN, failure.id, refreshed.properties);
+      expect((await client.files.retrieve(file.id)).id).toBe(file.id);
     } finally {
       await waiting.stop();
       await live.close();
@@ -216,6 +226,8 @@ describe("the real dynamic-provider host over gRPC", () => {
     } finally {
       await bare.stop();
     }
+    // The main host logged every call at debug level: method, path and status, never the key.
+    expect(host.stderr()).toContain("[pulumi-openai-batch] debug: POST /v1/batches -> 200");
     expect(host.stderr()).not.toContain(KEY);
   });
 });

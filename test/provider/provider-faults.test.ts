@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import type { FaultRule } from "../../provider/emulator";
-import { isBatchApiError } from "../../provider/errors";
+import { isBatchApiError, isBatchWaitError } from "../../provider/errors";
 import { createLogger } from "../../provider/runtime/logger";
 import { createBatchProvider } from "../../provider/runtime/provider";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -138,6 +138,68 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     const second = await env.provider.create(inputs);
     expect(second.id).not.toBe(first.id);
     expect((await allBatches()).map((b) => b.id).sort()).toEqual([first.id, second.id].sort());
+  });
+
+  test("a wait goes on through an API outage longer than the retry policy's tries", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(2),
+      waitForCompletion: true,
+      pollIntervalSeconds: 5,
+    });
+    env.emulator.setFaults([{ method: "GET", path: "/v1/batches/*", kind: "server_error", count: 8 }]);
+    const { outs } = await env.provider.create(inputs);
+    expect(outs?.status).toBe("completed");
+    expect(env.emulator.calls().filter((c) => c.fault === "server_error")).toHaveLength(8);
+  });
+
+  test("a wait that cannot go on (the key was revoked) still records the batch", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(1),
+      pollIntervalSeconds: 5,
+    });
+    const created = await env.provider.create(inputs);
+    const revoked = createBatchProvider({
+      env: {},
+      now: () => env.emulator.now(),
+      sleep: (ms) => env.emulator.advance(ms),
+      log: createLogger("off", () => {}),
+    });
+    await revoked.configure({
+      config: {
+        get: (k: string) => ({ "openai:apiKey": "sk-revoked", "openai:baseUrl": env.emulator.url })[k],
+      },
+    });
+    const error = await revoked
+      .update(created.id, created.outs!, { ...inputs, waitForCompletion: true })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(isBatchWaitError(error)).toBe(true);
+    if (!isBatchWaitError(error)) return;
+    expect(error.id).toBe(created.id);
+    expect(error.properties).toMatchObject({ status: "validating", uploadedInputFile: true });
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Could not follow batch ${created.id}: Could not retrieve the batch: .+HTTP 401.+ The batch is recorded in the state`,
+      ),
+    );
+  });
+
+  test("a forced replacement (pulumi up --replace) makes a new batch and never adopts the one it replaces", async () => {
+    env = await providerWithEmulator();
+    const news = { endpoint: EMBEDDINGS, requests: embeddingRequests(1), resourceKey: "p/s/replaced" };
+    const first = await env.provider.create(await env.checked(news));
+    const replacementInputs = (await env.provider.check(first.outs!, news as never)).inputs!;
+    const second = await env.provider.create(replacementInputs);
+    expect(second.id).not.toBe(first.id);
+    await env.provider.delete(first.id, first.outs!);
+    expect((await env.client.batches.retrieve(second.id)).status).toBe("validating");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([second.outs?.inputFileId]);
   });
 
   test("a wrong key is a clear API error, and the key appears in no error, output or log", async () => {

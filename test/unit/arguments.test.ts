@@ -163,6 +163,16 @@ describe("checkArguments", () => {
         },
       ],
     ],
+    [
+      "a poll interval longer than the default timeout",
+      { ...valid, pollIntervalSeconds: 86_400 * 2 },
+      [
+        {
+          property: "pollIntervalSeconds",
+          reason: "pollIntervalSeconds is 172800; use at most 86400 seconds (one day)",
+        },
+      ],
+    ],
   ])("%s", (_name, inputs, expected) => {
     expect(checkArguments(inputs)).toEqual(expected);
   });

@@ -41,7 +41,8 @@ describe("retry policy", () => {
     [10, { status: 500, retryAfterMs: undefined }, 0, 8_000],
     [10, { status: 500, retryAfterMs: undefined }, 1, 6_000],
     [0, { status: 429, retryAfterMs: 2_500 }, 0.7, 2_500],
-    [0, { status: 429, retryAfterMs: 3_600_000 }, 0, 500],
+    [0, { status: 429, retryAfterMs: 60_000 }, 0, 60_000],
+    [0, { status: 429, retryAfterMs: 3_600_000 }, 0, undefined],
   ])("retry %i after %o with random %f waits %i ms", (attempt, failure, random, expected) => {
     expect(retryDelayMs(attempt, failure, random)).toBe(expected);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { formatReport } from "../../provider/validation/jsonl/format";
+import { JsonlScanner } from "../../provider/validation/jsonl/scanner";
 import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { validateBatchInput } from "../../provider/validation/jsonl/validate";
 
@@ -196,11 +197,35 @@ describe("validateBatchInput: one rule per row", () => {
   });
 });
 
+describe("JsonlScanner: chunk boundaries change nothing", () => {
+  const content = Buffer.from(
+    `\uFEFF${line()}\r\n${line({ custom_id: "r2" })}\n\n{broken\n${line({ custom_id: "r2", method: "GET" })}\n${"x".repeat(300)}\n${line({ custom_id: "r9" })}`,
+  );
+  const scan = (chunkSize: number) => {
+    const scanner = new JsonlScanner({ endpoint: CHAT, maxProblems: 100, maxLineBytes: 250 });
+    const reused = Buffer.alloc(chunkSize);
+    for (let start = 0; start < content.length; start += chunkSize) {
+      const size = content.copy(reused, 0, start, start + chunkSize);
+      scanner.push(reused.subarray(0, size));
+      reused.fill(0x7a); // the caller reuses its buffer: the scanner must not keep it
+    }
+    const sha256 = scanner.end();
+    return { sha256, problems: scanner.problems, lines: scanner.lineCount, bytes: scanner.bytes };
+  };
+
+  test.each([1, 2, 3, 7, 64, 1024, 1 << 20])("read %i bytes at a time", (chunkSize) => {
+    const whole = scan(content.length);
+    expect(whole.problems.map((p) => p.line)).toEqual([1, 3, 4, 5, 5, 6]);
+    expect(scan(chunkSize)).toEqual(whole);
+  });
+});
+
 describe("validateBatchInput: sources", () => {
-  test("a file gives the sha256 of its exact bytes, read in chunks", async () => {
+  test("a file gives the sha256 of its exact bytes, read in several chunks", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-"));
     const path = join(dir, "in.jsonl");
-    const content = `${Array.from({ length: 3000 }, (_, i) => line({ custom_id: `r${i}` })).join("\n")}\n`;
+    const content = `${Array.from({ length: 30_000 }, (_, i) => line({ custom_id: `r${i}` })).join("\n")}\n`;
+    expect(Buffer.byteLength(content)).toBeGreaterThan(2 * 1024 * 1024);
     writeFileSync(path, content);
     const report = await validateBatchInput({ path }, { endpoint: CHAT });
     const { createHash } = await import("node:crypto");
@@ -208,7 +233,7 @@ describe("validateBatchInput: sources", () => {
       ok: true,
       problems: [],
       problemCount: 0,
-      lineCount: 3000,
+      lineCount: 30_000,
       bytes: Buffer.byteLength(content),
       sha256: createHash("sha256").update(content).digest("hex"),
       model: "gpt-4o-mini",

@@ -7,7 +7,7 @@ export interface LineRulesState {
   /** The batch endpoint, or undefined when it is not known yet (preview). */
   readonly endpoint: string | undefined;
   readonly customIds: Map<string, number>;
-  model: { name: string; line: number } | undefined;
+  model: { name: string; line: number; explicit: boolean } | undefined;
   embeddingInputs: number;
 }
 
@@ -118,7 +118,7 @@ function checkModel(model: unknown, line: number, state: LineRulesState): LinePr
   }
   const name = model ?? DEFAULT_MODEL;
   if (state.model === undefined) {
-    state.model = { name, line };
+    state.model = { name, line, explicit: model !== undefined };
     return [];
   }
   if (state.model.name !== name) {

@@ -5,7 +5,6 @@ import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface ScannerOptions {
   endpoint: string | undefined;
@@ -37,8 +36,9 @@ export class JsonlScanner {
     this.rules = newLineRulesState(options.endpoint);
   }
 
+  /** The model every line names; undefined when none names one (the endpoint's default). */
   get model(): string | undefined {
-    return this.rules.model?.name;
+    return this.rules.model?.explicit ? this.rules.model.name : undefined;
   }
 
   get embeddingInputs(): number {
@@ -52,12 +52,6 @@ export class JsonlScanner {
   push(chunk: Buffer): boolean {
     if (this.stoppedEarly) {
       return false;
-    }
-    if (this.bytes === 0 && chunk.subarray(0, 3).equals(BYTE_ORDER_MARK)) {
-      this.report({
-        line: 1,
-        message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM",
-      });
     }
     this.bytes += chunk.length;
     this.hash.update(chunk);
@@ -137,7 +131,14 @@ export class JsonlScanner {
   }
 
   private checkLine(rawText: string, line: number): void {
-    const text = line === 1 ? rawText.replace(/^\uFEFF/, "") : rawText;
+    const hasByteOrderMark = line === 1 && rawText.startsWith("\uFEFF");
+    if (hasByteOrderMark) {
+      this.report({
+        line,
+        message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM",
+      });
+    }
+    const text = hasByteOrderMark ? rawText.slice(1) : rawText;
     if (text.trim() === "") {
       this.report({
         line,
