@@ -110,7 +110,8 @@ export class Batch extends pulumi.dynamic.Resource {
         },
       ]);
     }
-    const outputs = Object.fromEntries(OUTPUT_NAMES.map((output) => [output, undefined]));
+    // `endpoint` is seeded too, for `Batch.get`, which passes no arguments.
+    const outputs = Object.fromEntries(["endpoint", ...OUTPUT_NAMES].map((output) => [output, undefined]));
     const inputs =
       args === undefined
         ? {}

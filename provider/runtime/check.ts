@@ -19,7 +19,6 @@ export interface CheckOutcome {
  * is read even when another argument is wrong); unknown values (preview) are passed over.
  */
 export async function checkBatch(
-  olds: Readonly<Record<string, unknown>>,
   news: Readonly<Record<string, unknown>>,
   cwd: string,
 ): Promise<CheckOutcome> {
@@ -31,7 +30,7 @@ export async function checkBatch(
     source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"));
   const failures = [...argumentFailures, ...contentFailures];
   if (failures.length === 0) {
-    const token = createTokenOf(inputs, olds.createToken);
+    const token = createTokenOf(inputs);
     if (token !== undefined) {
       inputs.createToken = token;
     }
@@ -105,12 +104,11 @@ async function readReport(input: BatchInputSource, endpoint: string | undefined)
 
 /**
  * The token written into the batch's metadata. It is the same for every attempt to create the
- * same batch for the same resource, so that a retried create finds the batch an earlier attempt
- * made, and it changes with every replacement (it chains on the token of the batch it replaces),
- * so that `pulumi up --replace` never adopts the very batch it replaces. It is undefined while
- * anything it depends on is unknown.
+ * same batch for the same resource, so that a create that runs again after an interrupted
+ * `pulumi up` finds the batch the first attempt made. It is undefined while anything it depends
+ * on is unknown.
  */
-function createTokenOf(inputs: BatchInputs, previousToken: unknown): string | undefined {
+function createTokenOf(inputs: BatchInputs): string | undefined {
   const identity = {
     resourceKey: inputs.resourceKey,
     endpoint: inputs.endpoint,
@@ -118,7 +116,6 @@ function createTokenOf(inputs: BatchInputs, previousToken: unknown): string | un
     completionWindow: inputs.completionWindow,
     metadata: inputs.metadata,
     outputExpiresAfter: inputs.outputExpiresAfter,
-    previous: typeof previousToken === "string" ? previousToken : "",
   };
   if (identity.input === undefined || containsUnknown(identity)) {
     return undefined;

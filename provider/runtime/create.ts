@@ -22,14 +22,15 @@ const isRunning = (batch: ApiBatch): boolean => phaseOf(batch.status) === "runni
 
 /**
  * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
- * batches for one resource: an earlier attempt's live batch (found by the create token in its
- * metadata) is adopted, and a create whose answer was lost is looked up before it is tried
- * again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
+ * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
+ * the create token in its metadata, and not a batch some resource in the state already has) is
+ * adopted, and a create whose answer was lost is looked up before it is tried again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
  */
 export async function createBatch(
   inputs: BatchInputs,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
+  batchesInState: ReadonlySet<string> = new Set(),
 ): Promise<{ id: string; outs: BatchOutputs }> {
   const token = inputs.createToken ?? randomUUID().replaceAll("-", "");
   const uploads = inputs.inputFileId === undefined;
@@ -37,7 +38,11 @@ export async function createBatch(
 
   // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
-    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
+    api.findBatchByToken(
+      token,
+      startedAt - LOOKBACK_SECONDS,
+      (batch) => isRunning(batch) && !batchesInState.has(batch.id),
+    ),
     uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;

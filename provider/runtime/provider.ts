@@ -35,30 +35,37 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     return api;
   };
 
+  // The batches this process has seen as resources in the state (through diff, read, update or
+  // delete). A create never adopts one of them: a forced replacement (`pulumi up --replace`) has
+  // the same create token as the batch it replaces, which the engine has just diffed here.
+  const batchesInState = new Set<string>();
+  const seen = (id: string) => {
+    batchesInState.add(id);
+  };
+
   return {
     async configure(req) {
       settings = resolveSettings(req.config, deps.env);
       api = undefined;
     },
-    async check(olds, news) {
-      return checkBatch(
-        olds as unknown as Record<string, unknown>,
-        news as unknown as Record<string, unknown>,
-        deps.cwd(),
-      );
+    async check(_olds, news) {
+      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
     },
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
+      seen(id);
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
     },
     async create(inputs) {
-      return createBatch(inputs, connect(), deps);
+      return createBatch(inputs, connect(), deps, batchesInState);
     },
     async read(id, props) {
+      seen(id);
       // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
       const outcome = await readBatch(id, readState(props as unknown as Record<string, unknown>), connect());
       return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
+      seen(id);
       const outs = await updateBatch(
         id,
         readState(olds as unknown as Record<string, unknown>),
@@ -69,6 +76,7 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       return { outs };
     },
     async delete(id, props) {
+      seen(id);
       await deleteBatch(id, readState(props as unknown as Record<string, unknown>), connect(), deps);
     },
   };

@@ -192,10 +192,16 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
 
   test("a forced replacement (pulumi up --replace) makes a new batch and never adopts the one it replaces", async () => {
     env = await providerWithEmulator();
-    const news = { endpoint: EMBEDDINGS, requests: embeddingRequests(1), resourceKey: "p/s/replaced" };
-    const first = await env.provider.create(await env.checked(news));
-    const replacementInputs = (await env.provider.check(first.outs!, news as never)).inputs!;
-    const second = await env.provider.create(replacementInputs);
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(1),
+      resourceKey: "p/s/replaced",
+    });
+    const first = await env.provider.create(inputs);
+    // As in `pulumi up --replace`: the engine diffs the resource in the state, then creates its
+    // replacement from the same inputs (so with the same create token), then deletes the old one.
+    await env.provider.diff(first.id, first.outs!, inputs);
+    const second = await env.provider.create(inputs);
     expect(second.id).not.toBe(first.id);
     await env.provider.delete(first.id, first.outs!);
     expect((await env.client.batches.retrieve(second.id)).status).toBe("validating");

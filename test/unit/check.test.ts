@@ -26,7 +26,7 @@ describe("checkBatch", () => {
   test("fills in defaults, the hash and count of the uploaded bytes, and a create token", async () => {
     const content = `${JSON.stringify(request("a"))}\n${JSON.stringify(request("b"))}\n`;
     const dir = project({ "in.jsonl": content });
-    const result = await checkBatch({}, { endpoint: CHAT, inputFile: "in.jsonl", resourceKey: "p/s/n" }, dir);
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "in.jsonl", resourceKey: "p/s/n" }, dir);
     expect(result.failures).toEqual([]);
     expect(result.inputs).toEqual({
       endpoint: CHAT,
@@ -46,25 +46,20 @@ describe("checkBatch", () => {
 
   test("the create token is the same for the same resource and input, and differs otherwise", async () => {
     const dir = project({});
-    const token = async (inputs: Record<string, unknown>, olds: Record<string, unknown> = {}) =>
-      (await checkBatch(olds, { endpoint: CHAT, requests: [request("a")], ...inputs }, dir)).inputs
-        .createToken;
+    const token = async (inputs: Record<string, unknown>) =>
+      (await checkBatch({ endpoint: CHAT, requests: [request("a")], ...inputs }, dir)).inputs.createToken;
     const base = await token({ resourceKey: "p/s/one" });
     expect(base).toMatch(/^[0-9a-f]{32}$/);
     expect(await token({ resourceKey: "p/s/one" })).toBe(base);
     expect(await token({ resourceKey: "p/s/two" })).not.toBe(base);
     expect(await token({ resourceKey: "p/s/one", metadata: { a: "b" } })).not.toBe(base);
-    // A replacement chains on the token of the batch it replaces, so `--replace` never finds the old batch.
-    const replacement = await token({ resourceKey: "p/s/one" }, { createToken: base });
-    expect(replacement).not.toBe(base);
-    expect(await token({ resourceKey: "p/s/one" }, { createToken: base })).toBe(replacement);
   });
 
   test("JSONL problems name the file and the line", async () => {
     const dir = project({
       "bad.jsonl": `${JSON.stringify(request("a"))}\n${JSON.stringify(request("b", "other"))}\n`,
     });
-    const result = await checkBatch({}, { endpoint: CHAT, inputFile: "bad.jsonl" }, dir);
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "bad.jsonl" }, dir);
     expect(result.failures).toEqual([
       {
         property: "inputFile",
@@ -77,7 +72,6 @@ describe("checkBatch", () => {
 
   test("inline requests are reported by line", async () => {
     const result = await checkBatch(
-      {},
       { endpoint: CHAT, requests: [request("a"), { ...request("b"), method: "PUT" }] },
       "/",
     );
@@ -91,7 +85,7 @@ describe("checkBatch", () => {
 
   test("a missing file says where it was looked for", async () => {
     const dir = project({});
-    const result = await checkBatch({}, { endpoint: CHAT, inputFile: "nope.jsonl" }, dir);
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "nope.jsonl" }, dir);
     expect(result.failures).toEqual([
       {
         property: "inputFile",
@@ -102,7 +96,6 @@ describe("checkBatch", () => {
 
   test("unknown inputs during preview are passed over, and no token is made", async () => {
     const result = await checkBatch(
-      {},
       { endpoint: UNKNOWN, requests: [{ ...request("a"), body: UNKNOWN }] },
       "/",
     );
@@ -113,7 +106,6 @@ describe("checkBatch", () => {
 
   test("values computed by an earlier check are never trusted from the news", async () => {
     const result = await checkBatch(
-      {},
       {
         endpoint: CHAT,
         inputFileId: "file-1",
@@ -130,11 +122,7 @@ describe("checkBatch", () => {
 
   test("argument problems and JSONL problems are reported together", async () => {
     const dir = project({ "in.jsonl": `${JSON.stringify(request("a"))}\nnot json\n` });
-    const result = await checkBatch(
-      {},
-      { endpoint: CHAT, inputFile: "in.jsonl", metadata: { team: 7 } },
-      dir,
-    );
+    const result = await checkBatch({ endpoint: CHAT, inputFile: "in.jsonl", metadata: { team: 7 } }, dir);
     expect(result.failures).toEqual([
       { property: "metadata.team", reason: "the value must be a string, not a number (7)" },
       {
@@ -146,11 +134,7 @@ describe("checkBatch", () => {
   });
 
   test("with a wrong endpoint, the JSONL is still read but not compared with it", async () => {
-    const result = await checkBatch(
-      {},
-      { endpoint: "/v1/nope", requests: [request("a"), request("a")] },
-      "/",
-    );
+    const result = await checkBatch({ endpoint: "/v1/nope", requests: [request("a"), request("a")] }, "/");
     expect(result.failures.map((f) => f.property)).toEqual(["endpoint", "requests"]);
     expect(result.failures[1]?.reason).toBe(
       'requests:2: custom_id "a" is already used on line 1; every custom_id must be unique',
