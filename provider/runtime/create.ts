@@ -23,26 +23,28 @@ const isRunning = (batch: ApiBatch): boolean => phaseOf(batch.status) === "runni
 /**
  * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
  * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
- * the create token in its metadata, and not a batch some resource in the state already has) is
- * adopted, and a create whose answer was lost is looked up before it is tried again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
+ * the create token in its metadata) is adopted, and a create whose answer was lost is looked up
+ * before it is tried again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
  */
+export interface CreatedBatch {
+  id: string;
+  outs: BatchOutputs;
+  /** True when the batch is one an earlier, interrupted attempt made. */
+  adopted: boolean;
+}
+
 export async function createBatch(
   inputs: BatchInputs,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
-  batchesInState: ReadonlySet<string> = new Set(),
-): Promise<{ id: string; outs: BatchOutputs }> {
+): Promise<CreatedBatch> {
   const token = inputs.createToken ?? randomUUID().replaceAll("-", "");
   const uploads = inputs.inputFileId === undefined;
   const startedAt = Math.floor(deps.now() / 1000);
 
   // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
-    api.findBatchByToken(
-      token,
-      startedAt - LOOKBACK_SECONDS,
-      (batch) => isRunning(batch) && !batchesInState.has(batch.id),
-    ),
+    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
     uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
@@ -55,7 +57,7 @@ export async function createBatch(
   if (earlier.value !== undefined) {
     await dropUpload();
     deps.log.info(`adopting batch ${earlier.value.id}, which an earlier attempt created`);
-    return finish(earlier.value, inputs, uploads, api, deps);
+    return { ...(await finish(earlier.value, inputs, uploads, api, deps)), adopted: true };
   }
   if (upload.status === "rejected") {
     throw upload.reason;
@@ -73,7 +75,7 @@ export async function createBatch(
     }
     throw error;
   }
-  return finish(batch, inputs, uploads, api, deps);
+  return { ...(await finish(batch, inputs, uploads, api, deps)), adopted: false };
 }
 
 async function finish(

@@ -35,13 +35,10 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     return api;
   };
 
-  // The batches this process has seen as resources in the state (through diff, read, update or
-  // delete). A create never adopts one of them: a forced replacement (`pulumi up --replace`) has
-  // the same create token as the batch it replaces, which the engine has just diffed here.
-  const batchesInState = new Set<string>();
-  const seen = (id: string) => {
-    batchesInState.add(id);
-  };
+  // Batches that a create in this process adopted from an earlier attempt. A delete of one of
+  // them in the same process is the engine replacing a resource whose create token is unchanged
+  // (`pulumi up --replace`): the replacement now owns the batch, so it is not cancelled.
+  const adoptedHere = new Set<string>();
 
   return {
     async configure(req) {
@@ -51,21 +48,22 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     async check(_olds, news) {
       return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
     },
-    async diff(id, olds, news) {
-      seen(id);
+    async diff(_id, olds, news) {
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
     },
     async create(inputs) {
-      return createBatch(inputs, connect(), deps, batchesInState);
+      const created = await createBatch(inputs, connect(), deps);
+      if (created.adopted) {
+        adoptedHere.add(created.id);
+      }
+      return { id: created.id, outs: created.outs };
     },
     async read(id, props) {
-      seen(id);
       // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
       const outcome = await readBatch(id, readState(props as unknown as Record<string, unknown>), connect());
       return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
-      seen(id);
       const outs = await updateBatch(
         id,
         readState(olds as unknown as Record<string, unknown>),
@@ -76,7 +74,10 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       return { outs };
     },
     async delete(id, props) {
-      seen(id);
+      if (adoptedHere.has(id)) {
+        deps.log.warn(`batch ${id} is kept: the resource that replaces this one adopted it`);
+        return;
+      }
       await deleteBatch(id, readState(props as unknown as Record<string, unknown>), connect(), deps);
     },
   };

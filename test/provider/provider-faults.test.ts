@@ -190,7 +190,7 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     );
   });
 
-  test("a forced replacement (pulumi up --replace) makes a new batch and never adopts the one it replaces", async () => {
+  test("a forced replacement of a running batch with unchanged inputs keeps that batch: never cancelled, never doubled", async () => {
     env = await providerWithEmulator();
     const inputs = await env.checked({
       endpoint: EMBEDDINGS,
@@ -198,14 +198,18 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
       resourceKey: "p/s/replaced",
     });
     const first = await env.provider.create(inputs);
-    // As in `pulumi up --replace`: the engine diffs the resource in the state, then creates its
-    // replacement from the same inputs (so with the same create token), then deletes the old one.
-    await env.provider.diff(first.id, first.outs!, inputs);
+    // As `pulumi up --replace` does: create the replacement from the same inputs (so with the same
+    // create token), then delete the replaced resource, with no diff in between. The create cannot
+    // be told from one that runs again after an interrupted `pulumi up`, so it adopts the batch...
     const second = await env.provider.create(inputs);
-    expect(second.id).not.toBe(first.id);
+    expect(second.id).toBe(first.id);
+    // ...and the delete of the replaced resource leaves the adopted batch and its file alone.
+    env.emulator.clearCalls();
     await env.provider.delete(first.id, first.outs!);
-    expect((await env.client.batches.retrieve(second.id)).status).toBe("validating");
-    expect((await env.batchFiles()).map((f) => f.id)).toEqual([second.outs?.inputFileId]);
+    expect(env.emulator.calls()).toEqual([]);
+    expect((await env.client.batches.retrieve(first.id)).status).toBe("validating");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([first.outs?.inputFileId]);
+    expect(await env.liveBatches()).toHaveLength(1);
   });
 
   test("a wrong key is a clear API error, and the key appears in no error, output or log", async () => {

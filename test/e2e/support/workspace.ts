@@ -16,6 +16,7 @@
  * Set PULUMI_OPENAI_BATCH_E2E_KEEP=1 to keep the directories after the tests (their path is printed),
  * and PULUMI_OPENAI_BATCH_E2E_VERBOSE=1 to stream the engine's output to stderr.
  */
+import { execFile } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -27,6 +28,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import {
   type ConfigValue,
@@ -52,6 +54,8 @@ import { type Engine, engineRoot, repoNodeModules, repoRoot, requireEngine } fro
 import { packedPackageDir } from "./pack";
 
 export { packedPackageDir } from "./pack";
+
+const execFileAsync = promisify(execFile);
 
 /** The package installed as `pulumi-openai-batch` in the project's node_modules. */
 export type PackageUnderTest =
@@ -351,8 +355,28 @@ export class E2eStack {
     return this.stack.outputs();
   }
 
+  /** The state as the Automation API exports it: with `--show-secrets`, so secrets in plaintext. */
   exportStack(): Promise<Deployment> {
     return this.stack.exportStack();
+  }
+
+  /**
+   * The output of a plain `pulumi stack export`, as a person runs it: secrets stay encrypted
+   * (unlike `exportStack`, for which the Automation API passes `--show-secrets`).
+   */
+  async exportStackText(): Promise<string> {
+    const { stdout } = await execFileAsync(
+      this.workspace.engine.pulumiPath,
+      ["stack", "export", "--stack", this.name, "--non-interactive"],
+      {
+        cwd: this.workspace.projectDir,
+        env: { ...process.env, ...this.workspace.env },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
+    );
+    return stdout;
   }
 
   /** All resources of the stack's state, including the stack itself and providers. */
