@@ -1,23 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import OpenAI, { toFile } from "openai";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../../provider/emulator";
 
-/** The repository root: the nearest folder above this file with this package's package.json. */
-export const REPO_ROOT = findRepoRoot(__dirname);
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "pulumi-openai-batch"
-    ) {
-      return dir;
-    }
-  }
-  throw new RangeError(`no pulumi-openai-batch package.json above ${start}`);
-}
+export { REPO_ROOT } from "../../support/repo";
 
 export interface TestEmulator {
   emulator: Emulator;
