@@ -20,12 +20,6 @@ const CLOCK_SLACK_SECONDS = 300;
  */
 const isRunning = (batch: ApiBatch): boolean => phaseOf(batch.status) === "running";
 
-/**
- * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
- * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
- * the create token in its metadata) is adopted, and a create whose answer was lost is looked up
- * before it is tried again. When the create fails, or an earlier batch is adopted, the file just uploaded is deleted.
- */
 export interface CreatedBatch {
   id: string;
   outs: BatchOutputs;
@@ -33,6 +27,13 @@ export interface CreatedBatch {
   adopted: boolean;
 }
 
+/**
+ * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
+ * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
+ * the create token in its metadata) is adopted, and a create whose answer was lost is looked up
+ * before it is tried again. When the create fails, or an earlier batch is adopted, the file just
+ * uploaded is deleted.
+ */
 export async function createBatch(
   inputs: BatchInputs,
   api: OpenAIBatchApi,
