@@ -91,7 +91,7 @@ export interface BatchInputs {
   pollIntervalSeconds?: number;
   cancelOnDelete?: boolean;
   deleteInputFileOnDelete?: boolean;
-  /** Set by the `Batch` class: `<project>/<stack>/<name>`, so that a retried create finds its batch. */
+  /** Set by the `Batch` class: `<project>/<stack>/<name>` (and the parent's URN), so that a retried create finds its batch. */
   resourceKey?: string;
   /** Computed by `check`: sha256 of the exact bytes that will be uploaded (`requests` or `inputFile`). */
   inputSha256?: string;

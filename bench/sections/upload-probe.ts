@@ -1,10 +1,10 @@
 /**
  * Child process of the upload figures: uploads one file to the emulator, either through the
- * provider's upload path (`OpenAIBatchApi.uploadInputOnce`, a file-backed Blob) or the `openai`
+ * provider's upload path (`OpenAIBatchApi.uploadInputOnce` with a file-backed Blob) or the `openai`
  * SDK's documented way (`files.create({ file: fs.createReadStream(path) })`), and reports the time
  * and peak RSS growth. Usage: node upload-probe.js <provider|sdk> <path> <baseUrl> <apiKey>
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, openAsBlob } from "node:fs";
 import { basename } from "node:path";
 import OpenAI from "openai";
 import { realDeps } from "../../provider/runtime/deps";
@@ -40,7 +40,7 @@ if (require.main === module) {
     measure(async () => {
       const file =
         kind === "provider"
-          ? await api.uploadInputOnce({ path }, filename)
+          ? await api.uploadInputOnce(await openAsBlob(path), filename)
           : await client.files.create({ file: createReadStream(path), purpose: "batch" });
       return { fileId: file.id, bytes: file.bytes };
     }),

@@ -112,10 +112,16 @@ export class Batch extends pulumi.dynamic.Resource {
     }
     // `endpoint` is seeded too, for `Batch.get`, which passes no arguments.
     const outputs = Object.fromEntries(["endpoint", ...OUTPUT_NAMES].map((output) => [output, undefined]));
-    const inputs =
-      args === undefined
-        ? {}
-        : { ...args, resourceKey: `${pulumi.getProject()}/${pulumi.getStack()}/${name}` };
+    const inputs = args === undefined ? {} : { ...args, resourceKey: resourceKeyOf(name, opts) };
     super(serializedProvider, name, { ...outputs, ...inputs }, opts, BATCH_MODULE, BATCH_TYPE);
   }
+}
+
+/**
+ * Names the resource for its create token: the stack and the name, and the parent's URN when it
+ * has one (names need only be unique among siblings of one parent type).
+ */
+function resourceKeyOf(name: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
+  const stackKey = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+  return opts?.parent === undefined ? stackKey : pulumi.interpolate`${stackKey}@${opts.parent.urn}`;
 }

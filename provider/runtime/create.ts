@@ -5,7 +5,7 @@ import { awaitCompletion } from "./completion";
 import type { RuntimeDeps } from "./deps";
 import type { ApiBatch, ApiFile, OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
-import { retrying } from "./retrying";
+import { OutcomeUnknownError, retrying } from "./retrying";
 import { steeringOf } from "./state";
 import { prepareUpload } from "./upload-body";
 
@@ -46,7 +46,7 @@ export async function createBatch(
   // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
     api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
-    uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
+    uploads ? uploadInput(inputs, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
   const dropUpload = () =>
@@ -71,6 +71,11 @@ export async function createBatch(
   try {
     batch = await createOnce(inputs, inputFileId, token, startedAt, api, deps);
   } catch (error) {
+    if (error instanceof OutcomeUnknownError) {
+      // The batch may exist and read this file: keep it.
+      deps.log.warn(`kept the uploaded input file ${inputFileId}: the batch may have been created`);
+      throw error.error;
+    }
     if (uploads) {
       await deleteQuietly(api, inputFileId, deps);
     }
@@ -95,21 +100,25 @@ async function finish(
 
 async function uploadInput(
   inputs: BatchInputs,
-  token: string,
   startedAt: number,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<ApiFile> {
   const { body, stem, size } = await prepareUpload(inputs, deps.cwd());
-  const filename = `${stem}.${token.slice(0, 16)}.jsonl`;
-  return retrying(
-    () => api.uploadInputOnce(body, filename),
-    {
-      maxRetries: api.maxRetries,
-      recover: () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
-    },
-    deps,
-  );
+  // A name of this attempt's own, so that the look-up after a failed upload finds only its file.
+  const filename = `${stem}.${randomUUID().replaceAll("-", "").slice(0, 16)}.jsonl`;
+  try {
+    return await retrying(
+      () => api.uploadInputOnce(body, filename),
+      {
+        maxRetries: api.maxRetries,
+        recover: () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
+      },
+      deps,
+    );
+  } catch (error) {
+    throw error instanceof OutcomeUnknownError ? error.error : error;
+  }
 }
 
 async function createOnce(

@@ -1,4 +1,3 @@
-import { openAsBlob } from "node:fs";
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { type BatchApiError, isBatchApiError } from "../errors";
@@ -9,9 +8,6 @@ import type { ProviderSettings } from "./settings";
 
 export type ApiBatch = OpenAI.Batch;
 export type ApiFile = OpenAI.FileObject;
-
-/** The bytes of a batch input: a file on disk (streamed, never read whole) or a buffer. */
-export type UploadBody = { path: string } | { bytes: Buffer };
 
 export interface CreateBatchParams {
   inputFileId: string;
@@ -53,9 +49,12 @@ export class OpenAIBatchApi {
     return this.settings.maxRetries;
   }
 
-  /** Uploads a batch input once (purpose `batch`). */
-  async uploadInputOnce(body: UploadBody, filename: string): Promise<ApiFile> {
-    const file = await toUploadFile(body, filename);
+  /**
+   * Uploads a batch input once (purpose `batch`). A Blob backed by a file on disk is streamed,
+   * never read whole: the SDK passes a File through as it is.
+   */
+  async uploadInputOnce(body: Blob, filename: string): Promise<ApiFile> {
+    const file = new File([body], filename, { type: "application/jsonl" });
     return this.once("upload the input file", () => this.client.files.create({ file, purpose: "batch" }));
   }
 
@@ -117,6 +116,18 @@ export class OpenAIBatchApi {
       after = last.id;
     }
     return undefined;
+  }
+
+  /**
+   * Retrieves a batch once, for a wait that retries by itself: no retries here, and the request
+   * gives up by `deadlineMs` (at least a second from now), so that a wait never runs past its own
+   * deadline. Undefined when the API does not know the batch (404).
+   */
+  async pollBatch(id: string, deadlineMs: number): Promise<ApiBatch | undefined> {
+    const timeout = Math.min(this.settings.requestTimeoutMs, Math.max(1000, deadlineMs - this.deps.now()));
+    return this.orUndefinedOn404(() =>
+      this.once("retrieve the batch", () => this.client.batches.retrieve(id, { timeout })),
+    );
   }
 
   /** Retrieves a batch; undefined when the API does not know it (404). */
@@ -184,16 +195,6 @@ export class OpenAIBatchApi {
       this.deps,
     );
   }
-}
-
-async function toUploadFile(body: UploadBody, filename: string): Promise<File> {
-  const type = "application/jsonl";
-  if ("path" in body) {
-    // A Blob backed by the file on disk: the SDK passes a File through as it is, and fetch streams
-    // it into the multipart body, so the input is never held in memory.
-    return new File([await openAsBlob(body.path)], filename, { type });
-  }
-  return new File([body.bytes], filename, { type });
 }
 
 function loggingFetch(deps: RuntimeDeps): typeof fetch {

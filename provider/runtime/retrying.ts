@@ -34,14 +34,21 @@ export async function retrying<T>(
       }
       const delay = retryDelayMs(attempt, error, deps.random());
       const lastTry = delay === undefined || attempt >= options.maxRetries;
-      if (!lastTry) {
-        deps.log.info(
-          `${error.operation}: HTTP ${error.status ?? "connection error"}; trying again in ${delay} ms`,
-        );
-        await deps.sleep(delay);
+      const recover = options.recover && error.status !== 429 ? options.recover : undefined;
+      if (!lastTry || recover) {
+        // Before a look-up, wait even after the last try, so that work the server finishes late is found.
+        const wait =
+          delay ??
+          retryDelayMs(attempt, { status: error.status, retryAfterMs: undefined }, deps.random()) ??
+          0;
+        deps.log.info(`${error.operation}: HTTP ${error.status ?? "connection error"}; waiting ${wait} ms`);
+        await deps.sleep(wait);
       }
-      if (options.recover && error.status !== 429) {
-        const found = await options.recover();
+      if (recover) {
+        const found = await recover().catch((lookupError: unknown) => {
+          deps.log.warn(`${error.operation}: the look-up failed too (${(lookupError as Error).message})`);
+          throw new OutcomeUnknownError(error);
+        });
         if (found !== undefined) {
           deps.log.info(`${error.operation}: the failed call had done its work; using its result`);
           return found;
@@ -51,6 +58,17 @@ export async function retrying<T>(
         throw error;
       }
     }
+  }
+}
+
+/**
+ * A call that must not be repeated blindly failed, and the look-up for its work failed as well:
+ * nobody knows whether the work was done. Carries the call's own error.
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = "OutcomeUnknownError";
+  constructor(readonly error: BatchApiError) {
+    super(error.message);
   }
 }
 

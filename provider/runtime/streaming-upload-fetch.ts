@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { encodeMultipart } from "./multipart-body";
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -23,11 +23,11 @@ export function withStreamingUploads(base: typeof fetch): typeof fetch {
 }
 
 function sendMultipart(url: URL, form: FormData, init: RequestInit): Promise<Response> {
-  // Response encodes the form as multipart, reading file parts only as the stream is pulled.
-  const encoded = new Response(form);
+  const body = encodeMultipart(form);
   const headers = new Headers(init.headers);
-  headers.set("content-type", encoded.headers.get("content-type") ?? "multipart/form-data");
-  headers.delete("content-length");
+  headers.set("content-type", body.contentType);
+  headers.set("content-length", String(body.length));
+  headers.delete("transfer-encoding");
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
     const request = send(
@@ -40,8 +40,7 @@ function sendMultipart(url: URL, form: FormData, init: RequestInit): Promise<Res
       (response) => resolve(toFetchResponse(response)),
     );
     request.on("error", reject);
-    const body = Readable.fromWeb(encoded.body as WebReadableStream<Uint8Array>);
-    pipeline(body, request).catch(reject);
+    pipeline(body.stream, request).catch(reject);
   });
 }
 

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
 import { basename, isAbsolute, resolve } from "node:path";
 import type { BatchInputs } from "../contract";
 import { BatchInputError } from "../errors";
 import { serializeRequests } from "../validation/jsonl/serialize";
-import type { UploadBody } from "./openai-api";
 
 /** `inputFile` is relative to the Pulumi project's directory, which is where the provider runs. */
 export function resolveInputFile(inputFile: string, cwd: string): string {
@@ -13,7 +11,8 @@ export function resolveInputFile(inputFile: string, cwd: string): string {
 }
 
 export interface PreparedUpload {
-  body: UploadBody;
+  /** The bytes to upload: in memory for inline requests, backed by the file on disk otherwise. */
+  body: Blob;
   /** The file name without `.jsonl`, e.g. `requests` or the input file's own name. */
   stem: string;
   size: number;
@@ -21,41 +20,41 @@ export interface PreparedUpload {
 
 /**
  * What create uploads: the serialized inline requests, or the input file on disk. A file is
- * hashed again first: if its bytes are no longer those `check` validated (their sha256 is in the
- * inputs), nothing is uploaded and the error says so.
+ * opened first and hashed through the opened handle: if its bytes are no longer those `check`
+ * validated (their sha256 is in the inputs), nothing is uploaded and the error says so; and if
+ * the file changes after that, reading it for the upload fails rather than sending other bytes.
  */
 export async function prepareUpload(inputs: BatchInputs, cwd: string): Promise<PreparedUpload> {
   if (inputs.inputFile === undefined) {
     const bytes = serializeRequests(inputs.requests ?? []);
-    return { body: { bytes }, stem: "requests", size: bytes.length };
+    return { body: new Blob([bytes]), stem: "requests", size: bytes.length };
   }
   const path = resolveInputFile(inputs.inputFile, cwd);
+  let blob: Blob;
+  let sha256: string;
   try {
-    const size = (await stat(path)).size;
-    const sha256 = await sha256Of(path);
-    if (inputs.inputSha256 !== undefined && sha256 !== inputs.inputSha256) {
-      throw new BatchInputError([
-        {
-          property: "inputFile",
-          reason: `${inputs.inputFile} changed after it was validated (its sha256 is now ${sha256}); run the command again so that the new content is checked`,
-        },
-      ]);
-    }
-    return { body: { path }, stem: basename(inputs.inputFile).replace(/\.jsonl$/i, ""), size };
+    blob = await openAsBlob(path);
+    sha256 = await sha256Of(blob);
   } catch (error) {
-    if (error instanceof BatchInputError) {
-      throw error;
-    }
     throw new BatchInputError([
       { property: "inputFile", reason: `cannot read ${path}: ${(error as Error).message}` },
     ]);
   }
+  if (inputs.inputSha256 !== undefined && sha256 !== inputs.inputSha256) {
+    throw new BatchInputError([
+      {
+        property: "inputFile",
+        reason: `${inputs.inputFile} changed after it was validated (its sha256 is now ${sha256}); run the command again so that the new content is checked`,
+      },
+    ]);
+  }
+  return { body: blob, stem: basename(inputs.inputFile).replace(/\.jsonl$/i, ""), size: blob.size };
 }
 
-async function sha256Of(path: string): Promise<string> {
+async function sha256Of(blob: Blob): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
+  for await (const chunk of blob.stream()) {
+    hash.update(chunk);
   }
   return hash.digest("hex");
 }

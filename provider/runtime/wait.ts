@@ -20,9 +20,9 @@ export type WaitOutcome =
 
 /**
  * Polls a batch until `done` says so or the time runs out, with capped exponential backoff. A
- * poll that fails for a reason worth another try (a 5xx, a 429, a lost connection, even after
- * the retry policy's own tries) does not end the wait: the next poll comes after the backoff
- * delay or the server's `Retry-After`, whichever is longer. The last poll comes at the deadline,
+ * poll that fails for a reason worth another try (a 5xx, a 429, a lost connection, a time-out)
+ * does not end the wait: the next poll comes after the backoff delay or the server's
+ * `Retry-After`, whichever is longer. No poll outlives the deadline. The last poll comes at the deadline,
  * so the outcome is never older than one interval. Any other error is thrown.
  */
 export async function waitForBatch(
@@ -36,7 +36,7 @@ export async function waitForBatch(
   for (let attempt = 0; ; attempt += 1) {
     let serverWait = 0;
     try {
-      const batch = await api.retrieveBatch(id);
+      const batch = await api.pollBatch(id, deadline);
       if (batch === undefined) {
         return { kind: "gone" };
       }

@@ -76,6 +76,15 @@ describe("Batch resource wiring", () => {
     expect(__provider as string).toContain('require("pulumi-openai-batch/runtime")');
   });
 
+  test("a child's resource key names its parent, so same-named batches under two parents differ", async () => {
+    const parent = new pulumi.ComponentResource("example:index:Pipeline", "nightly-pipeline");
+    const child = new Batch("job", { endpoint: "/v1/embeddings", inputFileId: "file-1" }, { parent });
+    await output(child.id);
+    expect(registered.find((r) => r.name === "job")?.inputs.resourceKey).toBe(
+      "wiring/test/job@urn:pulumi:test::wiring::example:index:Pipeline::nightly-pipeline",
+    );
+  });
+
   test("outputs are declared on the class and resolve from the provider's outputs", async () => {
     const batch = new Batch("outs", { endpoint: "/v1/embeddings", inputFileId: "file-given" });
     expect(await output(batch.status)).toBe("validating");
