@@ -9,7 +9,7 @@ export interface Row {
   baseline?: { name: string; value: number | null };
   /** value / baseline. */
   ratio?: number | null;
-  /** The target from the issue, e.g. "≥ 200 MiB/s"; absent when the figure is for information. */
+  /** The project's target, e.g. "≥ 200 MiB/s"; absent when the figure is for information. */
   target?: string;
   /** Whether the target is met; absent without a target. */
   met?: boolean;

@@ -29,7 +29,7 @@ const EXPECTED_RAW_CALLS: Record<Operation, string[]> = {
   read: ["GET /v1/batches/{id}"],
   delete: ["POST /v1/batches/{id}/cancel", "DELETE /v1/files/{id}"],
 };
-/** The call counts the issue asks for (delete: at most). */
+/** The call counts the project targets (delete: at most). */
 const TARGET_CALLS: Record<Operation, number> = { create: 2, read: 1, delete: 2 };
 
 /**

@@ -5,7 +5,7 @@ import type { Assertion, Row } from "../report/types";
 import type { JqRun } from "./jq";
 import type { ValidateProbeResult } from "./validate-probe";
 
-/** The targets of the issue. */
+/** The project's targets for validation. */
 export const TARGET_MIB_PER_S = 200;
 export const TARGET_RSS_MIB = 64;
 /** Regression bounds that fail the run (bench/README.md lists them). */
