@@ -414,9 +414,16 @@ describe("file uploads", () => {
     await expectStoreIntact();
   });
 
-  test("the file survives a bad request that follows it", async () => {
-    await createBatch(env.client, chatJsonl(1)).catch(() => undefined);
-    await failure(env.client.batches.retrieve("batch_x"));
-    expect((await env.client.files.retrieve(keep.id)).id).toBe(keep.id);
+  test("the files and the batch survive a bad request that follows them", async () => {
+    const batch = await createBatch(env.client, chatJsonl(2));
+    const before = await env.client.batches.retrieve(batch.id);
+    const error = await failure(env.client.batches.retrieve("batch_x"));
+    expect(error.status).toBe(404);
+    expect(await env.client.batches.retrieve(batch.id)).toEqual(before);
+    expect((await env.client.files.list()).data.map((f) => f.id).sort()).toEqual(
+      [keep.id, batch.input_file_id].sort(),
+    );
+    expect(await (await env.client.files.content(keep.id)).text()).toBe(chatJsonl(1));
+    expect(await (await env.client.files.content(batch.input_file_id)).text()).toBe(chatJsonl(2));
   });
 });

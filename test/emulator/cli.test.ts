@@ -5,6 +5,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { chatJsonl, createBatch, REPO_ROOT } from "./support/harness";
+import { pollUntil } from "./support/poll";
 
 /** The compiled command, as `npm run build` leaves it. */
 const CLI = join(REPO_ROOT, "dist", "provider", "emulator", "cli.js");
@@ -75,11 +76,12 @@ describe("openai-batch-emulator", () => {
     expect(emulator.key).toMatch(/^sk-emulator-[0-9a-f]{48}$/);
     const client = new OpenAI({ baseURL: emulator.url, apiKey: emulator.key, maxRetries: 0 });
     const batch = await createBatch(client, chatJsonl(2));
-    let status = batch.status;
-    while (status !== "completed") {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      status = (await client.batches.retrieve(batch.id)).status;
-    }
+    const done = await pollUntil(
+      `batch ${batch.id} completing on the emulator's real-time clock`,
+      () => client.batches.retrieve(batch.id),
+      (b) => b.status === "completed",
+    );
+    expect(done.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
     emulator.child.kill("SIGTERM");
     expect((await emulator.exited).code).toBe(0);
   });

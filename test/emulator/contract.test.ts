@@ -97,7 +97,7 @@ describe("responses to valid requests conform to the spec", () => {
     await emulator.advance(10_000);
     await look(main.id);
     await emulator.advance(1_000);
-    expect((await look(main.id)).output_file_id).toBeDefined();
+    expect((await look(main.id)).output_file_id).toMatch(/^file-[0-9A-Za-z]{22}$/);
 
     const failed = await newBatch(`${requestLine("a")}\n{oops\n`);
     const cancelled = await newBatch();

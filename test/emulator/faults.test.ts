@@ -103,9 +103,26 @@ describe("drop_connection", () => {
 
 describe("latency", () => {
   test("delays the answer and records the fault; the call still succeeds", async () => {
-    const { client, emulator } = await withFaults([{ kind: "latency", latencyMs: 30, count: 1 }]);
-    await client.batches.list();
-    expect(emulator.calls().map((c) => [c.status, c.fault])).toEqual([[200, "latency"]]);
+    // Only a real delay lets a call made later answer first: the delayed list is sent, then the
+    // files are listed three times one after the other, and all three answers come back before it.
+    const { client, emulator } = await withFaults([
+      { kind: "latency", method: "GET", path: "/v1/batches", latencyMs: 3_000, count: 1 },
+    ]);
+    const order: string[] = [];
+    const delayed = client.batches.list().then(() => order.push("delayed batches list"));
+    for (let i = 1; i <= 3; i++) {
+      await client.files.list();
+      order.push(`files list ${i}`);
+    }
+    await delayed;
+    expect(order).toEqual(["files list 1", "files list 2", "files list 3", "delayed batches list"]);
+    // The call log is in the order the calls came in.
+    expect(emulator.calls().map((c) => [c.method, c.path, c.status, c.fault])).toEqual([
+      ["GET", "/v1/batches", 200, "latency"],
+      ["GET", "/v1/files", 200, undefined],
+      ["GET", "/v1/files", 200, undefined],
+      ["GET", "/v1/files", 200, undefined],
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   startTestEmulator,
   type TestEmulator,
 } from "./support/harness";
+import { pollUntil } from "./support/poll";
 
 const DURATIONS = { validatingMs: 1_000, inProgressMs: 10_000, finalizingMs: 2_000, cancellingMs: 3_000 };
 
@@ -155,6 +156,36 @@ describe("batch lifecycle", () => {
     expect(errors[1]!.error).toBeNull();
   });
 
+  test("without durations a batch validates for 0.2 s, runs for 0.3 s and finalizes for 0.2 s", async () => {
+    env = await startTestEmulator();
+    const { client, emulator } = env;
+    const created = await createBatch(client, chatJsonl(1));
+    const statusAfter = async (ms: number) => {
+      await emulator.advance(ms);
+      return (await client.batches.retrieve(created.id)).status;
+    };
+    expect(created.status).toBe("validating");
+    expect([
+      await statusAfter(199),
+      await statusAfter(1),
+      await statusAfter(299),
+      await statusAfter(1),
+      await statusAfter(199),
+      await statusAfter(1),
+    ]).toEqual(["validating", "in_progress", "in_progress", "finalizing", "finalizing", "completed"]);
+  });
+
+  test("without durations a cancel takes 0.2 s", async () => {
+    env = await startTestEmulator();
+    const { client, emulator } = env;
+    const created = await createBatch(client, chatJsonl(1));
+    expect((await client.batches.cancel(created.id)).status).toBe("cancelling");
+    await emulator.advance(199);
+    expect((await client.batches.retrieve(created.id)).status).toBe("cancelling");
+    await emulator.advance(1);
+    expect((await client.batches.retrieve(created.id)).status).toBe("cancelled");
+  });
+
   test("in real-time mode the batch completes by itself", async () => {
     env = await startTestEmulator({
       manualClock: false,
@@ -162,12 +193,12 @@ describe("batch lifecycle", () => {
       durations: { validatingMs: 10, inProgressMs: 10, finalizingMs: 10 },
     });
     const created = await createBatch(env.client, chatJsonl(2));
-    let done = await env.client.batches.retrieve(created.id);
-    while (done.status !== "completed") {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      done = await env.client.batches.retrieve(created.id);
-    }
-    expect(done.status).toBe("completed");
+    const client = env.client;
+    const done = await pollUntil(
+      `batch ${created.id} completing in real time`,
+      () => client.batches.retrieve(created.id),
+      (batch) => batch.status === "completed",
+    );
     expect(done.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
   });
 

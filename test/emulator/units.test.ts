@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, test } from "vitest";
-import { DEFAULT_DURATIONS } from "../../provider/emulator";
 import { FaultInjector } from "../../provider/emulator/faults/injector";
 import { pathMatches } from "../../provider/emulator/faults/match";
 import { maskKey } from "../../provider/emulator/http/auth";
@@ -96,15 +95,6 @@ describe("lifecycle steps", () => {
     );
     expect(forceRefusal("failed", "completed")).toBe("the batch is already failed");
     expect(forceRefusal("cancelling", "expired")).toBe("a cancelling batch can only become cancelled");
-  });
-
-  test("the default durations are short", () => {
-    expect(DEFAULT_DURATIONS).toEqual({
-      validatingMs: 200,
-      inProgressMs: 300,
-      finalizingMs: 200,
-      cancellingMs: 200,
-    });
   });
 });
 
