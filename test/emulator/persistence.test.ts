@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import {
   appendFileSync,
   existsSync,
@@ -17,7 +18,11 @@ import {
   isEmulatorStateError,
   startEmulator,
 } from "../../provider/emulator";
-import { chatJsonl, createBatch, fileLines, uploadBatchFile } from "./support/harness";
+import { chatJsonl, createBatch, fileLines, REPO_ROOT, uploadBatchFile } from "./support/harness";
+
+/** The child that stops a save at a chosen point; it runs the compiled emulator `npm run build` left. */
+const CRASH_AT_SAVE = join(REPO_ROOT, "test", "emulator", "support", "crash-at-save.cjs");
+const EMULATOR_DIST = join(REPO_ROOT, "dist", "provider", "emulator", "index.js");
 
 const DURATIONS = { validatingMs: 1_000, inProgressMs: 10_000, finalizingMs: 1_000 };
 
@@ -95,7 +100,62 @@ describe("persistence in a data directory", () => {
     expect(third.emulator.apiKey).toBe("sk-explicit-key-123");
   });
 
-  test("the state is written atomically: no temporary file is left behind", async () => {
+  test.each([
+    ["half of the new state is written", "mid-write", 1],
+    ["the new state is written in full but not yet renamed", "before-rename", 1],
+    ["the new state was renamed into place", "after-rename", 2],
+  ])(
+    "a process killed when %s leaves the old state or the new one, never a torn one",
+    async (_when, point, files) => {
+      if (!existsSync(EMULATOR_DIST)) {
+        throw new RangeError(`${EMULATOR_DIST} is missing: run \`npm run build\` before this suite.`);
+      }
+      const dir = dataDir();
+      const first = await start({ dataDir: dir });
+      const kept = await uploadBatchFile(first.client, chatJsonl(1));
+      await first.emulator.close();
+
+      const child = spawn(process.execPath, [CRASH_AT_SAVE, EMULATOR_DIST, dir, point], {
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let before = "";
+      let output = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const exit = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.once("exit", (_code, signal) => resolve(signal)),
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          if (before === "" && output.includes("STARTED")) {
+            before = readFileSync(join(dir, "state.json"), "utf8");
+            child.stdin.write("go\n");
+          }
+          if (output.includes(`HOOK ${point}`)) resolve();
+        });
+        void exit.then(() =>
+          reject(new RangeError(`the child ended before the save reached ${point}: ${output}`)),
+        );
+      });
+      child.kill("SIGKILL");
+      expect(await exit).toBe("SIGKILL");
+
+      const after = readFileSync(join(dir, "state.json"), "utf8");
+      const state = JSON.parse(after) as { files: { id: string }[] };
+      if (files === 1) expect(after).toBe(before);
+      else expect(after).not.toBe(before);
+      expect(state.files).toHaveLength(files);
+      const second = await start({ dataDir: dir });
+      const listed = (await second.client.files.list()).data;
+      expect(listed).toHaveLength(files);
+      expect(listed.map((f) => f.id)).toContain(kept.id);
+      expect(await (await second.client.files.content(kept.id)).text()).toBe(chatJsonl(1));
+    },
+  );
+
+  test("a save leaves no temporary file behind", async () => {
     const dir = dataDir();
     const first = await start({ dataDir: dir });
     await uploadBatchFile(first.client, chatJsonl(1));
