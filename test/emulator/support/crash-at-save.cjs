@@ -63,6 +63,6 @@ async function main() {
   await emulator.close();
 }
 main().catch((error) => {
-  process.stderr.write(`${error && error.stack}\n`);
+  process.stderr.write(`${error?.stack}\n`);
   process.exit(1);
 });
