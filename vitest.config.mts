@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
+    // The default report, then one line with the number of skipped tests per layer.
+    reporters: ["default", "./test/support/skip-summary-reporter.ts"],
     hookTimeout: 60_000,
     server: {
       deps: {

@@ -1,7 +1,9 @@
 /**
  * The real Pulumi engine for the end-to-end suites: `describeWithEngine` runs a suite when the
- * engine is there; when it is missing, suites are skipped with a loud message, except under CI
- * (`CI=true`), where a missing engine fails the run. Locating it is `test/support/pulumi-engine`.
+ * engine is there. A missing engine is a failure, never a quiet skip: each suite then holds one
+ * failing test that says how to build the engine. The only way to leave the layer out is to ask for
+ * it, with `SKIP_E2E=1`; the suites are then skipped, loudly, and counted in the run's summary.
+ * Locating the engine is `test/support/pulumi-engine`.
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -24,9 +26,9 @@ export {
 /** The engine found when this module was loaded, if any. */
 export const engine: Engine | undefined = findEngine();
 
-/** Whether a missing engine must fail the run rather than skip the suites that need it. */
-export function engineRequired(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CI === "true";
+/** Whether the end-to-end layer was left out on purpose (`SKIP_E2E=1`). */
+export function e2eSkipRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SKIP_E2E === "1";
 }
 
 /**
@@ -39,34 +41,40 @@ export function requireEngine(): Engine {
 }
 
 let warned = false;
-function warnMissing(suite: string): void {
+function warnSkipped(suite: string): void {
   if (warned) return;
   warned = true;
   const bar = "=".repeat(100);
   console.warn(
-    `\n${bar}\nSKIPPING end-to-end suites (first: "${suite}"): no Pulumi engine.\n${missingEngineMessage()}\n${bar}\n`,
+    `\n${bar}\nSKIPPING the end-to-end suites (first: "${suite}") because SKIP_E2E=1: the real Pulumi engine is not exercised.\n${bar}\n`,
   );
 }
 
+/** What a run without the engine says: how to build it, or how to leave the layer out on purpose. */
+export function missingEngineFailure(): string {
+  return `${missingEngineMessage()}\nOr leave the end-to-end layer out on purpose with SKIP_E2E=1 (e.g. \`SKIP_E2E=1 npm test\`); a missing engine is a failure otherwise.`;
+}
+
 /**
- * `describe` for suites that run against the real engine. When it is missing: under CI the suite
- * holds one failing test carrying the build instructions; elsewhere the suite is skipped, loudly.
+ * `describe` for suites that run against the real engine. With `SKIP_E2E=1` the suite is skipped,
+ * loudly. Otherwise, when the engine is missing, the suite holds one failing test carrying the build
+ * instructions.
  */
 export function describeWithEngine(name: string, fn: () => void): void {
+  if (e2eSkipRequested()) {
+    warnSkipped(name);
+    describe.skip(name, fn);
+    return;
+  }
   if (engine !== undefined) {
     describe(name, fn);
     return;
   }
-  if (engineRequired()) {
-    describe(name, () => {
-      it("has the Pulumi engine it needs", () => {
-        throw new Error(`${missingEngineMessage()}\n(CI=true: a missing engine is a failure, not a skip.)`);
-      });
+  describe(name, () => {
+    it("has the Pulumi engine it needs", () => {
+      throw new Error(missingEngineFailure());
     });
-    return;
-  }
-  warnMissing(name);
-  describe.skipIf(true)(name, fn);
+  });
 }
 
 /**
