@@ -2,7 +2,7 @@
  * A vitest reporter that ends every run with the number of skipped tests, per layer (the folder
  * under test/), so that a run left green by skipping says so in its last lines.
  */
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, TestModule } from "vitest/node" with { "resolution-mode": "import" };
 
 function layerOf(module: TestModule): string {
   const match = /(?:^|[\\/])test[\\/]([^\\/]+)[\\/]/.exec(module.moduleId);
