@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import type { BatchInputs } from "../../provider/contract";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../provider/emulator";
+import type { RuntimeDeps } from "../../provider/runtime/deps";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
 
@@ -24,7 +25,13 @@ export interface ProviderUnderTest {
  * manual and the provider's `sleep` advances it, so waits are exact and take no real time.
  */
 export async function providerWithEmulator(
-  options: { emulator?: EmulatorOptions; config?: Record<string, string>; cwd?: string } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    config?: Record<string, string>;
+    cwd?: string;
+    /** Replaces parts of the provider's outside world (e.g. a `fetch` that records requests). */
+    deps?: Partial<RuntimeDeps>;
+  } = {},
 ): Promise<ProviderUnderTest> {
   const key = `sk-test-${randomBytes(16).toString("hex")}`;
   const emulator = await startEmulator({ manualClock: true, ...options.emulator, apiKey: key });
@@ -36,6 +43,7 @@ export async function providerWithEmulator(
     sleep: (ms) => emulator.advance(ms),
     random: () => 0,
     log: createLogger("debug", (line) => logs.push(line)),
+    ...options.deps,
   });
   const config: Record<string, string> = {
     "openai:apiKey": key,
