@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { BatchOutputs } from "../../provider/contract";
-import { isBatchInputError, isBatchWaitError } from "../../provider/errors";
+import { isBatchApiError, isBatchInputError, isBatchWaitError } from "../../provider/errors";
 import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
@@ -218,5 +218,22 @@ describe("waiting", () => {
     const polls = env.emulator.calls().filter((c) => c.path === `/v1/batches/${created.id}`);
     expect(polls.map((c) => (c.at - started) / 1000)).toEqual([0, 1, 3, 7, 15, 25, 35, 45, 55, 60]);
     expect(env.emulator.now() - started).toBe(60_000);
+  });
+});
+
+describe("errors", () => {
+  test("an API refusal is a BatchApiError with the operation, status, param and request id", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, inputFileId: "file-AAAAAAAAAAAAAAAAAAAAAA" });
+    const error = await failureOf(env.provider.create(inputs));
+    expect(isBatchApiError(error)).toBe(true);
+    if (!isBatchApiError(error)) return;
+    expect({
+      operation: error.operation,
+      status: error.status,
+      code: error.code,
+      param: error.param,
+    }).toEqual({ operation: "create the batch", status: 404, code: undefined, param: "input_file_id" });
+    expect(error.requestId).toMatch(/^req_[0-9a-f]{32}$/);
   });
 });
