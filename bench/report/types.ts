@@ -1,6 +1,6 @@
 /** The shapes the sections return and bench/results.json holds. */
 
-/** One figure: an absolute value, the baseline measured in the same run, their ratio and the target. */
+/** One figure: an absolute value, its baseline (measured in the same run, or computed where its name says so), their ratio and the target. */
 export interface Row {
   /** What is measured, e.g. "validateBatchInput 200 MiB: throughput". */
   name: string;
