@@ -69,7 +69,9 @@ describeWithEngine("a wait for completion that times out", () => {
       "POST /v1/files -> 200",
       "POST /v1/batches -> 200",
     ]);
-    // Polls until the deadline (the first at once, the last at the deadline).
+    // Polls until the deadline, on the engine's real clock: the first at once, then more. Their
+    // exact times (the last one at the deadline) are asserted on an injected clock in
+    // test/provider/provider-promises.test.ts; here, only that the wait polled more than once.
     expect(described.length).toBeGreaterThanOrEqual(5);
     expect(new Set(described.slice(3))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
 
