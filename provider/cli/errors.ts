@@ -18,28 +18,3 @@ export class CliFileError extends Error {
     this.reason = reason;
   }
 }
-
-/** Why a file system call failed, in plain words, from Node's error code. */
-export function describeFileError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "there is no such file";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "ELOOP":
-      return "too many symbolic links";
-    case "ENAMETOOLONG":
-      return "the name is too long";
-    case "EMFILE":
-    case "ENFILE":
-      return "too many open files";
-    default:
-      return typeof code === "string" ? `the system refused it (${code})` : String(error);
-  }
-}

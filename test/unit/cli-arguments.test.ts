@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseValidateArguments } from "../../provider/cli/commands/validate";
+import { parseValidateArguments, summaryLine } from "../../provider/cli/commands/validate";
 import { parseOptions } from "../../provider/cli/options";
 
 describe("parseOptions", () => {
@@ -34,18 +34,20 @@ describe("parseOptions", () => {
 
 describe("openai-batch validate arguments", () => {
   test.each([
-    [["a.jsonl"], { file: "a.jsonl", endpoint: undefined, json: false }],
+    [["a.jsonl"], { files: ["a.jsonl"], endpoint: undefined, json: false }],
     [
       ["a.jsonl", "--endpoint", "/v1/embeddings", "--json"],
-      { file: "a.jsonl", endpoint: "/v1/embeddings", json: true },
+      { files: ["a.jsonl"], endpoint: "/v1/embeddings", json: true },
     ],
-    [["--endpoint=/v1/responses", "a.jsonl"], { file: "a.jsonl", endpoint: "/v1/responses", json: false }],
+    [["--endpoint=/v1/responses", "a.jsonl"], { files: ["a.jsonl"], endpoint: "/v1/responses", json: false }],
+    [["a", "-", "b"], { files: ["a", "-", "b"], endpoint: undefined, json: false }],
   ])("%j", (argv, expected) => {
     expect(parseValidateArguments(argv)).toEqual(expected);
   });
 
   test.each([
-    [[], "name the .jsonl file to validate"],
+    [[], 'name the .jsonl files to validate, or "-" for stdin'],
+    [["-", "a", "-"], '"-" (stdin) can be given only once'],
     [["a.jsonl", "--endpoint"], "--endpoint needs a value, e.g. --endpoint /v1/chat/completions"],
     [["a", "--fast"], "unknown option --fast"],
     [
@@ -54,5 +56,22 @@ describe("openai-batch validate arguments", () => {
     ],
   ])("%j is refused", (argv, message) => {
     expect(() => parseValidateArguments(argv)).toThrow(message);
+  });
+});
+
+describe("the summary line", () => {
+  test.each([
+    [{ files: 1, valid: 1, invalid: 0, unreadable: 0, problems: 0 }, "1 file: 1 valid"],
+    [{ files: 2, valid: 2, invalid: 0, unreadable: 0, problems: 0 }, "2 files: 2 valid"],
+    [
+      { files: 2, valid: 1, invalid: 1, unreadable: 0, problems: 1 },
+      "2 files: 1 valid, 1 invalid (1 problem)",
+    ],
+    [
+      { files: 4, valid: 0, invalid: 2, unreadable: 2, problems: 1234 },
+      "4 files: 0 valid, 2 invalid (1,234 problems), 2 unreadable",
+    ],
+  ])("%j", (summary, line) => {
+    expect(summaryLine(summary)).toBe(line);
   });
 });

@@ -1,27 +1,43 @@
-import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { BATCH_ENDPOINTS } from "../../contract";
+import { isBatchInputFileError } from "../../errors";
 import { formatReport } from "../../validation/jsonl/format";
-import { validateBatchInput } from "../../validation/jsonl/validate";
+import {
+  type BatchInputReport,
+  type BatchInputSource,
+  validateBatchInput,
+} from "../../validation/jsonl/validate";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { CliUsageError } from "../errors";
 import { parseOptions } from "../options";
-import { writeJson } from "../output";
+import { plural, writeJson } from "../output";
 
-const USAGE = `Usage: openai-batch validate <file.jsonl> [--endpoint <endpoint>] [--json]
+const STDIN = "-";
 
-Checks a Batch API input file without sending anything: valid JSON on every line, custom_id,
-method, url and body on each, one endpoint, unique custom ids, one model, and the API's limits
-(50,000 lines, 200 MB, 50,000 embedding inputs). Exits 0 when the file is valid, 1 when not,
-2 when the command line is wrong or the file cannot be read.
+const USAGE = `Usage: openai-batch validate <file.jsonl>... [--endpoint <endpoint>] [--json]
 
-  --endpoint   the batch endpoint; one of ${BATCH_ENDPOINTS.join(", ")}
-               (default: the url of the first line)
-  --json       print the report as JSON`;
+Checks Batch API input files without sending anything: UTF-8 JSON on every line, custom_id,
+method, url and body on each, the body fields the endpoint requires, one endpoint, unique custom
+ids, one model, and the API's limits (50,000 lines, 200 MB, 50,000 embedding inputs). Give
+several files to check them all; "-" reads stdin. Relative paths are read from the current
+directory.
+
+Options:
+  --endpoint <endpoint>   the batch endpoint; one of ${BATCH_ENDPOINTS.join(", ")}
+                          (default: the url of each file's first line)
+  --json                  print one JSON document on stdout: a report per file and a summary
+
+Output: one line per file and, for several files, a summary on stdout; each problem, as
+file:line: message, on stderr.
+
+Exit codes:
+  0   every file is valid
+  1   a file is not valid
+  2   the command line is wrong, or a file cannot be read (a directory, a named pipe, a device,
+      a missing file); this wins over 1`;
 
 export interface ValidateArguments {
-  file: string;
+  files: string[];
   endpoint: string | undefined;
   json: boolean;
 }
@@ -32,12 +48,11 @@ export function parseValidateArguments(args: readonly string[]): ValidateArgumen
     endpoint: { type: "string", example: "/v1/chat/completions" },
     json: { type: "boolean" },
   });
-  const [file, ...others] = positionals;
-  if (file === undefined) {
-    throw new CliUsageError("name the .jsonl file to validate");
+  if (positionals.length === 0) {
+    throw new CliUsageError('name the .jsonl files to validate, or "-" for stdin');
   }
-  if (others.length > 0) {
-    throw new CliUsageError(`one file at a time; got ${file} and ${others.join(" ")}`);
+  if (positionals.filter((file) => file === STDIN).length > 1) {
+    throw new CliUsageError('"-" (stdin) can be given only once');
   }
   const endpoint = values.endpoint as string | undefined;
   if (endpoint !== undefined && !(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) {
@@ -45,8 +60,13 @@ export function parseValidateArguments(args: readonly string[]): ValidateArgumen
       `--endpoint ${JSON.stringify(endpoint)} is not a batch endpoint; use one of ${BATCH_ENDPOINTS.join(", ")}`,
     );
   }
-  return { file, endpoint, json: values.json === true };
+  return { files: [...positionals], endpoint, json: values.json === true };
 }
+
+/** What became of one file. */
+type FileOutcome =
+  | { file: string; path: string; status: "valid" | "invalid"; report: BatchInputReport }
+  | { file: string; path: string; status: "unreadable"; error: string };
 
 /** `openai-batch validate`: the same checks as `pulumi preview`, for pipelines without Pulumi. */
 export const validateCommand: CliCommand = {
@@ -58,42 +78,102 @@ export const validateCommand: CliCommand = {
 
 async function runValidate(args: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = parseValidateArguments(args);
-  const path = resolve(io.cwd, command.file);
-  const endpoint = command.endpoint ?? (await firstLineUrl(path));
-  if (endpoint !== undefined && !(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) {
-    io.stderr.write(
-      `${command.file}:1: url ${JSON.stringify(endpoint)} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")}\n`,
-    );
-    return EXIT.invalid;
+  const outcomes: FileOutcome[] = [];
+  for (const file of command.files) {
+    const outcome = await validateOne(file, command.endpoint, io);
+    outcomes.push(outcome);
+    if (!command.json) {
+      printOutcome(outcome, io);
+    }
   }
-  const report = await validateBatchInput({ path }, endpoint === undefined ? {} : { endpoint });
+  const summary = summarize(outcomes);
   if (command.json) {
-    writeJson(io.stdout, { file: command.file, endpoint, ...report });
-  } else if (report.ok) {
-    io.stdout.write(
-      `${command.file}: valid: ${report.lineCount} requests for ${endpoint}, ${report.bytes} bytes${report.model ? `, model ${report.model}` : ""}, sha256 ${report.sha256}\n`,
-    );
-  } else {
-    io.stderr.write(`${formatReport(report, command.file).join("\n")}\n`);
+    writeJson(io.stdout, {
+      ok: summary.invalid === 0 && summary.unreadable === 0,
+      files: outcomes.map(jsonOf),
+      summary,
+    });
+  } else if (outcomes.length > 1) {
+    io.stdout.write(`${summaryLine(summary)}\n`);
   }
-  return report.ok ? EXIT.ok : EXIT.invalid;
+  if (summary.unreadable > 0) return EXIT.usage;
+  return summary.invalid > 0 ? EXIT.invalid : EXIT.ok;
 }
 
-/** The endpoint to check against when none is given: the url of the first line, if it has one. */
-async function firstLineUrl(file: string): Promise<string | undefined> {
-  const lines = createInterface({
-    input: createReadStream(file, { end: 1024 * 1024 }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+async function validateOne(file: string, endpoint: string | undefined, io: CliIo): Promise<FileOutcome> {
+  const path = file === STDIN ? STDIN : resolve(io.cwd, file);
+  const source: BatchInputSource = file === STDIN ? { stream: io.stdin } : { path };
+  const label = file === STDIN ? "stdin" : file;
   try {
-    for await (const line of lines) {
-      const url = (JSON.parse(line) as { url?: unknown }).url;
-      return typeof url === "string" ? url : undefined;
+    const report = await validateBatchInput(
+      source,
+      endpoint === undefined ? { endpointFromFirstLine: true } : { endpoint },
+    );
+    return { file: label, path, status: report.ok ? "valid" : "invalid", report };
+  } catch (error) {
+    if (isBatchInputFileError(error)) {
+      return { file: label, path, status: "unreadable", error: `cannot read ${label}: ${error.reason}` };
     }
-  } catch {
-    return undefined;
-  } finally {
-    lines.close();
+    throw error;
   }
-  return undefined;
+}
+
+function printOutcome(outcome: FileOutcome, io: CliIo): void {
+  if (outcome.status === "unreadable") {
+    io.stderr.write(`openai-batch validate: ${outcome.error}\n`);
+    return;
+  }
+  const { report } = outcome;
+  if (outcome.status === "invalid") {
+    io.stderr.write(`${formatReport(report, outcome.file).join("\n")}\n`);
+    io.stdout.write(
+      `${outcome.file}: invalid: ${plural(report.problemCount, "problem")} in ${plural(report.lineCount, "line")}\n`,
+    );
+    return;
+  }
+  const facts = [
+    `${plural(report.lineCount, "request")}${report.endpoint === undefined ? "" : ` for ${report.endpoint}`}`,
+    plural(report.bytes, "byte"),
+    ...(report.model === undefined ? [] : [`model ${report.model}`]),
+    `sha256 ${report.sha256}`,
+  ];
+  io.stdout.write(`${outcome.file}: valid: ${facts.join(", ")}\n`);
+}
+
+interface Summary {
+  files: number;
+  valid: number;
+  invalid: number;
+  unreadable: number;
+  problems: number;
+}
+
+function summarize(outcomes: readonly FileOutcome[]): Summary {
+  const count = (status: FileOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+  return {
+    files: outcomes.length,
+    valid: count("valid"),
+    invalid: count("invalid"),
+    unreadable: count("unreadable"),
+    problems: outcomes.reduce((sum, o) => sum + ("report" in o ? o.report.problemCount : 0), 0),
+  };
+}
+
+/** E.g. `3 files: 1 valid, 1 invalid (2 problems), 1 unreadable`. */
+export function summaryLine(summary: Summary): string {
+  const parts = [`${summary.valid} valid`];
+  if (summary.invalid > 0) {
+    parts.push(`${summary.invalid} invalid (${plural(summary.problems, "problem")})`);
+  }
+  if (summary.unreadable > 0) {
+    parts.push(`${summary.unreadable} unreadable`);
+  }
+  return `${plural(summary.files, "file")}: ${parts.join(", ")}`;
+}
+
+function jsonOf(outcome: FileOutcome): Record<string, unknown> {
+  const { file, path, status } = outcome;
+  return "report" in outcome
+    ? { file, path, status, ...outcome.report }
+    : { file, path, status, error: outcome.error };
 }
