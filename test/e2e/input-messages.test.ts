@@ -1,12 +1,21 @@
 /**
  * What the real engine prints when inputs are wrong: a bad line among many inline requests is
- * shown with its path and without the array, and `Batch.get` of an id that does not exist fails.
+ * shown with its path and without the array, an inputFile that is a named pipe is refused without
+ * blocking preview, and `Batch.get` of an id that does not exist fails.
  */
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { fixturesDir, OP_TIMEOUT, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
+import {
+  batchProgram,
+  fixturesDir,
+  OP_TIMEOUT,
+  SETUP_TIMEOUT,
+  setSpec,
+  TestEmulator,
+} from "./support/batches";
 import { describeWithEngine } from "./support/engine";
 import { createWorkspace, type E2eWorkspace, EngineOperationError, userResources } from "./support/workspace";
 
@@ -44,6 +53,23 @@ describeWithEngine("what the engine prints about bad inputs", () => {
       // The array is about 80 KB; the engine printed all of it, twice, when the problem was on `requests`.
       expect(output).not.toContain("Question number 3:");
       expect(Buffer.byteLength(output)).toBeLessThan(8 * 1024);
+      expect(calls).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "preview of an inputFile that is a named pipe fails at once, naming the file and what it is",
+    async () => {
+      const pipe = join(ws.projectDir, "requests.jsonl");
+      execFileSync("mkfifo", [pipe]);
+      const stack = await ws.stack("pipe", batchProgram());
+      await setSpec(stack, { inputFile: "requests.jsonl" });
+      const { error, calls } = await emulator.during(() => stack.preview());
+      expect(error).toBeInstanceOf(EngineOperationError);
+      expect((error as EngineOperationError).output).toContain(
+        `cannot read ${pipe}: it is a named pipe (FIFO), not a regular file; give the path of a .jsonl file`,
+      );
       expect(calls).toEqual([]);
     },
     OP_TIMEOUT,
