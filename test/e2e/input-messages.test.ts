@@ -1,7 +1,8 @@
 /**
  * What the real engine prints when inputs are wrong: a bad line among many inline requests is
  * shown with its path and without the array, an inputFile that is a named pipe is refused without
- * blocking preview, and `Batch.get` of an id that does not exist fails.
+ * blocking preview, a wrong key is named as the problem, and `Batch.get` of an id that does not
+ * exist fails.
  */
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -71,6 +72,26 @@ describeWithEngine("what the engine prints about bad inputs", () => {
         `cannot read ${pipe}: it is a named pipe (FIFO), not a regular file; give the path of a .jsonl file`,
       );
       expect(calls).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "up with a wrong key says the key was refused and how to set one, and never prints the key",
+    async () => {
+      const wrongKey = "sk-wrong-5b1f0e9c7d3a2468";
+      const stack = await ws.stack("wrong-key", batchProgram());
+      await setSpec(stack, { prompts: ["one"] });
+      await stack.setConfig("openai:apiKey", wrongKey, { secret: true });
+      const { error } = await emulator.during(() => stack.up());
+      expect(error).toBeInstanceOf(EngineOperationError);
+      const output = (error as EngineOperationError).output;
+      expect(output).toContain("The OpenAI API refused the API key (HTTP 401");
+      expect(output).toContain(
+        "Set a valid key with `pulumi config set --secret openai:apiKey <key>`, or in OPENAI_API_KEY",
+      );
+      expect(output).not.toContain(wrongKey);
+      expect(await emulator.batches()).toEqual([]);
     },
     OP_TIMEOUT,
   );
