@@ -23,10 +23,12 @@ export {
 export {
   BatchApiError,
   BatchInputError,
+  BatchInputFileError,
   BatchWaitError,
   type InputProblem,
   isBatchApiError,
   isBatchInputError,
+  isBatchInputFileError,
   isBatchWaitError,
 } from "./errors";
 export { Batch, type BatchArgs, type BatchRequestLineArgs } from "./resource/batch";

@@ -17,15 +17,22 @@ Options:
   --faults <json>     fault rules, e.g. '[{"kind":"rate_limit","count":2}]'    env ${ENV.faults}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
+  --version           print the version
   --help              show this help
+
+Exit codes: 0 after a clean stop (SIGINT or SIGTERM), 1 on an unexpected failure, 2 for a wrong
+option or an unusable data directory.
 
 Admin API (loopback only): /_emulator/clock, /_emulator/clock/advance, /_emulator/calls,
 /_emulator/faults, /_emulator/batches/{id}/status, /_emulator/reset.`;
 
-export type CliCommand = { kind: "help" } | { kind: "start"; options: EmulatorOptions; log: boolean };
+export type CliCommand =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "start"; options: EmulatorOptions; log: boolean };
 
 const VALUE_FLAGS = ["--port", "--host", "--api-key", "--data-dir", "--time-scale", "--faults"];
-const SWITCHES = ["--manual-clock", "--log", "--help", "-h"];
+const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
 
 /** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
 export function parseCliArgs(
@@ -55,6 +62,7 @@ export function parseCliArgs(
     values.set(flag, value);
   }
   if (switches.has("--help") || switches.has("-h")) return { kind: "help" };
+  if (switches.has("--version")) return { kind: "version" };
 
   const options: EmulatorOptions = {};
   const port = values.get("--port");

@@ -3,12 +3,17 @@ import { parseCliArgs, USAGE } from "./cli-args";
 import { startEmulator } from "./emulator";
 import { isEmulatorConfigError } from "./errors/config-error";
 import { isEmulatorStateError } from "./errors/state-error";
+import { emulatorVersion } from "./version";
 
 /** The `openai-batch-emulator` command: starts the emulator and runs until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const command = parseCliArgs(process.argv.slice(2), process.env);
   if (command.kind === "help") {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command.kind === "version") {
+    process.stdout.write(`${emulatorVersion()}\n`);
     return;
   }
   const emulator = await startEmulator({

@@ -47,19 +47,29 @@ export function isBatchApiError(value: unknown): value is BatchApiError {
 }
 
 function formatApiError(d: ApiErrorDetails): string {
-  const facts = [
+  const facts = factsOf(d);
+  if (d.status === 401) {
+    // Whatever the provider was doing, the news is the key: say so first, and how to set one.
+    return `The OpenAI API refused the API key (${facts.join(", ")}) when the provider tried to ${d.operation}: ${withoutFinalPeriod(d.apiMessage)}. Set a valid key with \`pulumi config set --secret openai:apiKey <key>\`, or in OPENAI_API_KEY in the environment that runs pulumi.`;
+  }
+  return `Could not ${d.operation}: ${d.apiMessage} (${facts.join(", ")})${adviceFor(d.status)}`;
+}
+
+function withoutFinalPeriod(text: string): string {
+  return text.replace(/\.+$/, "");
+}
+
+function factsOf(d: ApiErrorDetails): string[] {
+  return [
     d.status === undefined ? "no HTTP response" : `HTTP ${d.status}`,
     d.code ? `code ${d.code}` : undefined,
     d.param ? `param ${d.param}` : undefined,
     d.requestId ? `request id ${d.requestId}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
-  return `Could not ${d.operation}: ${d.apiMessage} (${facts.join(", ")})${adviceFor(d.status)}`;
 }
 
 function adviceFor(status: number | undefined): string {
   switch (status) {
-    case 401:
-      return ". Check the key in `openai:apiKey` (pulumi config set --secret openai:apiKey ...) or OPENAI_API_KEY.";
     case 403:
       return ". The key has no access to this project or organization; check openai:organization and openai:project.";
     case 429:

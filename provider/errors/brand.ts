@@ -4,7 +4,7 @@
  */
 export const ERROR_BRAND = Symbol.for("pulumi-openai-batch.error");
 
-export type ErrorKind = "input" | "api" | "wait";
+export type ErrorKind = "input" | "inputFile" | "api" | "wait";
 
 export function hasBrand(value: unknown, kind: ErrorKind): boolean {
   return (

@@ -12,10 +12,11 @@ export function toBatchApiError(
   error: unknown,
   apiKey: string | undefined,
   nowMs: number,
+  baseUrl?: string,
 ): BatchApiError {
   if (error instanceof OpenAI.APIError) {
     const body = error.error as { message?: unknown } | undefined;
-    const apiMessage = typeof body?.message === "string" ? body.message : describeNoResponse(error);
+    const apiMessage = typeof body?.message === "string" ? body.message : describeNoResponse(error, baseUrl);
     const retryAfterMs = parseRetryAfter(error.headers, nowMs);
     return new BatchApiError({
       operation,
@@ -31,18 +32,48 @@ export function toBatchApiError(
   return new BatchApiError({ operation, apiMessage: scrub(message, apiKey) });
 }
 
-function describeNoResponse(error: InstanceType<typeof OpenAI.APIError>): string {
+function describeNoResponse(
+  error: InstanceType<typeof OpenAI.APIError>,
+  baseUrl: string | undefined,
+): string {
+  const where = baseUrl === undefined ? "" : ` at ${withoutCredentials(baseUrl)}`;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return "the request timed out (raise openai:requestTimeoutSeconds if the network is slow)";
+    return `the request to the API${where} timed out (raise openai:requestTimeoutSeconds if the network is slow)`;
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    const cause = (error as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? `: ${cause.message}` : "";
-    return `could not reach the API${detail}`;
+    const detail = connectionDetail((error as { cause?: unknown }).cause);
+    const fix = baseUrl === undefined ? "" : "; check openai:baseUrl (or OPENAI_BASE_URL) and the network";
+    return `could not reach the API${where}${detail}${fix}`;
   }
   return error.message;
 }
 
+/** The innermost cause's message and code, e.g. `: connect ECONNREFUSED 127.0.0.1:9`. */
+function connectionDetail(cause: unknown): string {
+  let inner = cause;
+  for (let depth = 0; depth < 5 && inner instanceof Error && inner.cause instanceof Error; depth += 1) {
+    inner = inner.cause;
+  }
+  if (!(inner instanceof Error)) {
+    return "";
+  }
+  const code = (inner as { code?: unknown }).code;
+  const text = inner.message !== "" ? inner.message : typeof code === "string" ? code : "";
+  return text === "" ? "" : ` (${text})`;
+}
+
 function scrub(text: string, apiKey: string | undefined): string {
   return apiKey && apiKey.length >= 4 ? text.split(apiKey).join("***") : text;
+}
+
+/** The URL without any user name or password it may carry. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    return url;
+  }
 }

@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
 import { type BatchInputs, DEFAULTS } from "../contract";
-import type { InputProblem } from "../errors";
+import { type InputProblem, isBatchInputFileError } from "../errors";
 import { checkArguments } from "../validation/arguments";
-import { formatReport } from "../validation/jsonl/format";
-import { type BatchInputSource, validateBatchInput } from "../validation/jsonl/validate";
+import type { LineProblem } from "../validation/jsonl/line-problem";
+import {
+  type BatchInputReport,
+  type BatchInputSource,
+  validateBatchInput,
+} from "../validation/jsonl/validate";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import { resolveInputFile } from "./upload-body";
 
@@ -45,18 +49,54 @@ async function checkContent(
   endpointFailed: boolean,
 ): Promise<InputProblem[]> {
   const endpoint = endpointFailed || isUnknown(inputs.endpoint) ? undefined : inputs.endpoint;
-  const report = await readReport(source.input, endpoint);
+  const report = await readReport(source, endpoint);
   if ("failure" in report) {
     return [{ property: source.property, reason: report.failure }];
   }
   if (!report.ok) {
-    return formatReport(report, source.label).map((reason) => ({ property: source.property, reason }));
+    return problemsOf(report, source);
   }
   if (report.sha256 !== undefined) {
     inputs.inputSha256 = report.sha256;
     inputs.requestCount = report.lineCount;
   }
   return [];
+}
+
+/**
+ * One failure per problem. Pulumi prints the value of a failure's property next to it, so an
+ * inline request's problem is put on that request's own path (`requests[16].body.model`), never
+ * on `requests`, which would print the whole array; a problem of the whole array (too many, too
+ * large) is reported on the resource, naming `requests` in its text. A file's problems name the
+ * resolved path and the line: `/project/requests.jsonl:17: ...`.
+ */
+function problemsOf(report: BatchInputReport, source: SourceToRead): InputProblem[] {
+  const problems = report.problems.map((problem) =>
+    source.property === "requests"
+      ? requestProblem(problem)
+      : {
+          property: source.property,
+          reason: `${source.label}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.message}`,
+        },
+  );
+  const unlisted = report.problemCount - report.problems.length;
+  if (unlisted > 0) {
+    problems.push({
+      property: source.property === "requests" ? "" : source.property,
+      reason: `${source.label}: ... and ${unlisted} more problem${unlisted === 1 ? "" : "s"}`,
+    });
+  }
+  return problems;
+}
+
+function requestProblem(problem: LineProblem): InputProblem {
+  if (problem.line === undefined) {
+    return { property: "", reason: `requests: ${problem.message}` };
+  }
+  const index = `requests[${problem.line - 1}]`;
+  const field =
+    problem.field === undefined ? "" : problem.field.startsWith("[") ? problem.field : `.${problem.field}`;
+  return { property: `${index}${field}`, reason: problem.message };
 }
 
 /** The news as inputs, with defaults filled in and `undefined` dropped (the host cannot send it). */
@@ -70,6 +110,7 @@ function withDefaults(news: Readonly<Record<string, unknown>>): BatchInputs {
 
 interface SourceToRead {
   property: "requests" | "inputFile";
+  /** How messages name the input: `requests`, or the resolved path of the file. */
   label: string;
   input: BatchInputSource;
 }
@@ -79,26 +120,27 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
     return { property: "requests", label: "requests", input: { requests: inputs.requests } };
   }
   if (inputs.inputFile !== undefined && !isUnknown(inputs.inputFile)) {
-    return {
-      property: "inputFile",
-      label: inputs.inputFile,
-      input: { path: resolveInputFile(inputs.inputFile, cwd) },
-    };
+    const path = resolveInputFile(inputs.inputFile, cwd);
+    return { property: "inputFile", label: path, input: { path } };
   }
   return undefined;
 }
 
-async function readReport(input: BatchInputSource, endpoint: string | undefined) {
+async function readReport(
+  source: SourceToRead,
+  endpoint: string | undefined,
+): Promise<BatchInputReport | { failure: string }> {
   try {
-    return await validateBatchInput(input, endpoint === undefined ? {} : { endpoint });
+    return await validateBatchInput(source.input, endpoint === undefined ? {} : { endpoint });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const path = "path" in input ? input.path : "";
-    const failure =
-      code === "ENOENT"
-        ? `cannot read ${path}: there is no such file; inputFile is relative to the Pulumi project's directory`
-        : `cannot read ${path}: ${(error as Error).message}`;
-    return { failure };
+    if (!isBatchInputFileError(error)) {
+      throw error;
+    }
+    const hint =
+      error.reason === "there is no such file"
+        ? "; inputFile is relative to the Pulumi project's directory"
+        : "";
+    return { failure: `${error.message}${hint}` };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { BatchOutputs } from "../contract";
+import { BATCH_TYPE_TOKEN, type BatchOutputs } from "../contract";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
@@ -70,13 +70,15 @@ function unsuccessfulReason(id: string, outputs: BatchOutputs): string {
   const progress = counts
     ? ` (${counts.completed} of ${counts.total} requests completed, ${counts.failed} failed)`
     : "";
-  const replaceHint =
-    "Change the input (a new input replaces the batch) or run `pulumi up --replace` on this resource to run it again.";
+  const replaceHint = replaceHintFor(outputs.resourceKey);
   switch (outputs.status) {
     case "failed": {
       const firstErrors = (outputs.errors ?? [])
         .slice(0, 5)
-        .map((e) => `${e.line === undefined ? "" : `line ${e.line}: `}${e.message ?? e.code ?? "error"}`)
+        .map(
+          (e) =>
+            `${e.line === undefined ? "" : `line ${e.line}: `}${withoutFinalPeriod(e.message ?? e.code ?? "error")}`,
+        )
         .join("; ");
       return `Batch ${id} failed${firstErrors ? `: ${firstErrors}` : ""}. ${replaceHint}`;
     }
@@ -88,4 +90,31 @@ function unsuccessfulReason(id: string, outputs: BatchOutputs): string {
     default:
       return `Batch ${id} is ${outputs.status ?? "in an unknown status"}${progress}.`;
   }
+}
+
+function withoutFinalPeriod(text: string): string {
+  return text.trim().replace(/[.\s]+$/, "");
+}
+
+/**
+ * How to run the batch again. The dynamic-provider host does not tell the provider its resource's
+ * URN, but a resource without a parent has one that follows from its key (`project/stack/name`);
+ * for a child the hint says where to find the URN instead.
+ */
+export function replaceHintFor(resourceKey: string | undefined): string {
+  const urn = urnOf(resourceKey);
+  const command =
+    urn === undefined
+      ? "`pulumi up --replace <urn>` with this resource's URN (`pulumi stack --show-urns` lists them)"
+      : `\`pulumi up --replace '${urn}'\``;
+  return `Change the input (a new input replaces the batch) or run ${command} to run it again.`;
+}
+
+function urnOf(resourceKey: string | undefined): string | undefined {
+  const match = resourceKey === undefined ? null : /^([^/@]+)\/([^/@]+)\/([^@]+)$/.exec(resourceKey);
+  if (match === null) {
+    return undefined;
+  }
+  const [, project, stack, name] = match;
+  return `urn:pulumi:${stack}::${project}::${BATCH_TYPE_TOKEN}::${name}`;
 }

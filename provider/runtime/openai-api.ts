@@ -181,7 +181,7 @@ export class OpenAIBatchApi {
   }
 
   private mapError(operation: string, error: unknown): BatchApiError {
-    return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now());
+    return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now(), this.settings.baseUrl);
   }
 
   private withRetries<T>(

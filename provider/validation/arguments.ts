@@ -13,8 +13,16 @@ type Inputs = Readonly<Record<string, unknown>>;
 
 const SOURCES = ["requests", "inputFile", "inputFileId"] as const;
 
-/** Longer gaps between polls would gain nothing, and timers cannot wait past 24.8 days. */
-const MAX_POLL_INTERVAL_SECONDS = 86_400;
+/**
+ * Bounds on the wait's timing. Polling faster than once a second only spends the rate limit;
+ * a longer gap than a day gains nothing; and no batch runs longer than its 24-hour window plus
+ * finalizing, so a wait of more than a week is a mistake (timers cannot wait past 24.8 days).
+ */
+export const WAIT_BOUNDS = {
+  minPollIntervalSeconds: 1,
+  maxPollIntervalSeconds: 86_400,
+  maxWaitTimeoutSeconds: 604_800,
+} as const;
 
 /**
  * Checks every argument of a Batch except the JSONL content itself, and returns one problem per
@@ -192,8 +200,16 @@ function checkBoolean(property: string, value: unknown): InputProblem[] {
 
 function checkWaitTimes(timeout: unknown, interval: unknown): InputProblem[] {
   const problems = [
-    ...checkPositive("waitTimeoutSeconds", timeout, undefined),
-    ...checkPositive("pollIntervalSeconds", interval, MAX_POLL_INTERVAL_SECONDS),
+    ...checkSeconds("waitTimeoutSeconds", timeout, {
+      min: undefined,
+      max: WAIT_BOUNDS.maxWaitTimeoutSeconds,
+      maxWords: "one week",
+    }),
+    ...checkSeconds("pollIntervalSeconds", interval, {
+      min: WAIT_BOUNDS.minPollIntervalSeconds,
+      max: WAIT_BOUNDS.maxPollIntervalSeconds,
+      maxWords: "one day",
+    }),
   ];
   const effectiveTimeout = timeout ?? DEFAULTS.waitTimeoutSeconds;
   if (
@@ -210,7 +226,11 @@ function checkWaitTimes(timeout: unknown, interval: unknown): InputProblem[] {
   return problems;
 }
 
-function checkPositive(property: string, value: unknown, max: number | undefined): InputProblem[] {
+function checkSeconds(
+  property: string,
+  value: unknown,
+  bounds: { min: number | undefined; max: number; maxWords: string },
+): InputProblem[] {
   if (value === undefined || isUnknown(value)) {
     return [];
   }
@@ -218,14 +238,32 @@ function checkPositive(property: string, value: unknown, max: number | undefined
     return [
       {
         property,
-        reason: `${property} must be a number of seconds greater than 0, not ${JSON.stringify(value)}`,
+        reason: `${property} must be a number of seconds greater than 0, not ${describeValue(value)}`,
       },
     ];
   }
-  if (max !== undefined && value > max) {
-    return [{ property, reason: `${property} is ${value}; use at most ${max} seconds (one day)` }];
+  if (bounds.min !== undefined && value < bounds.min) {
+    return [
+      {
+        property,
+        reason: `${property} is ${value}; use at least ${bounds.min} second${bounds.min === 1 ? "" : "s"}, as faster polling only spends the API's rate limit`,
+      },
+    ];
+  }
+  if (value > bounds.max) {
+    return [
+      { property, reason: `${property} is ${value}; use at most ${bounds.max} seconds (${bounds.maxWords})` },
+    ];
   }
   return [];
+}
+
+/** A value as the user wrote it: NaN and Infinity by name (JSON would print them as null). */
+function describeValue(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
 }
 
 function listOf(values: readonly string[]): string {
@@ -236,5 +274,5 @@ function describeType(value: unknown): string {
   if (value === null) {
     return "null";
   }
-  return Array.isArray(value) ? "an array" : `a ${typeof value} (${JSON.stringify(value)})`;
+  return Array.isArray(value) ? "an array" : `a ${typeof value} (${describeValue(value)})`;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
@@ -121,6 +121,21 @@ describe("openai-batch-emulator", () => {
     const { stdout, exited } = run(["--help"]);
     expect((await exited).code).toBe(0);
     expect(stdout()).toMatch(/^Usage: openai-batch-emulator \[options\]/);
+  });
+
+  test("--version prints the package's version on stdout and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      version: string;
+    };
+    const { stdout, exited } = run(["--version"]);
+    expect(await exited).toEqual({ code: 0, stderr: "" });
+    expect(stdout()).toBe(`${version}\n`);
+  });
+
+  test("--help documents the exit codes", async () => {
+    const { stdout, exited } = run(["--help"]);
+    expect((await exited).code).toBe(0);
+    expect(stdout()).toContain("Exit codes: 0 after a clean stop");
   });
 
   test("a bad setting exits 2 with a message naming it", async () => {

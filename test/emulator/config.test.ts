@@ -135,6 +135,7 @@ describe("command line", () => {
       options: {},
     });
     expect(parseCliArgs(["--help"], {})).toEqual({ kind: "help" });
+    expect(parseCliArgs(["--version"], {})).toEqual({ kind: "version" });
   });
 
   test.each([

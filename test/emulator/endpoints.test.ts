@@ -42,7 +42,7 @@ describe("each endpoint answers with its own object", () => {
     ["/v1/images/generations", { model: "gpt-image-1", prompt: "a cat" }, { output_format: "png" }],
     [
       "/v1/images/edits",
-      { model: "gpt-image-1", prompt: "a hat", image: "file-x" },
+      { model: "gpt-image-1", prompt: "a hat", images: [{ file_id: "file-x" }] },
       { output_format: "png" },
     ],
     [
@@ -116,12 +116,19 @@ describe("each endpoint answers with its own object", () => {
 });
 
 describe("requests the endpoint refuses", () => {
+  test("a response whose input comes from a reusable prompt is answered", () => {
+    expect(executeRequest("/v1/responses", { model: "m", prompt: { id: "pmpt_1" } }, CTX).ok).toBe(true);
+  });
+
   test.each([
     ["/v1/chat/completions", { model: "m" }, "messages"],
     ["/v1/chat/completions", { messages: [] }, "model"],
     ["/v1/embeddings", { model: "m" }, "input"],
     ["/v1/completions", { model: "m" }, "prompt"],
     ["/v1/responses", { input: "x" }, "model"],
+    ["/v1/responses", { model: "m" }, "input"],
+    ["/v1/images/edits", { prompt: "a hat" }, "images"],
+    ["/v1/images/edits", { images: [{ file_id: "file-x" }] }, "prompt"],
     ["/v1/moderations", {}, "input"],
     ["/v1/images/generations", { model: "m" }, "prompt"],
     ["/v1/videos", {}, "prompt"],

@@ -8,6 +8,7 @@ import { readLines } from "../../provider/emulator/validation/line-reader";
 import { validateInputFile } from "../../provider/emulator/validation/validate-file";
 import {
   CHAT,
+  chatBody,
   createBatch,
   EMBEDDINGS,
   requestLine,
@@ -122,6 +123,38 @@ describe("whole files", () => {
       model: "gpt-4o-mini",
       errors: [],
     });
+  });
+
+  test("a line whose bytes are not UTF-8 is invalid_json_line, naming the line", async () => {
+    const [before, after] = requestLine("b").split("gpt-4o-mini") as [string, string];
+    const content = Buffer.concat([
+      Buffer.from(`${requestLine("a")}\n${before}`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(`${after}\n`),
+    ]);
+    expect((await validateInputFile(fileWith(content), CHAT)).errors).toEqual([
+      {
+        code: "invalid_json_line",
+        message: "This line is not valid UTF-8. Input files must be encoded as UTF-8.",
+        line: 2,
+        param: null,
+      },
+    ]);
+  });
+
+  test("a lone surrogate escape is invalid_json_line, naming the line; a pair is text", async () => {
+    const lone = requestLine("b").replace("gpt-4o-mini", "gpt\\ud800");
+    const pair = requestLine("c", CHAT, { ...chatBody("c"), note: "XX" }).replace("XX", "\\ud83d\\ude00");
+    const content = [requestLine("a"), lone, pair].join("\n");
+    expect((await validateInputFile(fileWith(content), CHAT)).errors).toEqual([
+      {
+        code: "invalid_json_line",
+        message:
+          "This line contains a lone surrogate escape (such as \\ud800 without its pair), which is not valid Unicode.",
+        line: 2,
+        param: null,
+      },
+    ]);
   });
 
   test("every bad line is reported with its 1-based number", async () => {

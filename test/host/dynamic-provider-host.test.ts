@@ -121,11 +121,18 @@ describe("the real dynamic-provider host over gRPC", () => {
     });
     expect(upgraded.changes).toBe("none");
     const moved = await host.check(URN, checked.inputs, news({ endpoint: "/v1/chat/completions" }));
+    // Each problem on its request's own path, so that the engine does not print the whole array.
     expect(moved.failures).toEqual(
-      [1, 2].map((line) => ({
-        property: "requests",
-        reason: `requests:${line}: url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch's endpoint`,
-      })),
+      [0, 1].flatMap((index) => [
+        {
+          property: `requests[${index}].url`,
+          reason: `url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch's endpoint`,
+        },
+        {
+          property: `requests[${index}].body.messages`,
+          reason: "body.messages is missing; a /v1/chat/completions request needs messages",
+        },
+      ]),
     );
 
     await emulator.advance(10_000);

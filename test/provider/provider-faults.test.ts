@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
 import type { FaultRule } from "../../provider/emulator";
 import { isBatchApiError, isBatchWaitError } from "../../provider/errors";
@@ -185,7 +186,7 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(error.properties).toMatchObject({ status: "validating", uploadedInputFile: true });
     expect(error.message).toMatch(
       new RegExp(
-        `^Could not follow batch ${created.id}: Could not retrieve the batch: .+HTTP 401.+ The batch is recorded in the state`,
+        `^Could not follow batch ${created.id}: The OpenAI API refused the API key \\(HTTP 401.+ when the provider tried to retrieve the batch: .+ The batch is recorded in the state`,
       ),
     );
   });
@@ -212,6 +213,29 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(await env.liveBatches()).toHaveLength(1);
   });
 
+  test("an API that cannot be reached is named by its URL", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(1) });
+    const closed = await closedPortUrl();
+    const provider = createBatchProvider({ env: {}, sleep: async () => {} });
+    await provider.configure({
+      config: {
+        get: (k: string) =>
+          ({ "openai:apiKey": env.key, "openai:baseUrl": closed, "openai:maxRetries": "0" })[k],
+      },
+    });
+    const error = await provider.create(inputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isBatchApiError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `could not reach the API at ${closed.replace(/[.]/g, "\\.")} \\(.*ECONNREFUSED.*\\); check openai:baseUrl \\(or OPENAI_BASE_URL\\) and the network \\(no HTTP response\\)`,
+      ),
+    );
+  });
+
   test("a wrong key is a clear API error, and the key appears in no error, output or log", async () => {
     env = await providerWithEmulator();
     const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(1) });
@@ -227,7 +251,7 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     );
     expect(isBatchApiError(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /^Could not look for a batch made by an earlier attempt: .+ \(HTTP 401, code invalid_api_key.*\)\. Check the key in `openai:apiKey`/,
+      /^The OpenAI API refused the API key \(HTTP 401, code invalid_api_key.*\) when the provider tried to look for a batch made by an earlier attempt: .+\. Set a valid key with `pulumi config set --secret openai:apiKey <key>`, or in OPENAI_API_KEY in the environment that runs pulumi\.$/,
     );
     const everything = JSON.stringify({ message: (error as Error).message, error, logs, envLogs: env.logs });
     expect(everything).not.toContain(wrongKey);
@@ -235,3 +259,12 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(logs.length).toBeGreaterThan(0);
   });
 });
+
+/** The URL of a port that was free a moment ago: nothing listens there. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/v1`;
+}

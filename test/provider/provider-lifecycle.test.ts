@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { isBatchWaitError } from "../../provider/errors";
+import { isBatchInputError, isBatchWaitError } from "../../provider/errors";
 import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
@@ -127,7 +127,12 @@ describe("create", () => {
       file: new File([`${line}\n${line}\n`], "dup.jsonl"),
       purpose: "batch",
     });
-    const inputs = await env.checked({ endpoint: EMBEDDINGS, inputFileId: file.id, waitForCompletion: true });
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      inputFileId: file.id,
+      waitForCompletion: true,
+      resourceKey: "proj/dev/dups",
+    });
     const caught = await env.provider.create(inputs).then(
       () => undefined,
       (error: unknown) => error,
@@ -136,7 +141,10 @@ describe("create", () => {
     if (!isBatchWaitError(caught)) return;
     expect(caught.properties.status).toBe("failed");
     expect(caught.properties.errors?.[0]).toMatchObject({ code: "duplicate_custom_id", line: 2 });
-    expect(caught.message).toMatch(new RegExp(`^Batch ${caught.id} failed: line 2: .+ Change the input`));
+    expect(caught.message).toBe(
+      `Batch ${caught.id} failed: line 2: The custom_id 'doc-1' is already used on line 1. The custom_id of each request in a batch must be unique. Change the input (a new input replaces the batch) or run \`pulumi up --replace 'urn:pulumi:dev::proj::pulumi-nodejs:dynamic/openai:Batch::dups'\` to run it again.`,
+    );
+    expect(caught.message).not.toContain("..");
   });
 
   test("a batch that expires while waited for reports its partial results", async () => {
@@ -197,6 +205,18 @@ describe("read", () => {
     expect(await env.provider.read!("batch_doesnotexist", { endpoint: EMBEDDINGS } as never)).toEqual({
       id: "",
     });
+  });
+
+  test("Batch.get of an id the API does not know fails, naming the id (its first read knows nothing else)", async () => {
+    env = await providerWithEmulator();
+    const error = await env.provider.read!("batch_typo123", { __provider: "serialized" } as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isBatchInputError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'id: the API has no batch "batch_typo123" (it answered 404 Not Found); check the id given to Batch.get (batch ids look like batch_...), and that the key belongs to the project that owns the batch',
+    );
   });
 
   test("adopting with Batch.get describes the batch from the API, without the create token", async () => {

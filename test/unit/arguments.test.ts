@@ -133,6 +133,57 @@ describe("checkArguments", () => {
       ],
     ],
     [
+      "a poll interval below the floor of 1 second",
+      { ...valid, pollIntervalSeconds: 0.001 },
+      [
+        {
+          property: "pollIntervalSeconds",
+          reason:
+            "pollIntervalSeconds is 0.001; use at least 1 second, as faster polling only spends the API's rate limit",
+        },
+      ],
+    ],
+    [
+      "a wait timeout beyond one week",
+      { ...valid, waitTimeoutSeconds: 1e300 },
+      [
+        {
+          property: "waitTimeoutSeconds",
+          reason: "waitTimeoutSeconds is 1e+300; use at most 604800 seconds (one week)",
+        },
+      ],
+    ],
+    [
+      "a wait timeout of NaN, named as such",
+      { ...valid, waitTimeoutSeconds: Number.NaN },
+      [
+        {
+          property: "waitTimeoutSeconds",
+          reason: "waitTimeoutSeconds must be a number of seconds greater than 0, not NaN",
+        },
+      ],
+    ],
+    [
+      "a poll interval of Infinity, named as such",
+      { ...valid, pollIntervalSeconds: Number.POSITIVE_INFINITY },
+      [
+        {
+          property: "pollIntervalSeconds",
+          reason: "pollIntervalSeconds must be a number of seconds greater than 0, not Infinity",
+        },
+      ],
+    ],
+    [
+      "a metadata value of NaN, named as such",
+      { ...valid, metadata: { team: Number.NaN } },
+      [{ property: "metadata.team", reason: "the value must be a string, not a number (NaN)" }],
+    ],
+    [
+      "the floor and the bound themselves are accepted",
+      { ...valid, pollIntervalSeconds: 1, waitTimeoutSeconds: 604_800 },
+      [],
+    ],
+    [
       "a flag that is not a boolean",
       { ...valid, waitForCompletion: "yes" },
       [

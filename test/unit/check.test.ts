@@ -11,7 +11,7 @@ const request = (id: string, model = "gpt-4o-mini") => ({
   custom_id: id,
   method: "POST",
   url: CHAT,
-  body: { model },
+  body: { model, messages: [{ role: "user", content: "hi" }] },
 });
 
 function project(files: Record<string, string>): string {
@@ -63,8 +63,7 @@ describe("checkBatch", () => {
     expect(result.failures).toEqual([
       {
         property: "inputFile",
-        reason:
-          'bad.jsonl:2: body.model is "other" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file',
+        reason: `${join(dir, "bad.jsonl")}:2: body.model is "other" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file`,
       },
     ]);
     expect(result.inputs.inputSha256).toBeUndefined();
@@ -77,8 +76,8 @@ describe("checkBatch", () => {
     );
     expect(result.failures).toEqual([
       {
-        property: "requests",
-        reason: 'requests:2: method is "PUT"; the Batch API only runs "POST" requests',
+        property: "requests[1].method",
+        reason: 'method is "PUT"; the Batch API only runs "POST" requests',
       },
     ]);
   });
@@ -127,7 +126,7 @@ describe("checkBatch", () => {
       { property: "metadata.team", reason: "the value must be a string, not a number (7)" },
       {
         property: "inputFile",
-        reason: expect.stringMatching(/^in\.jsonl:2: the line is not valid JSON \(/),
+        reason: `${join(dir, "in.jsonl")}:2: the line is not valid JSON: expected a value, found a word that is not a JSON value (strings need double quotes) (column 1)`,
       },
     ]);
     expect(result.inputs.createToken).toBeUndefined();
@@ -135,9 +134,9 @@ describe("checkBatch", () => {
 
   test("with a wrong endpoint, the JSONL is still read but not compared with it", async () => {
     const result = await checkBatch({ endpoint: "/v1/nope", requests: [request("a"), request("a")] }, "/");
-    expect(result.failures.map((f) => f.property)).toEqual(["endpoint", "requests"]);
+    expect(result.failures.map((f) => f.property)).toEqual(["endpoint", "requests[1].custom_id"]);
     expect(result.failures[1]?.reason).toBe(
-      'requests:2: custom_id "a" is already used on line 1; every custom_id must be unique',
+      'custom_id "a" is already used on requests[0]; every custom_id must be unique',
     );
   });
 });

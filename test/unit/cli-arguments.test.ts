@@ -1,37 +1,77 @@
 import { describe, expect, test } from "vitest";
-import { parseArguments } from "../../provider/cli/arguments";
+import { parseValidateArguments, summaryLine } from "../../provider/cli/commands/validate";
+import { parseOptions } from "../../provider/cli/options";
 
-describe("openai-batch arguments", () => {
+describe("parseOptions", () => {
+  const spec = {
+    endpoint: { type: "string", example: "/v1/embeddings" },
+    json: { type: "boolean" },
+  } as const;
+
   test.each([
-    [[], { kind: "help" }],
-    [["--help"], { kind: "help" }],
-    [["validate", "a.jsonl"], { kind: "validate", file: "a.jsonl", endpoint: undefined, json: false }],
-    [
-      ["validate", "a.jsonl", "--endpoint", "/v1/embeddings", "--json"],
-      { kind: "validate", file: "a.jsonl", endpoint: "/v1/embeddings", json: true },
-    ],
-    [
-      ["validate", "--endpoint=/v1/responses", "a.jsonl"],
-      { kind: "validate", file: "a.jsonl", endpoint: "/v1/responses", json: false },
-    ],
-    [["upload"], { kind: "usageError", message: 'unknown command "upload"; the command is "validate"' }],
-    [["validate"], { kind: "usageError", message: "name the .jsonl file to validate" }],
-    [
-      ["validate", "a.jsonl", "--endpoint"],
-      { kind: "usageError", message: "--endpoint needs a value, e.g. --endpoint /v1/chat/completions" },
-    ],
-    [["validate", "a", "b"], { kind: "usageError", message: "one file at a time; got a and b" }],
-    [["validate", "a", "--fast"], { kind: "usageError", message: "unknown option --fast" }],
-  ])("%j", (argv, expected) => {
-    expect(parseArguments(argv)).toEqual(expected);
+    [[], { values: {}, positionals: [] }],
+    [["a", "-", "b"], { values: {}, positionals: ["a", "-", "b"] }],
+    [["--json", "a"], { values: { json: true }, positionals: ["a"] }],
+    [["--endpoint", "/v1/x", "a"], { values: { endpoint: "/v1/x" }, positionals: ["a"] }],
+    [["a", "--endpoint=/v1/x"], { values: { endpoint: "/v1/x" }, positionals: ["a"] }],
+    [["--", "--json", "-x"], { values: {}, positionals: ["--json", "-x"] }],
+  ])("%j", (args, expected) => {
+    expect(parseOptions(args, spec)).toEqual(expected);
   });
 
-  test("an endpoint the Batch API lacks is refused with the list", () => {
-    const result = parseArguments(["validate", "a", "--endpoint", "/v2/chat"]);
-    expect(result).toEqual({
-      kind: "usageError",
-      message:
-        '--endpoint "/v2/chat" is not a batch endpoint; use one of /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos',
-    });
+  test.each([
+    [["--fast"], "unknown option --fast"],
+    [["-x"], "unknown option -x"],
+    [["--fast=1"], "unknown option --fast"],
+    [["--json=yes"], "--json takes no value"],
+    [["--endpoint"], "--endpoint needs a value, e.g. --endpoint /v1/embeddings"],
+    [["--endpoint", "--json"], "--endpoint needs a value, e.g. --endpoint /v1/embeddings"],
+    [["--endpoint="], "--endpoint needs a value, e.g. --endpoint /v1/embeddings"],
+  ])("%j is refused", (args, message) => {
+    expect(() => parseOptions(args, spec)).toThrow(message);
+  });
+});
+
+describe("openai-batch validate arguments", () => {
+  test.each([
+    [["a.jsonl"], { files: ["a.jsonl"], endpoint: undefined, json: false }],
+    [
+      ["a.jsonl", "--endpoint", "/v1/embeddings", "--json"],
+      { files: ["a.jsonl"], endpoint: "/v1/embeddings", json: true },
+    ],
+    [["--endpoint=/v1/responses", "a.jsonl"], { files: ["a.jsonl"], endpoint: "/v1/responses", json: false }],
+    [["a", "-", "b"], { files: ["a", "-", "b"], endpoint: undefined, json: false }],
+  ])("%j", (argv, expected) => {
+    expect(parseValidateArguments(argv)).toEqual(expected);
+  });
+
+  test.each([
+    [[], 'name the .jsonl files to validate, or "-" for stdin'],
+    [["-", "a", "-"], '"-" (stdin) can be given only once'],
+    [["a.jsonl", "--endpoint"], "--endpoint needs a value, e.g. --endpoint /v1/chat/completions"],
+    [["a", "--fast"], "unknown option --fast"],
+    [
+      ["a", "--endpoint", "/v2/chat"],
+      '--endpoint "/v2/chat" is not a batch endpoint; use one of /v1/responses, /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/moderations, /v1/images/generations, /v1/images/edits, /v1/videos',
+    ],
+  ])("%j is refused", (argv, message) => {
+    expect(() => parseValidateArguments(argv)).toThrow(message);
+  });
+});
+
+describe("the summary line", () => {
+  test.each([
+    [{ files: 1, valid: 1, invalid: 0, unreadable: 0, problems: 0 }, "1 file: 1 valid"],
+    [{ files: 2, valid: 2, invalid: 0, unreadable: 0, problems: 0 }, "2 files: 2 valid"],
+    [
+      { files: 2, valid: 1, invalid: 1, unreadable: 0, problems: 1 },
+      "2 files: 1 valid, 1 invalid (1 problem)",
+    ],
+    [
+      { files: 4, valid: 0, invalid: 2, unreadable: 2, problems: 1234 },
+      "4 files: 0 valid, 2 invalid (1,234 problems), 2 unreadable",
+    ],
+  ])("%j", (summary, line) => {
+    expect(summaryLine(summary)).toBe(line);
   });
 });

@@ -8,9 +8,10 @@ import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { validateBatchInput } from "../../provider/validation/jsonl/validate";
 
 const CHAT = "/v1/chat/completions";
+const MESSAGES = [{ role: "user", content: "hi" }];
 const line = (
   overrides: Record<string, unknown> = {},
-  body: Record<string, unknown> = { model: "gpt-4o-mini" },
+  body: Record<string, unknown> = { model: "gpt-4o-mini", messages: MESSAGES },
 ) => JSON.stringify({ custom_id: "r1", method: "POST", url: CHAT, body, ...overrides });
 
 async function problemsOf(content: string, endpoint: string | null = CHAT) {
@@ -23,7 +24,11 @@ describe("validateBatchInput: one rule per row", () => {
     [
       "invalid JSON",
       "{nope\n",
-      { line: 1, message: expect.stringMatching(/^the line is not valid JSON \(/) },
+      {
+        line: 1,
+        message:
+          "the line is not valid JSON: expected a key in double quotes, found a word that is not a JSON value (strings need double quotes) (column 2)",
+      },
     ],
     [
       "a line that is not an object",
@@ -111,7 +116,7 @@ describe("validateBatchInput: one rule per row", () => {
   });
 
   test("a second model names both models and the first line", async () => {
-    const content = [line(), line({ custom_id: "r2" }, { model: "gpt-4o" })].join("\n");
+    const content = [line(), line({ custom_id: "r2" }, { model: "gpt-4o", messages: MESSAGES })].join("\n");
     expect(await problemsOf(content)).toEqual([
       {
         line: 2,
@@ -231,6 +236,7 @@ describe("validateBatchInput: sources", () => {
     const { createHash } = await import("node:crypto");
     expect(report).toEqual({
       ok: true,
+      endpoint: CHAT,
       problems: [],
       problemCount: 0,
       lineCount: 30_000,
@@ -243,15 +249,15 @@ describe("validateBatchInput: sources", () => {
 
   test("inline requests are checked as the JSONL they upload", async () => {
     const requests = [
-      { custom_id: "a", method: "POST", url: CHAT, body: { model: "m" } },
-      { custom_id: "a", method: "POST", url: CHAT, body: { model: "m" } },
+      { custom_id: "a", method: "POST", url: CHAT, body: { model: "m", messages: MESSAGES } },
+      { custom_id: "a", method: "POST", url: CHAT, body: { model: "m", messages: MESSAGES } },
     ];
     const report = await validateBatchInput({ requests }, { endpoint: CHAT });
     expect(report.problems).toEqual([
       {
         line: 2,
         field: "custom_id",
-        message: 'custom_id "a" is already used on line 1; every custom_id must be unique',
+        message: 'custom_id "a" is already used on requests[0]; every custom_id must be unique',
       },
     ]);
     expect(report.bytes).toBe(serializeRequests(requests).length);

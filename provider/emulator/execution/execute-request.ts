@@ -12,19 +12,22 @@ import { video } from "./videos";
 export const FAIL_FIELD = "__emulator_fail";
 
 interface EndpointSpec {
-  /** Body fields the endpoint requires. */
-  required: readonly string[];
+  /**
+   * Body fields the endpoint requires, from the JSON request bodies of the OpenAPI spec; a list
+   * is satisfied by any one of its names (a response's input may come from a reusable prompt).
+   */
+  required: readonly (string | readonly string[])[];
   run: (ctx: ExecutionContext, body: Record<string, unknown>) => ExecutionSuccess;
 }
 
 const ENDPOINTS: Record<BatchEndpoint, EndpointSpec> = {
   "/v1/chat/completions": { required: ["model", "messages"], run: chatCompletion },
-  "/v1/responses": { required: ["model"], run: response },
+  "/v1/responses": { required: ["model", ["input", "prompt"]], run: response },
   "/v1/embeddings": { required: ["model", "input"], run: embeddings },
   "/v1/completions": { required: ["model", "prompt"], run: textCompletion },
   "/v1/moderations": { required: ["input"], run: moderation },
   "/v1/images/generations": { required: ["prompt"], run: images },
-  "/v1/images/edits": { required: ["prompt"], run: images },
+  "/v1/images/edits": { required: ["images", "prompt"], run: images },
   "/v1/videos": { required: ["prompt"], run: video },
 };
 
@@ -46,8 +49,11 @@ export function executeRequest(
     );
   }
   const spec = ENDPOINTS[endpoint];
-  for (const field of spec.required) {
-    if (body[field] === undefined || body[field] === null) {
+  const present = (field: string) => body[field] !== undefined && body[field] !== null;
+  for (const required of spec.required) {
+    const names = typeof required === "string" ? [required] : required;
+    if (!names.some(present)) {
+      const field = names[0]!;
       return failure(`Missing required parameter: '${field}'.`, field, "missing_required_parameter");
     }
   }

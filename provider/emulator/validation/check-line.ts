@@ -1,5 +1,6 @@
 import type { BatchErrorEntry } from "../store/records";
 import { VALIDATION_CODES as CODES } from "./codes";
+import { holdsLoneSurrogate } from "./unicode";
 
 /** What the validator remembers from line to line. */
 export interface LineCheckState {
@@ -35,6 +36,14 @@ export function checkLine(
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return error(CODES.invalidJsonLine, "This line is not parseable as valid JSON.", line, null);
+  }
+  if (holdsLoneSurrogate(source, value)) {
+    return error(
+      CODES.invalidJsonLine,
+      "This line contains a lone surrogate escape (such as \\ud800 without its pair), which is not valid Unicode.",
+      line,
+      null,
+    );
   }
   const request = value as Record<string, unknown>;
   for (const field of ["custom_id", "method", "url", "body"]) {

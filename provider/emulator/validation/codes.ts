@@ -11,7 +11,10 @@ export const VALIDATION_CODES = {
   tooManyTasks: "too_many_tasks",
   /** An /v1/embeddings batch has more than 50,000 inputs in all. */
   tooManyEmbeddingInputs: "too_many_embedding_inputs",
-  /** A line is not a JSON object (also: an empty or blank line). */
+  /**
+   * A line is not a JSON object (also: an empty or blank line, bytes that are not UTF-8, or a
+   * lone surrogate escape).
+   */
   invalidJsonLine: "invalid_json_line",
   /** A line lacks custom_id, method, url or body (param names it). */
   missingRequiredParameter: "missing_required_parameter",

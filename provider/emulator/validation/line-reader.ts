@@ -1,8 +1,11 @@
 import { createReadStream } from "node:fs";
+import { isUtf8Line } from "./unicode";
 
 /** One line of a JSONL file, without its line ending. */
 export interface FileLine {
   text: string;
+  /** False when the line's bytes are not well-formed UTF-8 (`text` then holds replacement characters). */
+  utf8: boolean;
   /** 1-based line number. */
   number: number;
   /** Byte offset just after this line's newline (where the next line starts). */
@@ -33,7 +36,7 @@ export async function* readLines(path: string, startOffset = 0, startNumber = 1)
         pending = [];
         pendingBytes = 0;
         offset += bytes + 1;
-        yield { text: decode(whole), number, end: offset };
+        yield { text: decode(whole), utf8: isUtf8Line(whole), number, end: offset };
         number += 1;
         from = newline + 1;
       }
@@ -44,7 +47,8 @@ export async function* readLines(path: string, startOffset = 0, startNumber = 1)
     }
     if (pendingBytes > 0) {
       offset += pendingBytes;
-      yield { text: decode(Buffer.concat(pending, pendingBytes)), number, end: offset };
+      const whole = Buffer.concat(pending, pendingBytes);
+      yield { text: decode(whole), utf8: isUtf8Line(whole), number, end: offset };
     }
   } finally {
     stream.destroy();

@@ -41,7 +41,14 @@ export async function validateInputFile(path: string, endpoint: string): Promise
       });
       break;
     }
-    const problem = checkLine(line.text, line.number, endpoint, state);
+    const problem = line.utf8
+      ? checkLine(line.text, line.number, endpoint, state)
+      : {
+          code: CODES.invalidJsonLine,
+          message: "This line is not valid UTF-8. Input files must be encoded as UTF-8.",
+          line: line.number,
+          param: null,
+        };
     if (problem !== undefined) errors.push(problem);
     if (!embeddingsReported && state.embeddingInputs > LIMITS.maxEmbeddingInputs) {
       embeddingsReported = true;

@@ -1,18 +1,35 @@
-import { LIMITS } from "../../contract";
-import { countEmbeddingInputs, endpointRequiresModel } from "./endpoint-rules";
+import { BATCH_ENDPOINTS, LIMITS } from "../../contract";
+import { countEmbeddingInputs, endpointRequiresModel, missingBodyFields } from "./endpoint-rules";
 import type { LineProblem } from "./line-problem";
 
 /** What the rules remember from one line to the next. Created per input by `newLineRulesState`. */
 export interface LineRulesState {
   /** The batch endpoint, or undefined when it is not known yet (preview). */
-  readonly endpoint: string | undefined;
+  endpoint: string | undefined;
+  /** Take the endpoint from the first url that names one, when none is given (the CLI). */
+  readonly endpointFromFirstLine: boolean;
+  /** How messages name another line: `line 5`, or `requests[4]` for inline requests. */
+  readonly lineName: (line: number) => string;
   readonly customIds: Map<string, number>;
   model: { name: string; line: number; explicit: boolean } | undefined;
   embeddingInputs: number;
 }
 
-export function newLineRulesState(endpoint: string | undefined): LineRulesState {
-  return { endpoint, customIds: new Map(), model: undefined, embeddingInputs: 0 };
+export interface LineRulesOptions {
+  endpoint: string | undefined;
+  endpointFromFirstLine?: boolean;
+  lineName?: (line: number) => string;
+}
+
+export function newLineRulesState(options: LineRulesOptions): LineRulesState {
+  return {
+    endpoint: options.endpoint,
+    endpointFromFirstLine: options.endpointFromFirstLine ?? false,
+    lineName: options.lineName ?? ((line) => `line ${line}`),
+    customIds: new Map(),
+    model: undefined,
+    embeddingInputs: 0,
+  };
 }
 
 const DEFAULT_MODEL = "(the endpoint's default model)";
@@ -49,7 +66,7 @@ function checkCustomId(customId: unknown, line: number, state: LineRulesState): 
       {
         line,
         field: "custom_id",
-        message: `custom_id ${JSON.stringify(customId)} is already used on line ${firstLine}; every custom_id must be unique`,
+        message: `custom_id ${JSON.stringify(customId)} is already used on ${state.lineName(firstLine)}; every custom_id must be unique`,
       },
     ];
   }
@@ -82,6 +99,18 @@ function checkUrl(url: unknown, line: number, state: LineRulesState): LineProble
   if (typeof url !== "string") {
     return [{ line, field: "url", message: `url must be a string${endpointHint(state)}` }];
   }
+  if (state.endpoint === undefined && state.endpointFromFirstLine) {
+    if (!(BATCH_ENDPOINTS as readonly string[]).includes(url)) {
+      return [
+        {
+          line,
+          field: "url",
+          message: `url ${JSON.stringify(url)} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")}`,
+        },
+      ];
+    }
+    state.endpoint = url;
+  }
   if (state.endpoint !== undefined && url !== state.endpoint) {
     return [
       {
@@ -106,7 +135,33 @@ function checkBody(body: unknown, line: number, state: LineRulesState): LineProb
     return [{ line, field: "body", message: "body must be a JSON object with the request's parameters" }];
   }
   const params = body as Record<string, unknown>;
-  return [...checkModel(params.model, line, state), ...checkEmbeddingInputs(params, line, state)];
+  return [
+    ...checkModel(params.model, line, state),
+    ...checkRequiredFields(params, line, state),
+    ...checkEmbeddingInputs(params, line, state),
+  ];
+}
+
+/** The fields the endpoint needs besides the model (which `checkModel` reports). */
+function checkRequiredFields(
+  params: Record<string, unknown>,
+  line: number,
+  state: LineRulesState,
+): LineProblem[] {
+  if (state.endpoint === undefined) {
+    return [];
+  }
+  const endpoint = state.endpoint;
+  return missingBodyFields(endpoint, params)
+    .filter((field) => field !== "model")
+    .map((field) => {
+      const [first] = field.split(" or ");
+      return {
+        line,
+        field: `body.${first}`,
+        message: `body.${first} is missing; a ${endpoint} request needs ${field}`,
+      };
+    });
 }
 
 function checkModel(model: unknown, line: number, state: LineRulesState): LineProblem[] {
@@ -126,7 +181,7 @@ function checkModel(model: unknown, line: number, state: LineRulesState): LinePr
       {
         line,
         field: "body.model",
-        message: `body.model is ${describeModel(name)} but line ${state.model.line} uses ${describeModel(state.model.name)}; a batch runs one model, so use the same model on every line or split the file`,
+        message: `body.model is ${describeModel(name)} but ${state.lineName(state.model.line)} uses ${describeModel(state.model.name)}; a batch runs one model, so use the same model on every line or split the file`,
       },
     ];
   }
@@ -145,10 +200,8 @@ function checkEmbeddingInputs(
   if (state.endpoint !== "/v1/embeddings") {
     return [];
   }
-  if (params.input === undefined) {
-    return [
-      { line, field: "body.input", message: "body.input is missing; an embeddings request needs its input" },
-    ];
+  if (params.input === undefined || params.input === null) {
+    return [];
   }
   const before = state.embeddingInputs;
   state.embeddingInputs += countEmbeddingInputs(params.input);

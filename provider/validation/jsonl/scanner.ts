@@ -1,13 +1,20 @@
+import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import { LIMITS } from "../../contract";
+import { locateJsonError } from "./json-syntax";
 import type { LineProblem } from "./line-problem";
 import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
+import { findLoneSurrogate, firstInvalidUtf8, mayHoldLoneSurrogate } from "./text-rules";
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
 export interface ScannerOptions {
   endpoint: string | undefined;
+  /** Take the endpoint from the first line's url when `endpoint` is not given. */
+  endpointFromFirstLine?: boolean;
+  /** How messages name a line; `line 5` by default. */
+  lineName?: (line: number) => string;
   /** How many problems to keep; all of them are counted. */
   maxProblems: number;
   /** A longer line is reported and skipped without being held in memory. */
@@ -23,7 +30,7 @@ export class JsonlScanner {
   problemCount = 0;
   lineCount = 0;
   bytes = 0;
-  /** Set when reading stopped before the end (too many lines); the hash is then incomplete. */
+  /** Set when reading stopped before the end (too many lines or bytes); the hash is then incomplete. */
   stoppedEarly = false;
 
   private readonly hash: Hash = createHash("sha256");
@@ -33,7 +40,18 @@ export class JsonlScanner {
   private skippingLongLine = false;
 
   constructor(private readonly options: ScannerOptions) {
-    this.rules = newLineRulesState(options.endpoint);
+    this.rules = newLineRulesState({
+      endpoint: options.endpoint,
+      ...(options.endpointFromFirstLine === undefined
+        ? {}
+        : { endpointFromFirstLine: options.endpointFromFirstLine }),
+      ...(options.lineName === undefined ? {} : { lineName: options.lineName }),
+    });
+  }
+
+  /** The endpoint the lines were checked against (given, or taken from the first line). */
+  get endpoint(): string | undefined {
+    return this.rules.endpoint;
   }
 
   /** The model every line names; undefined when none names one (the endpoint's default). */
@@ -51,6 +69,15 @@ export class JsonlScanner {
    */
   push(chunk: Buffer): boolean {
     if (this.stoppedEarly) {
+      return false;
+    }
+    if (this.bytes + chunk.length > LIMITS.maxFileBytes) {
+      // Whatever the file system said about its size: a device or a growing file stops here.
+      this.bytes += chunk.length;
+      this.report({
+        message: `the input is more than ${LIMITS.maxFileBytes / (1024 * 1024)} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches`,
+      });
+      this.stoppedEarly = true;
       return false;
     }
     this.bytes += chunk.length;
@@ -116,6 +143,14 @@ export class JsonlScanner {
     const bytes = this.joinWithPending(chunk, start, end);
     const length =
       bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+    const invalidAt = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes.subarray(0, length));
+    if (invalidAt !== -1) {
+      this.report({
+        line,
+        message: `the line is not valid UTF-8 (byte ${invalidAt + 1} of the line); save the file as UTF-8`,
+      });
+      return;
+    }
     const text = bytes.toString("utf8", 0, length);
     this.checkLine(text, line);
   }
@@ -149,8 +184,25 @@ export class JsonlScanner {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      this.report({ line, message: `the line is not valid JSON (${(error as Error).message})` });
+    } catch {
+      // V8's message quotes the line; a secret in it would reach the logs. Say where instead.
+      const where = locateJsonError(text);
+      this.report({
+        line,
+        message:
+          where === undefined
+            ? "the line is not valid JSON"
+            : `the line is not valid JSON: ${where.problem} (column ${where.column})`,
+      });
+      return;
+    }
+    const surrogate = mayHoldLoneSurrogate(text) ? findLoneSurrogate(value) : undefined;
+    if (surrogate !== undefined) {
+      this.report({
+        line,
+        ...(surrogate.path === "" ? {} : { field: surrogate.path }),
+        message: `${surrogate.path === "" ? "the line" : surrogate.path} ${surrogate.problem}`,
+      });
       return;
     }
     for (const problem of checkRequestLine(value, line, this.rules)) {
@@ -158,7 +210,8 @@ export class JsonlScanner {
     }
   }
 
-  private report(problem: LineProblem): void {
+  /** Records a problem found outside the scanner (e.g. in inline values before serialization). */
+  report(problem: LineProblem): void {
     this.problemCount += 1;
     if (this.problems.length < this.options.maxProblems) {
       this.problems.push(problem);

@@ -1,0 +1,11 @@
+import type { CliCommand } from "../command";
+import { validateCommand } from "./validate";
+
+/**
+ * The subcommands of `openai-batch`, in the order `--help` lists them. A new subcommand is a
+ * module of its own in this folder plus one import and one entry here.
+ */
+export const COMMANDS: readonly CliCommand[] = [
+  validateCommand,
+  // One entry per line, so that commands added side by side merge cleanly.
+];

@@ -1,0 +1,20 @@
+/** The command line is wrong. The message says what to change; the command's usage follows it. */
+export class CliUsageError extends Error {
+  override readonly name = "CliUsageError";
+}
+
+/**
+ * A file named on the command line cannot be read. The message names the file as the user wrote
+ * it and says why in plain words, e.g. `cannot read requests.jsonl: it is a directory`.
+ */
+export class CliFileError extends Error {
+  override readonly name = "CliFileError";
+  readonly file: string;
+  readonly reason: string;
+
+  constructor(file: string, reason: string) {
+    super(`cannot read ${file}: ${reason}`);
+    this.file = file;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./repo";
+
+/** The compiled commands, as `npm run build` leaves them. */
+export const OPENAI_BATCH_BIN = join(REPO_ROOT, "dist", "provider", "cli", "main.js");
+export const EMULATOR_BIN = join(REPO_ROOT, "dist", "provider", "emulator", "cli.js");
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  cwd?: string;
+  /** Written to the command's stdin, which is then closed. Without it stdin is closed at once. */
+  stdin?: string | Buffer;
+  /** Killed with SIGKILL after this many milliseconds (the run then has `signal` set). */
+  killAfterMs?: number;
+}
+
+/** Runs a compiled command as a process and collects what it printed and how it exited. */
+export function runBin(bin: string, args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  if (!existsSync(bin)) {
+    throw new RangeError(`${bin} is missing: run \`npm run build\` first`);
+  }
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.on("error", () => {
+    // The command may exit before it reads all of stdin.
+  });
+  child.stdin.end(options.stdin);
+  const timer =
+    options.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
