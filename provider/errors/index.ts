@@ -1,3 +1,3 @@
-export { type ApiErrorDetails, BatchApiError, isBatchApiError } from "./api-error";
+export { type ApiErrorDetails, BatchApiError, isBatchApiError, type UnknownOutcomeRecord } from "./api-error";
 export { BatchInputError, type InputProblem, isBatchInputError } from "./input-error";
 export { BatchWaitError, isBatchWaitError } from "./wait-error";
