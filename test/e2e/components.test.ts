@@ -79,12 +79,14 @@ describeWithEngine("Batch resources inside component resources", () => {
   /** The stack's batches in the state, by URN, with the id and create token each one holds. */
   async function batchesInState(stack: E2eStack) {
     const resources = userResources(await stack.resources()).filter((r) => r.type === BATCH_TYPE);
-    return resources.map((r) => ({
-      urn: r.urn,
-      parent: r.parent,
-      id: r.id as string,
-      createToken: r.outputs?.createToken as string,
-    }));
+    return resources
+      .map((r) => ({
+        urn: r.urn,
+        parent: r.parent,
+        id: r.id as string,
+        createToken: r.outputs?.createToken as string,
+      }))
+      .sort((a, b) => (a.urn < b.urn ? -1 : 1));
   }
 
   /** The create token each of `ids` carries in the emulator. */
@@ -100,7 +102,7 @@ describeWithEngine("Batch resources inside component resources", () => {
       const run = await boundedUp(stack);
       expect(run.result.summary.result).toBe("succeeded");
       const batches = await batchesInState(stack);
-      expect(batches.map((b) => b.urn.split("::").at(-1))).toEqual(["two-b1", "two-b2"]);
+      expect(batches.map((b) => b.urn.split("::").at(-1)).sort()).toEqual(["two-b1", "two-b2"]);
       expect(new Set(batches.map((b) => b.id)).size).toBe(2);
       expect(new Set(batches.map((b) => b.createToken)).size).toBe(2);
       expect(await tokensInEmulator(batches.map((b) => b.id))).toEqual(batches.map((b) => b.createToken));
@@ -127,7 +129,7 @@ describeWithEngine("Batch resources inside component resources", () => {
       expect(await tokensInEmulator(batches.map((b) => b.id))).toEqual(batches.map((b) => b.createToken));
       // The nested batches are children of the inner component; the other resource was created too.
       const inner = batches.filter((b) => b.parent?.endsWith("::outer-inner"));
-      expect(inner.map((b) => b.urn.split("::").at(-1))).toEqual(["outer-inner-b1", "outer-inner-b2"]);
+      expect(inner.map((b) => b.urn.split("::").at(-1)).sort()).toEqual(["outer-inner-b1", "outer-inner-b2"]);
       const outputs = await stack.outputs();
       const ids = outputs.ids!.value as Record<string, string>;
       expect(ids["mixed-other"]).toBe(`hello, ${ids["mixed-0"]}`);

@@ -74,6 +74,7 @@ describeWithEngine("replacing and destroying batches that are still running", ()
       "POST /v1/batches -> 200",
       `POST /v1/batches/${old.batchId}/cancel -> 200`,
       `DELETE /v1/files/${old.inputFileId} -> 200`,
+      "GET /v1/files -> 200",
     ]);
 
     const newBatch = await emulator.batch(batchId);
@@ -172,6 +173,7 @@ describeWithEngine("replacing and destroying batches that are still running", ()
       expect(describeCalls(calls)).toEqual([
         `POST /v1/batches/${current.batchId}/cancel -> 200`,
         `DELETE /v1/files/${current.inputFileId} -> 200`,
+        "GET /v1/files -> 200",
       ]);
       expect(await stack.resources()).toEqual([]);
       expect(await emulator.files("batch")).toEqual([]);
