@@ -79,4 +79,23 @@ describe("a delete removes the resource's own uploads that no batch uses", () =>
     expect((await env.client.batches.retrieve(other.id)).status).toBe("validating");
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([read.id]);
   });
+
+  test("an update that resumes a wait removes a leftover too; an in-place change without a wait calls no API", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(2),
+      resourceKey: "p/s/c",
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    const leftover = await upload(`requests.${inputs.createToken}.0d0d0d0d0d0d.jsonl`);
+    env.emulator.clearCalls();
+    await env.provider.update!(id, outs!, { ...inputs, pollIntervalSeconds: 7 });
+    expect(env.emulator.calls()).toEqual([]);
+    expect((await env.batchFiles()).map((f) => f.id)).toContain(leftover.id);
+
+    const resumed = await env.provider.update!(id, outs!, { ...inputs, waitForCompletion: true });
+    expect(resumed.outs?.status).toBe("completed");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([outs!.inputFileId]);
+  });
 });
