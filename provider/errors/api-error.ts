@@ -1,3 +1,4 @@
+import type { BatchOutputs } from "../contract";
 import { ERROR_BRAND, hasBrand } from "./brand";
 
 export interface ApiErrorDetails {
@@ -18,8 +19,24 @@ export interface ApiErrorDetails {
 }
 
 /**
+ * What a create whose outcome is unknown may have left behind, recorded in the state under a
+ * placeholder id so that the next `pulumi up`, `refresh` or `destroy` finds it by its create token.
+ */
+export interface UnknownOutcomeRecord {
+  /** The placeholder id the resource is recorded under. */
+  id: string;
+  /** The outputs recorded with it. */
+  properties: BatchOutputs;
+  /** What the user is told about it, after the API's error. */
+  note: string;
+}
+
+/**
  * The OpenAI API refused or failed a call. Carries the status, the API's code and the request id.
- * The message never contains the API key.
+ * The message never contains the API key. When a create failed in a way that may have left a
+ * batch or a file behind, it also carries `id`, `properties` and `reasons`, which the
+ * dynamic-provider host reads to record the resource in the state ("created but failed to
+ * initialise") rather than lose track of it.
  */
 export class BatchApiError extends Error {
   readonly [ERROR_BRAND] = "api" as const;
@@ -30,15 +47,38 @@ export class BatchApiError extends Error {
   readonly param: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The API's own message. */
+  readonly apiMessage: string;
+  /** The placeholder id of a create whose outcome is unknown, read by the dynamic-provider host. */
+  readonly id: string | undefined;
+  /** The outputs recorded under `id`, read by the dynamic-provider host. */
+  readonly properties: BatchOutputs | undefined;
+  /** One line, read by the dynamic-provider host. */
+  readonly reasons: string[] | undefined;
 
-  constructor(details: ApiErrorDetails) {
-    super(formatApiError(details));
+  constructor(details: ApiErrorDetails, record?: UnknownOutcomeRecord) {
+    super(record === undefined ? formatApiError(details) : `${formatApiError(details)} ${record.note}`);
     this.operation = details.operation;
     this.status = details.status;
     this.code = details.code;
     this.param = details.param;
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
+    this.apiMessage = details.apiMessage;
+    this.id = record?.id;
+    this.properties = record?.properties;
+    this.reasons = record === undefined ? undefined : [this.message];
+  }
+
+  /** The same error, recording what the failed create may have left behind. */
+  recording(record: UnknownOutcomeRecord): BatchApiError {
+    const details: ApiErrorDetails = { operation: this.operation, apiMessage: this.apiMessage };
+    if (this.status !== undefined) details.status = this.status;
+    if (this.code !== undefined) details.code = this.code;
+    if (this.param !== undefined) details.param = this.param;
+    if (this.requestId !== undefined) details.requestId = this.requestId;
+    if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
+    return new BatchApiError(details, record);
   }
 }
 

@@ -120,8 +120,22 @@ export class Batch extends pulumi.dynamic.Resource {
 /**
  * Names the resource for its create token: the stack and the name, and the parent's URN when it
  * has one (names need only be unique among siblings of one parent type).
+ *
+ * The parent's URN is passed as a plain promise, never as the parent's `Output`: an input that
+ * depends on a component resource makes the resource depend on every child of that component, so
+ * two `Batch` children of one component would each wait for the other, and `pulumi up` would never
+ * finish. The URN is known as soon as the parent is registered, which every child waits for anyway.
  */
 function resourceKeyOf(name: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
   const stackKey = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-  return opts?.parent === undefined ? stackKey : pulumi.interpolate`${stackKey}@${opts.parent.urn}`;
+  const parent = opts?.parent;
+  if (parent === undefined) {
+    return stackKey;
+  }
+  return new Promise<string>((resolve) => {
+    parent.urn.apply((urn) => {
+      resolve(`${stackKey}@${urn}`);
+      return urn;
+    });
+  });
 }

@@ -5,6 +5,8 @@ import { awaitCompletion } from "./completion";
 import type { RuntimeDeps } from "./deps";
 import type { ApiBatch, ApiFile, OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
+import { removeOwnUploadsQuietly, uploadFilename } from "./own-uploads";
+import { recordedUnknownOutcome } from "./pending";
 import { OutcomeUnknownError, retrying } from "./retrying";
 import { steeringOf } from "./state";
 import { prepareUpload } from "./upload-body";
@@ -32,7 +34,9 @@ export interface CreatedBatch {
  * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
  * the create token in its metadata) is adopted, and a create whose answer was lost is looked up
  * before it is tried again. When the create fails, or an earlier batch is adopted, the file just
- * uploaded is deleted.
+ * uploaded is deleted. When a failure may have left a batch or a file behind (an outcome nobody
+ * knows, or a clean-up that failed), the error records the resource under a placeholder id that
+ * carries the create token, so that nothing runs or stays untracked.
  */
 export async function createBatch(
   inputs: BatchInputs,
@@ -42,25 +46,34 @@ export async function createBatch(
   const token = inputs.createToken ?? randomUUID().replaceAll("-", "");
   const uploads = inputs.inputFileId === undefined;
   const startedAt = Math.floor(deps.now() / 1000);
+  const leftBehind = (error: unknown, inputFileId?: string) =>
+    recordedUnknownOutcome(error, token, inputs, inputFileId ?? inputs.inputFileId, uploads);
 
   // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
     api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
-    uploads ? uploadInput(inputs, startedAt, api, deps) : Promise.resolve(undefined),
+    uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
-  const dropUpload = () =>
-    uploadedFileId === undefined ? Promise.resolve() : deleteQuietly(api, uploadedFileId, deps);
+  const uploadUnknown = upload.status === "rejected" && upload.reason instanceof OutcomeUnknownError;
+  /** Deletes the file just uploaded; true when no upload of this attempt may be left. */
+  const dropUpload = async () =>
+    uploadedFileId === undefined ? !uploadUnknown : deleteQuietly(api, uploadedFileId, deps);
   if (earlier.status === "rejected") {
-    await dropUpload();
-    throw earlier.reason;
+    throw (await dropUpload()) ? earlier.reason : leftBehind(earlier.reason);
   }
   if (earlier.value !== undefined) {
     await dropUpload();
     deps.log.info(`adopting batch ${earlier.value.id}, which an earlier attempt created`);
+    // The earlier attempts may have left uploads that no batch uses.
+    await removeOwnUploadsQuietly(api, token, { keep: new Set([earlier.value.input_file_id]) }, deps);
     return { ...(await finish(earlier.value, inputs, uploads, api, deps)), adopted: true };
   }
   if (upload.status === "rejected") {
+    if (upload.reason instanceof OutcomeUnknownError) {
+      // The file may have been uploaded: record it, so that a later step deletes it.
+      throw leftBehind(upload.reason.error);
+    }
     throw upload.reason;
   }
   const inputFileId = inputs.inputFileId ?? uploadedFileId;
@@ -72,12 +85,12 @@ export async function createBatch(
     batch = await createOnce(inputs, inputFileId, token, startedAt, api, deps);
   } catch (error) {
     if (error instanceof OutcomeUnknownError) {
-      // The batch may exist and read this file: keep it.
+      // The batch may exist and read this file: keep it, and record both in the state.
       deps.log.warn(`kept the uploaded input file ${inputFileId}: the batch may have been created`);
-      throw error.error;
+      throw leftBehind(error.error, inputFileId);
     }
-    if (uploads) {
-      await deleteQuietly(api, inputFileId, deps);
+    if (uploads && !(await deleteQuietly(api, inputFileId, deps))) {
+      throw leftBehind(error, inputFileId);
     }
     throw error;
   }
@@ -100,25 +113,23 @@ async function finish(
 
 async function uploadInput(
   inputs: BatchInputs,
+  token: string,
   startedAt: number,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<ApiFile> {
   const { body, stem, size } = await prepareUpload(inputs, deps.cwd());
-  // A name of this attempt's own, so that the look-up after a failed upload finds only its file.
-  const filename = `${stem}.${randomUUID().replaceAll("-", "").slice(0, 16)}.jsonl`;
-  try {
-    return await retrying(
-      () => api.uploadInputOnce(body, filename),
-      {
-        maxRetries: api.maxRetries,
-        recover: () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
-      },
-      deps,
-    );
-  } catch (error) {
-    throw error instanceof OutcomeUnknownError ? error.error : error;
-  }
+  // A name of this attempt's own, so that the look-up after a failed upload finds only its file,
+  // and tied to the resource's create token, so that a later step finds it if it is left over.
+  const filename = uploadFilename(stem, token);
+  return retrying(
+    () => api.uploadInputOnce(body, filename),
+    {
+      maxRetries: api.maxRetries,
+      recover: () => api.findUploadedFile(filename, size, startedAt - CLOCK_SLACK_SECONDS),
+    },
+    deps,
+  );
 }
 
 async function createOnce(
@@ -146,10 +157,13 @@ async function createOnce(
   );
 }
 
-async function deleteQuietly(api: OpenAIBatchApi, fileId: string, deps: RuntimeDeps): Promise<void> {
+/** Deletes a file this create uploaded; false (and a warning) when that failed. */
+async function deleteQuietly(api: OpenAIBatchApi, fileId: string, deps: RuntimeDeps): Promise<boolean> {
   try {
     await api.deleteFile(fileId);
+    return true;
   } catch (error) {
     deps.log.warn(`could not delete the uploaded input file ${fileId}: ${(error as Error).message}`);
+    return false;
   }
 }

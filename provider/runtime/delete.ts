@@ -2,14 +2,17 @@ import type { BatchOutputs } from "../contract";
 import { isLive } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
+import { removeOwnUploads } from "./own-uploads";
 import { steeringOf } from "./state";
 import { waitForBatch } from "./wait";
 
 /**
  * Cancels the batch if it may still be running (with `cancelOnDelete`), waits for `cancelled`
  * when the resource waits for completion too, and deletes the input file when this resource
- * uploaded it (with `deleteInputFileOnDelete`), unless the batch was left running. A batch that has already finished, or that the
- * API no longer knows, counts as deleted; so does a file that is already gone.
+ * uploaded it (with `deleteInputFileOnDelete`), unless the batch was left running. Then it deletes
+ * the other uploads made for the resource (found by the create token in their names) that no
+ * batch uses: the leftovers of attempts whose outcome was unknown. A batch that has already
+ * finished, or that the API no longer knows, counts as deleted; so does a file that is already gone.
  */
 export async function deleteBatch(
   id: string,
@@ -38,11 +41,24 @@ export async function deleteBatch(
       }
     }
   }
+  const leftRunning = !steering.cancelOnDelete && isLive(state.status);
   if (steering.deleteInputFileOnDelete && state.uploadedInputFile && state.inputFileId !== undefined) {
-    if (!steering.cancelOnDelete && isLive(state.status)) {
+    if (leftRunning) {
       deps.log.warn(`batch ${id} may still be running, so its input file ${state.inputFileId} is kept`);
-      return;
+    } else {
+      await api.deleteFile(state.inputFileId);
     }
-    await api.deleteFile(state.inputFileId);
+  }
+  if (state.createToken !== undefined && state.uploadedInputFile) {
+    const keepInput = leftRunning || !steering.deleteInputFileOnDelete;
+    await removeOwnUploads(
+      api,
+      state.createToken,
+      {
+        keep: new Set(keepInput && state.inputFileId !== undefined ? [state.inputFileId] : []),
+        release: new Set(keepInput ? [] : [id]),
+      },
+      deps,
+    );
   }
 }

@@ -94,28 +94,68 @@ export class OpenAIBatchApi {
     sinceSeconds: number,
     accept: (batch: ApiBatch) => boolean = () => true,
   ): Promise<ApiBatch | undefined> {
+    for await (const batch of this.batchesSince(sinceSeconds)) {
+      if (batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token && accept(batch)) {
+        return batch;
+      }
+    }
+    return undefined;
+  }
+
+  /** Every batch created since `sinceSeconds` whose metadata carries `token`, newest first. */
+  async listBatchesByToken(token: string, sinceSeconds: number): Promise<ApiBatch[]> {
+    const found: ApiBatch[] = [];
+    for await (const batch of this.batchesSince(sinceSeconds)) {
+      if (batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token) {
+        found.push(batch);
+      }
+    }
+    return found;
+  }
+
+  /** Every file of purpose `batch` (pages of 10,000, at most ten). */
+  async listBatchFiles(): Promise<ApiFile[]> {
+    const files: ApiFile[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
+      const cursor = after;
+      const result = await this.withRetries("list the uploaded input files", () =>
+        this.client.files.list({
+          purpose: "batch",
+          limit: 10_000,
+          order: "desc",
+          ...(cursor === undefined ? {} : { after: cursor }),
+        }),
+      );
+      files.push(...result.data);
+      const last = result.data.at(-1);
+      if (!result.has_more || last === undefined) {
+        break;
+      }
+      after = last.id;
+    }
+    return files;
+  }
+
+  /** The batches created since `sinceSeconds`, newest first (at most ten pages of 100). */
+  private async *batchesSince(sinceSeconds: number): AsyncGenerator<ApiBatch> {
     let after: string | undefined;
     for (let page = 0; page < MAX_LOOKUP_PAGES; page += 1) {
       const cursor = after;
       const result = await this.withRetries("look for a batch made by an earlier attempt", () =>
         this.client.batches.list({ limit: 100, ...(cursor === undefined ? {} : { after: cursor }) }),
       );
-      const match = result.data.find(
-        (batch) =>
-          batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token &&
-          batch.created_at >= sinceSeconds &&
-          accept(batch),
-      );
-      if (match) {
-        return match;
+      for (const batch of result.data) {
+        if (batch.created_at >= sinceSeconds) {
+          yield batch;
+        }
       }
       const last = result.data.at(-1);
       if (!result.has_more || last === undefined || last.created_at < sinceSeconds) {
-        return undefined;
+        return;
       }
       after = last.id;
     }
-    return undefined;
   }
 
   /**

@@ -6,6 +6,7 @@ import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
 import { OpenAIBatchApi } from "./openai-api";
+import { deletePending, readPending, tokenOfPendingId } from "./pending";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
 import { readState } from "./state";
@@ -48,7 +49,11 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     async check(_olds, news) {
       return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
     },
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
+      if (tokenOfPendingId(id) !== undefined) {
+        // A create whose outcome is unknown: the replacement adopts its batch, or makes one.
+        return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
+      }
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
     },
     async create(inputs) {
@@ -60,7 +65,12 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     },
     async read(id, props) {
       // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
-      const outcome = await readBatch(id, readState(props as unknown as Record<string, unknown>), connect());
+      const state = readState(props as unknown as Record<string, unknown>);
+      const token = tokenOfPendingId(id);
+      const outcome =
+        token === undefined
+          ? await readBatch(id, state, connect())
+          : await readPending(token, state, connect(), deps);
       return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
@@ -74,6 +84,12 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       return { outs };
     },
     async delete(id, props) {
+      const token = tokenOfPendingId(id);
+      if (token !== undefined) {
+        const state = readState(props as unknown as Record<string, unknown>);
+        await deletePending(token, state, connect(), deps, adoptedHere);
+        return;
+      }
       if (adoptedHere.has(id)) {
         deps.log.warn(`batch ${id} is kept: the resource that replaces this one adopted it`);
         return;

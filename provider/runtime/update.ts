@@ -4,6 +4,7 @@ import { awaitCompletion, requireCompleted } from "./completion";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsFromState } from "./outputs";
+import { removeOwnUploadsQuietly } from "./own-uploads";
 import { steeringOf } from "./state";
 
 /**
@@ -11,6 +12,8 @@ import { steeringOf } from "./state";
  * `waitForCompletion`, resumes the wait for a batch that is still running: this is how a
  * `pulumi up` after a timed-out wait picks the batch up again. It calls no API unless it has to
  * wait, and it always returns the full outputs, because an update that returns less wipes state.
+ * A resumed wait first deletes the resource's uploads that no batch uses (the leftovers of
+ * earlier attempts), as a delete does.
  */
 export async function updateBatch(
   id: string,
@@ -25,6 +28,10 @@ export async function updateBatch(
   }
   if (isTerminal(outs.status)) {
     return requireCompleted(id, outs);
+  }
+  if (olds.createToken !== undefined && olds.uploadedInputFile) {
+    const keep = new Set(outs.inputFileId === undefined ? [] : [outs.inputFileId]);
+    await removeOwnUploadsQuietly(api(), olds.createToken, { keep }, deps);
   }
   return awaitCompletion(api(), id, outs, deps);
 }

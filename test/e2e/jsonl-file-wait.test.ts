@@ -262,8 +262,12 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
         "POST /v1/files -> 200",
         "POST /v1/batches -> 200",
       ]);
-      expect(described.at(-1)).toBe(`DELETE /v1/files/${first.inputFileId} -> 200`);
-      expect(new Set(described.slice(3, -1))).toEqual(new Set([`GET /v1/batches/${newBatchId} -> 200`]));
+      // The old input file is deleted, then the files are listed for uploads earlier attempts left.
+      expect(described.slice(-2)).toEqual([
+        `DELETE /v1/files/${first.inputFileId} -> 200`,
+        "GET /v1/files -> 200",
+      ]);
+      expect(new Set(described.slice(3, -2))).toEqual(new Set([`GET /v1/batches/${newBatchId} -> 200`]));
 
       const batches = await emulator.batches();
       expect(batches.map((b) => [b.id, b.status, b.input_file_id])).toEqual([
@@ -283,7 +287,10 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
       const { result, error, calls } = await emulator.during(() => stack.destroy());
       expect(error).toBeUndefined();
       expect(result!.result.summary.resourceChanges).toEqual({ delete: 2 });
-      expect(describeCalls(calls)).toEqual([`DELETE /v1/files/${first.inputFileId} -> 200`]);
+      expect(describeCalls(calls)).toEqual([
+        `DELETE /v1/files/${first.inputFileId} -> 200`,
+        "GET /v1/files -> 200",
+      ]);
       expect(await stack.resources()).toEqual([]);
       expect(await emulator.files("batch")).toEqual([]);
       expect((await emulator.batches()).map((b) => b.status)).toEqual(["completed", "completed"]);

@@ -147,7 +147,10 @@ describeWithEngine("refresh of batches changed outside Pulumi", () => {
         const inputFileId = (await batchResource(stack)).outputs!.inputFileId as string;
         const { error, calls } = await emulator.during(() => stack.destroy());
         expect(error).toBeUndefined();
-        expect(describeCalls(calls)).toEqual([`DELETE /v1/files/${inputFileId} -> 200`]);
+        expect(describeCalls(calls)).toEqual([
+          `DELETE /v1/files/${inputFileId} -> 200`,
+          "GET /v1/files -> 200",
+        ]);
         expect(await emulator.fileExists(inputFileId)).toBe(false);
         expect((await emulator.batch(batchId)).status).toBe("expired");
       },

@@ -147,7 +147,10 @@ describeWithEngine("upgrading the package under a live stack", () => {
 
       const destroy = await emulator.during(() => stack.destroy());
       expect(destroy.error).toBeUndefined();
-      expect(describeCalls(destroy.calls)).toEqual([`DELETE /v1/files/${first.inputFileId} -> 200`]);
+      expect(describeCalls(destroy.calls)).toEqual([
+        `DELETE /v1/files/${first.inputFileId} -> 200`,
+        "GET /v1/files -> 200",
+      ]);
       expect(await stack.resources()).toEqual([]);
       expect(await emulator.files("batch")).toEqual([]);
     },

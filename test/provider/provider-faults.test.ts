@@ -102,13 +102,14 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     env.emulator.clearCalls();
     const second = await env.provider.create(inputs);
     expect(second.id).toBe(first.id);
-    // The second upload ran beside the look-up, and is deleted once the earlier batch is found.
+    // The second upload ran beside the look-up, and is deleted once the earlier batch is found;
+    // then the files are listed once, for other uploads that earlier attempts left.
     expect(
       env.emulator
         .calls()
         .map((c) => `${c.method} ${c.path.replace(/file-[\w-]+/, "{file}")}`)
         .sort(),
-    ).toEqual(["DELETE /v1/files/{file}", "GET /v1/batches", "POST /v1/files"]);
+    ).toEqual(["DELETE /v1/files/{file}", "GET /v1/batches", "GET /v1/files", "POST /v1/files"]);
     expect(await allBatches()).toHaveLength(1);
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([first.outs?.inputFileId]);
   });

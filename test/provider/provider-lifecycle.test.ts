@@ -50,7 +50,9 @@ describe("create", () => {
     const { id } = await env.provider.create(inputs);
     const batch = await env.client.batches.retrieve(id);
     const file = await env.client.files.retrieve(batch.input_file_id);
-    expect(file.filename).toMatch(/^docs\.[0-9a-f]{16}\.jsonl$/);
+    // The input's name, the resource's create token, and a part of the attempt's own.
+    expect(file.filename).toMatch(/^docs\.[0-9a-f]{32}\.[0-9a-f]{12}\.jsonl$/);
+    expect(file.filename.split(".")[1]).toBe(inputs.createToken);
     expect(file.bytes).toBe(content.length);
     expect(file.purpose).toBe("batch");
   });
@@ -261,7 +263,12 @@ describe("delete", () => {
     const { id, outs } = await env.provider.create(inputs);
     env.emulator.clearCalls();
     await env.provider.delete!(id, outs!);
-    expect(callsOf(env)).toEqual(["POST /v1/batches/batch_{id}/cancel", "DELETE /v1/files/file-{id}"]);
+    // Then one listing of the files, for uploads of this resource that earlier attempts left.
+    expect(callsOf(env)).toEqual([
+      "POST /v1/batches/batch_{id}/cancel",
+      "DELETE /v1/files/file-{id}",
+      "GET /v1/files",
+    ]);
     expect((await env.client.batches.retrieve(id)).status).toMatch(/^cancel/);
     expect(await env.batchFiles()).toEqual([]);
   });
