@@ -29,7 +29,7 @@ export {
   isBatchInputError,
   isBatchWaitError,
 } from "./errors";
-export { Batch, type BatchArgs, type BatchRequestLineArgs } from "./resource/batch";
+export { Batch, type BatchArgs, type BatchEndpointArg, type BatchRequestLineArgs } from "./resource/batch";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {

@@ -16,20 +16,38 @@ import {
 import { BatchInputError } from "../errors";
 import { serializedProvider } from "./serialized-provider";
 
-/** One request line, where any part may be an output of another resource. */
+/**
+ * One request line, where any part may be an output of another resource. Only `custom_id` and
+ * `body` are needed: `method` defaults to `"POST"` and `url` to the batch's `endpoint`. Plain
+ * strings are accepted for both (a request array declared apart from the call, or loaded from
+ * JSON, types them as `string`); their values are checked at preview.
+ */
 export interface BatchRequestLineArgs {
+  /** Unique within the batch; the results carry it back. */
   custom_id: pulumi.Input<string>;
-  method: pulumi.Input<"POST">;
-  url: pulumi.Input<string>;
+  /** `"POST"`, the default. */
+  method?: pulumi.Input<string>;
+  /** The endpoint this line calls; the default is the batch's `endpoint`, and it must be equal to it. */
+  url?: pulumi.Input<string>;
+  /** The request body, as the endpoint takes it (for example `{ model, messages }`). */
   body: pulumi.Input<Record<string, unknown>>;
 }
+
+/**
+ * An endpoint: one of `BATCH_ENDPOINTS`, suggested by the editor, or any string (a value held in
+ * a `string` variable or read from config), checked at preview.
+ */
+export type BatchEndpointArg = BatchEndpoint | (string & Record<never, never>);
 
 /** The arguments of a `Batch`. Give exactly one of `requests`, `inputFile` and `inputFileId`. */
 export interface BatchArgs {
   /** The endpoint every request line calls. Changing it replaces the batch. */
-  endpoint: pulumi.Input<BatchEndpoint>;
-  /** Request lines given inline; uploaded as JSONL. A change of content replaces the batch. */
-  requests?: pulumi.Input<pulumi.Input<BatchRequestLine | BatchRequestLineArgs>[]>;
+  endpoint: pulumi.Input<BatchEndpointArg>;
+  /**
+   * Request lines given inline, `{ custom_id, body }` at least; uploaded as JSONL, with `method`
+   * and `url` filled in. A change of content replaces the batch.
+   */
+  requests?: pulumi.Input<readonly pulumi.Input<BatchRequestLine | BatchRequestLineArgs>[]>;
   /** Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch. */
   inputFile?: pulumi.Input<string>;
   /** Id of a file already uploaded with purpose `batch`. Changing it replaces the batch. */
