@@ -2,6 +2,7 @@ import type { BatchOutputs } from "../contract";
 import { isLive } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
+import { ProgressReporter, resourceNameOf } from "./progress";
 import { steeringOf } from "./state";
 import { waitForBatch } from "./wait";
 
@@ -28,6 +29,7 @@ export async function deleteBatch(
           timeoutMs: steering.waitTimeoutMs,
           pollIntervalMs: steering.pollIntervalMs,
           done: (status) => !isLive(status),
+          progress: new ProgressReporter(deps.progress, resourceNameOf(state.resourceKey)),
         },
         deps,
       );

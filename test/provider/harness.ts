@@ -12,6 +12,8 @@ export interface ProviderUnderTest {
   key: string;
   /** Every line the provider logged (at debug level). */
   logs: string[];
+  /** Every progress line the provider wrote while waiting. */
+  progress: string[];
   /** Runs the provider's `check` and fails the test on any failure, as the engine would stop. */
   checked(news: Record<string, unknown>): Promise<BatchInputs>;
   liveBatches(): Promise<OpenAI.Batch[]>;
@@ -24,18 +26,29 @@ export interface ProviderUnderTest {
  * manual and the provider's `sleep` advances it, so waits are exact and take no real time.
  */
 export async function providerWithEmulator(
-  options: { emulator?: EmulatorOptions; config?: Record<string, string>; cwd?: string } = {},
+  options: {
+    emulator?: EmulatorOptions;
+    config?: Record<string, string>;
+    cwd?: string;
+    /** Called after each of the provider's sleeps, once the emulator's clock has moved on. */
+    afterSleep?: (emulator: Emulator) => Promise<void>;
+  } = {},
 ): Promise<ProviderUnderTest> {
   const key = `sk-test-${randomBytes(16).toString("hex")}`;
   const emulator = await startEmulator({ manualClock: true, ...options.emulator, apiKey: key });
   const logs: string[] = [];
+  const progress: string[] = [];
   const provider = createBatchProvider({
     env: {},
     cwd: () => options.cwd ?? process.cwd(),
     now: () => emulator.now(),
-    sleep: (ms) => emulator.advance(ms),
+    sleep: async (ms) => {
+      await emulator.advance(ms);
+      await options.afterSleep?.(emulator);
+    },
     random: () => 0,
     log: createLogger("debug", (line) => logs.push(line)),
+    progress: (line) => progress.push(line),
   });
   const config: Record<string, string> = {
     "openai:apiKey": key,
@@ -51,6 +64,7 @@ export async function providerWithEmulator(
     client,
     key,
     logs,
+    progress,
     async checked(news) {
       const result = await provider.check({} as BatchInputs, news as unknown as BatchInputs);
       if (result.failures && result.failures.length > 0) {
