@@ -1,8 +1,8 @@
 /**
- * The typing a user's program meets: test/types/fixture/program.ts is compiled by tsc against the
- * built declarations (dist/, as the package ships them). It must compile with no error, and each of
- * its lines marked `@ts-expect-error` must fail on its own: a copy without those markers must fail
- * on exactly those lines.
+ * The typing a user's program meets: test/types/fixture/program.ts and the README's first program
+ * are compiled by tsc against the built declarations (dist/, as the package ships them). They must
+ * compile with no error, and each line marked `@ts-expect-error` must fail on its own: a copy
+ * without those markers must fail on exactly those lines.
  */
 import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
