@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     if (typeof outputs.outputFileId === "string") {
       await printFirstResults(emulator.url, emulator.apiKey, outputs.outputFileId);
     }
-    console.log(whereThingsAre(binDir, typeof outputs.outputFileId === "string" ? outputs.outputFileId : undefined));
+    console.log(
+      whereThingsAre(binDir, typeof outputs.outputFileId === "string" ? outputs.outputFileId : undefined),
+    );
     console.log("\nRun `npm run demo -- --destroy` to tear it down.");
   } finally {
     await emulator.close();

@@ -45,14 +45,18 @@ async function setUpExample(name: ExampleName, folder: UserFolder): Promise<void
   copyFileSync(join(fixturesDir, "run-example.cjs"), join(folder.dir, "run-example.cjs"));
   const template = await installedOnce();
   expect(dependenciesOf(folder.dir)).toEqual(dependenciesOf(join(exampleDir("inline-requests"))));
-  cpSync(join(template.dir, "node_modules"), join(folder.dir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+  cpSync(join(template.dir, "node_modules"), join(folder.dir, "node_modules"), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
   cpSync(join(template.dir, "package.json"), join(folder.dir, "package.json"));
   cpSync(join(template.dir, "package-lock.json"), join(folder.dir, "package-lock.json"));
 }
 
 function dependenciesOf(dir: string): Record<string, string> {
-  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> })
-    .dependencies;
+  return (
+    JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> }
+  ).dependencies;
 }
 
 /** The JSON object the runner prints last. */
