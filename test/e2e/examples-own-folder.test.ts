@@ -10,7 +10,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ExampleName, exampleDir, fixturesDir, TestEmulator } from "./support/batches";
-import { describeWithEngine, requireEngine } from "./support/engine";
+import { describeWithEngine, repoRoot, requireEngine } from "./support/engine";
 import { createUserFolder, installPackage, runNode, type UserFolder } from "./support/user-folder";
 
 const EXAMPLE_TIMEOUT = 400_000;
@@ -43,6 +43,13 @@ async function setUpExample(name: ExampleName, folder: UserFolder): Promise<void
   });
   writeFileSync(join(folder.dir, "index.js"), outputText);
   copyFileSync(join(fixturesDir, "run-example.cjs"), join(folder.dir, "run-example.cjs"));
+  // The example names the package as a user's project does: by a version range the release
+  // satisfies, never by a path into this repository (`file:../..` links the repository, whose
+  // second copy of @pulumi/pulumi breaks every run).
+  const rootVersion = (
+    JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }
+  ).version;
+  expect(dependenciesOf(folder.dir)["pulumi-openai-batch"]).toBe(`^${rootVersion}`);
   const template = await installedOnce();
   expect(dependenciesOf(folder.dir)).toEqual(dependenciesOf(join(exampleDir("inline-requests"))));
   cpSync(join(template.dir, "node_modules"), join(folder.dir, "node_modules"), {
@@ -77,7 +84,7 @@ describeWithEngine("examples from their own folders", () => {
     for (const folder of folders) folder.cleanup();
     (await installed)?.cleanup();
     await emulator?.close();
-  });
+  }, 300_000);
 
   const cases: {
     name: ExampleName;
