@@ -67,7 +67,8 @@ for cell in "${cells[@]}"; do
     cd "$work/repo"
     npm install --no-save --prefer-offline "@pulumi/pulumi@$pulumi_version" "openai@$openai_version" >/dev/null 2>&1
     export PATH="$node_bin:$PATH"
-    echo "   node $(node --version), @pulumi/pulumi $(node -p 'require("@pulumi/pulumi/package.json").version'), openai $(node -p 'require("openai/package.json").version')"
+    version_of() { node -p "JSON.parse(require('fs').readFileSync('node_modules/$1/package.json', 'utf8')).version"; }
+    echo "   node $(node --version), @pulumi/pulumi $(version_of @pulumi/pulumi), openai $(version_of openai)"
     npm run build >/dev/null
     PULUMI_OPENAI_BATCH_ENGINE_DIR="$engine_dir" CI=true node node_modules/vitest/vitest.mjs run \
       test/unit test/provider test/wiring test/host test/types test/package test/e2e/first-use.test.ts
