@@ -31,7 +31,7 @@ export {
   isBatchInputFileError,
   isBatchWaitError,
 } from "./errors";
-export { Batch, type BatchArgs, type BatchRequestLineArgs } from "./resource/batch";
+export { Batch, type BatchArgs, type BatchEndpointArg, type BatchRequestLineArgs } from "./resource/batch";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {

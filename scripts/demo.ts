@@ -16,11 +16,12 @@ import { startEmulator } from "../provider/emulator";
 const ROOT = resolve(__dirname, "..", "..");
 const DEMO_DIR = join(ROOT, ".pulumi-demo");
 const STACK = "demo";
+const EMULATOR_DIR = join(ROOT, ".emulator");
 
 async function main(): Promise<void> {
   const destroy = process.argv.includes("--destroy");
   const binDir = ensureEngine();
-  const emulator = await startEmulator({ dataDir: join(ROOT, ".emulator") });
+  const emulator = await startEmulator({ dataDir: EMULATOR_DIR });
   try {
     mkdirSync(join(DEMO_DIR, "state"), { recursive: true });
     const pulumiCommand = await PulumiCommand.get({ root: resolve(binDir, ".."), skipVersionCheck: true });
@@ -67,10 +68,39 @@ async function main(): Promise<void> {
     if (typeof outputs.outputFileId === "string") {
       await printFirstResults(emulator.url, emulator.apiKey, outputs.outputFileId);
     }
+    console.log(
+      whereThingsAre(binDir, typeof outputs.outputFileId === "string" ? outputs.outputFileId : undefined),
+    );
     console.log("\nRun `npm run demo -- --destroy` to tear it down.");
   } finally {
     await emulator.close();
   }
+}
+
+/** Where the demo keeps its state and its results, and the commands that read them. */
+function whereThingsAre(binDir: string, outputFileId: string | undefined): string {
+  const stateDir = join(DEMO_DIR, "state");
+  const lines = [
+    "",
+    "Where things are:",
+    `  Pulumi state:   ${stateDir} (a local backend; stack "${STACK}", passphrase "openai-batch-demo")`,
+    `  Emulator data:  ${EMULATOR_DIR} (the batches and files, kept between runs)`,
+  ];
+  if (outputFileId !== undefined) {
+    lines.push(`  Results:        ${join(EMULATOR_DIR, "files", outputFileId)} (one JSON line per request)`);
+  }
+  lines.push(
+    "",
+    "Read them:",
+    `  PULUMI_BACKEND_URL=file://${stateDir} PULUMI_CONFIG_PASSPHRASE=openai-batch-demo ${join(binDir, "pulumi")} stack output --stack ${STACK}`,
+  );
+  if (outputFileId !== undefined) {
+    lines.push(`  head -n 3 ${join(EMULATOR_DIR, "files", outputFileId)}`);
+  }
+  lines.push(
+    '  Against the OpenAI API, the same outputFileId is read with the SDK: see "Getting the results" in the README.',
+  );
+  return lines.join("\n");
 }
 
 function ensureEngine(): string {

@@ -16,10 +16,9 @@ export = async () => {
 
   const batch = new Batch("embeddings", {
     endpoint: "/v1/embeddings",
+    // Each line is { custom_id, body }: method and url default to "POST" and the endpoint.
     requests: Object.entries(documents).map(([id, text]) => ({
       custom_id: id,
-      method: "POST" as const,
-      url: "/v1/embeddings",
       body: { model, input: text },
     })),
     metadata: { example: "embeddings" },

@@ -19,8 +19,6 @@ export = async () => {
     endpoint: "/v1/chat/completions",
     requests: questions.map((question, index) => ({
       custom_id: `question-${index + 1}`,
-      method: "POST" as const,
-      url: "/v1/chat/completions",
       body: { model, messages: [{ role: "user", content: question }], max_tokens: 200 },
     })),
     metadata: { example: "inline-requests" },

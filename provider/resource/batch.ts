@@ -16,20 +16,38 @@ import {
 import { BatchInputError } from "../errors";
 import { serializedProvider } from "./serialized-provider";
 
-/** One request line, where any part may be an output of another resource. */
+/**
+ * One request line, where any part may be an output of another resource. Only `custom_id` and
+ * `body` are needed: `method` defaults to `"POST"` and `url` to the batch's `endpoint`. Plain
+ * strings are accepted for both (a request array declared apart from the call, or loaded from
+ * JSON, types them as `string`); their values are checked at preview.
+ */
 export interface BatchRequestLineArgs {
+  /** Unique within the batch; the results carry it back. */
   custom_id: pulumi.Input<string>;
-  method: pulumi.Input<"POST">;
-  url: pulumi.Input<string>;
+  /** `"POST"`, the default. */
+  method?: pulumi.Input<string>;
+  /** The endpoint this line calls; the default is the batch's `endpoint`, and it must be equal to it. */
+  url?: pulumi.Input<string>;
+  /** The request body, as the endpoint takes it (for example `{ model, messages }`). */
   body: pulumi.Input<Record<string, unknown>>;
 }
+
+/**
+ * An endpoint: one of `BATCH_ENDPOINTS`, suggested by the editor, or any string (a value held in
+ * a `string` variable or read from config), checked at preview.
+ */
+export type BatchEndpointArg = BatchEndpoint | (string & Record<never, never>);
 
 /** The arguments of a `Batch`. Give exactly one of `requests`, `inputFile` and `inputFileId`. */
 export interface BatchArgs {
   /** The endpoint every request line calls. Changing it replaces the batch. */
-  endpoint: pulumi.Input<BatchEndpoint>;
-  /** Request lines given inline; uploaded as JSONL. A change of content replaces the batch. */
-  requests?: pulumi.Input<pulumi.Input<BatchRequestLine | BatchRequestLineArgs>[]>;
+  endpoint: pulumi.Input<BatchEndpointArg>;
+  /**
+   * Request lines given inline, `{ custom_id, body }` at least; uploaded as JSONL, with `method`
+   * and `url` filled in. A change of content replaces the batch.
+   */
+  requests?: pulumi.Input<readonly pulumi.Input<BatchRequestLine | BatchRequestLineArgs>[]>;
   /** Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch. */
   inputFile?: pulumi.Input<string>;
   /** Id of a file already uploaded with purpose `batch`. Changing it replaces the batch. */
@@ -61,23 +79,41 @@ const OUTPUT_NAMES = [...LIVE_OUTPUT_NAMES, ...PROVIDER_OUTPUT_NAMES];
  * it. Outputs are undefined while unknown.
  */
 export class Batch extends pulumi.dynamic.Resource {
+  /** The endpoint every request line calls. */
   declare readonly endpoint: pulumi.Output<BatchEndpoint>;
+  /** `validating`, `in_progress`, `finalizing`, `completed`, `failed`, `expired`, `cancelling` or `cancelled`. */
   declare readonly status: pulumi.Output<BatchStatus | undefined>;
+  /** The input file: the one this resource uploaded, or the one given as `inputFileId`. */
   declare readonly inputFileId: pulumi.Output<string | undefined>;
+  /** The file of results, one JSON line per successful request, once the batch has it (read it with the Files API's `content`). */
   declare readonly outputFileId: pulumi.Output<string | undefined>;
+  /** The file of failed requests, one JSON line each, once the batch has any. */
   declare readonly errorFileId: pulumi.Output<string | undefined>;
+  /** How many requests the batch holds, and how many completed and failed so far. */
   declare readonly requestCounts: pulumi.Output<RequestCounts | undefined>;
+  /** Why the API refused the input (`code`, `message`, `line`, `param`), when it did. */
   declare readonly errors: pulumi.Output<BatchErrorEntry[] | undefined>;
+  /** When the batch was created, in unix seconds. */
   declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** When the batch started running, in unix seconds. */
   declare readonly inProgressAt: pulumi.Output<number | undefined>;
+  /** When the batch started finalizing, in unix seconds. */
   declare readonly finalizingAt: pulumi.Output<number | undefined>;
+  /** When the batch completed, in unix seconds. */
   declare readonly completedAt: pulumi.Output<number | undefined>;
+  /** When the batch failed, in unix seconds. */
   declare readonly failedAt: pulumi.Output<number | undefined>;
+  /** When the batch expired, in unix seconds. */
   declare readonly expiredAt: pulumi.Output<number | undefined>;
+  /** When the batch will expire if it has not finished, in unix seconds. */
   declare readonly expiresAt: pulumi.Output<number | undefined>;
+  /** When cancelling the batch started, in unix seconds. */
   declare readonly cancellingAt: pulumi.Output<number | undefined>;
+  /** When the batch was cancelled, in unix seconds. */
   declare readonly cancelledAt: pulumi.Output<number | undefined>;
+  /** The model the batch ran, as the API reports it. */
   declare readonly model: pulumi.Output<string | undefined>;
+  /** The batch's token usage, as the API reports it (for batches created after September 2025). */
   declare readonly usage: pulumi.Output<BatchUsage | undefined>;
   /** Hex sha256 of the exact bytes uploaded. */
   declare readonly inputSha256: pulumi.Output<string | undefined>;

@@ -9,6 +9,7 @@ import {
   validateBatchInput,
 } from "../validation/jsonl/validate";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import { withRequestDefaults } from "./request-defaults";
 import { resolveInputFile } from "./upload-body";
 
 export interface CheckOutcome {
@@ -29,7 +30,9 @@ export async function checkBatch(
   const argumentFailures = checkArguments(news);
   const inputs = withDefaults(news);
   const failed = new Set(argumentFailures.map((failure) => failure.property));
-  const source = failed.has("requests") || failed.has("inputFile") ? undefined : sourceOf(inputs, cwd);
+  const complete = failed.has("requests") || applyRequestDefaults(inputs, failed.has("endpoint"));
+  const source =
+    failed.has("requests") || failed.has("inputFile") || !complete ? undefined : sourceOf(inputs, cwd);
   const contentFailures =
     source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"));
   const failures = [...argumentFailures, ...contentFailures];
@@ -106,6 +109,23 @@ function withDefaults(news: Readonly<Record<string, unknown>>): BatchInputs {
   delete defined.requestCount;
   delete defined.createToken;
   return { ...DEFAULTS, ...defined } as BatchInputs;
+}
+
+/**
+ * Fills in `method` and `url` of inline request lines that leave them out. False when that cannot
+ * be done (a line without url while the endpoint is unknown, or wrong and so reported already):
+ * the content is then checked once the endpoint is known and right.
+ */
+function applyRequestDefaults(inputs: BatchInputs, endpointFailed: boolean): boolean {
+  if (!Array.isArray(inputs.requests) || containsUnknown(inputs.requests)) {
+    return true;
+  }
+  const filled = withRequestDefaults(inputs.requests, endpointFailed ? undefined : inputs.endpoint);
+  if (filled === undefined) {
+    return false;
+  }
+  inputs.requests = filled as NonNullable<BatchInputs["requests"]>;
+  return true;
 }
 
 interface SourceToRead {

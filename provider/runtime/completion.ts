@@ -4,6 +4,7 @@ import { isTerminal } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
+import { ProgressReporter, resourceNameOf } from "./progress";
 import { inputsOf, steeringOf } from "./state";
 import { type WaitOutcome, waitForBatch } from "./wait";
 
@@ -25,7 +26,12 @@ export async function awaitCompletion(
     outcome = await waitForBatch(
       api,
       id,
-      { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
+      {
+        timeoutMs: steering.waitTimeoutMs,
+        pollIntervalMs: steering.pollIntervalMs,
+        done: isTerminal,
+        progress: new ProgressReporter(deps.progress, resourceNameOf(outputs.resourceKey)),
+      },
       deps,
     );
   } catch (error) {

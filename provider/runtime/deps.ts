@@ -3,8 +3,8 @@ import { withStreamingUploads } from "./streaming-upload-fetch";
 
 /**
  * The outside world, in one small object so that tests can replace it: the network (`fetch`), the
- * clock (`now`, `sleep`), chance (`random`), the environment and the working directory. Every
- * default is the real thing.
+ * clock (`now`, `sleep`), chance (`random`), the environment, the working directory, the log and
+ * the progress lines. Every default is the real thing.
  */
 export interface RuntimeDeps {
   fetch: typeof fetch;
@@ -14,6 +14,11 @@ export interface RuntimeDeps {
   env: Readonly<Record<string, string | undefined>>;
   cwd(): string;
   log: Logger;
+  /**
+   * Where progress lines go while a wait goes on (see progress.ts): the host's standard output,
+   * which the engine shows as info-level diagnostics.
+   */
+  progress(line: string): void;
 }
 
 export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
@@ -26,6 +31,9 @@ export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
     env,
     cwd: () => process.cwd(),
     log: loggerFromEnv(env),
+    progress: (line) => {
+      process.stdout.write(`${line}\n`);
+    },
     ...overrides,
   };
 }

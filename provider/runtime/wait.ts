@@ -3,6 +3,7 @@ import { pollDelayMs } from "../policy/backoff";
 import { isRetryableStatus } from "../policy/retry";
 import type { RuntimeDeps } from "./deps";
 import type { ApiBatch, OpenAIBatchApi } from "./openai-api";
+import type { ProgressReporter } from "./progress";
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -10,6 +11,8 @@ export interface WaitOptions {
   pollIntervalMs: number;
   /** When to stop: the status the caller waits for. */
   done(status: string): boolean;
+  /** Told about every batch a poll returns, to write progress lines. */
+  progress?: ProgressReporter;
 }
 
 export type WaitOutcome =
@@ -40,6 +43,7 @@ export async function waitForBatch(
       if (batch === undefined) {
         return { kind: "gone" };
       }
+      options.progress?.observe(batch, deps.now());
       if (options.done(batch.status)) {
         return { kind: "done", batch };
       }

@@ -13,6 +13,8 @@ export interface ProviderUnderTest {
   key: string;
   /** Every line the provider logged (at debug level). */
   logs: string[];
+  /** Every progress line the provider wrote while waiting. */
+  progress: string[];
   /** Runs the provider's `check` and fails the test on any failure, as the engine would stop. */
   checked(news: Record<string, unknown>): Promise<BatchInputs>;
   liveBatches(): Promise<OpenAI.Batch[]>;
@@ -31,19 +33,26 @@ export async function providerWithEmulator(
     cwd?: string;
     /** Replaces parts of the provider's outside world (e.g. a `fetch` that records requests). */
     deps?: Partial<RuntimeDeps>;
+    /** Called after each of the provider's sleeps, once the emulator's clock has moved on. */
+    afterSleep?: (emulator: Emulator) => Promise<void>;
   } = {},
 ): Promise<ProviderUnderTest> {
   const key = `sk-test-${randomBytes(16).toString("hex")}`;
   const emulator = await startEmulator({ manualClock: true, ...options.emulator, apiKey: key });
   const logs: string[] = [];
+  const progress: string[] = [];
   const provider = createBatchProvider({
     env: {},
     cwd: () => options.cwd ?? process.cwd(),
     now: () => emulator.now(),
-    sleep: (ms) => emulator.advance(ms),
+    sleep: async (ms) => {
+      await emulator.advance(ms);
+      await options.afterSleep?.(emulator);
+    },
     random: () => 0,
     log: createLogger("debug", (line) => logs.push(line)),
     ...options.deps,
+    progress: (line) => progress.push(line),
   });
   const config: Record<string, string> = {
     "openai:apiKey": key,
@@ -59,6 +68,7 @@ export async function providerWithEmulator(
     client,
     key,
     logs,
+    progress,
     async checked(news) {
       const result = await provider.check({} as BatchInputs, news as unknown as BatchInputs);
       if (result.failures && result.failures.length > 0) {

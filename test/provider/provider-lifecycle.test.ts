@@ -307,3 +307,47 @@ describe("delete", () => {
     expect(env.emulator.calls().map((c) => c.status)).toEqual([404, 404]);
   });
 });
+
+describe("progress while waiting", () => {
+  let env: ProviderUnderTest;
+  afterEach(async () => {
+    await env?.close();
+  });
+
+  test("create writes a line per change and one at least every five minutes of an unchanged batch", async () => {
+    let unstickAt = Number.POSITIVE_INFINITY;
+    let batchId = "";
+    env = await providerWithEmulator({
+      // The batch stays in_progress for 21 minutes of the wait, then finishes.
+      afterSleep: async (emulator) => {
+        if (emulator.now() >= unstickAt) {
+          unstickAt = Number.POSITIVE_INFINITY;
+          await emulator.setBatchStatus(batchId, "in_progress", { stuck: false });
+        }
+      },
+    });
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(3),
+      resourceKey: "proj/dev/docs",
+      waitForCompletion: true,
+      pollIntervalSeconds: 60,
+    });
+    const created = await env.provider.create({ ...inputs, waitForCompletion: false });
+    await env.emulator.setBatchStatus(created.id, "in_progress", { stuck: true });
+    batchId = created.id;
+    unstickAt = env.emulator.now() + 21 * 60_000;
+    const { outs } = await env.provider.update(created.id, created.outs!, inputs);
+    expect(outs).toMatchObject({ status: "completed" });
+
+    const line = /^docs: (batch_[0-9a-f]+) (\w+)(: .*)?$/;
+    expect(env.progress.length).toBeGreaterThan(0);
+    for (const l of env.progress) expect(l).toMatch(line);
+    expect(env.progress[0]).toMatch(new RegExp(`^docs: ${created.id} in_progress: .*expires in 23h$`));
+    expect(env.progress.at(-1)).toMatch(new RegExp(`^docs: ${created.id} completed: 3/3 done$`));
+    // 21 minutes of an unchanged in_progress batch: the first line, then one every 5 minutes.
+    const unchanged = env.progress.filter((l) => l.includes(" in_progress"));
+    expect(unchanged.length).toBeGreaterThanOrEqual(5);
+    expect(unchanged.length).toBeLessThanOrEqual(6);
+  });
+});

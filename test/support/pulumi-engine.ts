@@ -92,8 +92,16 @@ function engineAt(pulumiPath: string, version: string, source: Engine["source"])
 /**
  * Finds the engine without building anything; `undefined` when there is none of the SDK's version.
  * Like the build script, a `pulumi` on PATH is taken only when the plugin shim lies next to it.
+ * `PULUMI_OPENAI_BATCH_ENGINE_DIR` names the engine's directory outright, whatever its version.
  */
 export function findEngine(env: NodeJS.ProcessEnv = process.env): Engine | undefined {
+  // A CI cell that pairs another SDK version with the built engine names the engine's directory.
+  const forced = env.PULUMI_OPENAI_BATCH_ENGINE_DIR;
+  if (forced) {
+    const pulumiPath = join(forced, "pulumi");
+    const forcedVersion = isExecutable(pulumiPath) ? versionOf(pulumiPath) : undefined;
+    return forcedVersion === undefined ? undefined : engineAt(pulumiPath, forcedVersion, "cache");
+  }
   const version = wantedVersion();
   const fromPath = onPath("pulumi", env);
   if (

@@ -1,0 +1,115 @@
+/**
+ * The first use, as a new user meets it, from an empty folder: `npm install` of the packed
+ * tarball, the README's Automation API program saved as deploy.js, `node deploy.js preview`, `up`
+ * (which waits, printing progress), the README's read-results.js on the output file, and
+ * `destroy`. The programs are taken from README.md itself, so the README stays true.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { OP_TIMEOUT, TestEmulator } from "./support/batches";
+import { describeWithEngine, repoRoot, requireEngine } from "./support/engine";
+import { createUserFolder, installPackage, runNode, type UserFolder } from "./support/user-folder";
+
+/** The first fenced block after the heading `## <heading>` in the README, with its language. */
+function readmeBlock(heading: string, language: string): string {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`README.md has no section "## ${heading}"`);
+  const next = readme.indexOf("\n## ", start + 4);
+  const section = readme.slice(start, next < 0 ? undefined : next);
+  const block = new RegExp("```" + language + "\\n([\\s\\S]*?)\\n```").exec(section);
+  if (block?.[1] === undefined) throw new Error(`README.md's "## ${heading}" has no \`\`\`${language} block`);
+  return `${block[1]}\n`;
+}
+
+describeWithEngine("first use: from an empty folder to results and back", () => {
+  let emulator: TestEmulator;
+  let folder: UserFolder;
+
+  beforeAll(async () => {
+    emulator = await TestEmulator.start();
+    folder = createUserFolder(requireEngine(), emulator.providerEnv());
+    writeFileSync(
+      join(folder.dir, "package.json"),
+      `${JSON.stringify({ name: "my-batches", version: "1.0.0", private: true }, null, 2)}\n`,
+    );
+    await installPackage(folder.dir);
+    writeFileSync(
+      join(folder.dir, "deploy.js"),
+      readmeBlock("Without the Pulumi Node.js language host", "js"),
+    );
+    writeFileSync(join(folder.dir, "read-results.js"), readmeBlock("Getting the results", "js"));
+  }, 300_000);
+
+  afterAll(async () => {
+    folder?.cleanup();
+    await emulator?.close();
+  });
+
+  test(
+    "the package comes from the tarball, with one copy of @pulumi/pulumi",
+    async () => {
+      const { stdout } = await runNode(folder, [
+        "-e",
+        `const p = require.resolve("pulumi-openai-batch"); const s = require.resolve("@pulumi/pulumi");
+         console.log(JSON.stringify({ p, s, fromPackage: require.resolve("@pulumi/pulumi", { paths: [require("path").dirname(p)] }) }));`,
+      ]);
+      const where = JSON.parse(stdout) as { p: string; s: string; fromPackage: string };
+      expect(where.p.startsWith(join(folder.dir, "node_modules", "pulumi-openai-batch"))).toBe(true);
+      expect(where.fromPackage).toBe(where.s);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "preview plans the batch and calls no API",
+    async () => {
+      const { result, error, calls } = await emulator.during(() => runNode(folder, ["deploy.js", "preview"]));
+      expect(error).toBeUndefined();
+      expect(result!.stdout).toMatch(/\+\s+pulumi-nodejs:dynamic\/openai:Batch\s+questions\s+create/);
+      expect(calls).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  let outputs: { status: string; outputFileId: string; requestCounts: { total: number; completed: number } };
+
+  test(
+    "up creates the batch, waits with progress lines, and prints the outputs",
+    async () => {
+      const { stdout } = await runNode(folder, ["deploy.js", "up"]);
+      const json = stdout.slice(stdout.lastIndexOf("\n{") + 1);
+      outputs = JSON.parse(json) as typeof outputs;
+      expect(outputs.status).toBe("completed");
+      expect(outputs.outputFileId).toMatch(/^file-/);
+      expect(outputs.requestCounts).toMatchObject({ total: 2, completed: 2 });
+      // The engine shows the provider's progress lines.
+      expect(stdout).toMatch(/questions: batch_[0-9a-f]+ completed: 2\/2 done/);
+      const [batch] = await emulator.batches();
+      expect(batch?.status).toBe("completed");
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "the README's read-results.js prints one answer per request",
+    async () => {
+      const { stdout } = await runNode(folder, ["read-results.js", outputs.outputFileId]);
+      const lines = stdout.trim().split("\n");
+      expect(lines.map((line) => line.split(" ")[0])).toEqual(["q1", "q2"]);
+      for (const line of lines) expect(line).toMatch(/^q\d \(200\): \S/);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "destroy deletes the uploaded input and leaves an empty stack",
+    async () => {
+      const { stdout } = await runNode(folder, ["deploy.js", "destroy"]);
+      expect(stdout).toMatch(/-\s+pulumi-nodejs:dynamic\/openai:Batch\s+questions\s+delet/);
+      expect(await emulator.files("batch")).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+});
