@@ -21,6 +21,8 @@ export interface TokenTally {
   unboundedRequests: number;
   /** Content parts and tools that are not counted (images, audio, files, built-in tools). */
   uncountedParts: number;
+  /** Lines that are not a JSON request with a `body` object; they count as no request. */
+  invalidLines: number;
 }
 
 export function emptyTally(endpoint: string): TokenTally {
@@ -32,6 +34,7 @@ export function emptyTally(endpoint: string): TokenTally {
     maxOutputTokens: 0,
     unboundedRequests: 0,
     uncountedParts: 0,
+    invalidLines: 0,
   };
 }
 
@@ -41,20 +44,25 @@ export interface LineTokens extends RequestTokens {
 }
 
 /**
- * Counts one request line of a batch input file (`{"custom_id", "method", "url", "body"}`). A line
- * that is not a JSON object counts as a request of no tokens: validation reports it, not this.
+ * Counts one request line of a batch input file (`{"custom_id", "method", "url", "body"}`).
+ * Undefined for a line that is not a JSON request with a `body` object (`validateBatchInput`
+ * says what is wrong with it).
  */
-export function countRequestLine(line: string, endpoint: CountedEndpoint): LineTokens {
-  let body: Record<string, unknown> = {};
+export function countRequestLine(line: string, endpoint: CountedEndpoint): LineTokens | undefined {
+  const body = bodyOf(line);
+  return body === undefined ? undefined : countRequestBody(body, endpoint);
+}
+
+function bodyOf(line: string): Record<string, unknown> | undefined {
   try {
-    const parsed = JSON.parse(line) as { body?: unknown };
-    if (parsed.body !== null && typeof parsed.body === "object" && !Array.isArray(parsed.body)) {
-      body = parsed.body as Record<string, unknown>;
-    }
+    const parsed = JSON.parse(line) as { body?: unknown } | null;
+    const body = parsed?.body;
+    return body !== null && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
   } catch {
-    // Counted as empty; `validateBatchInput` names the line.
+    return undefined;
   }
-  return countRequestBody(body, endpoint);
 }
 
 /** Counts one request body, with the encoding of its own model. */
@@ -84,16 +92,25 @@ export function addToTally(tally: TokenTally, request: LineTokens): void {
 export function tallyLines(lines: Iterable<string>, endpoint: string): TokenTally {
   const tally = emptyTally(endpoint);
   for (const line of lines) {
-    if (line.trim() === "") {
-      continue;
-    }
-    if (tally.endpoint === undefined) {
-      tally.requests += 1;
-    } else {
-      addToTally(tally, countRequestLine(line, tally.endpoint));
-    }
+    addLine(tally, line);
   }
   return tally;
+}
+
+/** Adds one line of a JSONL input to a tally (in place); blank lines are skipped. */
+export function addLine(tally: TokenTally, line: string): void {
+  if (line.trim() === "") {
+    return;
+  }
+  const body = bodyOf(line);
+  if (body === undefined) {
+    tally.invalidLines += 1;
+  } else if (tally.endpoint === undefined) {
+    tally.requests += 1;
+    tally.model ??= typeof body.model === "string" ? body.model : undefined;
+  } else {
+    addToTally(tally, countRequestBody(body, tally.endpoint));
+  }
 }
 
 /** The tally of tallies of consecutive parts of one input, in order. */
@@ -106,6 +123,7 @@ export function mergeTallies(endpoint: string, parts: readonly TokenTally[]): To
     total.maxOutputTokens += part.maxOutputTokens;
     total.unboundedRequests += part.unboundedRequests;
     total.uncountedParts += part.uncountedParts;
+    total.invalidLines += part.invalidLines;
   }
   return total;
 }
