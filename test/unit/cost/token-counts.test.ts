@@ -283,11 +283,22 @@ describe("a file's tally", () => {
       maxOutputTokens: 7,
       unboundedRequests: 1,
       uncountedParts: 0,
+      invalidLines: 0,
     });
   });
 
   test("an endpoint whose tokens are not counted gives requests only", () => {
     const tally = tallyLines(['{"body":{"model":"omni-moderation-latest","input":"x"}}'], "/v1/moderations");
-    expect(tally).toMatchObject({ endpoint: undefined, requests: 1, inputTokens: 0 });
+    expect(tally).toMatchObject({
+      model: "omni-moderation-latest",
+      endpoint: undefined,
+      requests: 1,
+      inputTokens: 0,
+    });
+  });
+
+  test("lines that are not JSON requests are counted as invalid, not as requests", () => {
+    const tally = tallyLines(["{not json", '{"body":[]}', "null"], "/v1/chat/completions");
+    expect(tally).toMatchObject({ requests: 0, invalidLines: 3 });
   });
 });
