@@ -46,7 +46,7 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       api = undefined;
     },
     async check(_olds, news) {
-      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
+      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), { log: deps.log });
     },
     async diff(_id, olds, news) {
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
