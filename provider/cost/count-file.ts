@@ -13,6 +13,8 @@ export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 export interface TallyFileOptions {
   /** Worker threads to count with; default: the machine's available parallelism. */
   threads?: number;
+  /** Files smaller than this are counted in the calling thread; default `PARALLEL_MIN_BYTES`. */
+  parallelMinBytes?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function tallyFile(
   const size = (await stat(path)).size;
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const script = workerScript();
-  if (threads === 1 || size < PARALLEL_MIN_BYTES || script === undefined) {
+  if (threads === 1 || size < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || script === undefined) {
     return tallyFileRange(path, endpoint, 0, size);
   }
   const ranges = await lineAlignedRanges(path, size, threads);
