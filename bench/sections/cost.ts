@@ -3,6 +3,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureCostJsonl, ensurePrefix } from "../dataset/cost-requests";
+import { removeGenerated } from "../dataset/files";
 import { runInChild } from "../lib/child";
 import type { Measurement } from "../lib/measure";
 import { MIB, mibPerSecond } from "../lib/stats";
@@ -123,5 +124,9 @@ export async function runCostSection(options: SectionOptions): Promise<Omit<Sect
     };
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
+    if (!options.keepData) {
+      removeGenerated(path);
+      removeGenerated(slice);
+    }
   }
 }

@@ -88,6 +88,10 @@ describeWithEngine("the cost estimate and the maxCostUsd guard", () => {
       const preview = await emulator.during(() => stack.preview());
       expect(preview.error).toBeUndefined();
       expect(preview.calls).toEqual([]);
+      // The estimate is known at preview: the planned inputs carry it.
+      const planned = JSON.stringify(preview.result!.events);
+      expect(planned).toContain('"estimate"');
+      expect(planned).toContain('"maxOutputTokens":2000');
       const { error } = await emulator.during(() => stack.up());
       expect(error).toBeUndefined();
       const outputs = await outputValues(stack);
