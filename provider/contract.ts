@@ -64,6 +64,33 @@ export interface OutputExpiresAfter {
   seconds: number;
 }
 
+/** A price in US dollars per million tokens, at the Batch API's rates. */
+export interface TokenPrice {
+  input: number;
+  /** Input served from the prompt cache; the input rate when absent. */
+  cachedInput?: number;
+  output: number;
+}
+
+/**
+ * What a batch will cost, computed by `check` from its requests (never for `inputFileId`, whose
+ * content is not read). A field is absent where the figure is unknown.
+ */
+export interface BatchCostEstimate {
+  model?: string;
+  requests: number;
+  /** Input tokens of all requests; absent when the endpoint's tokens are not counted. */
+  inputTokens?: number;
+  /** The most output tokens; absent when a request sets no output limit. */
+  maxOutputTokens?: number;
+  /** The input's cost in US dollars, without prompt-cache discount; absent without a price. */
+  inputCostUsd?: number;
+  /** The most the batch can cost in US dollars; absent when output is unbounded or without a price. */
+  maxCostUsd?: number;
+  /** The date of the price table used, or "prices argument"; absent without a price. */
+  priceAsOf?: string;
+}
+
 /** Defaults applied by `check`. */
 export const DEFAULTS = {
   completionWindow: "24h" as CompletionWindow,
@@ -91,6 +118,14 @@ export interface BatchInputs {
   pollIntervalSeconds?: number;
   cancelOnDelete?: boolean;
   deleteInputFileOnDelete?: boolean;
+  /** The most the batch may cost, in US dollars; `check` fails when the estimate's upper bound is over it. */
+  maxCostUsd?: number;
+  /** Output tokens assumed for each request that sets no output limit. */
+  assumedOutputTokensPerRequest?: number;
+  /** Prices by model, in US dollars per million tokens at batch rates, over the shipped table. */
+  prices?: Record<string, TokenPrice>;
+  /** Computed by `check`: the cost estimate of the requests. */
+  estimate?: BatchCostEstimate;
   /** Set by the `Batch` class: `<project>/<stack>/<name>` (and the parent's URN), so that a retried create finds its batch. */
   resourceKey?: string;
   /** Computed by `check`: sha256 of the exact bytes that will be uploaded (`requests` or `inputFile`). */
@@ -117,6 +152,9 @@ export const USER_INPUT_NAMES = [
   "pollIntervalSeconds",
   "cancelOnDelete",
   "deleteInputFileOnDelete",
+  "maxCostUsd",
+  "assumedOutputTokensPerRequest",
+  "prices",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
 /** Inputs that only steer the provider: changing one updates in place and calls no API. */
@@ -126,6 +164,9 @@ export const IN_PLACE_INPUT_NAMES = [
   "pollIntervalSeconds",
   "cancelOnDelete",
   "deleteInputFileOnDelete",
+  "maxCostUsd",
+  "assumedOutputTokensPerRequest",
+  "prices",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
 export type BatchStatus =
@@ -182,7 +223,13 @@ export const LIVE_OUTPUT_NAMES = [
 ] as const;
 
 /** The outputs that say what the provider did or computed. */
-export const PROVIDER_OUTPUT_NAMES = ["inputSha256", "requestCount", "uploadedInputFile"] as const;
+export const PROVIDER_OUTPUT_NAMES = [
+  "inputSha256",
+  "requestCount",
+  "uploadedInputFile",
+  "estimate",
+  "costUsd",
+] as const;
 
 /** What the API says about the batch. Every field is absent until the API reports it. */
 export interface BatchLiveOutputs {
@@ -218,6 +265,8 @@ export interface BatchOutputs extends BatchInputs, BatchLiveOutputs {
   stateVersion: number;
   /** True when this resource uploaded `inputFileId` itself, and so may delete it. */
   uploadedInputFile: boolean;
+  /** What the batch cost in US dollars, from `usage` at the prices of the estimate; absent without usage or a price. */
+  costUsd?: number;
 }
 
 /** The property that holds the serialized provider; the host adds it and `diff` ignores it. */

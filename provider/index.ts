@@ -2,13 +2,14 @@
  * pulumi-openai-batch: OpenAI Batch jobs as Pulumi resources.
  *
  * Program side: the `Batch` resource. Anywhere: `validateBatchInput`, the same validator
- * `pulumi preview` runs. The error classes and their guards. The local emulator of the API lives
+ * `pulumi preview` runs, and the token counter and prices of the cost estimate. The error classes and their guards. The local emulator of the API lives
  * at `pulumi-openai-batch/emulator`.
  */
 
 export {
   BATCH_ENDPOINTS,
   BATCH_TYPE_TOKEN,
+  type BatchCostEstimate,
   type BatchEndpoint,
   type BatchErrorEntry,
   type BatchInputs,
@@ -19,7 +20,19 @@ export {
   type CompletionWindow,
   type OutputExpiresAfter,
   type RequestCounts,
+  type TokenPrice,
 } from "./contract";
+export {
+  BATCH_PRICE_TABLE,
+  type CostEstimate,
+  costOfUsage,
+  countRequestBody,
+  countRequestLine,
+  estimateCost,
+  PRICE_TABLE_AS_OF,
+  type TokenTally,
+  tallyFile,
+} from "./cost";
 export {
   BatchApiError,
   BatchInputError,

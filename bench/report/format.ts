@@ -33,4 +33,11 @@ export function rowCells(row: Row): string[] {
   ];
 }
 
-export const COLUMNS = ["figure", "value", "baseline (same run, or computed where it says so)", "ratio", "target", "met"];
+export const COLUMNS = [
+  "figure",
+  "value",
+  "baseline (same run, or computed where it says so)",
+  "ratio",
+  "target",
+  "met",
+];

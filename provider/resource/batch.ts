@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   BATCH_MODULE,
   BATCH_TYPE,
+  type BatchCostEstimate,
   type BatchEndpoint,
   type BatchErrorEntry,
   type BatchRequestLine,
@@ -12,6 +13,7 @@ import {
   type OutputExpiresAfter,
   PROVIDER_OUTPUT_NAMES,
   type RequestCounts,
+  type TokenPrice,
 } from "../contract";
 import { BatchInputError } from "../errors";
 import { serializedProvider } from "./serialized-provider";
@@ -68,6 +70,15 @@ export interface BatchArgs {
   cancelOnDelete?: pulumi.Input<boolean>;
   /** Delete the input file on delete, only ever when this resource uploaded it. Default true. */
   deleteInputFileOnDelete?: pulumi.Input<boolean>;
+  /**
+   * The most the batch may cost, in US dollars. Preview fails when the estimate's upper bound
+   * (input plus every request's output limit, at batch prices) is over it, or cannot be known.
+   */
+  maxCostUsd?: pulumi.Input<number>;
+  /** Output tokens assumed for each request that sets no output limit, so that the cost is bounded. */
+  assumedOutputTokensPerRequest?: pulumi.Input<number>;
+  /** Prices by model, in US dollars per million tokens at batch rates; over the table shipped with the package. */
+  prices?: pulumi.Input<Record<string, pulumi.Input<TokenPrice>>>;
 }
 
 /** The names of the outputs, seeded as undefined so that Pulumi declares them all. */
@@ -121,6 +132,10 @@ export class Batch extends pulumi.dynamic.Resource {
   declare readonly requestCount: pulumi.Output<number | undefined>;
   /** True when this resource uploaded the input file (and so may delete it). */
   declare readonly uploadedInputFile: pulumi.Output<boolean | undefined>;
+  /** The cost estimate, known at preview: tokens counted from the requests, priced at batch rates. */
+  declare readonly estimate: pulumi.Output<BatchCostEstimate | undefined>;
+  /** What the batch cost in US dollars, from its `usage`; undefined until the API reports usage, or without a price. */
+  declare readonly costUsd: pulumi.Output<number | undefined>;
 
   /**
    * Adopts an existing batch, read-only: Pulumi reads it and never changes or cancels it.

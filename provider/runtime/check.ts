@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import { type BatchInputs, DEFAULTS } from "../contract";
+import { costArgumentProblems } from "../cost/arguments";
+import { checkCost } from "../cost/batch-estimate";
+import { tallyCacheDir } from "../cost/cache";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { checkArguments } from "../validation/arguments";
 import type { LineProblem } from "../validation/jsonl/line-problem";
@@ -9,6 +12,7 @@ import {
   validateBatchInput,
 } from "../validation/jsonl/validate";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
+import type { Logger } from "./logger";
 import { withRequestDefaults } from "./request-defaults";
 import { resolveInputFile } from "./upload-body";
 
@@ -26,8 +30,9 @@ export interface CheckOutcome {
 export async function checkBatch(
   news: Readonly<Record<string, unknown>>,
   cwd: string,
+  options: CheckOptions = {},
 ): Promise<CheckOutcome> {
-  const argumentFailures = checkArguments(news);
+  const argumentFailures = [...checkArguments(news), ...costArgumentProblems(news)];
   const inputs = withDefaults(news);
   const failed = new Set(argumentFailures.map((failure) => failure.property));
   const complete = failed.has("requests") || applyRequestDefaults(inputs, failed.has("endpoint"));
@@ -35,7 +40,11 @@ export async function checkBatch(
     failed.has("requests") || failed.has("inputFile") || !complete ? undefined : sourceOf(inputs, cwd);
   const contentFailures =
     source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"));
-  const failures = [...argumentFailures, ...contentFailures];
+  const costFailures =
+    contentFailures.length === 0 && !failed.has("endpoint")
+      ? await estimateInto(inputs, source, failed, cwd, options)
+      : [];
+  const failures = [...argumentFailures, ...contentFailures, ...costFailures];
   if (failures.length === 0) {
     const token = createTokenOf(inputs);
     if (token !== undefined) {
@@ -43,6 +52,61 @@ export async function checkBatch(
     }
   }
   return { inputs, failures };
+}
+
+export interface CheckOptions {
+  /** Where token counts are cached; default `.pulumi-openai-batch/cache` under the project. Null for none. */
+  cacheDir?: string | null;
+  /** Where the estimate's warnings go (an unknown model, unbounded output, uncounted images). */
+  log?: Logger;
+}
+
+/**
+ * Adds the cost estimate to `inputs` once the content is valid and known, and applies the
+ * `maxCostUsd` guard. Returns the guard's failures.
+ */
+async function estimateInto(
+  inputs: BatchInputs,
+  source: SourceToRead | undefined,
+  failed: ReadonlySet<string>,
+  cwd: string,
+  options: CheckOptions,
+): Promise<InputProblem[]> {
+  // With any of the cost arguments unknown (preview), the estimate is shown but not enforced.
+  const settled = [inputs.maxCostUsd, inputs.assumedOutputTokensPerRequest, inputs.prices].every(
+    (value) => !containsUnknown(value),
+  );
+  const guarded = inputs.maxCostUsd !== undefined && settled && !failed.has("maxCostUsd");
+  if (inputs.inputFileId !== undefined && guarded) {
+    return [
+      {
+        property: "maxCostUsd",
+        reason:
+          "maxCostUsd needs the requests: the content of inputFileId is not read before the batch runs; give the requests with inputFile or requests, or remove maxCostUsd",
+      },
+    ];
+  }
+  if (source === undefined || inputs.inputSha256 === undefined || isUnknown(inputs.endpoint)) {
+    return [];
+  }
+  const usable = (name: "assumedOutputTokensPerRequest" | "prices") =>
+    inputs[name] !== undefined && !containsUnknown(inputs[name]) && !failed.has(name);
+  const outcome = await checkCost({
+    endpoint: inputs.endpoint,
+    content: "path" in source.input ? { path: source.input.path } : { requests: inputs.requests ?? [] },
+    sha256: inputs.inputSha256,
+    cacheDir: options.cacheDir === null ? undefined : (options.cacheDir ?? tallyCacheDir(cwd)),
+    maxCostUsd: guarded ? inputs.maxCostUsd : undefined,
+    assumedOutputTokensPerRequest: usable("assumedOutputTokensPerRequest")
+      ? inputs.assumedOutputTokensPerRequest
+      : undefined,
+    prices: usable("prices") ? inputs.prices : undefined,
+  });
+  inputs.estimate = outcome.estimate;
+  for (const warning of outcome.warnings) {
+    options.log?.warn(`${source.label}: ${warning}`);
+  }
+  return outcome.failures;
 }
 
 /** Reads the JSONL, records its hash and line count in `inputs`, and returns its problems. */
@@ -108,6 +172,7 @@ function withDefaults(news: Readonly<Record<string, unknown>>): BatchInputs {
   delete defined.inputSha256;
   delete defined.requestCount;
   delete defined.createToken;
+  delete defined.estimate;
   return { ...DEFAULTS, ...defined } as BatchInputs;
 }
 

@@ -38,8 +38,10 @@ export function diffBatch(olds: BatchOutputs, news: BatchInputs): BatchDiff {
     replaces.push(sourceProperty(news));
   }
 
+  const defaultOf = (name: (typeof IN_PLACE_INPUT_NAMES)[number]): unknown =>
+    name in DEFAULTS ? DEFAULTS[name as keyof typeof DEFAULTS] : undefined;
   const inPlace = IN_PLACE_INPUT_NAMES.filter(
-    (name) => !sameValue(olds[name] ?? DEFAULTS[name], news[name] ?? DEFAULTS[name]),
+    (name) => !sameValue(olds[name] ?? defaultOf(name), news[name] ?? defaultOf(name)),
   );
   // Same bytes under another path, or the same requests reformatted: recorded, nothing runs again.
   const sourceMoved = !sameValue(olds.inputFile, news.inputFile) || !sameValue(olds.requests, news.requests);

@@ -9,6 +9,7 @@ import {
   LIVE_OUTPUT_NAMES,
   STATE_VERSION,
 } from "../contract";
+import { costOfUsage } from "../cost/actual";
 import type { ApiBatch } from "./openai-api";
 
 /**
@@ -61,7 +62,17 @@ export function composeOutputs(
   live: BatchLiveOutputs,
   uploadedInputFile: boolean,
 ): BatchOutputs {
-  return plainJson({ ...inputs, ...live, stateVersion: STATE_VERSION, uploadedInputFile }) as BatchOutputs;
+  const costUsd =
+    live.usage === undefined
+      ? undefined
+      : costOfUsage(live.model ?? inputs.estimate?.model, live.usage, inputs.prices);
+  return plainJson({
+    ...inputs,
+    ...live,
+    ...(costUsd === undefined ? {} : { costUsd }),
+    stateVersion: STATE_VERSION,
+    uploadedInputFile,
+  }) as BatchOutputs;
 }
 
 /** The live fields of outputs already in the state (for an update that calls no API). */

@@ -47,7 +47,7 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       api = undefined;
     },
     async check(_olds, news) {
-      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
+      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), { log: deps.log });
     },
     async diff(id, olds, news) {
       if (tokenOfPendingId(id) !== undefined) {

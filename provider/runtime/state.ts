@@ -51,6 +51,7 @@ export function inputsOf(state: BatchOutputs): BatchInputs {
     "inputSha256",
     "requestCount",
     "createToken",
+    "estimate",
     PROVIDER_PROPERTY,
   ] as const;
   const inputs: Record<string, unknown> = {};

@@ -2,7 +2,9 @@
  * A vitest reporter that ends every run with the number of skipped tests, per layer (the folder
  * under test/), so that a run left green by skipping says so in its last lines.
  */
-import type { Reporter, TestModule } from "vitest/node" with { "resolution-mode": "import" };
+// vitest/node has ES module types only; this CommonJS project names the resolution mode to load them.
+type Reporter = import("vitest/node", { with: { "resolution-mode": "import" }}).Reporter;
+type TestModule = import("vitest/node", { with: { "resolution-mode": "import" }}).TestModule;
 
 function layerOf(module: TestModule): string {
   const match = /(?:^|[\\/])test[\\/]([^\\/]+)[\\/]/.exec(module.moduleId);

@@ -41,6 +41,14 @@ describe("checkBatch", () => {
       inputSha256: createHash("sha256").update(content).digest("hex"),
       requestCount: 2,
       createToken: expect.stringMatching(/^[0-9a-f]{32}$/),
+      // Two requests of no messages: 3 tokens each, to prime the reply; no output limit.
+      estimate: {
+        model: "gpt-4o-mini",
+        requests: 2,
+        inputTokens: 6,
+        inputCostUsd: 0,
+        priceAsOf: "2025-08-07",
+      },
     });
   });
 

@@ -1,4 +1,5 @@
 import type { CliCommand } from "../command";
+import { estimateCommand } from "./estimate";
 import { validateCommand } from "./validate";
 
 /**
@@ -7,5 +8,6 @@ import { validateCommand } from "./validate";
  */
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
+  estimateCommand,
   // One entry per line, so that commands added side by side merge cleanly.
 ];

@@ -1,14 +1,14 @@
 import { derivedId } from "../ids";
 import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { estimateTokens, promptText, replyText } from "./text";
+import { inputTokens, outputTokens, promptText, replyText } from "./text";
 
 /** An emulated /v1/chat/completions answer: a `chat.completion` with choices and usage. */
 export function chatCompletion(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
   const model = String(body.model);
   const n = typeof body.n === "number" && Number.isInteger(body.n) && body.n > 0 ? Math.min(body.n, 8) : 1;
   const content = replyText(promptText(body.messages), ctx.seed);
-  const promptTokens = estimateTokens(body.messages);
-  const completionTokens = estimateTokens(content) * n;
+  const promptTokens = inputTokens("/v1/chat/completions", body);
+  const completionTokens = outputTokens(model, content) * n;
   const choices = Array.from({ length: n }, (_, index) => ({
     index,
     message: { role: "assistant", content, refusal: null, annotations: [] },

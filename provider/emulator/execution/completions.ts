@@ -1,12 +1,12 @@
 import { derivedId } from "../ids";
 import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { estimateTokens, promptText, replyText } from "./text";
+import { inputTokens, outputTokens, promptText, replyText } from "./text";
 
 /** An emulated /v1/completions answer: a `text_completion`. */
 export function textCompletion(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
   const text = replyText(promptText(body.prompt), ctx.seed);
-  const promptTokens = estimateTokens(body.prompt);
-  const completionTokens = estimateTokens(text);
+  const promptTokens = inputTokens("/v1/completions", body);
+  const completionTokens = outputTokens(String(body.model), text);
   return {
     body: {
       id: derivedId("cmpl-", 29, ctx.seed, "completion"),

@@ -1,6 +1,6 @@
 import { digest } from "../ids";
 import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { estimateTokens, seededUnits } from "./text";
+import { inputTokens, seededUnits } from "./text";
 
 /** Length of the emulated vectors unless the request asks for `dimensions`. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 16;
@@ -17,7 +17,7 @@ export function embeddings(_ctx: ExecutionContext, body: Record<string, unknown>
       ? Math.min(body.dimensions, 3072)
       : DEFAULT_EMBEDDING_DIMENSIONS;
   const base64 = body.encoding_format === "base64";
-  const promptTokens = inputs.reduce<number>((sum, input) => sum + estimateTokens(input), 0);
+  const promptTokens = inputTokens("/v1/embeddings", body);
   return {
     body: {
       object: "list",

@@ -1,12 +1,12 @@
 import { derivedId } from "../ids";
 import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { estimateTokens, promptText, replyText } from "./text";
+import { inputTokens as countInput, outputTokens as countOutput, promptText, replyText } from "./text";
 
 /** An emulated /v1/responses answer: a completed `response` with one output message. */
 export function response(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
   const text = replyText(promptText(body.input), ctx.seed);
-  const inputTokens = estimateTokens([body.instructions ?? "", body.input ?? ""]);
-  const outputTokens = estimateTokens(text);
+  const inputTokens = countInput("/v1/responses", body);
+  const outputTokens = countOutput(String(body.model), text);
   return {
     body: {
       id: derivedId("resp_", 48, ctx.seed, "response"),

@@ -1,6 +1,23 @@
+import { encodingOf } from "../../cost/encodings";
+import type { CountedEndpoint } from "../../cost/request-tokens";
+import { countRequestBody } from "../../cost/tally";
+import { textCounter } from "../../cost/tokenizer";
 import { digest } from "../ids";
 
 /** Helpers shared by the emulated endpoints: token estimates, reply text, seeded numbers. */
+
+/**
+ * The input tokens of a request, counted as the cost estimate counts them (the model's encoding,
+ * the chat framing), so that an estimate and the emulator's `usage` agree.
+ */
+export function inputTokens(endpoint: CountedEndpoint, body: Readonly<Record<string, unknown>>): number {
+  return countRequestBody(body, endpoint).input;
+}
+
+/** The tokens of a text the emulator answers with, in the model's encoding. */
+export function outputTokens(model: string, text: string): number {
+  return textCounter(encodingOf(model).encoding)(text);
+}
 
 /** About four characters per token, at least one. */
 export function estimateTokens(value: unknown): number {

@@ -1,0 +1,90 @@
+/**
+ * Child process of the cost figures: counts the tokens of one JSONL file one way, and reports the
+ * time, the peak RSS growth and the counts. Usage: node cost-probe.js <kind> <path> [cacheDir sha256]
+ *   cold         checkCost on an empty cache: counts in one worker thread per core, writes the cache
+ *   single       tallyFile in the calling thread only (gpt-tokenizer, one core)
+ *   js-tiktoken  the same texts with js-tiktoken, one core
+ *   tiktoken     the same texts with tiktoken (WASM), one core
+ *   cached       checkCost with the tally already cached (what a second preview does)
+ */
+import { availableParallelism } from "node:os";
+import { checkCost } from "../../provider/cost/batch-estimate";
+import { tallyFile } from "../../provider/cost/count-file";
+import { serveInChild } from "../lib/child";
+import { type Measurement, measure } from "../lib/measure";
+
+export type CostProbeKind = "cold" | "single" | "js-tiktoken" | "tiktoken" | "cached";
+
+export interface CostProbeResult {
+  /** Input tokens, chat framing included (the references apply the same framing). */
+  tokens: number;
+  /** Threads that counted; 0 when nothing was counted (the cache). */
+  threads: number;
+}
+
+type Counter = (text: string) => number;
+
+/** Counts every message text of every line with a reference tokenizer, streaming line by line. */
+async function referenceCount(path: string, counter: Counter): Promise<number> {
+  const { createReadStream } = await import("node:fs");
+  const { createInterface } = await import("node:readline");
+  let tokens = 0;
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line === "") continue;
+    const body = (JSON.parse(line) as { body: { messages: { role: string; content: string }[] } }).body;
+    // The chat framing: 3 per message, the role, the content, and 3 for the reply.
+    tokens += 3;
+    for (const message of body.messages) tokens += 3 + counter(message.role) + counter(message.content);
+  }
+  return tokens;
+}
+
+async function run(
+  kind: CostProbeKind,
+  path: string,
+  cacheDir: string | undefined,
+  sha256: string | undefined,
+): Promise<Measurement<CostProbeResult>> {
+  const endpoint = "/v1/chat/completions";
+  switch (kind) {
+    case "single":
+      return measure(async () => ({
+        tokens: (await tallyFile(path, endpoint, { threads: 1 })).inputTokens,
+        threads: 1,
+      }));
+    case "cold":
+    case "cached": {
+      const input = { endpoint, content: { path }, sha256: sha256 ?? "", cacheDir };
+      return measure(async () => {
+        const outcome = await checkCost(input);
+        if (outcome.counted !== (kind === "cold")) {
+          throw new RangeError(`the ${kind} run found the cache ${outcome.counted ? "empty" : "full"}`);
+        }
+        return {
+          tokens: outcome.estimate.inputTokens ?? 0,
+          threads: kind === "cold" ? availableParallelism() : 0,
+        };
+      });
+    }
+    case "js-tiktoken": {
+      const { getEncoding } = await import("js-tiktoken");
+      const encoding = getEncoding("o200k_base");
+      const counter: Counter = (text) => encoding.encode(text, [], []).length;
+      counter("warm up");
+      return measure(async () => ({ tokens: await referenceCount(path, counter), threads: 1 }));
+    }
+    case "tiktoken": {
+      const { get_encoding } = await import("tiktoken");
+      const encoding = get_encoding("o200k_base");
+      const counter: Counter = (text) => encoding.encode(text, [], []).length;
+      counter("warm up");
+      return measure(async () => ({ tokens: await referenceCount(path, counter), threads: 1 }));
+    }
+  }
+}
+
+if (require.main === module) {
+  const [kind, path, cacheDir, sha256] = process.argv.slice(2) as [CostProbeKind, string, string?, string?];
+  serveInChild<Measurement<CostProbeResult>>(() => run(kind, path, cacheDir, sha256));
+}

@@ -1,0 +1,73 @@
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { lineAlignedRanges, tallyFileRange } from "./count-range";
+import type { CountJob } from "./count-worker";
+import { mergeTallies, type TokenTally } from "./tally";
+
+/** Below this size a file is counted in the calling thread: starting workers would cost more. */
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+
+export interface TallyFileOptions {
+  /** Worker threads to count with; default: the machine's available parallelism. */
+  threads?: number;
+  /** Files smaller than this are counted in the calling thread; default `PARALLEL_MIN_BYTES`. */
+  parallelMinBytes?: number;
+}
+
+/**
+ * Tallies a JSONL file, in worker threads across the cores for a large file: the file is cut
+ * into line-aligned byte ranges, one per thread, and the tallies added up.
+ */
+export async function tallyFile(
+  path: string,
+  endpoint: string,
+  options: TallyFileOptions = {},
+): Promise<TokenTally> {
+  const size = (await stat(path)).size;
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const script = workerScript();
+  if (threads === 1 || size < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || script === undefined) {
+    return tallyFileRange(path, endpoint, 0, size);
+  }
+  const ranges = await lineAlignedRanges(path, size, threads);
+  const parts = await Promise.all(
+    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end })),
+  );
+  return mergeTallies(endpoint, parts);
+}
+
+/**
+ * The compiled worker module beside this one. When this module runs from its TypeScript source
+ * (in tests), the compiled copy under dist/ is used if it has been built; without one, counting
+ * stays in the calling thread.
+ */
+function workerScript(): string | undefined {
+  const candidates = [
+    join(__dirname, "count-worker.js"),
+    join(__dirname, "..", "..", "dist", "provider", "cost", "count-worker.js"),
+  ];
+  return candidates.find((candidate) => existsSync(candidate));
+}
+
+function runWorker(script: string, job: CountJob): Promise<TokenTally> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: job });
+    worker.once("message", (message: { tally?: TokenTally; error?: string }) => {
+      if (message.tally === undefined) {
+        reject(new CountingError(message.error ?? "a counting worker failed"));
+      } else {
+        resolve(message.tally);
+      }
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
+
+/** A counting worker could not read its part of the file. */
+export class CountingError extends Error {
+  override readonly name = "CountingError";
+}

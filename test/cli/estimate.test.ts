@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { REPO_ROOT } from "../support/repo";
+
+/** The compiled command, as `npm run build` leaves it. */
+const CLI = join(REPO_ROOT, "dist", "provider", "cli", "main.js");
+const dir = mkdtempSync(join(tmpdir(), "estimate-cli-"));
+
+type JsTiktoken = typeof import("js-tiktoken", { with: { "resolution-mode": "import" }});
+let o200k: ReturnType<JsTiktoken["getEncoding"]>;
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new RangeError(`${CLI} is missing: run \`npm run build\` before this suite.`);
+  o200k = (await import("js-tiktoken")).getEncoding("o200k_base");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, "estimate", ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, bodies: Record<string, unknown>[]): string {
+  const path = join(dir, name);
+  const lines = bodies.map((body, index) =>
+    JSON.stringify({ custom_id: `r${index}`, method: "POST", url: "/v1/chat/completions", body }),
+  );
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+/** The chat recipe against the reference tokenizer: 3 per message, its values, 3 to prime the reply. */
+const chatTokens = (messages: { role: string; content: string }[]) =>
+  3 + messages.reduce((sum, m) => sum + 3 + o200k.encode(m.role).length + o200k.encode(m.content).length, 0);
+
+const MESSAGES = [
+  { role: "system", content: "Classify the ticket: bug, question or praise." },
+  { role: "user", content: "L'application plante quand j'ouvre 設定 😡" },
+];
+
+describe("openai-batch estimate", () => {
+  test("--json prints exactly the seven figures", () => {
+    const path = file("chat.jsonl", [
+      { model: "gpt-4o-mini", messages: MESSAGES, max_tokens: 100 },
+      { model: "gpt-4o-mini", messages: MESSAGES, max_completion_tokens: 300 },
+    ]);
+    const result = run(path, "--json");
+    expect(result.code).toBe(0);
+    const inputTokens = 2 * chatTokens(MESSAGES);
+    // gpt-4o-mini at batch rates: $0.075 input and $0.30 output per million tokens.
+    expect(JSON.parse(result.stdout)).toEqual({
+      model: "gpt-4o-mini",
+      requests: 2,
+      inputTokens,
+      maxOutputTokens: 400,
+      inputCostUsd: Math.round(inputTokens * 0.075) / 1e6,
+      maxCostUsd: Math.round(inputTokens * 0.075 + 400 * 0.3) / 1e6,
+      priceAsOf: "2025-08-07",
+    });
+    expect(result.stderr).toBe("");
+  });
+
+  test("an unknown model and unbounded output give nulls and warnings, and exit 0", () => {
+    const path = file("unknown.jsonl", [{ model: "house-model-7", messages: MESSAGES }]);
+    const result = run(path, "--json", "--endpoint", "/v1/chat/completions");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      model: "house-model-7",
+      requests: 1,
+      inputTokens: chatTokens(MESSAGES),
+      maxOutputTokens: null,
+      inputCostUsd: null,
+      maxCostUsd: null,
+      priceAsOf: null,
+    });
+    expect(result.stderr).toContain("warning: 1 of 1 requests set no output limit");
+    expect(result.stderr).toContain("warning: no price for model house-model-7");
+  });
+
+  test("prints the same figures as text", () => {
+    const path = file("text.jsonl", [{ model: "gpt-4o-mini", messages: MESSAGES, max_tokens: 10 }]);
+    const result = run(path);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${path}: 1 requests for gpt-4o-mini`);
+    expect(result.stdout).toContain(`input tokens:       ${chatTokens(MESSAGES)}`);
+    expect(result.stdout).toContain("max output tokens:  10");
+    expect(result.stdout).toContain("prices as of:       2025-08-07 (batch rates)");
+  });
+
+  test.each([
+    [[], "name the .jsonl file to estimate"],
+    [["a.jsonl", "--endpoint", "/v1/nothing"], '--endpoint "/v1/nothing" is not a batch endpoint'],
+    [["a.jsonl", "--bogus"], "unknown option --bogus"],
+    [[join(dir, "missing.jsonl")], "cannot read"],
+  ])("exits 2 for %j", (args, message) => {
+    const result = run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe("");
+  });
+
+  test("exits 1 when lines are not JSON requests", () => {
+    const path = join(dir, "broken.jsonl");
+    writeFileSync(path, '{"url":"/v1/chat/completions","body":{"model":"gpt-4o"}}\n{oops\n');
+    const result = run(path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("1 lines are not JSON requests with a body");
+  });
+});
