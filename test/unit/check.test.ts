@@ -41,12 +41,13 @@ describe("checkBatch", () => {
       inputSha256: createHash("sha256").update(content).digest("hex"),
       requestCount: 2,
       createToken: expect.stringMatching(/^[0-9a-f]{32}$/),
-      // Two requests of no messages: 3 tokens each, to prime the reply; no output limit.
+      // Two requests of one message ("user", "hi"): 3 + 1 + 1 tokens for the message and 3 to prime
+      // the reply, 8 each; no output limit. 16 tokens at $0.075 per million round to $0.000001.
       estimate: {
         model: "gpt-4o-mini",
         requests: 2,
-        inputTokens: 6,
-        inputCostUsd: 0,
+        inputTokens: 16,
+        inputCostUsd: 0.000001,
         priceAsOf: "2025-08-07",
       },
     });

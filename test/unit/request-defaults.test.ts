@@ -9,6 +9,7 @@ import { withRequestDefaults } from "../../provider/runtime/request-defaults";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CHAT = "/v1/chat/completions";
 const EMBEDDINGS = "/v1/embeddings";
+const CHAT_BODY = { model: "m", messages: [{ role: "user", content: "hi" }] };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const dir = mkdtempSync(join(tmpdir(), "request-defaults-"));
 
@@ -38,11 +39,11 @@ describe("inline requests without method and url", () => {
 
   test("the sha256 is the same whether method and url are written out or left to the defaults", async () => {
     const short = await checkBatch(
-      { endpoint: CHAT, requests: [{ custom_id: "a", body: { model: "m" } }] },
+      { endpoint: CHAT, requests: [{ custom_id: "a", body: CHAT_BODY }] },
       dir,
     );
     const full = await checkBatch(
-      { endpoint: CHAT, requests: [{ custom_id: "a", method: "POST", url: CHAT, body: { model: "m" } }] },
+      { endpoint: CHAT, requests: [{ custom_id: "a", method: "POST", url: CHAT, body: CHAT_BODY }] },
       dir,
     );
     expect(short.inputs.inputSha256).toBeDefined();
@@ -54,7 +55,7 @@ describe("inline requests without method and url", () => {
   });
 
   test("lines that give method and url keep their bytes, whatever their key order", () => {
-    const line = { body: { model: "m" }, url: CHAT, method: "POST", custom_id: "a" };
+    const line = { body: CHAT_BODY, url: CHAT, method: "POST", custom_id: "a" };
     const [out] = withRequestDefaults([line], CHAT)!;
     expect(out).toBe(line);
   });
@@ -64,19 +65,19 @@ describe("inline requests without method and url", () => {
       {
         endpoint: CHAT,
         requests: [
-          { custom_id: "a", body: { model: "m" } },
-          { custom_id: "b", url: EMBEDDINGS, body: { model: "m" } },
+          { custom_id: "a", body: CHAT_BODY },
+          { custom_id: "b", url: EMBEDDINGS, body: CHAT_BODY },
         ],
       },
       dir,
     );
-    expect(result.failures.map((f) => f.property)).toEqual(["requests"]);
-    expect(result.failures[0]!.reason).toMatch(/^requests:2: url/);
+    expect(result.failures.map((f) => f.property)).toEqual(["requests[1].url"]);
+    expect(result.failures[0]!.reason).toMatch(/url/);
   });
 
   test("a wrong method given explicitly is refused", async () => {
     const result = await checkBatch(
-      { endpoint: CHAT, requests: [{ custom_id: "a", method: "GET", body: { model: "m" } }] },
+      { endpoint: CHAT, requests: [{ custom_id: "a", method: "GET", body: CHAT_BODY }] },
       dir,
     );
     expect(result.failures).toHaveLength(1);
@@ -85,7 +86,7 @@ describe("inline requests without method and url", () => {
 
   test("while the endpoint is unknown (preview), lines without url are passed over, not refused", async () => {
     const result = await checkBatch(
-      { endpoint: UNKNOWN, requests: [{ custom_id: "a", body: { model: "m" } }] },
+      { endpoint: UNKNOWN, requests: [{ custom_id: "a", body: CHAT_BODY }] },
       dir,
     );
     expect(result.failures).toEqual([]);
@@ -98,8 +99,8 @@ describe("inline requests without method and url", () => {
       {
         endpoint: "/v1/nope",
         requests: [
-          { custom_id: "a", body: { model: "m" } },
-          { custom_id: "b", body: { model: "m" } },
+          { custom_id: "a", body: CHAT_BODY },
+          { custom_id: "b", body: CHAT_BODY },
         ],
       },
       dir,
