@@ -30,6 +30,14 @@ export {
   isBatchWaitError,
 } from "./errors";
 export { Batch, type BatchArgs, type BatchRequestLineArgs } from "./resource/batch";
+export {
+  type BatchResultRecord,
+  type BatchResultStatus,
+  type BatchResultsSource,
+  type BatchResultsSummary,
+  type ReadBatchResultsOptions,
+  readBatchResults,
+} from "./results";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {
