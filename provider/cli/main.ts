@@ -5,9 +5,11 @@ import { BATCH_ENDPOINTS } from "../contract";
 import { formatReport } from "../validation/jsonl/format";
 import { validateBatchInput } from "../validation/jsonl/validate";
 import { parseArguments, USAGE } from "./arguments";
+import { runResults } from "./commands/results";
 
 /** `openai-batch validate`: the same checks as `pulumi preview`, for pipelines without Pulumi. */
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "results") return runResults(argv.slice(1));
   const command = parseArguments(argv);
   if (command.kind === "help") {
     process.stdout.write(`${USAGE}\n`);
