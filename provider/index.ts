@@ -9,6 +9,7 @@
 export {
   BATCH_ENDPOINTS,
   BATCH_TYPE_TOKEN,
+  type BatchAttempt,
   type BatchEndpoint,
   type BatchErrorEntry,
   type BatchInputs,
@@ -19,6 +20,7 @@ export {
   type CompletionWindow,
   type OutputExpiresAfter,
   type RequestCounts,
+  type ResultsSummary,
 } from "./contract";
 export {
   BatchApiError,

@@ -5,16 +5,22 @@ import { customIdOf } from "./classify";
 import type { InputRequest } from "./join";
 import { splitLines } from "./lines";
 
+/** An input read from elsewhere than a local file, such as the API's copy of it. */
+export interface StreamedInput {
+  label: string;
+  open(): Promise<AsyncIterable<Uint8Array>>;
+}
+
+export type InputSource = string | readonly BatchRequestLine[] | StreamedInput;
+
 /**
  * The requests of a batch's input, in order: from a JSONL file (streamed, only custom_ids read)
  * or from request lines in memory. A line without a custom_id is a `BatchInputError` that names
  * the file and the line.
  */
-export async function* inputRequests(
-  input: string | readonly BatchRequestLine[],
-): AsyncGenerator<InputRequest> {
-  if (typeof input !== "string") {
-    for (const [index, request] of input.entries()) {
+export async function* inputRequests(input: InputSource): AsyncGenerator<InputRequest> {
+  if (Array.isArray(input)) {
+    for (const [index, request] of (input as readonly BatchRequestLine[]).entries()) {
       if (typeof request?.custom_id !== "string") {
         throw new BatchInputError([
           {
@@ -27,7 +33,11 @@ export async function* inputRequests(
     }
     return;
   }
-  for await (const line of splitLines(openInput(input))) {
+  const { label, bytes } =
+    typeof input === "string"
+      ? { label: input, bytes: openInput(input) }
+      : { label: (input as StreamedInput).label, bytes: await (input as StreamedInput).open() };
+  for await (const line of splitLines(bytes)) {
     let text = line.bytes.toString("utf8");
     if (line.number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const customId = customIdOf(text);
@@ -35,7 +45,7 @@ export async function* inputRequests(
       throw new BatchInputError([
         {
           property: "input",
-          reason: `${input}:${line.number}: the line has no custom_id; give the input file the batch ran`,
+          reason: `${label}:${line.number}: the line has no custom_id; give the input file the batch ran`,
         },
       ]);
     }

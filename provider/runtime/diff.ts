@@ -38,8 +38,9 @@ export function diffBatch(olds: BatchOutputs, news: BatchInputs): BatchDiff {
     replaces.push(sourceProperty(news));
   }
 
+  const defaults: Partial<Record<keyof BatchInputs, unknown>> = DEFAULTS;
   const inPlace = IN_PLACE_INPUT_NAMES.filter(
-    (name) => !sameValue(olds[name] ?? DEFAULTS[name], news[name] ?? DEFAULTS[name]),
+    (name) => !sameValue(olds[name] ?? defaults[name], news[name] ?? defaults[name]),
   );
   // Same bytes under another path, or the same requests reformatted: recorded, nothing runs again.
   const sourceMoved = !sameValue(olds.inputFile, news.inputFile) || !sameValue(olds.requests, news.requests);

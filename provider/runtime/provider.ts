@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
+import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
+import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
 import { createBatch } from "./create";
 import { deleteBatch } from "./delete";
@@ -49,10 +51,17 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       return checkBatch(news as unknown as Record<string, unknown>, deps.cwd());
     },
     async diff(_id, olds, news) {
-      return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
+      const state = readState(olds as unknown as Record<string, unknown>);
+      const diff = diffBatch(state, news);
+      return diff.changes || !(await resultsFileNeedsRestore(state, news, deps.cwd()))
+        ? diff
+        : { ...diff, changes: true };
     },
     async create(inputs) {
-      const created = await createBatch(inputs, connect(), deps);
+      const created = await withResults(() => createBatch(inputs, connect(), deps), undefined, {
+        api: connect,
+        deps,
+      });
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
@@ -60,16 +69,18 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
     },
     async read(id, props) {
       // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
-      const outcome = await readBatch(id, readState(props as unknown as Record<string, unknown>), connect());
-      return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
+      const state = readState(props as unknown as Record<string, unknown>);
+      const outcome = await readBatch(id, state, connect());
+      const carried =
+        outcome.props === undefined ? outcome : { ...outcome, props: carryResults(state, outcome.props) };
+      return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
-      const outs = await updateBatch(
-        id,
-        readState(olds as unknown as Record<string, unknown>),
-        news,
-        connect,
-        deps,
+      const state = readState(olds as unknown as Record<string, unknown>);
+      const { outs } = await withResults(
+        async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }),
+        state,
+        { api: connect, deps },
       );
       return { outs };
     },
