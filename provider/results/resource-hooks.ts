@@ -6,6 +6,7 @@ import { type ErrorExample, exceedsFailedRatio, failedRatioMessage } from "./fai
 import { fileSha256 } from "./file-hash";
 import { openInput } from "./input";
 import { splitLines } from "./lines";
+import { lastAttemptStatus, runRetries } from "./retries";
 import { type ResultsContext, resultsFileOf, settleResults } from "./settle";
 import { carryResults, hasResults } from "./state-fields";
 import { describeSummary } from "./summary";
@@ -16,32 +17,45 @@ import { describeSummary } from "./summary";
  * share exceeds `maxFailedRatio`. Every failure after the batch exists is a `BatchWaitError` with
  * the full outputs, so the resource stays in the state.
  */
-export async function withResults<T extends { id: string; outs: BatchOutputs }>(
-  run: () => Promise<T>,
+export async function withResults(
+  run: () => Promise<{ id: string; outs: BatchOutputs; adopted?: boolean }>,
   previous: BatchOutputs | undefined,
   ctx: ResultsContext,
-): Promise<T> {
-  let done: T;
+): Promise<{ id: string; outs: BatchOutputs; adopted: boolean }> {
+  let done: { id: string; outs: BatchOutputs; adopted: boolean };
   try {
-    done = await run();
+    const ran = await run();
+    done = { ...ran, adopted: ran.adopted === true };
   } catch (error) {
     if (!isBatchWaitError(error) || !hasResults(error.properties.status)) throw error;
-    const settled = await settleOrKeep(error.id, carryResults(previous, error.properties), ctx);
-    throw new BatchWaitError(
-      error.id,
-      settled.outs,
-      `${error.message}${resultsNote(error.id, settled.outs)}`,
+    // An expired or cancelled batch: its retryable requests may still be run by follow-ups.
+    const retried = await keepOnFailure(error.id, error.properties, () =>
+      runRetries(error.id, carryResults(previous, error.properties), ctx),
     );
+    if ((retried.attempts?.length ?? 0) <= 1 || lastAttemptStatus(retried) !== "completed") {
+      const settled = await keepOnFailure(error.id, retried, () => settleResults(error.id, retried, ctx));
+      throw new BatchWaitError(
+        error.id,
+        settled.outs,
+        `${error.message}${resultsNote(error.id, settled.outs)}`,
+      );
+    }
+    done = { id: error.id, outs: retried, adopted: false };
   }
-  const settled = await settleOrKeep(done.id, carryResults(previous, done.outs), ctx);
-  await enforceFailedRatio(done.id, settled.outs, settled.examples, ctx);
+  const { id } = done;
+  const carried = carryResults(previous, done.outs);
+  const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx));
+  const settled = await keepOnFailure(id, retried, () => settleResults(id, retried, ctx));
+  await enforceFailedRatio(id, settled.outs, settled.examples, ctx);
   return { ...done, outs: settled.outs };
 }
 
-async function settleOrKeep(id: string, outs: BatchOutputs, ctx: ResultsContext) {
+/** Runs a step after the batch exists; any failure keeps the resource in the state, with `outs`. */
+async function keepOnFailure<T>(id: string, outs: BatchOutputs, step: () => Promise<T>): Promise<T> {
   try {
-    return await settleResults(id, outs, ctx);
+    return await step();
   } catch (error) {
+    if (isBatchWaitError(error)) throw error;
     throw new BatchWaitError(
       id,
       outs,

@@ -86,7 +86,7 @@ function dropStaleSha(outs: BatchOutputs): BatchOutputs {
 }
 
 /** Every attempt's records joined with the input the outputs name. */
-function joinedRecords(outs: BatchOutputs, ctx: ResultsContext): AsyncIterable<BatchResultRecord> {
+export function joinedRecords(outs: BatchOutputs, ctx: ResultsContext): AsyncIterable<BatchResultRecord> {
   return (async function* () {
     const attempts: ResultAttempt[] = [];
     for (const [index, attempt] of (outs.attempts ?? []).entries()) {
@@ -117,7 +117,7 @@ async function resultAttemptOf(
   return { status: attempt.status, files, customIds };
 }
 
-function inputSourceOf(outs: BatchOutputs, ctx: ResultsContext): InputSource | undefined {
+export function inputSourceOf(outs: BatchOutputs, ctx: ResultsContext): InputSource | undefined {
   if (outs.requests !== undefined) return outs.requests;
   if (outs.inputFile !== undefined) return resolve(ctx.deps.cwd(), outs.inputFile);
   if (outs.inputFileId !== undefined) return apiFileInput(outs.inputFileId, ctx);

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
+import { cancelFollowUps } from "../results/retries";
 import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
 import { createBatch } from "./create";
@@ -89,7 +90,9 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
         deps.log.warn(`batch ${id} is kept: the resource that replaces this one adopted it`);
         return;
       }
-      await deleteBatch(id, readState(props as unknown as Record<string, unknown>), connect(), deps);
+      const state = readState(props as unknown as Record<string, unknown>);
+      await cancelFollowUps(state, { api: connect, deps });
+      await deleteBatch(id, state, connect(), deps);
     },
   };
 }

@@ -175,3 +175,97 @@ describe("resultsPath", () => {
     expect(read.props?.attempts).toEqual(outs?.attempts);
   });
 });
+
+describe("retryFailedRequests", () => {
+  const inputOf = async (fileId: string) =>
+    (await (await env.client.files.content(fileId)).text()).trim().split("\n");
+
+  test("resubmits exactly the retryable failures in one follow-up batch; each request takes its last attempt", async () => {
+    const { dir } = await setUp(failFirst(2));
+    const requests = embeddingRequests(4);
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, resultsPath: "r.jsonl" }));
+    const { id, outs } = await env.provider.create(inputs);
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => [a.batchId === id, a.status, a.requestCounts])).toEqual([
+      [true, "completed", { total: 4, completed: 2, failed: 2 }],
+      [false, "completed", { total: 2, completed: 2, failed: 0 }],
+    ]);
+    expect(await inputOf(attempts[1]!.inputFileId)).toEqual(
+      requests.slice(0, 2).map((r) => JSON.stringify(r)),
+    );
+    const followUp = await env.client.batches.retrieve(attempts[1]!.batchId);
+    expect(followUp.metadata).toEqual({ pulumi_openai_batch_token: `${inputs.createToken}-retry-1` });
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, errorCodes: {} });
+    const records = readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n");
+    expect(records.map((line) => JSON.parse(line).status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("stops after retryFailedRequests follow-ups, and never resubmits a request the endpoint refused", async () => {
+    await setUp([
+      { kind: "request_failure", count: 1, statusCode: 400, errorCode: "invalid_request" },
+      { kind: "request_failure", count: 9, statusCode: 503, errorCode: "server_error" },
+    ]);
+    const { outs } = await env.provider.create(
+      await env.checked(waiting({ retryFailedRequests: 2, maxFailedRatio: 1 })),
+    );
+    // doc-1 is refused (400) and never resubmitted; doc-2..4 fail with 503 in every attempt.
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => a.requestCounts?.total)).toEqual([4, 3, 3]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 0, failed: 4 });
+  });
+
+  test("an expired batch's expired requests are resubmitted, and the up passes when the follow-up completes", async () => {
+    await setUp([]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.setBatchStatus(id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const read = await env.provider.read(id, outs as BatchOutputs);
+    expect(read.props?.status).toBe("expired");
+    const news = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { outs: updated } = await env.provider.update(id, read.props as BatchOutputs, news);
+    expect(updated?.attempts?.map((a) => [a.status, a.requestCounts?.total])).toEqual([
+      ["expired", 4],
+      ["completed", 4],
+    ]);
+    expect(updated?.resultsSummary).toMatchObject({ succeeded: 4, expired: 0 });
+  });
+
+  test("a follow-up an interrupted up already made is taken, never made twice", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const followUpId = outs?.attempts?.[1]?.batchId;
+    // The state the interrupted up left: the first batch finished, no follow-up recorded.
+    const { attempts: _a, resultsSummary: _s, ...interrupted } = outs as BatchOutputs;
+    const { outs: again } = await env.provider.update(id, interrupted as BatchOutputs, inputs);
+    expect(again?.attempts?.map((a) => a.batchId)).toEqual([id, followUpId]);
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("delete cancels every live attempt", async () => {
+    await setUp([]);
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const live = await env.client.batches.create({
+      input_file_id: (outs as BatchOutputs).inputFileId as string,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    const state: BatchOutputs = {
+      ...(outs as BatchOutputs),
+      attempts: [
+        ...((outs as BatchOutputs).attempts ?? []),
+        { batchId: live.id, status: "in_progress", inputFileId: live.input_file_id },
+      ],
+    };
+    await env.provider.delete(id, state);
+    expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+  });
+});
