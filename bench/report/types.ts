@@ -33,9 +33,16 @@ export interface SectionResult {
   durationMs: number;
 }
 
-export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack";
+export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "results";
 
-export const SECTION_IDS: readonly SectionId[] = ["validate", "upload", "overhead", "wait", "stack"];
+export const SECTION_IDS: readonly SectionId[] = [
+  "validate",
+  "upload",
+  "overhead",
+  "wait",
+  "stack",
+  "results",
+];
 
 export interface Machine {
   cores: number;

@@ -103,6 +103,15 @@ export function customIdOf(text: string): string | null | undefined {
   }
 }
 
+/** `customIdOf` for a line's bytes: only the head is decoded when the custom_id comes first. */
+export function customIdOfBytes(bytes: Buffer): string | null | undefined {
+  if (bytes.length > 512) {
+    const head = CUSTOM_ID_AT_START.exec(bytes.toString("utf8", 0, 512));
+    if (head?.[1] !== undefined) return JSON.parse(head[1]) as string | null;
+  }
+  return customIdOf(bytes.toString("utf8"));
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

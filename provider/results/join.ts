@@ -1,4 +1,4 @@
-import { absentRecord, customIdOf, type LineResult, ResultLineProblem, resultOfLine } from "./classify";
+import { absentRecord, customIdOfBytes, type LineResult, ResultLineProblem, resultOfLine } from "./classify";
 import { type RawLine, splitLines } from "./lines";
 import { Spool, type SpooledLine } from "./spool";
 import type { BatchResultRecord } from "./types";
@@ -59,8 +59,7 @@ export async function* joinWithInput(
       for (const id of attempt.customIds ?? []) index.set(id, { kind: "absent", status: attempt.status });
       for (const file of attempt.files) {
         for await (const line of splitLines(await file.open())) {
-          const text = line.bytes.toString("utf8");
-          const customId = customIdOf(text);
+          const customId = customIdOfBytes(line.bytes);
           if (customId === undefined) throw new ResultFileProblem(file, line.number, "it has no custom_id");
           const entry: IndexEntry = {
             kind: "line",

@@ -10,10 +10,12 @@ export interface SpooledLine {
 }
 
 const WINDOW_BYTES = 1 << 20;
+/** What a read that misses the window loads: enough for lines in order, little for lines out of it. */
+const READ_BYTES = 256 << 10;
 
 /**
  * A temporary file that result lines are appended to as they are downloaded, and read back by
- * position, so that a join in input order holds only a window of 1 MiB, whatever the files' size.
+ * position, so that a join in input order holds only a window of 256 KiB, whatever the files' size.
  * Lines that come back in the order they were written are read through the window, sequentially.
  */
 export class Spool {
@@ -60,7 +62,7 @@ export class Spool {
   async read(line: SpooledLine): Promise<string> {
     const end = line.offset + line.length;
     if (line.offset < this.windowStart || end > this.windowStart + this.window.length) {
-      const size = Math.max(WINDOW_BYTES, line.length);
+      const size = Math.max(READ_BYTES, line.length);
       const buffer = this.window.length === size ? this.window : Buffer.allocUnsafe(size);
       const { bytesRead } = await this.handle.read(buffer, 0, size, line.offset);
       this.window = bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
