@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** What was written: the size and the sha256 of the bytes. */
@@ -13,7 +13,7 @@ export type WriteChunk = (chunk: string | Buffer) => Promise<void>;
 const BLOCK_BYTES = 1 << 20;
 
 /**
- * Writes a file atomically: into a temporary file beside it, flushed to disk, then renamed over
+ * Writes a file atomically (making its directory if needed): into a temporary file beside it, flushed to disk, then renamed over
  * the target, so that a reader sees the old file or the whole new one, never a part. Writes are
  * gathered into blocks of 1 MiB. On failure the temporary file is removed and the target is left
  * as it was.
@@ -22,6 +22,7 @@ export async function writeAtomically(
   path: string,
   produce: (write: WriteChunk) => Promise<void>,
 ): Promise<WrittenFile> {
+  await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx");
   const hash = createHash("sha256");
