@@ -24,6 +24,19 @@ export interface SettledResults {
   examples: Map<string, ErrorExample>;
 }
 
+/**
+ * Whether the resource asks for its results: it waits for the batch, or sets one of the results
+ * arguments. A resource that does neither never downloads them, as before these arguments existed.
+ */
+export function wantsResults(outs: BatchOutputs): boolean {
+  return (
+    outs.waitForCompletion === true ||
+    outs.resultsPath !== undefined ||
+    outs.maxFailedRatio !== undefined ||
+    (outs.retryFailedRequests ?? 0) > 0
+  );
+}
+
 /** Where `resultsPath` points, from the project's directory. */
 export function resultsFileOf(outs: Pick<BatchOutputs, "resultsPath">, cwd: string): string | undefined {
   return outs.resultsPath === undefined ? undefined : resolve(cwd, outs.resultsPath);
@@ -34,7 +47,7 @@ export function resultsFileOf(outs: Pick<BatchOutputs, "resultsPath">, cwd: stri
  * yet, or `resultsPath` is set and the file there is missing or is not the one written last.
  */
 export async function resultsNeedWrite(outs: BatchOutputs, cwd: string): Promise<boolean> {
-  if (!hasResults(outs.status)) return false;
+  if (!hasResults(outs.status) || !wantsResults(outs)) return false;
   if (outs.resultsSummary === undefined) return true;
   const path = resultsFileOf(outs, cwd);
   if (path === undefined) return false;

@@ -167,6 +167,26 @@ describe("resultsPath", () => {
     await env.provider.delete(id, older as BatchOutputs);
   });
 
+  test("a resource that neither waits nor sets a results argument never downloads its results", async () => {
+    await setUp([{ kind: "request_failure", statusCode: 500 }]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    const read = await env.provider.read(id, outs as BatchOutputs);
+    expect(read.props?.status).toBe("completed");
+    env.emulator.clearCalls();
+    const { outs: updated } = await env.provider.update(id, read.props as BatchOutputs, {
+      ...inputs,
+      pollIntervalSeconds: 5,
+    });
+    expect(updated?.resultsSummary).toBeUndefined();
+    expect(env.emulator.calls()).toEqual([]);
+    const failing = await env.provider
+      .update(id, read.props as BatchOutputs, { ...inputs, maxFailedRatio: 0.5 })
+      .catch((error: unknown) => error);
+    expect(isBatchWaitError(failing) && failing.properties.resultsSummary?.failed).toBe(4);
+  });
+
   test("a refresh keeps the results outputs", async () => {
     await setUp(failFirst(1));
     const { id, outs } = await env.provider.create(await env.checked(waiting({})));
