@@ -39,7 +39,7 @@ function streamed(input: string, output: string, errors: string): Promise<Result
   const file = (kind: "output" | "error", path: string) => ({
     kind,
     id: path,
-    open: async () => createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>,
+    open: async () => createReadStream(path, { highWaterMark: 64 << 10 }) as AsyncIterable<Buffer>,
   });
   return summarise(
     joinWithInput(

@@ -55,7 +55,7 @@ export async function* inputRequests(input: InputSource): AsyncGenerator<InputRe
 
 /** Opens a local file for reading; a file that cannot be read is a `BatchInputError`. */
 export function openInput(path: string): AsyncIterable<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: 64 << 10 });
   return (async function* () {
     try {
       yield* stream as AsyncIterable<Buffer>;
