@@ -24,6 +24,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/stack") as typeof import("./sections/stack")).runStackSection;
     case "cost":
       return (require("./sections/cost") as typeof import("./sections/cost")).runCostSection;
+    case "results":
+      return (require("./sections/results") as typeof import("./sections/results")).runResultsSection;
   }
 }
 

@@ -99,6 +99,7 @@ export const DEFAULTS = {
   pollIntervalSeconds: 30,
   cancelOnDelete: true,
   deleteInputFileOnDelete: true,
+  retryFailedRequests: 0,
 } as const;
 
 /**
@@ -126,6 +127,15 @@ export interface BatchInputs {
   prices?: Record<string, TokenPrice>;
   /** Computed by `check`: the cost estimate of the requests. */
   estimate?: BatchCostEstimate;
+  /**
+   * The largest unsuccessful share (0..1) of a finished batch's requests that `pulumi up` lets
+   * pass. Absent: fail only when no request succeeded.
+   */
+  maxFailedRatio?: number;
+  /** Local path, relative to the project, where the joined results are written as JSONL. */
+  resultsPath?: string;
+  /** How many follow-up batches may resubmit the requests that failed for a retryable reason. */
+  retryFailedRequests?: number;
   /** Set by the `Batch` class: `<project>/<stack>/<name>` (and the parent's URN), so that a retried create finds its batch. */
   resourceKey?: string;
   /** Computed by `check`: sha256 of the exact bytes that will be uploaded (`requests` or `inputFile`). */
@@ -155,6 +165,9 @@ export const USER_INPUT_NAMES = [
   "maxCostUsd",
   "assumedOutputTokensPerRequest",
   "prices",
+  "maxFailedRatio",
+  "resultsPath",
+  "retryFailedRequests",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
 /** Inputs that only steer the provider: changing one updates in place and calls no API. */
@@ -167,6 +180,9 @@ export const IN_PLACE_INPUT_NAMES = [
   "maxCostUsd",
   "assumedOutputTokensPerRequest",
   "prices",
+  "maxFailedRatio",
+  "resultsPath",
+  "retryFailedRequests",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
 export type BatchStatus =
@@ -229,7 +245,34 @@ export const PROVIDER_OUTPUT_NAMES = [
   "uploadedInputFile",
   "estimate",
   "costUsd",
+  "resultsSummary",
+  "resultsSha256",
+  "attempts",
 ] as const;
+
+/** The outputs about a finished batch's results; older states lack them. */
+export const RESULTS_OUTPUT_NAMES = ["resultsSummary", "resultsSha256", "attempts"] as const;
+
+/** What became of a finished batch's requests, counted over the joined results. */
+export interface ResultsSummary {
+  succeeded: number;
+  failed: number;
+  expired: number;
+  cancelled: number;
+  missing: number;
+  /** How many unsuccessful requests had each error code. */
+  errorCodes: Record<string, number>;
+}
+
+/** One batch run for the resource: the first, then each follow-up of `retryFailedRequests`. */
+export interface BatchAttempt {
+  batchId: string;
+  status: BatchStatus;
+  inputFileId: string;
+  outputFileId?: string;
+  errorFileId?: string;
+  requestCounts?: RequestCounts;
+}
 
 /** What the API says about the batch. Every field is absent until the API reports it. */
 export interface BatchLiveOutputs {
@@ -267,6 +310,12 @@ export interface BatchOutputs extends BatchInputs, BatchLiveOutputs {
   uploadedInputFile: boolean;
   /** What the batch cost in US dollars, from `usage` at the prices of the estimate; absent without usage or a price. */
   costUsd?: number;
+  /** Counts of the joined results, once the batch has finished. */
+  resultsSummary?: ResultsSummary;
+  /** Hex sha256 of the file written at `resultsPath`. */
+  resultsSha256?: string;
+  /** Every batch run for this resource, the first included, once it has finished. */
+  attempts?: BatchAttempt[];
 }
 
 /** The property that holds the serialized provider; the host adds it and `diff` ignores it. */

@@ -9,6 +9,7 @@
 export {
   BATCH_ENDPOINTS,
   BATCH_TYPE_TOKEN,
+  type BatchAttempt,
   type BatchCostEstimate,
   type BatchEndpoint,
   type BatchErrorEntry,
@@ -20,6 +21,7 @@ export {
   type CompletionWindow,
   type OutputExpiresAfter,
   type RequestCounts,
+  type ResultsSummary,
   type TokenPrice,
 } from "./contract";
 export {
@@ -45,6 +47,14 @@ export {
   isBatchWaitError,
 } from "./errors";
 export { Batch, type BatchArgs, type BatchEndpointArg, type BatchRequestLineArgs } from "./resource/batch";
+export {
+  type BatchResultRecord,
+  type BatchResultStatus,
+  type BatchResultsSource,
+  type BatchResultsSummary,
+  type ReadBatchResultsOptions,
+  readBatchResults,
+} from "./results";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {

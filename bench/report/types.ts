@@ -33,9 +33,17 @@ export interface SectionResult {
   durationMs: number;
 }
 
-export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "cost";
+export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "cost" | "results";
 
-export const SECTION_IDS: readonly SectionId[] = ["validate", "upload", "overhead", "wait", "stack", "cost"];
+export const SECTION_IDS: readonly SectionId[] = [
+  "validate",
+  "upload",
+  "overhead",
+  "wait",
+  "stack",
+  "cost",
+  "results",
+];
 
 export interface Machine {
   cores: number;

@@ -15,6 +15,8 @@ Options:
   --data-dir <dir>    keep files, batches and the key across restarts          env ${ENV.dataDir}
   --time-scale <x>    run emulator time x times faster than real time          env ${ENV.timeScale}
   --faults <json>     fault rules, e.g. '[{"kind":"rate_limit","count":2}]'    env ${ENV.faults}
+                      or failed batch requests, e.g.
+                      '[{"kind":"request_failure","rate":0.1,"seed":7,"statusCode":503}]'
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version

@@ -39,9 +39,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
     await persister.save();
     const log = config.log ?? (() => undefined);
-    const engine = new BatchEngine({ store, disk, clock, durations: config.durations, persister, log });
     const faults = new FaultInjector();
     faults.setRules(config.faults);
+    const engine = new BatchEngine({
+      store,
+      disk,
+      clock,
+      durations: config.durations,
+      persister,
+      log,
+      requestFailure: (url) => faults.decideRequest(url),
+    });
     const callLog = new CallLog();
     const control = new Control(engine, faults, callLog);
     const server = createEmulatorServer({

@@ -29,7 +29,13 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-export type FaultKind = "rate_limit" | "server_error" | "server_error_after" | "drop_connection" | "latency";
+export type FaultKind =
+  | "rate_limit"
+  | "server_error"
+  | "server_error_after"
+  | "drop_connection"
+  | "latency"
+  | "request_failure";
 
 export interface FaultRule {
   /** HTTP method, e.g. "POST"; absent = any. */
@@ -47,6 +53,15 @@ export interface FaultRule {
   latencyMs?: number;
   /** For "rate_limit": sent as `retry-after` and `retry-after-ms`; default 1. */
   retryAfterSeconds?: number;
+  /**
+   * For "request_failure": the status code the failed request answers in the batch's error file;
+   * default 500. A `request_failure` rule fails requests inside batches, not /v1 calls: its
+   * `path` matches the request line's `url` (such as "/v1/chat/completions"), and `rate` draws
+   * per request from the rule's seeded PRNG, in the order the emulator runs requests.
+   */
+  statusCode?: number;
+  /** For "request_failure": the error `code` of the failed request; default "server_error". */
+  errorCode?: string;
 }
 
 export interface RecordedCall {

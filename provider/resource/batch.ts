@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   BATCH_MODULE,
   BATCH_TYPE,
+  type BatchAttempt,
   type BatchCostEstimate,
   type BatchEndpoint,
   type BatchErrorEntry,
@@ -13,6 +14,7 @@ import {
   type OutputExpiresAfter,
   PROVIDER_OUTPUT_NAMES,
   type RequestCounts,
+  type ResultsSummary,
   type TokenPrice,
 } from "../contract";
 import { BatchInputError } from "../errors";
@@ -79,6 +81,23 @@ export interface BatchArgs {
   assumedOutputTokensPerRequest?: pulumi.Input<number>;
   /** Prices by model, in US dollars per million tokens at batch rates; over the table shipped with the package. */
   prices?: pulumi.Input<Record<string, pulumi.Input<TokenPrice>>>;
+  /**
+   * The largest share (0..1) of a finished batch's requests that may be unsuccessful before
+   * `pulumi up` fails (the batch stays in the state). Default: fail only when no request
+   * succeeded; `0` fails on any failure. Changing it updates in place.
+   */
+  maxFailedRatio?: pulumi.Input<number>;
+  /**
+   * Local path, relative to the Pulumi project, where the joined results are written as JSONL
+   * (atomically) by the `up` that sees the batch finish, and again by any later `up` that finds
+   * the file missing or changed. Changing it updates in place.
+   */
+  resultsPath?: pulumi.Input<string>;
+  /**
+   * How many follow-up batches may resubmit the requests that failed for a retryable reason
+   * (429, 5xx, batch_expired, transient errors), inside this resource. Default 0.
+   */
+  retryFailedRequests?: pulumi.Input<number>;
 }
 
 /** The names of the outputs, seeded as undefined so that Pulumi declares them all. */
@@ -136,6 +155,12 @@ export class Batch extends pulumi.dynamic.Resource {
   declare readonly estimate: pulumi.Output<BatchCostEstimate | undefined>;
   /** What the batch cost in US dollars, from its `usage`; undefined until the API reports usage, or without a price. */
   declare readonly costUsd: pulumi.Output<number | undefined>;
+  /** Counts of the joined results by status and error code, once the batch has finished. */
+  declare readonly resultsSummary: pulumi.Output<ResultsSummary | undefined>;
+  /** Hex sha256 of the file written at `resultsPath`. */
+  declare readonly resultsSha256: pulumi.Output<string | undefined>;
+  /** Every batch run for this resource (the first, then follow-ups), once it has finished. */
+  declare readonly attempts: pulumi.Output<BatchAttempt[] | undefined>;
 
   /**
    * Adopts an existing batch, read-only: Pulumi reads it and never changes or cancels it.

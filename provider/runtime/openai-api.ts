@@ -194,6 +194,39 @@ export class OpenAIBatchApi {
     }
   }
 
+  /** Retrieves a file's metadata; undefined when the API no longer has it (404). */
+  async retrieveFile(id: string): Promise<ApiFile | undefined> {
+    return this.orUndefinedOn404(() =>
+      this.withRetries("retrieve the file", () => this.client.files.retrieve(id)),
+    );
+  }
+
+  /**
+   * Opens a file's content as a stream of bytes, read as they arrive and never held whole.
+   * Undefined when the API no longer has the file (404). Opening is retried like any read; a
+   * stream cut off half-way throws while it is read, and the caller opens it again.
+   */
+  async openFileContent(id: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const response = await this.orUndefinedOn404(() =>
+      this.withRetries("download the file's content", () => this.client.files.content(id)),
+    );
+    if (response === undefined) {
+      return undefined;
+    }
+    const body = response.body as AsyncIterable<Uint8Array> | null;
+    const mapError = (error: unknown) => this.mapError("download the file's content", error);
+    return (async function* () {
+      if (body === null) {
+        return;
+      }
+      try {
+        yield* body;
+      } catch (error) {
+        throw mapError(error);
+      }
+    })();
+  }
+
   /** Deletes a file; a file that is already gone counts as deleted. */
   async deleteFile(id: string): Promise<void> {
     await this.orUndefinedOn404(() =>

@@ -1,5 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
+import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
+import { cancelFollowUps } from "../results/retries";
+import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
 import { createBatch } from "./create";
 import { deleteBatch } from "./delete";
@@ -54,10 +57,17 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
         // A create whose outcome is unknown: the replacement adopts its batch, or makes one.
         return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
       }
-      return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
+      const state = readState(olds as unknown as Record<string, unknown>);
+      const diff = diffBatch(state, news);
+      return diff.changes || !(await resultsFileNeedsRestore(state, news, deps.cwd()))
+        ? diff
+        : { ...diff, changes: true };
     },
     async create(inputs) {
-      const created = await createBatch(inputs, connect(), deps);
+      const created = await withResults(() => createBatch(inputs, connect(), deps), undefined, {
+        api: connect,
+        deps,
+      });
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
@@ -67,19 +77,20 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       // The host hands `inputs` back to the engine as the resource's inputs; the SDK types them as outputs.
       const state = readState(props as unknown as Record<string, unknown>);
       const token = tokenOfPendingId(id);
-      const outcome =
-        token === undefined
-          ? await readBatch(id, state, connect())
-          : await readPending(token, state, connect(), deps);
-      return outcome as pulumi.dynamic.ReadResult<BatchOutputs>;
+      if (token !== undefined) {
+        return (await readPending(token, state, connect(), deps)) as pulumi.dynamic.ReadResult<BatchOutputs>;
+      }
+      const outcome = await readBatch(id, state, connect());
+      const carried =
+        outcome.props === undefined ? outcome : { ...outcome, props: carryResults(state, outcome.props) };
+      return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
-      const outs = await updateBatch(
-        id,
-        readState(olds as unknown as Record<string, unknown>),
-        news,
-        connect,
-        deps,
+      const state = readState(olds as unknown as Record<string, unknown>);
+      const { outs } = await withResults(
+        async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }),
+        state,
+        { api: connect, deps },
       );
       return { outs };
     },
@@ -94,7 +105,9 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
         deps.log.warn(`batch ${id} is kept: the resource that replaces this one adopted it`);
         return;
       }
-      await deleteBatch(id, readState(props as unknown as Record<string, unknown>), connect(), deps);
+      const state = readState(props as unknown as Record<string, unknown>);
+      await cancelFollowUps(state, { api: connect, deps });
+      await deleteBatch(id, state, connect(), deps);
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   MAX_USER_METADATA_KEYS,
 } from "../contract";
 import type { InputProblem } from "../errors";
+import { checkResultsArguments } from "../results/check-arguments";
 import { isUnknown } from "./unknowns";
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -39,6 +40,7 @@ export function checkArguments(inputs: Inputs): InputProblem[] {
     ...checkBoolean("cancelOnDelete", inputs.cancelOnDelete),
     ...checkBoolean("deleteInputFileOnDelete", inputs.deleteInputFileOnDelete),
     ...checkWaitTimes(inputs.waitTimeoutSeconds, inputs.pollIntervalSeconds),
+    ...checkResultsArguments(inputs),
   ];
 }
 

@@ -49,7 +49,7 @@ describe("openai-batch (the built command, as a process)", () => {
       code: 2,
       signal: null,
       stdout: "",
-      stderr: `openai-batch: unknown command "upload"; the commands are validate, estimate\nRun "openai-batch --help" for the options.\n`,
+      stderr: `openai-batch: unknown command "upload"; the commands are validate, estimate, results\nRun "openai-batch --help" for the options.\n`,
     });
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { chatJsonl, createBatch, REPO_ROOT } from "./support/harness";
+import { chatJsonl, createBatch, fileLines, REPO_ROOT } from "./support/harness";
 import { pollUntil } from "./support/poll";
 
 /** The compiled command, as `npm run build` leaves it. */
@@ -113,6 +113,29 @@ describe("openai-batch-emulator", () => {
       OPENAI_EMULATOR_API_KEY: "sk-from-the-env",
     });
     expect(emulator.key).toBe("sk-from-the-env");
+    emulator.child.kill("SIGTERM");
+    await emulator.exited;
+  });
+
+  test("--faults sets a request_failure rule that fails batch requests with its status code", async () => {
+    const rules = [{ kind: "request_failure", count: 2, statusCode: 502, errorCode: "bad_gateway" }];
+    const emulator = await start(["--port", "0", "--manual-clock", "--faults", JSON.stringify(rules)]);
+    const client = new OpenAI({ baseURL: emulator.url, apiKey: emulator.key, maxRetries: 0 });
+    const batch = await createBatch(client, chatJsonl(3));
+    await fetch(`${emulator.url.replace(/\/v1$/, "")}/_emulator/clock/advance`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ms: 60_000 }),
+    });
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.request_counts).toEqual({ total: 3, completed: 1, failed: 2 });
+    const errors = await fileLines(client, done.error_file_id!);
+    expect(
+      errors.map((line) => [line.custom_id, (line.response as { status_code: number }).status_code]),
+    ).toEqual([
+      ["req-1", 502],
+      ["req-2", 502],
+    ]);
     emulator.child.kill("SIGTERM");
     await emulator.exited;
   });

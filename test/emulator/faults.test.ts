@@ -199,7 +199,7 @@ describe("fault rules from options and the environment", () => {
   test.each([
     [
       [{ kind: "explode" }],
-      'Expected `faults[0].kind` to be one of rate_limit, server_error, server_error_after, drop_connection, latency; got "explode".',
+      'Expected `faults[0].kind` to be one of rate_limit, server_error, server_error_after, drop_connection, latency, request_failure; got "explode".',
     ],
     [
       [{ kind: "server_error", rate: 2 }],
@@ -217,7 +217,7 @@ describe("fault rules from options and the environment", () => {
     ],
     [
       [{ kind: "server_error", often: true }],
-      "Unknown key `faults[0].often`; a fault rule has method, path, kind, rate, count, seed, latencyMs, retryAfterSeconds.",
+      "Unknown key `faults[0].often`; a fault rule has method, path, kind, rate, count, seed, latencyMs, retryAfterSeconds, statusCode, errorCode.",
     ],
   ])("%j is refused", async (faults, message) => {
     const error = await startEmulator({ faults: faults as FaultRule[] }).catch((e: unknown) => e);

@@ -221,6 +221,44 @@ describe("the real dynamic-provider host over gRPC", () => {
     }
   });
 
+  test("a batch in which every request failed is recorded with its results summary, and the up fails", async () => {
+    const live = await startEmulator({ apiKey: KEY, faults: [{ kind: "request_failure", statusCode: 500 }] });
+    const waiting = await ProviderHost.start(linkedProjectDir("host-results-"));
+    try {
+      await waiting.configure({ "openai:apiKey": KEY, "openai:baseUrl": live.url });
+      const checked = await waiting.check(URN, {}, news({ waitForCompletion: true, pollIntervalSeconds: 1 }));
+      expect(checked.failures).toEqual([]);
+      const caught = await waiting.create(URN, checked.inputs).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(caught).toBeInstanceOf(HostCallError);
+      const failure = (caught as HostCallError).initFailure!;
+      expect(failure.properties).toMatchObject({
+        status: "completed",
+        requestCounts: { total: 2, completed: 0, failed: 2 },
+        resultsSummary: { succeeded: 0, failed: 2, errorCodes: { server_error: 2 } },
+        attempts: [{ batchId: failure.id, status: "completed" }],
+        __provider: provider,
+      });
+      expect(failure.reasons[0]).toMatch(
+        new RegExp(
+          `^Batch ${failure.id}: 2 of 2 requests did not succeed \\(0 succeeded, 2 failed\\); no request succeeded`,
+        ),
+      );
+      // The next up (an update of the recorded resource) fails the same way; a refresh keeps the summary.
+      const refreshed = await waiting.read(URN, failure.id, failure.properties);
+      expect(refreshed.properties.resultsSummary).toEqual(failure.properties.resultsSummary);
+      await expect(waiting.update(URN, failure.id, failure.properties, checked.inputs)).rejects.toThrow(
+        "no request succeeded",
+      );
+      await waiting.delete(URN, failure.id, refreshed.properties);
+    } finally {
+      await waiting.stop();
+      await live.close();
+    }
+  });
+
   test("without a key, the first call that needs the API says how to set one, and the key never shows", async () => {
     const bare = await ProviderHost.start(linkedProjectDir("host-nokey-"));
     try {

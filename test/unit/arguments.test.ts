@@ -228,6 +228,67 @@ describe("checkArguments", () => {
     expect(checkArguments(inputs)).toEqual(expected);
   });
 
+  test.each([
+    [
+      { maxFailedRatio: 1.5 },
+      "maxFailedRatio",
+      "maxFailedRatio must be a number from 0 to 1 (the share of requests that may fail), not 1.5; 0 fails on any failure",
+    ],
+    [
+      { maxFailedRatio: "0.1" },
+      "maxFailedRatio",
+      'maxFailedRatio must be a number from 0 to 1 (the share of requests that may fail), not "0.1"; 0 fails on any failure',
+    ],
+    [
+      { resultsPath: "" },
+      "resultsPath",
+      'resultsPath must be the path of a file, relative to the Pulumi project, such as "results.jsonl"; got ""',
+    ],
+    [
+      { resultsPath: "out/" },
+      "resultsPath",
+      'resultsPath must be the path of a file, relative to the Pulumi project, such as "results.jsonl"; got "out/"',
+    ],
+    [
+      { retryFailedRequests: 1.5 },
+      "retryFailedRequests",
+      "retryFailedRequests must be a whole number of follow-up batches from 0 to 10, not 1.5",
+    ],
+    [
+      { retryFailedRequests: 11 },
+      "retryFailedRequests",
+      "retryFailedRequests must be a whole number of follow-up batches from 0 to 10, not 11",
+    ],
+  ])("results argument %j is refused", (extra, property, reason) => {
+    expect(checkArguments({ ...valid, ...extra })).toEqual([{ property, reason }]);
+  });
+
+  test("resultsPath may not be the inputFile", () => {
+    expect(
+      checkArguments({ endpoint: "/v1/embeddings", inputFile: "in.jsonl", resultsPath: "in.jsonl" }),
+    ).toEqual([
+      {
+        property: "resultsPath",
+        reason:
+          'resultsPath is the inputFile ("in.jsonl"); writing the results there would overwrite the input, so choose another path',
+      },
+    ]);
+  });
+
+  test("valid results arguments and unknown ones pass", () => {
+    expect(
+      checkArguments({ ...valid, maxFailedRatio: 0, resultsPath: "r.jsonl", retryFailedRequests: 3 }),
+    ).toEqual([]);
+    expect(
+      checkArguments({
+        ...valid,
+        maxFailedRatio: UNKNOWN,
+        resultsPath: UNKNOWN,
+        retryFailedRequests: UNKNOWN,
+      }),
+    ).toEqual([]);
+  });
+
   test("every wrong property is reported at once", () => {
     const problems = checkArguments({
       endpoint: "x",

@@ -38,6 +38,7 @@ describe("checkBatch", () => {
       pollIntervalSeconds: 30,
       cancelOnDelete: true,
       deleteInputFileOnDelete: true,
+      retryFailedRequests: 0,
       inputSha256: createHash("sha256").update(content).digest("hex"),
       requestCount: 2,
       createToken: expect.stringMatching(/^[0-9a-f]{32}$/),

@@ -38,10 +38,7 @@ describe("inline requests without method and url", () => {
   });
 
   test("the sha256 is the same whether method and url are written out or left to the defaults", async () => {
-    const short = await checkBatch(
-      { endpoint: CHAT, requests: [{ custom_id: "a", body: CHAT_BODY }] },
-      dir,
-    );
+    const short = await checkBatch({ endpoint: CHAT, requests: [{ custom_id: "a", body: CHAT_BODY }] }, dir);
     const full = await checkBatch(
       { endpoint: CHAT, requests: [{ custom_id: "a", method: "POST", url: CHAT, body: CHAT_BODY }] },
       dir,

@@ -1,5 +1,6 @@
 import type { CliCommand } from "../command";
 import { estimateCommand } from "./estimate";
+import { resultsCommand } from "./results";
 import { validateCommand } from "./validate";
 
 /**
@@ -9,5 +10,6 @@ import { validateCommand } from "./validate";
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   estimateCommand,
+  resultsCommand,
   // One entry per line, so that commands added side by side merge cleanly.
 ];

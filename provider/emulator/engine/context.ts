@@ -1,4 +1,5 @@
 import type { EmulatorClock } from "../clock";
+import type { RequestFailure } from "../faults/injector";
 import type { Disk } from "../store/disk";
 import type { Persister } from "../store/persister";
 import type { Store } from "../store/store";
@@ -12,4 +13,6 @@ export interface EngineContext {
   durations: EmulatorDurations;
   persister: Persister;
   log: (line: string) => void;
+  /** Whether a request of a batch (by its `url`) fails on purpose; absent: none does. */
+  requestFailure?: (url: string) => RequestFailure | undefined;
 }

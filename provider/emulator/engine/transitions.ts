@@ -115,6 +115,7 @@ export async function execute(
     progress: batch.progress,
     mode: { kind: "execute", untilLine: target, atMs: at },
     durable: ctx.disk.persistent,
+    ...(ctx.requestFailure === undefined ? {} : { requestFailure: ctx.requestFailure }),
   });
   batch.progress = result.progress;
   batch.usage.inputTokens += result.usage.inputTokens;

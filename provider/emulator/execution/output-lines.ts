@@ -1,3 +1,4 @@
+import type { RequestFailure } from "../faults/injector";
 import { derivedId, digest } from "../ids";
 import type { ExecutionFailure, ExecutionSuccess } from "./context";
 
@@ -54,4 +55,23 @@ export function notRunLine(
   message: string,
 ): string {
   return `${JSON.stringify({ id: lineId(batchId, line), custom_id: customId, response: null, error: { code, message } })}\n`;
+}
+
+/** The error a `request_failure` fault rule gives a request: its status code, type and code. */
+export function injectedFailure(failure: RequestFailure): ExecutionFailure {
+  const type =
+    failure.statusCode >= 500
+      ? "server_error"
+      : failure.statusCode === 429
+        ? "requests"
+        : "invalid_request_error";
+  return {
+    status: failure.statusCode,
+    error: {
+      message: `This request failed with status ${failure.statusCode} (${failure.errorCode}), injected by a request_failure fault rule.`,
+      type,
+      param: null,
+      code: failure.errorCode,
+    },
+  };
 }

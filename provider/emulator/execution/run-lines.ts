@@ -1,11 +1,12 @@
 import { truncate } from "node:fs/promises";
+import type { RequestFailure } from "../faults/injector";
 import { digest } from "../ids";
 import type { BatchEndpoint } from "../limits";
 import { openSink } from "../store/file-sink";
 import type { BatchProgress, UsageTotals } from "../store/records";
 import { readLines } from "../validation/line-reader";
 import { executeRequest } from "./execute-request";
-import { notRunLine, refusedLine, successLine } from "./output-lines";
+import { injectedFailure, notRunLine, refusedLine, successLine } from "./output-lines";
 
 export interface RunLinesInput {
   batchId: string;
@@ -18,6 +19,8 @@ export interface RunLinesInput {
   mode: { kind: "execute"; untilLine: number; atMs: number } | { kind: "expire" };
   /** Flush the output to the disk before returning. */
   durable: boolean;
+  /** Whether a request (by its `url`) fails on purpose, as a fault rule decides. */
+  requestFailure?: (url: string) => RequestFailure | undefined;
 }
 
 export interface RunLinesResult {
@@ -61,6 +64,15 @@ export async function runLines(input: RunLinesInput): Promise<RunLinesResult> {
         );
         progress.failed += 1;
       } else {
+        const injected = input.requestFailure?.(request.url);
+        if (injected !== undefined) {
+          // A failed request is answered with an error and counts no tokens.
+          await errors.write(refusedLine(batchId, line.number, request.customId, injectedFailure(injected)));
+          progress.failed += 1;
+          progress.done = line.number;
+          progress.byteOffset = line.end;
+          continue;
+        }
         const result = executeRequest(endpoint, request.body, {
           batchId,
           customId: request.customId ?? "",
@@ -102,7 +114,9 @@ async function cutTo(path: string, bytes: number): Promise<void> {
   }
 }
 
-function parseRequest(text: string): { customId: string | null; body: Record<string, unknown> } | undefined {
+function parseRequest(
+  text: string,
+): { customId: string | null; url: string; body: Record<string, unknown> } | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -114,6 +128,7 @@ function parseRequest(text: string): { customId: string | null; body: Record<str
   const body = record.body;
   return {
     customId: typeof record.custom_id === "string" ? record.custom_id : null,
+    url: typeof record.url === "string" ? record.url : "",
     body:
       typeof body === "object" && body !== null && !Array.isArray(body)
         ? (body as Record<string, unknown>)

@@ -2,12 +2,18 @@ import type { FaultKind, FaultRule } from "../types";
 import { methodMatches, pathMatches } from "./match";
 import { seededRandom } from "./prng";
 
+/** How one request inside a batch fails, as a `request_failure` rule decided. */
+export interface RequestFailure {
+  statusCode: number;
+  errorCode: string;
+}
+
 /** What to do to one /v1 call. */
 export interface FaultDecision {
   /** Real milliseconds to wait first (sum of the latency rules that fired). */
   latencyMs: number;
   /** The failure to inject, if a failing rule fired. */
-  failure?: { kind: Exclude<FaultKind, "latency">; retryAfterSeconds: number };
+  failure?: { kind: Exclude<FaultKind, "latency" | "request_failure">; retryAfterSeconds: number };
   /** The fault to record: the failure if any, else "latency" when only latency fired. */
   recorded?: FaultKind;
 }
@@ -46,6 +52,7 @@ export class FaultInjector {
     const decision: FaultDecision = { latencyMs: 0 };
     for (const entry of this.active) {
       const { rule } = entry;
+      if (rule.kind === "request_failure") continue;
       if (!methodMatches(rule.method, method) || !pathMatches(rule.path, path)) continue;
       if (rule.kind !== "latency" && decision.failure) continue;
       if (!this.fires(entry)) continue;
@@ -57,8 +64,30 @@ export class FaultInjector {
         decision.recorded = rule.kind;
       }
     }
-    this.active = this.active.filter((entry) => entry.remaining === undefined || entry.remaining > 0);
+    this.dropSpent();
     return decision;
+  }
+
+  /**
+   * Decides whether one request of a batch fails, by the first `request_failure` rule whose
+   * `path` matches the request's `url` and that fires. Requests run in input order, so a seeded
+   * rate fails the same requests run after run.
+   */
+  decideRequest(url: string): RequestFailure | undefined {
+    let failure: RequestFailure | undefined;
+    for (const entry of this.active) {
+      const { rule } = entry;
+      if (rule.kind !== "request_failure" || !pathMatches(rule.path, url)) continue;
+      if (!this.fires(entry)) continue;
+      failure = { statusCode: rule.statusCode ?? 500, errorCode: rule.errorCode ?? "server_error" };
+      break;
+    }
+    this.dropSpent();
+    return failure;
+  }
+
+  private dropSpent(): void {
+    this.active = this.active.filter((entry) => entry.remaining === undefined || entry.remaining > 0);
   }
 
   private fires(entry: ActiveRule): boolean {

@@ -7,9 +7,21 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "server_error_after",
   "drop_connection",
   "latency",
+  "request_failure",
 ];
 
-const RULE_KEYS = ["method", "path", "kind", "rate", "count", "seed", "latencyMs", "retryAfterSeconds"];
+const RULE_KEYS = [
+  "method",
+  "path",
+  "kind",
+  "rate",
+  "count",
+  "seed",
+  "latencyMs",
+  "retryAfterSeconds",
+  "statusCode",
+  "errorCode",
+];
 
 /**
  * Checks a list of fault rules received from an option, an environment variable, a flag or the
@@ -116,7 +128,44 @@ function parseFaultRule(value: unknown, at: string): FaultRule {
       (n) => n >= 0 && n <= 3600,
     );
   }
+  parseRequestFailure(input, rule, at);
   return rule;
+}
+
+/** The keys only a `request_failure` rule has: the status code and error code it writes. */
+function parseRequestFailure(input: Record<string, unknown>, rule: FaultRule, at: string): void {
+  for (const key of ["statusCode", "errorCode"] as const) {
+    if (input[key] !== undefined && rule.kind !== "request_failure") {
+      throw new EmulatorConfigError(
+        `${at}.${key}`,
+        `\`${at}.${key}\` only applies to a request_failure rule; remove it, or set kind to "request_failure".`,
+      );
+    }
+  }
+  if (rule.kind === "request_failure" && rule.method !== undefined) {
+    throw new EmulatorConfigError(
+      `${at}.method`,
+      `\`${at}.method\` does not apply to a request_failure rule (every batch request is a POST); remove it.`,
+    );
+  }
+  if (input.statusCode !== undefined) {
+    rule.statusCode = number(
+      input.statusCode,
+      `${at}.statusCode`,
+      "an HTTP status code from 400 to 599",
+      (n) => Number.isInteger(n) && n >= 400 && n <= 599,
+    );
+  }
+  if (input.errorCode !== undefined) {
+    const code = input.errorCode;
+    if (typeof code !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(code)) {
+      throw new EmulatorConfigError(
+        `${at}.errorCode`,
+        `Expected \`${at}.errorCode\` to be an error code of 1 to 64 letters, digits, "_", "." or "-", such as "server_error"; got ${describe(code)}.`,
+      );
+    }
+    rule.errorCode = code;
+  }
 }
 
 function number(value: unknown, at: string, allowed: string, ok: (n: number) => boolean): number {

@@ -53,6 +53,9 @@ export interface BatchSpec {
   pollIntervalSeconds?: number;
   cancelOnDelete?: boolean;
   deleteInputFileOnDelete?: boolean;
+  maxFailedRatio?: number;
+  resultsPath?: string;
+  retryFailedRequests?: number;
 }
 
 interface BatchProgramModule {

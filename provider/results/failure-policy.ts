@@ -1,0 +1,65 @@
+import type { ResultsSummary } from "../contract";
+
+/** One request that failed with a code: the example a message shows for that code. */
+export interface ErrorExample {
+  message: string;
+  customId: string;
+}
+
+export function unsuccessfulOf(summary: ResultsSummary): number {
+  return summary.failed + summary.expired + summary.cancelled + summary.missing;
+}
+
+/**
+ * Whether a finished batch's results fail `pulumi up`: its unsuccessful share exceeds
+ * `maxFailedRatio`, or, without one, no request succeeded. A batch with no request never fails.
+ */
+export function exceedsFailedRatio(summary: ResultsSummary, maxFailedRatio: number | undefined): boolean {
+  const unsuccessful = unsuccessfulOf(summary);
+  const total = summary.succeeded + unsuccessful;
+  if (total === 0) return false;
+  if (maxFailedRatio === undefined) return summary.succeeded === 0;
+  return unsuccessful / total > maxFailedRatio;
+}
+
+/**
+ * Why the results fail `pulumi up`: the counts, the three most frequent error codes with one
+ * message and custom_id each, and where the full results are.
+ */
+export function failedRatioMessage(
+  batchId: string,
+  summary: ResultsSummary,
+  examples: ReadonlyMap<string, ErrorExample>,
+  maxFailedRatio: number | undefined,
+  whereResults: string,
+): string {
+  const unsuccessful = unsuccessfulOf(summary);
+  const total = summary.succeeded + unsuccessful;
+  const counts = (["failed", "expired", "cancelled", "missing"] as const)
+    .filter((status) => summary[status] > 0)
+    .map((status) => `${summary[status]} ${status}`)
+    .join(", ");
+  const rule =
+    maxFailedRatio === undefined
+      ? "no request succeeded (set maxFailedRatio to choose how many may fail)"
+      : `that is ${formatShare(unsuccessful / total)}, more than maxFailedRatio ${maxFailedRatio} allows`;
+  const top = Object.entries(summary.errorCodes)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, 3)
+    .map(([code, count]) => {
+      const example = examples.get(code);
+      return example === undefined
+        ? `${code} ×${count}`
+        : `${code} ×${count} (e.g. ${example.customId}: ${example.message})`;
+    });
+  return [
+    `Batch ${batchId}: ${unsuccessful} of ${total} requests did not succeed (${summary.succeeded} succeeded, ${counts}); ${rule}.`,
+    top.length > 0 ? ` Most frequent errors: ${top.join("; ")}.` : "",
+    ` Full results: ${whereResults}.`,
+    " The batch is recorded in the state with all its outputs; raise maxFailedRatio to accept these results, or change the input to run a new batch.",
+  ].join("");
+}
+
+function formatShare(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}

@@ -1,0 +1,59 @@
+import { BatchApiError } from "../errors";
+import { realDeps } from "../runtime/deps";
+import { OpenAIBatchApi } from "../runtime/openai-api";
+import { type ConfigSource, requireUsableSettings, resolveSettings } from "../runtime/settings";
+import { attemptOf } from "./api-files";
+import { inputRequests } from "./input";
+import { joinWithInput, joinWithoutInput, ResultFileProblem } from "./join";
+import type { BatchResultRecord, BatchResultsSource, ReadBatchResultsOptions } from "./types";
+
+/**
+ * Reads a finished batch's results: its output and error files joined with its input, streamed,
+ * one record per request. With `input`, records come in input order, requests found in neither
+ * file are `missing` (or `cancelled`/`expired` when the batch was), and result lines whose
+ * custom_id is not in the input come last, without `line`. Without it, records come in output
+ * order, then error order. Memory stays flat whatever the files' size.
+ *
+ * The key, URL, organization and project default to OPENAI_API_KEY, OPENAI_BASE_URL,
+ * OPENAI_ORG_ID and OPENAI_PROJECT_ID.
+ */
+export function readBatchResults(
+  batch: BatchResultsSource,
+  options: ReadBatchResultsOptions = {},
+): AsyncIterable<BatchResultRecord> {
+  return (async function* () {
+    const api = connect(options);
+    const attempt = await attemptOf(api, batch);
+    const records =
+      options.input === undefined
+        ? joinWithoutInput([attempt])
+        : joinWithInput([attempt], inputRequests(options.input));
+    try {
+      yield* records;
+    } catch (error) {
+      throw asApiError(error);
+    }
+  })();
+}
+
+/** A result line the API wrote that cannot be read is the API's failure: a `BatchApiError`. */
+export function asApiError(error: unknown): unknown {
+  if (error instanceof ResultFileProblem) {
+    return new BatchApiError({ operation: "read the batch's results", apiMessage: error.message });
+  }
+  return error;
+}
+
+function connect(options: ReadBatchResultsOptions): OpenAIBatchApi {
+  const given: Record<string, string | undefined> = {
+    "openai:apiKey": options.apiKey,
+    "openai:baseUrl": options.baseUrl,
+    "openai:organization": options.organization,
+    "openai:project": options.project,
+  };
+  const config: ConfigSource = { get: (key) => given[key] };
+  const deps = realDeps();
+  const settings = resolveSettings(config, deps.env);
+  const apiKey = requireUsableSettings(settings);
+  return new OpenAIBatchApi({ ...settings, apiKey }, deps);
+}

@@ -1,0 +1,85 @@
+import type { BatchAttempt, BatchOutputs } from "../contract";
+import { BatchWaitError } from "../errors";
+import { isLive, isTerminal } from "../policy/lifecycle";
+import { steeringOf } from "../runtime/state";
+import { waitForBatch } from "../runtime/wait";
+import { attemptOfApiBatch, createFollowUp } from "./follow-up";
+import { followUpToken, isRetryable } from "./retry-policy";
+import { inputSourceOf, joinedRecords, type ResultsContext } from "./settle";
+import { attemptsOf, hasResults } from "./state-fields";
+
+/**
+ * Resubmits, in follow-up batches, the requests whose last attempt failed for a retryable
+ * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn (only with
+ * `waitForCompletion`). A follow-up still running from an earlier `up` is waited for first. When
+ * the attempts change, the results outputs are dropped so that they are joined again. A wait that
+ * times out is a `BatchWaitError` with the attempts so far, so the next `up` resumes it.
+ */
+export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsContext): Promise<BatchOutputs> {
+  const allowed = outs.retryFailedRequests ?? 0;
+  const known = outs.attempts ?? [];
+  if (!hasResults(outs.status) || (allowed === 0 && known.length <= 1)) return outs;
+  const steering = steeringOf(outs);
+  let attempts = attemptsOf(id, outs);
+  let current: BatchOutputs = { ...outs, attempts };
+  const changed = (next: BatchAttempt[]) => {
+    attempts = next;
+    const { resultsSummary: _summary, resultsSha256: _sha, ...rest } = current;
+    current = { ...rest, attempts };
+  };
+  for (;;) {
+    const last = attempts[attempts.length - 1] as BatchAttempt;
+    if (attempts.length > 1 && !isTerminal(last.status)) {
+      if (!steering.waitForCompletion) return current;
+      const outcome = await waitForBatch(
+        ctx.api(),
+        last.batchId,
+        { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
+        ctx.deps,
+      );
+      if (outcome.kind === "gone") {
+        changed([...attempts.slice(0, -1), { ...last, status: "failed" }]);
+        continue;
+      }
+      if (outcome.batch !== undefined) changed([...attempts.slice(0, -1), attemptOfApiBatch(outcome.batch)]);
+      if (outcome.kind === "timedOut") {
+        throw new BatchWaitError(
+          id,
+          current,
+          `Follow-up batch ${last.batchId} (attempt ${attempts.length} of batch ${id}) is still running after waiting ${steering.waitTimeoutMs / 1000} s (waitTimeoutSeconds). It is recorded in the state with the attempts so far: the next \`pulumi up\` resumes the wait.`,
+        );
+      }
+      continue;
+    }
+    if (attempts.length - 1 >= allowed || !hasResults(last.status) || !steering.waitForCompletion)
+      return current;
+    const input = inputSourceOf(current, ctx);
+    if (input === undefined) return current;
+    const lines = new Set<number>();
+    for await (const record of joinedRecords(current, ctx)) {
+      if (record.line !== undefined && isRetryable(record)) lines.add(record.line);
+    }
+    if (lines.size === 0) return current;
+    const token = followUpToken(current.createToken ?? id, attempts.length);
+    const batch = await createFollowUp(current, input, lines, token, ctx.api(), ctx.deps);
+    ctx.deps.log.info(
+      `resubmitted ${lines.size} failed requests of batch ${id} in follow-up batch ${batch.id}`,
+    );
+    changed([...attempts, attemptOfApiBatch(batch)]);
+  }
+}
+
+/** The status of the last attempt: what decides whether the results pass. */
+export function lastAttemptStatus(outs: BatchOutputs): string | undefined {
+  const attempts = outs.attempts ?? [];
+  return attempts.length > 1 ? attempts[attempts.length - 1]?.status : outs.status;
+}
+
+/** Cancels every follow-up batch that may still run (the first batch is the resource's own delete). */
+export async function cancelFollowUps(state: BatchOutputs, ctx: ResultsContext): Promise<void> {
+  for (const attempt of (state.attempts ?? []).slice(1)) {
+    if (!isLive(attempt.status)) continue;
+    const cancelled = await ctx.api().cancelBatch(attempt.batchId);
+    ctx.deps.log.info(`follow-up batch ${attempt.batchId} is ${cancelled?.status ?? "finished or gone"}`);
+  }
+}

@@ -1,0 +1,291 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import type { BatchInputs, BatchOutputs } from "../../provider/contract";
+import type { FaultRule } from "../../provider/emulator";
+import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
+
+let env: ProviderUnderTest;
+afterEach(async () => {
+  await env?.close();
+});
+
+/** A provider on an emulator whose first `failed` requests fail with a 500, in a fresh project directory. */
+async function setUp(faults: FaultRule[]): Promise<{ dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+  env = await providerWithEmulator({ cwd: dir, emulator: { faults } });
+  return { dir };
+}
+
+const failFirst = (count: number): FaultRule[] => [
+  { kind: "request_failure", count, statusCode: 500, errorCode: "server_error" },
+];
+
+async function createExpectingFailure(inputs: BatchInputs): Promise<BatchWaitError> {
+  try {
+    await env.provider.create(inputs);
+  } catch (error) {
+    if (isBatchWaitError(error)) return error;
+    throw error;
+  }
+  throw new RangeError("expected the create to fail");
+}
+
+const waiting = (extra: Record<string, unknown>) => ({
+  endpoint: EMBEDDINGS,
+  requests: embeddingRequests(4),
+  waitForCompletion: true,
+  resourceKey: "p/s/results",
+  ...extra,
+});
+
+describe("maxFailedRatio and resultsSummary", () => {
+  test("by default a batch in which no request succeeded fails the up, and stays recorded with its outputs", async () => {
+    await setUp([{ kind: "request_failure", statusCode: 500, errorCode: "server_error" }]);
+    const error = await createExpectingFailure(await env.checked(waiting({})));
+    expect(error.properties.status).toBe("completed");
+    expect(error.properties.outputFileId).toBeUndefined();
+    expect(error.properties.resultsSummary).toEqual({
+      succeeded: 0,
+      failed: 4,
+      expired: 0,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { server_error: 4 },
+    });
+    expect(error.properties.attempts).toEqual([
+      {
+        batchId: error.id,
+        status: "completed",
+        inputFileId: error.properties.inputFileId,
+        errorFileId: error.properties.errorFileId,
+        requestCounts: { total: 4, completed: 0, failed: 4 },
+      },
+    ]);
+    expect(error.message).toBe(
+      `Batch ${error.id}: 4 of 4 requests did not succeed (0 succeeded, 4 failed); no request succeeded (set maxFailedRatio to choose how many may fail). Most frequent errors: server_error ×4 (e.g. doc-1: This request failed with status 500 (server_error), injected by a request_failure fault rule.). Full results: \`npx openai-batch results ${error.id}\` (or set resultsPath). The batch is recorded in the state with all its outputs; raise maxFailedRatio to accept these results, or change the input to run a new batch.`,
+    );
+  });
+
+  test("partial failures pass by default and within maxFailedRatio, with the summary in the outputs", async () => {
+    await setUp(failFirst(1));
+    const { outs } = await env.provider.create(await env.checked(waiting({ maxFailedRatio: 0.25 })));
+    expect(outs?.resultsSummary).toEqual({
+      succeeded: 3,
+      failed: 1,
+      expired: 0,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { server_error: 1 },
+    });
+    expect(outs?.resultsSha256).toBeUndefined();
+  });
+
+  test("maxFailedRatio 0 fails the up on any failure", async () => {
+    await setUp(failFirst(1));
+    const error = await createExpectingFailure(await env.checked(waiting({ maxFailedRatio: 0 })));
+    expect(error.message).toMatch(
+      /^Batch \S+: 1 of 4 requests did not succeed \(3 succeeded, 1 failed\); that is 25%, more than maxFailedRatio 0 allows\./,
+    );
+    expect(error.properties.resultsSummary?.succeeded).toBe(3);
+  });
+
+  test("the share is unsuccessful over all requests: 2 of 4 exceeds 0.4", async () => {
+    await setUp(failFirst(2));
+    const error = await createExpectingFailure(await env.checked(waiting({ maxFailedRatio: 0.4 })));
+    expect(error.message).toContain("2 of 4 requests did not succeed");
+  });
+});
+
+describe("resultsPath", () => {
+  test("the up that sees the batch finish writes the joined records atomically, with their sha256", async () => {
+    const { dir } = await setUp(failFirst(1));
+    const { outs } = await env.provider.create(
+      await env.checked(waiting({ resultsPath: "out/../results.jsonl" })),
+    );
+    const written = readFileSync(join(dir, "results.jsonl"));
+    expect(createHash("sha256").update(written).digest("hex")).toBe(outs?.resultsSha256);
+    const records = written
+      .toString()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string });
+    expect(records.map((r) => [r.custom_id, r.line, r.status])).toEqual([
+      ["doc-1", 1, "failed"],
+      ["doc-2", 2, "succeeded"],
+      ["doc-3", 3, "succeeded"],
+      ["doc-4", 4, "succeeded"],
+    ]);
+    expect(readdirSync(dir)).toEqual(["results.jsonl"]);
+  });
+
+  test("a missing or changed file makes diff plan an in-place update that writes it again, with no new batch", async () => {
+    const { dir } = await setUp(failFirst(1));
+    const inputs = await env.checked(waiting({ resultsPath: "results.jsonl" }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const original = readFileSync(join(dir, "results.jsonl"));
+    expect(await env.provider.diff(id, state, inputs)).toMatchObject({ changes: false });
+
+    rmSync(join(dir, "results.jsonl"));
+    expect(await env.provider.diff(id, state, inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const batchesBefore = (await env.client.batches.list()).data.length;
+    const { outs: updated } = await env.provider.update(id, state, inputs);
+    expect(readFileSync(join(dir, "results.jsonl")).equals(original)).toBe(true);
+    expect(updated?.resultsSha256).toBe(state.resultsSha256);
+    expect((await env.client.batches.list()).data.length).toBe(batchesBefore);
+
+    writeFileSync(join(dir, "results.jsonl"), "edited\n");
+    expect(await env.provider.diff(id, state, inputs)).toMatchObject({ changes: true, replaces: [] });
+    await env.provider.update(id, state, inputs);
+    expect(readFileSync(join(dir, "results.jsonl")).equals(original)).toBe(true);
+  });
+
+  test("an older state without the results outputs reads, updates and deletes; setting resultsPath later writes the file", async () => {
+    const { dir } = await setUp(failFirst(1));
+    const first = await env.checked(waiting({}));
+    const { id, outs } = await env.provider.create(first);
+    const { resultsSummary: _s, attempts: _a, ...older } = outs as BatchOutputs;
+
+    const read = await env.provider.read(id, older as BatchOutputs);
+    expect(read.props).not.toHaveProperty("resultsSummary");
+    const noChange = await env.provider.diff(id, older as BatchOutputs, first);
+    expect(noChange.changes).toBe(false);
+
+    const withPath = await env.checked(waiting({ resultsPath: "r.jsonl" }));
+    expect((await env.provider.diff(id, older as BatchOutputs, withPath)).changes).toBe(true);
+    const { outs: updated } = await env.provider.update(id, older as BatchOutputs, withPath);
+    expect(updated?.resultsSummary?.succeeded).toBe(3);
+    expect(readFileSync(join(dir, "r.jsonl"), "utf8").split("\n").length).toBe(5);
+    await env.provider.delete(id, older as BatchOutputs);
+  });
+
+  test("a resource that neither waits nor sets a results argument never downloads its results", async () => {
+    await setUp([{ kind: "request_failure", statusCode: 500 }]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    const read = await env.provider.read(id, outs as BatchOutputs);
+    expect(read.props?.status).toBe("completed");
+    env.emulator.clearCalls();
+    const { outs: updated } = await env.provider.update(id, read.props as BatchOutputs, {
+      ...inputs,
+      pollIntervalSeconds: 5,
+    });
+    expect(updated?.resultsSummary).toBeUndefined();
+    expect(env.emulator.calls()).toEqual([]);
+    const failing = await env.provider
+      .update(id, read.props as BatchOutputs, { ...inputs, maxFailedRatio: 0.5 })
+      .catch((error: unknown) => error);
+    expect(isBatchWaitError(failing) && failing.properties.resultsSummary?.failed).toBe(4);
+  });
+
+  test("a refresh keeps the results outputs", async () => {
+    await setUp(failFirst(1));
+    const { id, outs } = await env.provider.create(await env.checked(waiting({})));
+    const read = await env.provider.read(id, outs as BatchOutputs);
+    expect(read.props?.resultsSummary).toEqual(outs?.resultsSummary);
+    expect(read.props?.attempts).toEqual(outs?.attempts);
+  });
+});
+
+describe("retryFailedRequests", () => {
+  const inputOf = async (fileId: string) =>
+    (await (await env.client.files.content(fileId)).text()).trim().split("\n");
+
+  test("resubmits exactly the retryable failures in one follow-up batch; each request takes its last attempt", async () => {
+    const { dir } = await setUp(failFirst(2));
+    const requests = embeddingRequests(4);
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, resultsPath: "r.jsonl" }));
+    const { id, outs } = await env.provider.create(inputs);
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => [a.batchId === id, a.status, a.requestCounts])).toEqual([
+      [true, "completed", { total: 4, completed: 2, failed: 2 }],
+      [false, "completed", { total: 2, completed: 2, failed: 0 }],
+    ]);
+    expect(await inputOf(attempts[1]!.inputFileId)).toEqual(
+      requests.slice(0, 2).map((r) => JSON.stringify(r)),
+    );
+    const followUp = await env.client.batches.retrieve(attempts[1]!.batchId);
+    expect(followUp.metadata).toEqual({ pulumi_openai_batch_token: `${inputs.createToken}-retry-1` });
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, errorCodes: {} });
+    const records = readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n");
+    expect(records.map((line) => JSON.parse(line).status)).toEqual([
+      "succeeded",
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("stops after retryFailedRequests follow-ups, and never resubmits a request the endpoint refused", async () => {
+    await setUp([
+      { kind: "request_failure", count: 1, statusCode: 400, errorCode: "invalid_request" },
+      { kind: "request_failure", count: 9, statusCode: 503, errorCode: "server_error" },
+    ]);
+    const { outs } = await env.provider.create(
+      await env.checked(waiting({ retryFailedRequests: 2, maxFailedRatio: 1 })),
+    );
+    // doc-1 is refused (400) and never resubmitted; doc-2..4 fail with 503 in every attempt.
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => a.requestCounts?.total)).toEqual([4, 3, 3]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 0, failed: 4 });
+  });
+
+  test("an expired batch's expired requests are resubmitted, and the up passes when the follow-up completes", async () => {
+    await setUp([]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.setBatchStatus(id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const read = await env.provider.read(id, outs as BatchOutputs);
+    expect(read.props?.status).toBe("expired");
+    const news = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { outs: updated } = await env.provider.update(id, read.props as BatchOutputs, news);
+    expect(updated?.attempts?.map((a) => [a.status, a.requestCounts?.total])).toEqual([
+      ["expired", 4],
+      ["completed", 4],
+    ]);
+    expect(updated?.resultsSummary).toMatchObject({ succeeded: 4, expired: 0 });
+  });
+
+  test("a follow-up an interrupted up already made is taken, never made twice", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const followUpId = outs?.attempts?.[1]?.batchId;
+    // The state the interrupted up left: the first batch finished, no follow-up recorded.
+    const { attempts: _a, resultsSummary: _s, ...interrupted } = outs as BatchOutputs;
+    const { outs: again } = await env.provider.update(id, interrupted as BatchOutputs, inputs);
+    expect(again?.attempts?.map((a) => a.batchId)).toEqual([id, followUpId]);
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("delete cancels every live attempt", async () => {
+    await setUp([]);
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const live = await env.client.batches.create({
+      input_file_id: (outs as BatchOutputs).inputFileId as string,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    const state: BatchOutputs = {
+      ...(outs as BatchOutputs),
+      attempts: [
+        ...((outs as BatchOutputs).attempts ?? []),
+        { batchId: live.id, status: "in_progress", inputFileId: live.input_file_id },
+      ],
+    };
+    await env.provider.delete(id, state);
+    expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+  });
+});

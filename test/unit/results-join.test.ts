@@ -1,0 +1,229 @@
+import { describe, expect, test } from "vitest";
+import { absentRecord, customIdOf, resultOfLine } from "../../provider/results/classify";
+import { joinWithInput, joinWithoutInput, type ResultAttempt } from "../../provider/results/join";
+import { splitLines } from "../../provider/results/lines";
+import { countRecord, describeSummary, emptySummary } from "../../provider/results/summary";
+import type { BatchResultRecord } from "../../provider/results/types";
+
+/** Bytes cut into pieces of `size`, so that lines straddle chunks. */
+async function* chunks(text: string, size = 7): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+const ok = (id: string, n = 1) =>
+  JSON.stringify({ id: `r-${id}`, custom_id: id, response: { status_code: 200, body: { n } }, error: null });
+const refused = (id: string, status: number, code: string) =>
+  JSON.stringify({
+    id: `r-${id}`,
+    custom_id: id,
+    response: { status_code: status, body: { error: { code, message: `${code} happened` } } },
+    error: null,
+  });
+const notRun = (id: string, code: string) =>
+  JSON.stringify({ id: `r-${id}`, custom_id: id, response: null, error: { code, message: `${code}!` } });
+
+function attempt(output: string[], errors: string[], extra: Partial<ResultAttempt> = {}): ResultAttempt {
+  return {
+    ...extra,
+    files: [
+      { kind: "output", id: "file-out", open: async () => chunks(output.map((l) => `${l}\n`).join("")) },
+      { kind: "error", id: "file-err", open: async () => chunks(errors.map((l) => `${l}\n`).join("")) },
+    ],
+  };
+}
+
+async function* inputOf(...ids: string[]) {
+  for (const [i, customId] of ids.entries()) yield { customId, line: i + 1 };
+}
+
+async function all<T>(records: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const record of records) out.push(record);
+  return out;
+}
+
+const brief = (records: BatchResultRecord[]) =>
+  records.map((r) => [r.custom_id, r.line, r.status, r.statusCode, r.error?.code]);
+
+describe("resultOfLine", () => {
+  test.each([
+    [ok("a"), { status: "succeeded", statusCode: 200, body: { n: 1 } }],
+    [
+      refused("a", 500, "server_error"),
+      {
+        status: "failed",
+        statusCode: 500,
+        body: { error: { code: "server_error", message: "server_error happened" } },
+        error: { code: "server_error", message: "server_error happened" },
+      },
+    ],
+    [
+      JSON.stringify({ custom_id: "a", response: { status_code: 429, body: {} } }),
+      {
+        status: "failed",
+        statusCode: 429,
+        body: {},
+        error: { code: "http_429", message: "The request was answered with status 429." },
+      },
+    ],
+    [
+      notRun("a", "batch_expired"),
+      { status: "expired", error: { code: "batch_expired", message: "batch_expired!" } },
+    ],
+    [
+      notRun("a", "batch_cancelled"),
+      { status: "cancelled", error: { code: "batch_cancelled", message: "batch_cancelled!" } },
+    ],
+    [
+      notRun("a", "invalid_json_line"),
+      { status: "failed", error: { code: "invalid_json_line", message: "invalid_json_line!" } },
+    ],
+  ])("%s", (line, record) => {
+    expect(resultOfLine(line)).toEqual({ customId: "a", record });
+  });
+
+  test("a line that is not JSON is refused", () => {
+    expect(() => resultOfLine("{oops")).toThrow("the line is not valid JSON");
+  });
+
+  test.each([
+    ['{"id":"x","custom_id":"q-1","response":{}}', "q-1"],
+    ['{"custom_id": "q\\"2", "method":"POST"}', 'q"2'],
+    ['{"response":{"body":{"custom_id":"inner"}},"custom_id":"outer"}', "outer"],
+    ['{"id":"x","custom_id":null}', null],
+    ['{"id":"x"}', undefined],
+    ["not json", undefined],
+  ])("customIdOf(%s)", (line, id) => {
+    expect(customIdOf(line)).toBe(id);
+  });
+
+  test.each([
+    ["cancelled", "cancelled", "batch_cancelled"],
+    ["expired", "expired", "batch_expired"],
+    ["completed", "missing", "missing"],
+    [undefined, "missing", "missing"],
+  ])("a request in no file of a %s batch is %s", (batchStatus, status, code) => {
+    expect(absentRecord(batchStatus)).toMatchObject({ status, error: { code } });
+  });
+});
+
+describe("splitLines", () => {
+  test("numbers lines across chunks, skips blank ones, drops \\r, keeps a last line without \\n", async () => {
+    const lines = await all(splitLines(chunks('{"a":1}\r\n\n{"b":22}\n{"c":333}', 3)));
+    expect(lines.map((l) => [l.number, l.bytes.toString(), l.offset, l.crlf])).toEqual([
+      [1, '{"a":1}', 0, true],
+      [3, '{"b":22}', 10, false],
+      [4, '{"c":333}', 19, false],
+    ]);
+  });
+});
+
+describe("joinWithInput", () => {
+  test("input order whatever the file order; missing requests; unknown custom_ids come last without a line", async () => {
+    const records = await all(
+      joinWithInput(
+        [
+          attempt([ok("c"), ok("stranger"), ok("a")], [refused("b", 500, "server_error")], {
+            status: "completed",
+          }),
+        ],
+        inputOf("a", "b", "c", "d"),
+      ),
+    );
+    expect(brief(records)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["b", 2, "failed", 500, "server_error"],
+      ["c", 3, "succeeded", 200, undefined],
+      ["d", 4, "missing", undefined, "missing"],
+      ["stranger", undefined, "succeeded", 200, undefined],
+    ]);
+    expect(records[0]).toEqual({
+      custom_id: "a",
+      line: 1,
+      status: "succeeded",
+      statusCode: 200,
+      body: { n: 1 },
+    });
+  });
+
+  test("requests a cancelled batch never ran are cancelled; an expired batch's are expired", async () => {
+    const cancelled = await all(
+      joinWithInput([attempt([ok("a")], [], { status: "cancelled" })], inputOf("a", "b")),
+    );
+    expect(brief(cancelled)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["b", 2, "cancelled", undefined, "batch_cancelled"],
+    ]);
+    const expired = await all(
+      joinWithInput([attempt([], [notRun("a", "batch_expired")], { status: "expired" })], inputOf("a", "b")),
+    );
+    expect(brief(expired)).toEqual([
+      ["a", 1, "expired", undefined, "batch_expired"],
+      ["b", 2, "expired", undefined, "batch_expired"],
+    ]);
+  });
+
+  test("each request takes its last attempt, even one its last attempt never ran", async () => {
+    const records = await all(
+      joinWithInput(
+        [
+          attempt([ok("a")], [refused("b", 500, "server_error"), refused("c", 429, "rate_limit_exceeded")], {
+            status: "completed",
+          }),
+          attempt([ok("b", 2)], [], { status: "cancelled", customIds: new Set(["b", "c"]) }),
+        ],
+        inputOf("a", "b", "c"),
+      ),
+    );
+    expect(brief(records)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["b", 2, "succeeded", 200, undefined],
+      ["c", 3, "cancelled", undefined, "batch_cancelled"],
+    ]);
+    expect(records[1]?.body).toEqual({ n: 2 });
+  });
+
+  test("a result line without custom_id names the file and the line", async () => {
+    const records = all(joinWithInput([attempt([ok("a"), '{"id":"x"}'], [])], inputOf("a")));
+    await expect(records).rejects.toThrow("line 2 of the output file file-out: it has no custom_id");
+  });
+});
+
+describe("joinWithoutInput", () => {
+  test("output order, then error order, without line numbers", async () => {
+    const records = await all(
+      joinWithoutInput([attempt([ok("b"), ok("a")], [notRun("c", "batch_expired")])]),
+    );
+    expect(brief(records)).toEqual([
+      ["b", undefined, "succeeded", 200, undefined],
+      ["a", undefined, "succeeded", 200, undefined],
+      ["c", undefined, "expired", undefined, "batch_expired"],
+    ]);
+  });
+});
+
+describe("summary", () => {
+  test("counts statuses and error codes of unsuccessful records", () => {
+    const summary = emptySummary();
+    const records: BatchResultRecord[] = [
+      { custom_id: "a", status: "succeeded" },
+      { custom_id: "b", status: "failed", error: { code: "server_error", message: "x" } },
+      { custom_id: "c", status: "failed", error: { code: "server_error", message: "x" } },
+      { custom_id: "d", status: "expired", error: { code: "batch_expired", message: "x" } },
+      { custom_id: "e", status: "missing", error: { code: "missing", message: "x" } },
+    ];
+    for (const record of records) countRecord(summary, record);
+    expect(summary).toEqual({
+      succeeded: 1,
+      failed: 2,
+      expired: 1,
+      cancelled: 0,
+      missing: 1,
+      errorCodes: { server_error: 2, batch_expired: 1, missing: 1 },
+    });
+    expect(describeSummary(summary)).toBe(
+      "5 requests: 1 succeeded, 2 failed, 1 expired, 1 missing (server_error 2, batch_expired 1, missing 1)",
+    );
+  });
+});
