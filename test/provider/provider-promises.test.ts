@@ -192,9 +192,11 @@ describe("refresh", () => {
       pollIntervalSeconds: 30,
       cancelOnDelete: true,
       deleteInputFileOnDelete: true,
+      retryFailedRequests: 0,
       inputSha256: inputs.inputSha256,
       requestCount: 2,
       createToken: inputs.createToken,
+      estimate: inputs.estimate,
     });
   });
 });

@@ -73,7 +73,7 @@ describe("openai:requestTimeoutSeconds", () => {
     const error = await failureOf(env.provider.read(id, outs!));
     expect(isBatchApiError(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /^Could not retrieve the batch: the request timed out \(raise openai:requestTimeoutSeconds if the network is slow\)/,
+      /^Could not retrieve the batch: the request to the API at http:\/\/127\.0\.0\.1:\d+\/v1 timed out \(raise openai:requestTimeoutSeconds if the network is slow\)/,
     );
   });
 });
@@ -116,6 +116,7 @@ describe("openai:organization and openai:project", () => {
         "POST /v1/batches",
         "GET /v1/batches/batch_{id}",
         "POST /v1/batches/batch_{id}/cancel",
+        "GET /v1/files",
         "DELETE /v1/files/file-{id}",
       ]),
     );
