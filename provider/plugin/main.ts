@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+/**
+ * The entry point of the `pulumi-resource-openai-batch` plugin: serves the provider over gRPC to
+ * the Pulumi engine (which passes its address as the argument).
+ */
+import { main } from "@pulumi/pulumi/provider";
+import { createPluginProvider } from "./provider";
+import { packageVersion } from "./version";
+
+void main(createPluginProvider(packageVersion()), process.argv.slice(2));
