@@ -4,7 +4,9 @@
  * the Pulumi engine (which passes its address as the argument).
  */
 import { main } from "@pulumi/pulumi/provider";
+import { readEmptyPropertiesOnImport } from "./import-read";
 import { createPluginProvider } from "./provider";
 import { packageVersion } from "./version";
 
+readEmptyPropertiesOnImport();
 void main(createPluginProvider(packageVersion()), process.argv.slice(2));
