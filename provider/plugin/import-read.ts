@@ -22,7 +22,9 @@ export function readEmptyPropertiesOnImport(): void {
   applied = true;
   const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/provider"));
   const provider = sdkRequire("../proto/provider_pb") as { ReadRequest: { prototype: ReadRequestPrototype } };
-  const struct = sdkRequire("google-protobuf/google/protobuf/struct_pb") as { Struct: new () => ProtoMessage };
+  const struct = sdkRequire("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: new () => ProtoMessage;
+  };
   const prototype = provider.ReadRequest.prototype;
   const getProperties = prototype.getProperties;
   const getInputs = prototype.getInputs;
