@@ -30,7 +30,8 @@ export interface PackageSchema {
   description: string;
   keywords: string[];
   license: string;
-  meta: { moduleFormat: string };
+  /** `supportPack`: SDKs are generated as self-contained packages (the Go SDK gets its own go.mod). */
+  meta: { moduleFormat: string; supportPack: boolean };
   language: Record<string, unknown>;
   config: { variables: Record<string, SchemaProperty> };
   provider: { description: string; inputProperties: Record<string, SchemaProperty> };
@@ -89,7 +90,7 @@ export function buildSchema(version: string): PackageSchema {
       "OpenAI Batch jobs as Pulumi resources: preview checks every request line, up uploads the input and creates the batch (and can wait for it), destroy cancels it.",
     keywords: ["pulumi", "openai", "batch", "category/utility"],
     license: "MIT",
-    meta: { moduleFormat: "(.*)" },
+    meta: { moduleFormat: "(.*)", supportPack: true },
     language: {
       python: {
         packageName: "pulumi_openai_batch",
