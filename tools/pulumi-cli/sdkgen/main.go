@@ -62,6 +62,16 @@ func run(schemaPath, language, outDir string) error {
 	switch language {
 	case "python":
 		files, err = python.GeneratePackage(tool, pkg, nil, nil)
+		if err == nil {
+			// pyproject.toml names README.md beside it; the generator writes it inside the package.
+			for name, content := range files {
+				if filepath.Base(name) == "README.md" && filepath.Dir(name) != "." {
+					if _, has := files["README.md"]; !has {
+						files["README.md"] = content
+					}
+				}
+			}
+		}
 	case "go":
 		files, err = gogen.GeneratePackage(tool, pkg, nil)
 	default:
