@@ -47,7 +47,10 @@ for language in python go; do
 done
 
 if $check; then
-  if ! diff -r "$repo_root/sdk/python" "$work/sdk/python" >&2 || ! diff -r "$repo_root/sdk/go" "$work/sdk/go" >&2; then
+  # Build leftovers (ignored by sdk/python/.gitignore) are not part of the SDK.
+  skip=(-x build -x '*.egg-info' -x __pycache__)
+  if ! diff -r "${skip[@]}" "$repo_root/sdk/python" "$work/sdk/python" >&2 ||
+    ! diff -r "${skip[@]}" "$repo_root/sdk/go" "$work/sdk/go" >&2; then
     die "sdk/ is not what the plugin's schema generates (differences above); run 'bash scripts/generate-sdks.sh' and commit the result."
   fi
   log "sdk/python and sdk/go are in sync with the schema."

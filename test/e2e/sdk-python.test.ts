@@ -4,7 +4,7 @@
  * up with a wait, refresh and destroy against the emulator.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -32,7 +32,9 @@ describeWithEngine("the Python SDK", () => {
       root = mkdtempSync(join(tmpdir(), "pulumi-openai-batch-python-"));
       for (const dir of ["home", "backend", "work"]) mkdirSync(join(root, dir));
       python = await pythonWithPulumi();
-      await installPythonSdk(python, join(repoRoot, "sdk", "python"));
+      // From a copy: pip builds in the source directory.
+      cpSync(join(repoRoot, "sdk", "python"), join(root, "sdk-python"), { recursive: true });
+      await installPythonSdk(python, join(root, "sdk-python"));
     }, 900_000);
 
     afterAll(async () => {
