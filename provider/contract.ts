@@ -1,8 +1,15 @@
+import type { Described, Exactly, NamesWithOnChange, TypeDescription } from "./describe";
+
 /**
  * The contract between the two sides of the Batch resource: the program side (the `Batch` class,
  * which runs inside the user's Pulumi program) and the engine side (the provider implementation,
  * which runs inside Pulumi's dynamic-provider host). Both import this module and nothing else of
  * each other, so every property name and every shape that crosses the wire is declared here.
+ *
+ * Every property is also described at run time (type, description, default, what a change does),
+ * for the plugin's package schema and so for every other language. The `*_DESCRIPTIONS` objects
+ * below are checked against the interfaces when this compiles (see `describe.ts`): a property
+ * added to an interface must be described, in its own type, before anything builds.
  */
 
 /** The Pulumi type token of the resource: module `openai`, type `Batch`. */
@@ -185,6 +192,138 @@ export const IN_PLACE_INPUT_NAMES = [
   "retryFailedRequests",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
+/** Inputs that `check` computes; they reach the state and are outputs, never set by the user. */
+export const COMPUTED_INPUT_NAMES = [
+  "inputSha256",
+  "requestCount",
+  "createToken",
+] as const satisfies readonly (keyof BatchInputs)[];
+
+/** Inputs that only the resource class sets, or that Pulumi adds; described nowhere else. */
+export const INTERNAL_INPUT_NAMES = [
+  "resourceKey",
+  "__provider",
+] as const satisfies readonly (keyof BatchInputs)[];
+
+type UserInputName = (typeof USER_INPUT_NAMES)[number];
+
+// Every input is either the user's, computed by `check`, or internal.
+const inputsAreSorted: Exactly<
+  keyof BatchInputs,
+  UserInputName | (typeof COMPUTED_INPUT_NAMES)[number] | (typeof INTERNAL_INPUT_NAMES)[number]
+> = true;
+void inputsAreSorted;
+
+const REQUEST_LINE_DESCRIPTION = {
+  type: "object",
+  name: "BatchRequestLine",
+  description: "One line of a batch input file.",
+  properties: {
+    custom_id: { type: "string", required: true, description: "Unique in the batch; results carry it." },
+    method: { type: "string", required: true, allowed: ["POST"], description: "Always `POST`." },
+    url: { type: "string", required: true, description: "The endpoint; equal to the batch's `endpoint`." },
+    body: { type: "map", values: { type: "any" }, required: true, description: "The request body." },
+  },
+} as const satisfies TypeDescription<BatchRequestLine>;
+
+/** What the user can set on a Batch, described for other languages, in the README's order. */
+export const USER_INPUT_DESCRIPTIONS = {
+  endpoint: {
+    type: "string",
+    required: true,
+    allowed: BATCH_ENDPOINTS,
+    onChange: "replace",
+    description: "The endpoint every request line calls.",
+  },
+  requests: {
+    type: "array",
+    items: REQUEST_LINE_DESCRIPTION,
+    onChange: "replaceOnContentChange",
+    description:
+      "Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.",
+  },
+  inputFile: {
+    type: "string",
+    onChange: "replaceOnContentChange",
+    description:
+      "Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch; a new path with the same bytes updates in place.",
+  },
+  inputFileId: {
+    type: "string",
+    onChange: "replace",
+    description: "Id of a file already uploaded with purpose `batch`.",
+  },
+  completionWindow: {
+    type: "string",
+    allowed: COMPLETION_WINDOWS,
+    default: DEFAULTS.completionWindow,
+    onChange: "replace",
+    description: "The time frame within which the batch should be processed.",
+  },
+  metadata: {
+    type: "map",
+    values: { type: "string" },
+    onChange: "replace",
+    description: `Up to ${MAX_USER_METADATA_KEYS} string pairs (key at most ${LIMITS.maxMetadataKeyLength}, value at most ${LIMITS.maxMetadataValueLength} characters). The API cannot update a batch, so a change replaces it.`,
+  },
+  outputExpiresAfter: {
+    type: "object",
+    name: "OutputExpiresAfter",
+    description: "When the output and error files expire.",
+    onChange: "replace",
+    properties: {
+      anchor: {
+        type: "string",
+        required: true,
+        allowed: ["created_at"],
+        description: "Always `created_at`.",
+      },
+      seconds: {
+        type: "integer",
+        required: true,
+        description: `Seconds after the anchor, from ${LIMITS.minOutputExpirySeconds} to ${LIMITS.maxOutputExpirySeconds}.`,
+      },
+    },
+  },
+  waitForCompletion: {
+    type: "boolean",
+    default: DEFAULTS.waitForCompletion,
+    onChange: "update",
+    description: "Wait in `pulumi up` until the batch finishes.",
+  },
+  waitTimeoutSeconds: {
+    type: "number",
+    default: DEFAULTS.waitTimeoutSeconds,
+    onChange: "update",
+    description: "How long one `pulumi up` waits, in seconds.",
+  },
+  pollIntervalSeconds: {
+    type: "number",
+    default: DEFAULTS.pollIntervalSeconds,
+    onChange: "update",
+    description: "The longest gap between polls, in seconds (polling starts at 1 s and backs off).",
+  },
+  cancelOnDelete: {
+    type: "boolean",
+    default: DEFAULTS.cancelOnDelete,
+    onChange: "update",
+    description: "Cancel the batch when the resource is deleted or replaced, if it still runs.",
+  },
+  deleteInputFileOnDelete: {
+    type: "boolean",
+    default: DEFAULTS.deleteInputFileOnDelete,
+    onChange: "update",
+    description: "Delete the input file on delete, only ever when this resource uploaded it.",
+  },
+} satisfies Described<Pick<BatchInputs, UserInputName>>;
+
+// The inputs that update in place are exactly IN_PLACE_INPUT_NAMES.
+const inPlaceNamesMatch: Exactly<
+  NamesWithOnChange<typeof USER_INPUT_DESCRIPTIONS, "update">,
+  (typeof IN_PLACE_INPUT_NAMES)[number]
+> = true;
+void inPlaceNamesMatch;
+
 export type BatchStatus =
   | "validating"
   | "failed"
@@ -296,9 +435,106 @@ export interface BatchLiveOutputs {
 }
 
 // Keeps LIVE_OUTPUT_NAMES and BatchLiveOutputs in step.
-type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const liveNamesAreComplete: Exactly<(typeof LIVE_OUTPUT_NAMES)[number], keyof BatchLiveOutputs> = true;
 void liveNamesAreComplete;
+
+const unixSeconds = (what: string) =>
+  ({ type: "integer", description: `When the batch ${what}, in unix seconds.` }) as const;
+
+/** What the API says about a batch, described for other languages, in the README's order. */
+export const LIVE_OUTPUT_DESCRIPTIONS = {
+  status: {
+    type: "string",
+    allowed: [
+      "validating",
+      "failed",
+      "in_progress",
+      "finalizing",
+      "completed",
+      "expired",
+      "cancelling",
+      "cancelled",
+    ],
+    description: "The batch's status, as the API last reported it.",
+  },
+  inputFileId: {
+    type: "string",
+    description: "The input file (uploaded by this resource, or the one given).",
+  },
+  outputFileId: { type: "string", description: "The file of results, once the batch has one." },
+  errorFileId: { type: "string", description: "The file of failed lines, once the batch has one." },
+  requestCounts: {
+    type: "object",
+    name: "RequestCounts",
+    description: "How many requests the batch holds, and how many completed and failed.",
+    properties: {
+      total: { type: "integer", required: true, description: "All requests." },
+      completed: { type: "integer", required: true, description: "Requests that completed." },
+      failed: { type: "integer", required: true, description: "Requests that failed." },
+    },
+  },
+  errors: {
+    type: "array",
+    items: {
+      type: "object",
+      name: "BatchError",
+      description: "A reason the API rejected the batch's input.",
+      properties: {
+        code: { type: "string", description: "The error code." },
+        message: { type: "string", description: "What is wrong." },
+        line: { type: "integer", description: "The line of the input file, when one is at fault." },
+        param: { type: "string", description: "The parameter at fault, when one is." },
+      },
+    },
+    description: "Why the API rejected the input, when it did.",
+  },
+  createdAt: unixSeconds("was created"),
+  inProgressAt: unixSeconds("started running"),
+  finalizingAt: unixSeconds("started finalizing"),
+  completedAt: unixSeconds("completed"),
+  failedAt: unixSeconds("failed"),
+  expiredAt: unixSeconds("expired"),
+  expiresAt: unixSeconds("expires"),
+  cancellingAt: unixSeconds("started cancelling"),
+  cancelledAt: unixSeconds("was cancelled"),
+  model: { type: "string", description: "The model the batch ran." },
+  usage: {
+    type: "object",
+    name: "BatchUsage",
+    description: "Token usage (only for batches created after September 2025).",
+    properties: {
+      input_tokens: { type: "integer", required: true, description: "Input tokens." },
+      output_tokens: { type: "integer", required: true, description: "Output tokens." },
+      total_tokens: { type: "integer", required: true, description: "Input and output tokens." },
+      input_tokens_details: {
+        type: "object",
+        name: "BatchUsageInputTokensDetails",
+        description: "A breakdown of the input tokens.",
+        properties: {
+          cached_tokens: {
+            type: "integer",
+            required: true,
+            description: "Input tokens read from the cache.",
+          },
+        },
+      },
+      output_tokens_details: {
+        type: "object",
+        name: "BatchUsageOutputTokensDetails",
+        description: "A breakdown of the output tokens.",
+        properties: {
+          reasoning_tokens: {
+            type: "integer",
+            required: true,
+            description: "Output tokens spent reasoning.",
+          },
+        },
+      },
+    },
+  },
+} satisfies Described<BatchLiveOutputs>;
+
+type ProviderOutputName = (typeof PROVIDER_OUTPUT_NAMES)[number];
 
 /**
  * The outputs written to state: the inputs (so that `diff` can compare against them), what the
@@ -317,6 +553,27 @@ export interface BatchOutputs extends BatchInputs, BatchLiveOutputs {
   /** Every batch run for this resource, the first included, once it has finished. */
   attempts?: BatchAttempt[];
 }
+
+/** Outputs only the provider reads (the shape of the state). */
+export const INTERNAL_OUTPUT_NAMES = ["stateVersion"] as const satisfies readonly (keyof BatchOutputs)[];
+
+// Every output is an input, a live output, a provider output or internal.
+const outputsAreSorted: Exactly<
+  keyof BatchOutputs,
+  keyof BatchInputs | keyof BatchLiveOutputs | ProviderOutputName | (typeof INTERNAL_OUTPUT_NAMES)[number]
+> = true;
+void outputsAreSorted;
+
+/** What the provider did or computed, described for other languages. */
+export const PROVIDER_OUTPUT_DESCRIPTIONS = {
+  inputSha256: { type: "string", description: "Hex sha256 of the exact bytes uploaded." },
+  requestCount: { type: "integer", description: "How many request lines were uploaded." },
+  uploadedInputFile: {
+    type: "boolean",
+    required: true,
+    description: "True when this resource uploaded the input file (and so may delete it).",
+  },
+} satisfies Described<Pick<BatchOutputs, ProviderOutputName>>;
 
 /** The property that holds the serialized provider; the host adds it and `diff` ignores it. */
 export const PROVIDER_PROPERTY = "__provider";

@@ -16,6 +16,11 @@
 # The Node.js language host (pulumi-language-nodejs) is built too when the module proxy serves it; the
 # tests do not need it (they run inline programs through the Automation API), so its absence is not
 # an error.
+#
+# The YAML language host (pulumi-language-yaml, pinned by the Go module tools/pulumi-language-yaml)
+# is built into the same directory when it is missing there (and not on PATH), also when the CLI
+# itself is already built: the YAML example and its end-to-end tests run under it. A failed build
+# of it is reported and is not an error here (those tests then say what is missing).
 set -euo pipefail
 
 log() { printf 'ensure-pulumi-cli: %s\n' "$*" >&2; }
@@ -62,44 +67,88 @@ for mod in github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3; do
     die "version mismatch: node_modules/@pulumi/pulumi is $version but tools/pulumi-cli/go.mod requires $mod ${pinned:-(nothing)}. The CLI must be the SDK's version: update tools/pulumi-cli (go get $mod@v$version && go mod tidy) or pin @pulumi/pulumi to the version in go.mod."
 done
 
+# --- Preconditions for a build (checked only when something is built). ----------------------------
+go_have=""
+require_go() { # $1: the module dir whose go.mod names the minimum Go; $2: what is built
+  command -v go >/dev/null 2>&1 ||
+    die "Go is not installed (no 'go' on PATH). Install Go $(awk '$1 == "go" { print $2; exit }' "$1/go.mod") or newer (e.g. 'apt-get install golang-go', if recent enough) and run this again."
+  # Never let the go command download another toolchain: a too old Go is reported instead.
+  export GOTOOLCHAIN=local
+  go_min="$(awk '$1 == "go" { print $2; exit }' "$1/go.mod")"
+  go_have="$(go env GOVERSION 2>/dev/null || true)"
+  go_have="${go_have#go}"
+  go_have="${go_have%%[-+ ]*}"
+  [[ -n "$go_have" ]] || die "could not tell the version of $(command -v go)."
+  if [[ "$(printf '%s\n%s\n' "$go_min" "$go_have" | sort -V | head -n 1)" != "$go_min" ]]; then
+    die "Go $go_have is too old: building $2 needs Go $go_min or newer ($(command -v go))."
+  fi
+  # Modules come from the module proxy (or the local module cache) only: drop a 'direct' (version
+  # control) fallback.
+  local goproxy
+  goproxy="$(go env GOPROXY)"
+  goproxy="$(printf '%s' "$goproxy" | tr ',|' '\n\n' | grep -v -x -e direct -e '' | paste -s -d , - || true)"
+  if [[ -z "$goproxy" ]]; then
+    log "GOPROXY ($(go env GOPROXY)) names no module proxy: building from the local module cache only."
+    goproxy=off
+  fi
+  export GOPROXY="$goproxy"
+}
+
+# --- The YAML language host, in the cache directory. ------------------------------------------------
+yaml_module_dir="$repo_root/tools/pulumi-language-yaml"
+yaml_version="$(awk '$1 == "github.com/pulumi/pulumi-yaml" { print $2; exit } $1 == "require" && $2 == "github.com/pulumi/pulumi-yaml" { print $3; exit }' "$yaml_module_dir/go.mod" 2>/dev/null || true)"
+ensure_yaml_host() {
+  local target="$bin_dir/pulumi-language-yaml"
+  if [[ -x "$target" ]]; then
+    return 0
+  fi
+  if command -v pulumi-language-yaml >/dev/null 2>&1; then
+    log "YAML language host: using $(command -v pulumi-language-yaml) from PATH."
+    return 0
+  fi
+  if [[ -z "$yaml_version" || ! -f "$yaml_module_dir/go.sum" || ! -f "$yaml_module_dir/tools.go" ]]; then
+    log "YAML language host: skipped (tools/pulumi-language-yaml does not pin github.com/pulumi/pulumi-yaml)."
+    return 0
+  fi
+  require_go "$yaml_module_dir" "pulumi-language-yaml $yaml_version"
+  mkdir -p "$bin_dir"
+  local ywork
+  ywork="$(mktemp -d "$cache_root/.build-yaml-$yaml_version.XXXXXX")"
+  cp "$yaml_module_dir/go.mod" "$yaml_module_dir/go.sum" "$yaml_module_dir/tools.go" "$ywork/"
+  log "building pulumi-language-yaml $yaml_version with Go $go_have (GOPROXY=$GOPROXY)..."
+  local ystart=$SECONDS
+  if (cd "$ywork" && go build -mod=mod -trimpath -o "$ywork/pulumi-language-yaml" \
+    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
+    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml) >&2; then
+    mv "$ywork/pulumi-language-yaml" "$target" # a rename within one file system
+    log "built pulumi-language-yaml $yaml_version in $((SECONDS - ystart))s."
+  else
+    log "YAML language host: building pulumi-language-yaml $yaml_version failed (see above); carrying on without it."
+  fi
+  rm -rf "$ywork"
+}
+
+# Prints the directory to use and stops, once the YAML host is there too.
+finish() { # $1: the directory holding pulumi
+  ensure_yaml_host
+  printf '%s\n' "$1"
+  exit 0
+}
+
 # --- Already there? --------------------------------------------------------------------------------
 if on_path="$(command -v pulumi 2>/dev/null)"; then
   on_path_dir="$(cd "$(dirname "$on_path")" && pwd)"
   if [[ "$(pulumi_version_of "$on_path")" == "v$version" && -x "$on_path_dir/pulumi-resource-pulumi-nodejs" ]]; then
     log "pulumi v$version is already on PATH ($on_path)."
-    printf '%s\n' "$on_path_dir"
-    exit 0
+    finish "$on_path_dir"
   fi
 fi
 if is_complete "$bin_dir"; then
   log "pulumi v$version is already built ($bin_dir/pulumi)."
-  printf '%s\n' "$bin_dir"
-  exit 0
+  finish "$bin_dir"
 fi
 
-# --- Preconditions for a build. --------------------------------------------------------------------
-command -v go >/dev/null 2>&1 ||
-  die "Go is not installed (no 'go' on PATH). Install Go $(awk '$1 == "go" { print $2; exit }' "$module_dir/go.mod") or newer (e.g. 'apt-get install golang-go', if recent enough) and run this again."
-# Never let the go command download another toolchain: a too old Go is reported instead.
-export GOTOOLCHAIN=local
-go_min="$(awk '$1 == "go" { print $2; exit }' "$module_dir/go.mod")"
-go_have="$(go env GOVERSION 2>/dev/null || true)"
-go_have="${go_have#go}"
-go_have="${go_have%%[-+ ]*}"
-[[ -n "$go_have" ]] || die "could not tell the version of $(command -v go)."
-if [[ "$(printf '%s\n%s\n' "$go_min" "$go_have" | sort -V | head -n 1)" != "$go_min" ]]; then
-  die "Go $go_have is too old: building the Pulumi CLI v$version needs Go $go_min or newer ($(command -v go))."
-fi
-
-# Modules come from the module proxy (or the local module cache) only: drop a 'direct' (version
-# control) fallback.
-goproxy="$(go env GOPROXY)"
-goproxy="$(printf '%s' "$goproxy" | tr ',|' '\n\n' | grep -v -x -e direct -e '' | paste -s -d , - || true)"
-if [[ -z "$goproxy" ]]; then
-  log "GOPROXY ($(go env GOPROXY)) names no module proxy: building from the local module cache only."
-  goproxy=off
-fi
-export GOPROXY="$goproxy"
+require_go "$module_dir" "the Pulumi CLI v$version"
 
 # --- Build, atomically: into a temporary directory next to the destination, then moved into place. -
 mkdir -p "$cache_root"
@@ -193,4 +242,4 @@ fi
 rm -rf "$dest/out" # only there if a concurrent run created $dest just before the move above
 is_complete "$bin_dir" || die "could not move the build into $dest."
 log "pulumi v$version is ready in $bin_dir."
-printf '%s\n' "$bin_dir"
+finish "$bin_dir"

@@ -21,19 +21,28 @@ export type BatchResourceProvider = Required<
   configure(req: { config: ConfigSource }): Promise<void>;
 };
 
+export interface BatchProviderOptions {
+  /** The stack config namespace of the settings; `openai` when not given. */
+  configNamespace?: string;
+}
+
 /**
  * The provider implementation that runs inside Pulumi's dynamic-provider host. `configure` only
  * records the settings and never throws (the host caches the provider before it awaits
  * `configure`); a missing key is reported by the first operation that calls the API. `check` and
  * `diff` never call the API.
  */
-export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): BatchResourceProvider {
+export function createBatchProvider(
+  overrides: Partial<RuntimeDeps> = {},
+  options: BatchProviderOptions = {},
+): BatchResourceProvider {
   const deps = realDeps(overrides);
-  let settings: ProviderSettings = resolveSettings(undefined, deps.env);
+  const namespace = options.configNamespace;
+  let settings: ProviderSettings = resolveSettings(undefined, deps.env, namespace);
   let api: OpenAIBatchApi | undefined;
   const connect = (): OpenAIBatchApi => {
     if (api === undefined) {
-      const apiKey = requireUsableSettings(settings);
+      const apiKey = requireUsableSettings(settings, namespace);
       api = new OpenAIBatchApi({ ...settings, apiKey }, deps);
     }
     return api;
@@ -46,7 +55,7 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
 
   return {
     async configure(req) {
-      settings = resolveSettings(req.config, deps.env);
+      settings = resolveSettings(req.config, deps.env, namespace);
       api = undefined;
     },
     async check(_olds, news) {

@@ -19,8 +19,8 @@ export interface ProviderSettings {
 }
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
-const DEFAULT_MAX_RETRIES = 2;
-const DEFAULT_REQUEST_TIMEOUT_SECONDS = 600;
+export const DEFAULT_MAX_RETRIES = 2;
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 600;
 
 /** Stack config keys and the environment variables they fall back to. */
 export const SETTING_SOURCES = {
@@ -32,6 +32,16 @@ export const SETTING_SOURCES = {
   requestTimeoutSeconds: { config: "openai:requestTimeoutSeconds", env: undefined },
 } as const;
 
+export type SettingName = keyof typeof SETTING_SOURCES;
+
+/**
+ * The stack config key of a setting: `openai:<name>` for the dynamic provider, `<namespace>:<name>`
+ * for a provider whose config lives in another namespace (the plugin's `openai-batch`).
+ */
+export function settingKey(name: SettingName, namespace?: string): string {
+  return namespace === undefined ? SETTING_SOURCES[name].config : `${namespace}:${name}`;
+}
+
 /**
  * Works out the settings from stack config, falling back to the environment. It never throws
  * (the dynamic-provider host must not fail in `configure`): wrong values become `problems`.
@@ -39,24 +49,25 @@ export const SETTING_SOURCES = {
 export function resolveSettings(
   config: ConfigSource | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  namespace?: string,
 ): ProviderSettings {
-  const pick = (name: keyof typeof SETTING_SOURCES): string | undefined => {
+  const pick = (name: SettingName): string | undefined => {
     const source = SETTING_SOURCES[name];
-    const fromConfig = nonEmpty(safeGet(config, source.config));
+    const fromConfig = nonEmpty(safeGet(config, settingKey(name, namespace)));
     return fromConfig ?? (source.env === undefined ? undefined : nonEmpty(env[source.env]));
   };
   const problems: InputProblem[] = [];
   const baseUrl = pick("baseUrl") ?? DEFAULT_BASE_URL;
   if (!isHttpUrl(baseUrl)) {
     problems.push({
-      property: SETTING_SOURCES.baseUrl.config,
+      property: settingKey("baseUrl", namespace),
       reason: `${JSON.stringify(baseUrl)} is not an http(s) URL; set it like https://api.openai.com/v1`,
     });
   }
   const maxRetries = parseNumber(
     pick("maxRetries"),
     DEFAULT_MAX_RETRIES,
-    SETTING_SOURCES.maxRetries.config,
+    settingKey("maxRetries", namespace),
     problems,
     {
       integer: true,
@@ -67,7 +78,7 @@ export function resolveSettings(
   const timeoutSeconds = parseNumber(
     pick("requestTimeoutSeconds"),
     DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    SETTING_SOURCES.requestTimeoutSeconds.config,
+    settingKey("requestTimeoutSeconds", namespace),
     problems,
     { integer: false, min: Number.MIN_VALUE, what: "a number of seconds greater than 0" },
   );
@@ -83,13 +94,13 @@ export function resolveSettings(
 }
 
 /** The key, or an error that says how to set it. Also reports any wrong setting. */
-export function requireUsableSettings(settings: ProviderSettings): string {
+export function requireUsableSettings(settings: ProviderSettings, namespace?: string): string {
   const problems = [...settings.problems];
   if (settings.apiKey === undefined) {
+    const key = settingKey("apiKey", namespace);
     problems.push({
-      property: SETTING_SOURCES.apiKey.config,
-      reason:
-        "no OpenAI API key is set; run `pulumi config set --secret openai:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi",
+      property: key,
+      reason: `no OpenAI API key is set; run \`pulumi config set --secret ${key} <key>\`, or set OPENAI_API_KEY in the environment that runs pulumi`,
     });
   }
   if (problems.length > 0 || settings.apiKey === undefined) {

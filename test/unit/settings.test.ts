@@ -83,3 +83,21 @@ describe("requireUsableSettings", () => {
     expect(requireUsableSettings(resolveSettings(undefined, { OPENAI_API_KEY: "sk-1" }))).toBe("sk-1");
   });
 });
+
+describe("settings in another config namespace", () => {
+  test("are read from `<namespace>:<name>` and named so in problems and messages", () => {
+    const settings = resolveSettings(
+      config({ "openai:apiKey": "dynamic-only", "openai-batch:baseUrl": "ftp://x" }),
+      {},
+      "openai-batch",
+    );
+    expect(settings.apiKey).toBeUndefined();
+    expect(settings.problems.map((problem) => problem.property)).toEqual(["openai-batch:baseUrl"]);
+    expect(() => requireUsableSettings(settings, "openai-batch")).toThrow(
+      "openai-batch:apiKey: no OpenAI API key is set; run `pulumi config set --secret openai-batch:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi",
+    );
+    expect(resolveSettings(config({ "openai-batch:apiKey": "sk-plugin" }), {}, "openai-batch").apiKey).toBe(
+      "sk-plugin",
+    );
+  });
+});

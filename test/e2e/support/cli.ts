@@ -1,0 +1,157 @@
+/**
+ * Pulumi projects run through the `pulumi` command line, exactly as a person types the commands
+ * (no Automation API): an isolated home, a local backend and a copy of the project, with the
+ * plugin from this checkout and the YAML language host found on PATH.
+ */
+import { execFile } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { describe, it } from "vitest";
+import { type Engine, engine, engineRequired, missingEngineMessage } from "./engine";
+import { pluginBinDir } from "./plugin";
+
+export const YAML_HOST = "pulumi-language-yaml";
+
+/** The directory holding `pulumi-language-yaml`: beside the engine, or on PATH. */
+export function yamlHostDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [...(engine?.pathDirs ?? []), ...(env.PATH ?? "").split(delimiter)].filter((d) => d !== "");
+  for (const dir of dirs) {
+    try {
+      accessSync(join(dir, YAML_HOST), constants.X_OK);
+      return dir;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `describe` for suites that run the CLI on a YAML project: they need the engine and the YAML
+ * language host. When either is missing, the suite fails under CI and is skipped elsewhere.
+ */
+export function describeWithYamlHost(name: string, fn: () => void): void {
+  if (engine !== undefined && yamlHostDir() !== undefined) {
+    describe(name, fn);
+    return;
+  }
+  const why =
+    engine === undefined
+      ? missingEngineMessage()
+      : `No ${YAML_HOST} beside the engine or on PATH; build it with: bash scripts/ensure-pulumi-cli.sh`;
+  if (engineRequired()) {
+    describe(name, () => {
+      it("needs the Pulumi engine and the YAML language host", () => {
+        throw new Error(why);
+      });
+    });
+    return;
+  }
+  console.warn(`SKIPPING "${name}": ${why}`);
+  describe.skip(name, fn);
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr. */
+  output: string;
+}
+
+/** A copy of a project directory with its own Pulumi home and local backend. */
+export class CliProject {
+  readonly projectDir: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Every command run, with its output, for searches across all of them. */
+  readonly runs: { args: string[]; run: CliRun }[] = [];
+
+  private constructor(
+    readonly root: string,
+    readonly engine: Engine,
+    env: Record<string, string>,
+  ) {
+    this.projectDir = join(root, "project");
+    this.env = env;
+  }
+
+  /**
+   * Copies `sourceDir` and points its `plugins.providers` path (`../../bin`) at this checkout's
+   * `bin/`, so the copy runs the plugin under test wherever it lies.
+   */
+  static create(sourceDir: string, env: Readonly<Record<string, string>> = {}): CliProject {
+    if (engine === undefined) throw new Error(missingEngineMessage());
+    const root = mkdtempSync(join(tmpdir(), "pulumi-openai-batch-cli-"));
+    const projectDir = join(root, "project");
+    cpSync(sourceDir, projectDir, { recursive: true });
+    const manifest = join(projectDir, "Pulumi.yaml");
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, "utf8").replace("path: ../../bin", `path: ${pluginBinDir}`),
+    );
+    for (const dir of ["home", "backend"]) mkdirSync(join(root, dir));
+    const hostDir = yamlHostDir();
+    const path = [...engine.pathDirs, ...(hostDir === undefined ? [] : [hostDir]), process.env.PATH ?? ""];
+    return new CliProject(root, engine, {
+      PULUMI_HOME: join(root, "home"),
+      PULUMI_BACKEND_URL: `file://${join(root, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: "cli-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      NO_COLOR: "1",
+      PATH: [...new Set(path)].join(delimiter),
+      ...env,
+    });
+  }
+
+  /** Runs `pulumi <args>` in the project; never throws on a non-zero exit (see `code`). */
+  pulumi(args: readonly string[], timeoutMs = 180_000): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.engine.pulumiPath,
+        [...args],
+        {
+          cwd: this.projectDir,
+          env: { ...process.env, ...this.env },
+          encoding: "utf8",
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: timeoutMs,
+        },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+          if (error !== null && typeof error.code !== "number") {
+            reject(error);
+            return;
+          }
+          const run = { code, stdout, stderr, output: `${stdout}\n${stderr}` };
+          this.runs.push({ args: [...args], run });
+          resolve(run);
+        },
+      );
+    });
+  }
+
+  /** Like `pulumi`, but fails with the whole output when the command exits non-zero. */
+  async ok(args: readonly string[], timeoutMs?: number): Promise<CliRun> {
+    const run = await this.pulumi(args, timeoutMs);
+    if (run.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} exited with ${run.code}:\n${run.output}`);
+    }
+    return run;
+  }
+
+  cleanup(): void {
+    if (process.env.PULUMI_OPENAI_BATCH_E2E_KEEP) return;
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
