@@ -197,6 +197,7 @@ export const COMPUTED_INPUT_NAMES = [
   "inputSha256",
   "requestCount",
   "createToken",
+  "estimate",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
 /** Inputs that only the resource class sets, or that Pulumi adds; described nowhere else. */
@@ -314,6 +315,54 @@ export const USER_INPUT_DESCRIPTIONS = {
     default: DEFAULTS.deleteInputFileOnDelete,
     onChange: "update",
     description: "Delete the input file on delete, only ever when this resource uploaded it.",
+  },
+  maxCostUsd: {
+    type: "number",
+    onChange: "update",
+    description:
+      "The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.",
+  },
+  assumedOutputTokensPerRequest: {
+    type: "integer",
+    onChange: "update",
+    description: "Output tokens assumed for each request that sets no output limit, so that the cost is bounded.",
+  },
+  prices: {
+    type: "map",
+    values: {
+      type: "object",
+      name: "TokenPrice",
+      description: "Prices of one model, in US dollars per million tokens at batch rates.",
+      properties: {
+        input: { type: "number", required: true, description: "Input tokens." },
+        cachedInput: {
+          type: "number",
+          description: "Input tokens served from the prompt cache; the input rate when absent.",
+        },
+        output: { type: "number", required: true, description: "Output tokens." },
+      },
+    },
+    onChange: "update",
+    description: "Prices by model, over the price table shipped with the package.",
+  },
+  maxFailedRatio: {
+    type: "number",
+    onChange: "update",
+    description:
+      "The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.",
+  },
+  resultsPath: {
+    type: "string",
+    onChange: "update",
+    description:
+      "Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.",
+  },
+  retryFailedRequests: {
+    type: "integer",
+    default: DEFAULTS.retryFailedRequests,
+    onChange: "update",
+    description:
+      "How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).",
   },
 } satisfies Described<Pick<BatchInputs, UserInputName>>;
 
@@ -572,6 +621,86 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
     type: "boolean",
     required: true,
     description: "True when this resource uploaded the input file (and so may delete it).",
+  },
+  estimate: {
+    type: "object",
+    name: "CostEstimate",
+    description: "The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.",
+    properties: {
+      model: { type: "string", description: "The model of the requests." },
+      requests: { type: "integer", required: true, description: "How many requests." },
+      inputTokens: { type: "integer", description: "Input tokens of all requests." },
+      maxOutputTokens: {
+        type: "integer",
+        description: "The most output tokens; absent when a request sets no output limit.",
+      },
+      inputCostUsd: { type: "number", description: "The input's cost in US dollars." },
+      maxCostUsd: { type: "number", description: "The most the batch can cost in US dollars." },
+      priceAsOf: { type: "string", description: "The date of the price table used." },
+    },
+  },
+  costUsd: {
+    type: "number",
+    description: "What the batch cost in US dollars, from its usage; absent without usage or a price.",
+  },
+  resultsSummary: {
+    type: "object",
+    name: "ResultsSummary",
+    description: "Counts of the joined results by status and error code, once the batch has finished.",
+    properties: {
+      succeeded: { type: "integer", required: true, description: "Requests that succeeded." },
+      failed: { type: "integer", required: true, description: "Requests that failed." },
+      expired: { type: "integer", required: true, description: "Requests that expired unrun." },
+      cancelled: { type: "integer", required: true, description: "Requests cancelled unrun." },
+      missing: { type: "integer", required: true, description: "Requests in neither the output nor the error file." },
+      errorCodes: {
+        type: "map",
+        values: { type: "integer" },
+        required: true,
+        description: "How many unsuccessful requests had each error code.",
+      },
+    },
+  },
+  resultsSha256: { type: "string", description: "Hex sha256 of the file written at `resultsPath`." },
+  attempts: {
+    type: "array",
+    items: {
+      type: "object",
+      name: "BatchAttempt",
+      description: "One batch run for the resource: the first, then each follow-up.",
+      properties: {
+        batchId: { type: "string", required: true, description: "The batch's id." },
+        status: {
+          type: "string",
+          required: true,
+          allowed: [
+            "validating",
+            "failed",
+            "in_progress",
+            "finalizing",
+            "completed",
+            "expired",
+            "cancelling",
+            "cancelled",
+          ],
+          description: "Its last status.",
+        },
+        inputFileId: { type: "string", required: true, description: "Its input file." },
+        outputFileId: { type: "string", description: "Its output file." },
+        errorFileId: { type: "string", description: "Its error file." },
+        requestCounts: {
+          type: "object",
+          name: "RequestCounts",
+          description: "How many requests the batch holds, and how many completed and failed.",
+          properties: {
+            total: { type: "integer", required: true, description: "All requests." },
+            completed: { type: "integer", required: true, description: "Requests that completed." },
+            failed: { type: "integer", required: true, description: "Requests that failed." },
+          },
+        },
+      },
+    },
+    description: "Every batch run for this resource (the first, then follow-ups), once it has finished.",
   },
 } satisfies Described<Pick<BatchOutputs, ProviderOutputName>>;
 

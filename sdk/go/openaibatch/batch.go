@@ -16,6 +16,10 @@ import (
 type Batch struct {
 	pulumi.CustomResourceState
 
+	// Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+	AssumedOutputTokensPerRequest pulumi.IntPtrOutput `pulumi:"assumedOutputTokensPerRequest"`
+	// Every batch run for this resource (the first, then follow-ups), once it has finished.
+	Attempts BatchAttemptArrayOutput `pulumi:"attempts"`
 	// Cancel the batch when the resource is deleted or replaced, if it still runs.
 	CancelOnDelete pulumi.BoolPtrOutput `pulumi:"cancelOnDelete"`
 	// When the batch was cancelled, in unix seconds.
@@ -26,6 +30,8 @@ type Batch struct {
 	CompletedAt pulumi.IntPtrOutput `pulumi:"completedAt"`
 	// The time frame within which the batch should be processed.
 	CompletionWindow pulumi.StringPtrOutput `pulumi:"completionWindow"`
+	// What the batch cost in US dollars, from its usage; absent without usage or a price.
+	CostUsd pulumi.Float64PtrOutput `pulumi:"costUsd"`
 	// When the batch was created, in unix seconds.
 	CreatedAt pulumi.IntPtrOutput `pulumi:"createdAt"`
 	// Delete the input file on delete, only ever when this resource uploaded it.
@@ -36,6 +42,8 @@ type Batch struct {
 	ErrorFileId pulumi.StringPtrOutput `pulumi:"errorFileId"`
 	// Why the API rejected the input, when it did.
 	Errors BatchErrorArrayOutput `pulumi:"errors"`
+	// The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+	Estimate CostEstimatePtrOutput `pulumi:"estimate"`
 	// When the batch expired, in unix seconds.
 	ExpiredAt pulumi.IntPtrOutput `pulumi:"expiredAt"`
 	// When the batch expires, in unix seconds.
@@ -52,6 +60,10 @@ type Batch struct {
 	InputFileId pulumi.StringPtrOutput `pulumi:"inputFileId"`
 	// Hex sha256 of the exact bytes uploaded.
 	InputSha256 pulumi.StringPtrOutput `pulumi:"inputSha256"`
+	// The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+	MaxCostUsd pulumi.Float64PtrOutput `pulumi:"maxCostUsd"`
+	// The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+	MaxFailedRatio pulumi.Float64PtrOutput `pulumi:"maxFailedRatio"`
 	// Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// The model the batch ran.
@@ -62,12 +74,22 @@ type Batch struct {
 	OutputFileId pulumi.StringPtrOutput `pulumi:"outputFileId"`
 	// The longest gap between polls, in seconds (polling starts at 1 s and backs off).
 	PollIntervalSeconds pulumi.Float64PtrOutput `pulumi:"pollIntervalSeconds"`
+	// Prices by model, over the price table shipped with the package.
+	Prices TokenPriceMapOutput `pulumi:"prices"`
 	// How many request lines were uploaded.
 	RequestCount pulumi.IntPtrOutput `pulumi:"requestCount"`
 	// How many requests the batch holds, and how many completed and failed.
 	RequestCounts RequestCountsPtrOutput `pulumi:"requestCounts"`
 	// Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
 	Requests BatchRequestLineArrayOutput `pulumi:"requests"`
+	// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+	ResultsPath pulumi.StringPtrOutput `pulumi:"resultsPath"`
+	// Hex sha256 of the file written at `resultsPath`.
+	ResultsSha256 pulumi.StringPtrOutput `pulumi:"resultsSha256"`
+	// Counts of the joined results by status and error code, once the batch has finished.
+	ResultsSummary ResultsSummaryPtrOutput `pulumi:"resultsSummary"`
+	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	RetryFailedRequests pulumi.IntPtrOutput `pulumi:"retryFailedRequests"`
 	// The batch's status, as the API last reported it. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
 	Status pulumi.StringPtrOutput `pulumi:"status"`
 	// True when this resource uploaded the input file (and so may delete it).
@@ -101,6 +123,9 @@ func NewBatch(ctx *pulumi.Context,
 	}
 	if args.PollIntervalSeconds == nil {
 		args.PollIntervalSeconds = pulumi.Float64Ptr(30.0)
+	}
+	if args.RetryFailedRequests == nil {
+		args.RetryFailedRequests = pulumi.IntPtr(0)
 	}
 	if args.WaitForCompletion == nil {
 		args.WaitForCompletion = pulumi.BoolPtr(false)
@@ -149,6 +174,8 @@ func (BatchState) ElementType() reflect.Type {
 }
 
 type batchArgs struct {
+	// Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+	AssumedOutputTokensPerRequest *int `pulumi:"assumedOutputTokensPerRequest"`
 	// Cancel the batch when the resource is deleted or replaced, if it still runs.
 	CancelOnDelete *bool `pulumi:"cancelOnDelete"`
 	// The time frame within which the batch should be processed.
@@ -161,14 +188,24 @@ type batchArgs struct {
 	InputFile *string `pulumi:"inputFile"`
 	// Id of a file already uploaded with purpose `batch`.
 	InputFileId *string `pulumi:"inputFileId"`
+	// The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+	MaxCostUsd *float64 `pulumi:"maxCostUsd"`
+	// The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+	MaxFailedRatio *float64 `pulumi:"maxFailedRatio"`
 	// Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
 	Metadata map[string]string `pulumi:"metadata"`
 	// When the output and error files expire.
 	OutputExpiresAfter *OutputExpiresAfter `pulumi:"outputExpiresAfter"`
 	// The longest gap between polls, in seconds (polling starts at 1 s and backs off).
 	PollIntervalSeconds *float64 `pulumi:"pollIntervalSeconds"`
+	// Prices by model, over the price table shipped with the package.
+	Prices map[string]TokenPrice `pulumi:"prices"`
 	// Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
 	Requests []BatchRequestLine `pulumi:"requests"`
+	// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+	ResultsPath *string `pulumi:"resultsPath"`
+	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	RetryFailedRequests *int `pulumi:"retryFailedRequests"`
 	// Wait in `pulumi up` until the batch finishes.
 	WaitForCompletion *bool `pulumi:"waitForCompletion"`
 	// How long one `pulumi up` waits, in seconds.
@@ -177,6 +214,8 @@ type batchArgs struct {
 
 // The set of arguments for constructing a Batch resource.
 type BatchArgs struct {
+	// Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+	AssumedOutputTokensPerRequest pulumi.IntPtrInput
 	// Cancel the batch when the resource is deleted or replaced, if it still runs.
 	CancelOnDelete pulumi.BoolPtrInput
 	// The time frame within which the batch should be processed.
@@ -189,14 +228,24 @@ type BatchArgs struct {
 	InputFile pulumi.StringPtrInput
 	// Id of a file already uploaded with purpose `batch`.
 	InputFileId pulumi.StringPtrInput
+	// The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+	MaxCostUsd pulumi.Float64PtrInput
+	// The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+	MaxFailedRatio pulumi.Float64PtrInput
 	// Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
 	Metadata pulumi.StringMapInput
 	// When the output and error files expire.
 	OutputExpiresAfter OutputExpiresAfterPtrInput
 	// The longest gap between polls, in seconds (polling starts at 1 s and backs off).
 	PollIntervalSeconds pulumi.Float64PtrInput
+	// Prices by model, over the price table shipped with the package.
+	Prices TokenPriceMapInput
 	// Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
 	Requests BatchRequestLineArrayInput
+	// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+	ResultsPath pulumi.StringPtrInput
+	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	RetryFailedRequests pulumi.IntPtrInput
 	// Wait in `pulumi up` until the batch finishes.
 	WaitForCompletion pulumi.BoolPtrInput
 	// How long one `pulumi up` waits, in seconds.
@@ -240,6 +289,16 @@ func (o BatchOutput) ToBatchOutputWithContext(ctx context.Context) BatchOutput {
 	return o
 }
 
+// Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+func (o BatchOutput) AssumedOutputTokensPerRequest() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.IntPtrOutput { return v.AssumedOutputTokensPerRequest }).(pulumi.IntPtrOutput)
+}
+
+// Every batch run for this resource (the first, then follow-ups), once it has finished.
+func (o BatchOutput) Attempts() BatchAttemptArrayOutput {
+	return o.ApplyT(func(v *Batch) BatchAttemptArrayOutput { return v.Attempts }).(BatchAttemptArrayOutput)
+}
+
 // Cancel the batch when the resource is deleted or replaced, if it still runs.
 func (o BatchOutput) CancelOnDelete() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.BoolPtrOutput { return v.CancelOnDelete }).(pulumi.BoolPtrOutput)
@@ -265,6 +324,11 @@ func (o BatchOutput) CompletionWindow() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.StringPtrOutput { return v.CompletionWindow }).(pulumi.StringPtrOutput)
 }
 
+// What the batch cost in US dollars, from its usage; absent without usage or a price.
+func (o BatchOutput) CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.Float64PtrOutput { return v.CostUsd }).(pulumi.Float64PtrOutput)
+}
+
 // When the batch was created, in unix seconds.
 func (o BatchOutput) CreatedAt() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.IntPtrOutput { return v.CreatedAt }).(pulumi.IntPtrOutput)
@@ -288,6 +352,11 @@ func (o BatchOutput) ErrorFileId() pulumi.StringPtrOutput {
 // Why the API rejected the input, when it did.
 func (o BatchOutput) Errors() BatchErrorArrayOutput {
 	return o.ApplyT(func(v *Batch) BatchErrorArrayOutput { return v.Errors }).(BatchErrorArrayOutput)
+}
+
+// The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+func (o BatchOutput) Estimate() CostEstimatePtrOutput {
+	return o.ApplyT(func(v *Batch) CostEstimatePtrOutput { return v.Estimate }).(CostEstimatePtrOutput)
 }
 
 // When the batch expired, in unix seconds.
@@ -330,6 +399,16 @@ func (o BatchOutput) InputSha256() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.StringPtrOutput { return v.InputSha256 }).(pulumi.StringPtrOutput)
 }
 
+// The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+func (o BatchOutput) MaxCostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.Float64PtrOutput { return v.MaxCostUsd }).(pulumi.Float64PtrOutput)
+}
+
+// The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+func (o BatchOutput) MaxFailedRatio() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.Float64PtrOutput { return v.MaxFailedRatio }).(pulumi.Float64PtrOutput)
+}
+
 // Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
 func (o BatchOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Batch) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
@@ -355,6 +434,11 @@ func (o BatchOutput) PollIntervalSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.Float64PtrOutput { return v.PollIntervalSeconds }).(pulumi.Float64PtrOutput)
 }
 
+// Prices by model, over the price table shipped with the package.
+func (o BatchOutput) Prices() TokenPriceMapOutput {
+	return o.ApplyT(func(v *Batch) TokenPriceMapOutput { return v.Prices }).(TokenPriceMapOutput)
+}
+
 // How many request lines were uploaded.
 func (o BatchOutput) RequestCount() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.IntPtrOutput { return v.RequestCount }).(pulumi.IntPtrOutput)
@@ -368,6 +452,26 @@ func (o BatchOutput) RequestCounts() RequestCountsPtrOutput {
 // Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
 func (o BatchOutput) Requests() BatchRequestLineArrayOutput {
 	return o.ApplyT(func(v *Batch) BatchRequestLineArrayOutput { return v.Requests }).(BatchRequestLineArrayOutput)
+}
+
+// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+func (o BatchOutput) ResultsPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.StringPtrOutput { return v.ResultsPath }).(pulumi.StringPtrOutput)
+}
+
+// Hex sha256 of the file written at `resultsPath`.
+func (o BatchOutput) ResultsSha256() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.StringPtrOutput { return v.ResultsSha256 }).(pulumi.StringPtrOutput)
+}
+
+// Counts of the joined results by status and error code, once the batch has finished.
+func (o BatchOutput) ResultsSummary() ResultsSummaryPtrOutput {
+	return o.ApplyT(func(v *Batch) ResultsSummaryPtrOutput { return v.ResultsSummary }).(ResultsSummaryPtrOutput)
+}
+
+// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+func (o BatchOutput) RetryFailedRequests() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Batch) pulumi.IntPtrOutput { return v.RetryFailedRequests }).(pulumi.IntPtrOutput)
 }
 
 // The batch's status, as the API last reported it. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.

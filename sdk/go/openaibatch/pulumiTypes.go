@@ -13,6 +13,87 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// One batch run for the resource: the first, then each follow-up.
+type BatchAttempt struct {
+	// The batch's id.
+	BatchId string `pulumi:"batchId"`
+	// Its error file.
+	ErrorFileId *string `pulumi:"errorFileId"`
+	// Its input file.
+	InputFileId string `pulumi:"inputFileId"`
+	// Its output file.
+	OutputFileId *string `pulumi:"outputFileId"`
+	// How many requests the batch holds, and how many completed and failed.
+	RequestCounts *RequestCounts `pulumi:"requestCounts"`
+	// Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
+	Status string `pulumi:"status"`
+}
+
+// One batch run for the resource: the first, then each follow-up.
+type BatchAttemptOutput struct{ *pulumi.OutputState }
+
+func (BatchAttemptOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BatchAttempt)(nil)).Elem()
+}
+
+func (o BatchAttemptOutput) ToBatchAttemptOutput() BatchAttemptOutput {
+	return o
+}
+
+func (o BatchAttemptOutput) ToBatchAttemptOutputWithContext(ctx context.Context) BatchAttemptOutput {
+	return o
+}
+
+// The batch's id.
+func (o BatchAttemptOutput) BatchId() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchAttempt) string { return v.BatchId }).(pulumi.StringOutput)
+}
+
+// Its error file.
+func (o BatchAttemptOutput) ErrorFileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchAttempt) *string { return v.ErrorFileId }).(pulumi.StringPtrOutput)
+}
+
+// Its input file.
+func (o BatchAttemptOutput) InputFileId() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchAttempt) string { return v.InputFileId }).(pulumi.StringOutput)
+}
+
+// Its output file.
+func (o BatchAttemptOutput) OutputFileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchAttempt) *string { return v.OutputFileId }).(pulumi.StringPtrOutput)
+}
+
+// How many requests the batch holds, and how many completed and failed.
+func (o BatchAttemptOutput) RequestCounts() RequestCountsPtrOutput {
+	return o.ApplyT(func(v BatchAttempt) *RequestCounts { return v.RequestCounts }).(RequestCountsPtrOutput)
+}
+
+// Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
+func (o BatchAttemptOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchAttempt) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type BatchAttemptArrayOutput struct{ *pulumi.OutputState }
+
+func (BatchAttemptArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]BatchAttempt)(nil)).Elem()
+}
+
+func (o BatchAttemptArrayOutput) ToBatchAttemptArrayOutput() BatchAttemptArrayOutput {
+	return o
+}
+
+func (o BatchAttemptArrayOutput) ToBatchAttemptArrayOutputWithContext(ctx context.Context) BatchAttemptArrayOutput {
+	return o
+}
+
+func (o BatchAttemptArrayOutput) Index(i pulumi.IntInput) BatchAttemptOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) BatchAttempt {
+		return vs[0].([]BatchAttempt)[vs[1].(int)]
+	}).(BatchAttemptOutput)
+}
+
 // A reason the API rejected the batch's input.
 type BatchError struct {
 	// The error code.
@@ -455,6 +536,168 @@ func (o BatchUsageOutputTokensDetailsPtrOutput) Reasoning_tokens() pulumi.IntPtr
 	}).(pulumi.IntPtrOutput)
 }
 
+// The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+type CostEstimate struct {
+	// The input's cost in US dollars.
+	InputCostUsd *float64 `pulumi:"inputCostUsd"`
+	// Input tokens of all requests.
+	InputTokens *int `pulumi:"inputTokens"`
+	// The most the batch can cost in US dollars.
+	MaxCostUsd *float64 `pulumi:"maxCostUsd"`
+	// The most output tokens; absent when a request sets no output limit.
+	MaxOutputTokens *int `pulumi:"maxOutputTokens"`
+	// The model of the requests.
+	Model *string `pulumi:"model"`
+	// The date of the price table used.
+	PriceAsOf *string `pulumi:"priceAsOf"`
+	// How many requests.
+	Requests int `pulumi:"requests"`
+}
+
+// The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+type CostEstimateOutput struct{ *pulumi.OutputState }
+
+func (CostEstimateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CostEstimate)(nil)).Elem()
+}
+
+func (o CostEstimateOutput) ToCostEstimateOutput() CostEstimateOutput {
+	return o
+}
+
+func (o CostEstimateOutput) ToCostEstimateOutputWithContext(ctx context.Context) CostEstimateOutput {
+	return o
+}
+
+// The input's cost in US dollars.
+func (o CostEstimateOutput) InputCostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v CostEstimate) *float64 { return v.InputCostUsd }).(pulumi.Float64PtrOutput)
+}
+
+// Input tokens of all requests.
+func (o CostEstimateOutput) InputTokens() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v CostEstimate) *int { return v.InputTokens }).(pulumi.IntPtrOutput)
+}
+
+// The most the batch can cost in US dollars.
+func (o CostEstimateOutput) MaxCostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v CostEstimate) *float64 { return v.MaxCostUsd }).(pulumi.Float64PtrOutput)
+}
+
+// The most output tokens; absent when a request sets no output limit.
+func (o CostEstimateOutput) MaxOutputTokens() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v CostEstimate) *int { return v.MaxOutputTokens }).(pulumi.IntPtrOutput)
+}
+
+// The model of the requests.
+func (o CostEstimateOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CostEstimate) *string { return v.Model }).(pulumi.StringPtrOutput)
+}
+
+// The date of the price table used.
+func (o CostEstimateOutput) PriceAsOf() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v CostEstimate) *string { return v.PriceAsOf }).(pulumi.StringPtrOutput)
+}
+
+// How many requests.
+func (o CostEstimateOutput) Requests() pulumi.IntOutput {
+	return o.ApplyT(func(v CostEstimate) int { return v.Requests }).(pulumi.IntOutput)
+}
+
+type CostEstimatePtrOutput struct{ *pulumi.OutputState }
+
+func (CostEstimatePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**CostEstimate)(nil)).Elem()
+}
+
+func (o CostEstimatePtrOutput) ToCostEstimatePtrOutput() CostEstimatePtrOutput {
+	return o
+}
+
+func (o CostEstimatePtrOutput) ToCostEstimatePtrOutputWithContext(ctx context.Context) CostEstimatePtrOutput {
+	return o
+}
+
+func (o CostEstimatePtrOutput) Elem() CostEstimateOutput {
+	return o.ApplyT(func(v *CostEstimate) CostEstimate {
+		if v != nil {
+			return *v
+		}
+		var ret CostEstimate
+		return ret
+	}).(CostEstimateOutput)
+}
+
+// The input's cost in US dollars.
+func (o CostEstimatePtrOutput) InputCostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.InputCostUsd
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Input tokens of all requests.
+func (o CostEstimatePtrOutput) InputTokens() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *int {
+		if v == nil {
+			return nil
+		}
+		return v.InputTokens
+	}).(pulumi.IntPtrOutput)
+}
+
+// The most the batch can cost in US dollars.
+func (o CostEstimatePtrOutput) MaxCostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.MaxCostUsd
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The most output tokens; absent when a request sets no output limit.
+func (o CostEstimatePtrOutput) MaxOutputTokens() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *int {
+		if v == nil {
+			return nil
+		}
+		return v.MaxOutputTokens
+	}).(pulumi.IntPtrOutput)
+}
+
+// The model of the requests.
+func (o CostEstimatePtrOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Model
+	}).(pulumi.StringPtrOutput)
+}
+
+// The date of the price table used.
+func (o CostEstimatePtrOutput) PriceAsOf() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *string {
+		if v == nil {
+			return nil
+		}
+		return v.PriceAsOf
+	}).(pulumi.StringPtrOutput)
+}
+
+// How many requests.
+func (o CostEstimatePtrOutput) Requests() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *CostEstimate) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Requests
+	}).(pulumi.IntPtrOutput)
+}
+
 // When the output and error files expire.
 type OutputExpiresAfter struct {
 	// Always `created_at`.
@@ -708,11 +951,278 @@ func (o RequestCountsPtrOutput) Total() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// Counts of the joined results by status and error code, once the batch has finished.
+type ResultsSummary struct {
+	// Requests cancelled unrun.
+	Cancelled int `pulumi:"cancelled"`
+	// How many unsuccessful requests had each error code.
+	ErrorCodes map[string]int `pulumi:"errorCodes"`
+	// Requests that expired unrun.
+	Expired int `pulumi:"expired"`
+	// Requests that failed.
+	Failed int `pulumi:"failed"`
+	// Requests in neither the output nor the error file.
+	Missing int `pulumi:"missing"`
+	// Requests that succeeded.
+	Succeeded int `pulumi:"succeeded"`
+}
+
+// Counts of the joined results by status and error code, once the batch has finished.
+type ResultsSummaryOutput struct{ *pulumi.OutputState }
+
+func (ResultsSummaryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResultsSummary)(nil)).Elem()
+}
+
+func (o ResultsSummaryOutput) ToResultsSummaryOutput() ResultsSummaryOutput {
+	return o
+}
+
+func (o ResultsSummaryOutput) ToResultsSummaryOutputWithContext(ctx context.Context) ResultsSummaryOutput {
+	return o
+}
+
+// Requests cancelled unrun.
+func (o ResultsSummaryOutput) Cancelled() pulumi.IntOutput {
+	return o.ApplyT(func(v ResultsSummary) int { return v.Cancelled }).(pulumi.IntOutput)
+}
+
+// How many unsuccessful requests had each error code.
+func (o ResultsSummaryOutput) ErrorCodes() pulumi.IntMapOutput {
+	return o.ApplyT(func(v ResultsSummary) map[string]int { return v.ErrorCodes }).(pulumi.IntMapOutput)
+}
+
+// Requests that expired unrun.
+func (o ResultsSummaryOutput) Expired() pulumi.IntOutput {
+	return o.ApplyT(func(v ResultsSummary) int { return v.Expired }).(pulumi.IntOutput)
+}
+
+// Requests that failed.
+func (o ResultsSummaryOutput) Failed() pulumi.IntOutput {
+	return o.ApplyT(func(v ResultsSummary) int { return v.Failed }).(pulumi.IntOutput)
+}
+
+// Requests in neither the output nor the error file.
+func (o ResultsSummaryOutput) Missing() pulumi.IntOutput {
+	return o.ApplyT(func(v ResultsSummary) int { return v.Missing }).(pulumi.IntOutput)
+}
+
+// Requests that succeeded.
+func (o ResultsSummaryOutput) Succeeded() pulumi.IntOutput {
+	return o.ApplyT(func(v ResultsSummary) int { return v.Succeeded }).(pulumi.IntOutput)
+}
+
+type ResultsSummaryPtrOutput struct{ *pulumi.OutputState }
+
+func (ResultsSummaryPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResultsSummary)(nil)).Elem()
+}
+
+func (o ResultsSummaryPtrOutput) ToResultsSummaryPtrOutput() ResultsSummaryPtrOutput {
+	return o
+}
+
+func (o ResultsSummaryPtrOutput) ToResultsSummaryPtrOutputWithContext(ctx context.Context) ResultsSummaryPtrOutput {
+	return o
+}
+
+func (o ResultsSummaryPtrOutput) Elem() ResultsSummaryOutput {
+	return o.ApplyT(func(v *ResultsSummary) ResultsSummary {
+		if v != nil {
+			return *v
+		}
+		var ret ResultsSummary
+		return ret
+	}).(ResultsSummaryOutput)
+}
+
+// Requests cancelled unrun.
+func (o ResultsSummaryPtrOutput) Cancelled() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ResultsSummary) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Cancelled
+	}).(pulumi.IntPtrOutput)
+}
+
+// How many unsuccessful requests had each error code.
+func (o ResultsSummaryPtrOutput) ErrorCodes() pulumi.IntMapOutput {
+	return o.ApplyT(func(v *ResultsSummary) map[string]int {
+		if v == nil {
+			return nil
+		}
+		return v.ErrorCodes
+	}).(pulumi.IntMapOutput)
+}
+
+// Requests that expired unrun.
+func (o ResultsSummaryPtrOutput) Expired() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ResultsSummary) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Expired
+	}).(pulumi.IntPtrOutput)
+}
+
+// Requests that failed.
+func (o ResultsSummaryPtrOutput) Failed() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ResultsSummary) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Failed
+	}).(pulumi.IntPtrOutput)
+}
+
+// Requests in neither the output nor the error file.
+func (o ResultsSummaryPtrOutput) Missing() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ResultsSummary) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Missing
+	}).(pulumi.IntPtrOutput)
+}
+
+// Requests that succeeded.
+func (o ResultsSummaryPtrOutput) Succeeded() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ResultsSummary) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.Succeeded
+	}).(pulumi.IntPtrOutput)
+}
+
+// Prices of one model, in US dollars per million tokens at batch rates.
+type TokenPrice struct {
+	// Input tokens served from the prompt cache; the input rate when absent.
+	CachedInput *float64 `pulumi:"cachedInput"`
+	// Input tokens.
+	Input float64 `pulumi:"input"`
+	// Output tokens.
+	Output float64 `pulumi:"output"`
+}
+
+// TokenPriceInput is an input type that accepts TokenPriceArgs and TokenPriceOutput values.
+// You can construct a concrete instance of `TokenPriceInput` via:
+//
+//	TokenPriceArgs{...}
+type TokenPriceInput interface {
+	pulumi.Input
+
+	ToTokenPriceOutput() TokenPriceOutput
+	ToTokenPriceOutputWithContext(context.Context) TokenPriceOutput
+}
+
+// Prices of one model, in US dollars per million tokens at batch rates.
+type TokenPriceArgs struct {
+	// Input tokens served from the prompt cache; the input rate when absent.
+	CachedInput pulumi.Float64PtrInput `pulumi:"cachedInput"`
+	// Input tokens.
+	Input pulumi.Float64Input `pulumi:"input"`
+	// Output tokens.
+	Output pulumi.Float64Input `pulumi:"output"`
+}
+
+func (TokenPriceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TokenPrice)(nil)).Elem()
+}
+
+func (i TokenPriceArgs) ToTokenPriceOutput() TokenPriceOutput {
+	return i.ToTokenPriceOutputWithContext(context.Background())
+}
+
+func (i TokenPriceArgs) ToTokenPriceOutputWithContext(ctx context.Context) TokenPriceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TokenPriceOutput)
+}
+
+// TokenPriceMapInput is an input type that accepts TokenPriceMap and TokenPriceMapOutput values.
+// You can construct a concrete instance of `TokenPriceMapInput` via:
+//
+//	TokenPriceMap{ "key": TokenPriceArgs{...} }
+type TokenPriceMapInput interface {
+	pulumi.Input
+
+	ToTokenPriceMapOutput() TokenPriceMapOutput
+	ToTokenPriceMapOutputWithContext(context.Context) TokenPriceMapOutput
+}
+
+type TokenPriceMap map[string]TokenPriceInput
+
+func (TokenPriceMap) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]TokenPrice)(nil)).Elem()
+}
+
+func (i TokenPriceMap) ToTokenPriceMapOutput() TokenPriceMapOutput {
+	return i.ToTokenPriceMapOutputWithContext(context.Background())
+}
+
+func (i TokenPriceMap) ToTokenPriceMapOutputWithContext(ctx context.Context) TokenPriceMapOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TokenPriceMapOutput)
+}
+
+// Prices of one model, in US dollars per million tokens at batch rates.
+type TokenPriceOutput struct{ *pulumi.OutputState }
+
+func (TokenPriceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TokenPrice)(nil)).Elem()
+}
+
+func (o TokenPriceOutput) ToTokenPriceOutput() TokenPriceOutput {
+	return o
+}
+
+func (o TokenPriceOutput) ToTokenPriceOutputWithContext(ctx context.Context) TokenPriceOutput {
+	return o
+}
+
+// Input tokens served from the prompt cache; the input rate when absent.
+func (o TokenPriceOutput) CachedInput() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v TokenPrice) *float64 { return v.CachedInput }).(pulumi.Float64PtrOutput)
+}
+
+// Input tokens.
+func (o TokenPriceOutput) Input() pulumi.Float64Output {
+	return o.ApplyT(func(v TokenPrice) float64 { return v.Input }).(pulumi.Float64Output)
+}
+
+// Output tokens.
+func (o TokenPriceOutput) Output() pulumi.Float64Output {
+	return o.ApplyT(func(v TokenPrice) float64 { return v.Output }).(pulumi.Float64Output)
+}
+
+type TokenPriceMapOutput struct{ *pulumi.OutputState }
+
+func (TokenPriceMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]TokenPrice)(nil)).Elem()
+}
+
+func (o TokenPriceMapOutput) ToTokenPriceMapOutput() TokenPriceMapOutput {
+	return o
+}
+
+func (o TokenPriceMapOutput) ToTokenPriceMapOutputWithContext(ctx context.Context) TokenPriceMapOutput {
+	return o
+}
+
+func (o TokenPriceMapOutput) MapIndex(k pulumi.StringInput) TokenPriceOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) TokenPrice {
+		return vs[0].(map[string]TokenPrice)[vs[1].(string)]
+	}).(TokenPriceOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*BatchRequestLineInput)(nil)).Elem(), BatchRequestLineArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BatchRequestLineArrayInput)(nil)).Elem(), BatchRequestLineArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputExpiresAfterInput)(nil)).Elem(), OutputExpiresAfterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputExpiresAfterPtrInput)(nil)).Elem(), OutputExpiresAfterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TokenPriceInput)(nil)).Elem(), TokenPriceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TokenPriceMapInput)(nil)).Elem(), TokenPriceMap{})
+	pulumi.RegisterOutputType(BatchAttemptOutput{})
+	pulumi.RegisterOutputType(BatchAttemptArrayOutput{})
 	pulumi.RegisterOutputType(BatchErrorOutput{})
 	pulumi.RegisterOutputType(BatchErrorArrayOutput{})
 	pulumi.RegisterOutputType(BatchRequestLineOutput{})
@@ -723,8 +1233,14 @@ func init() {
 	pulumi.RegisterOutputType(BatchUsageInputTokensDetailsPtrOutput{})
 	pulumi.RegisterOutputType(BatchUsageOutputTokensDetailsOutput{})
 	pulumi.RegisterOutputType(BatchUsageOutputTokensDetailsPtrOutput{})
+	pulumi.RegisterOutputType(CostEstimateOutput{})
+	pulumi.RegisterOutputType(CostEstimatePtrOutput{})
 	pulumi.RegisterOutputType(OutputExpiresAfterOutput{})
 	pulumi.RegisterOutputType(OutputExpiresAfterPtrOutput{})
 	pulumi.RegisterOutputType(RequestCountsOutput{})
 	pulumi.RegisterOutputType(RequestCountsPtrOutput{})
+	pulumi.RegisterOutputType(ResultsSummaryOutput{})
+	pulumi.RegisterOutputType(ResultsSummaryPtrOutput{})
+	pulumi.RegisterOutputType(TokenPriceOutput{})
+	pulumi.RegisterOutputType(TokenPriceMapOutput{})
 }

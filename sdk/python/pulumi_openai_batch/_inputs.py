@@ -19,6 +19,8 @@ __all__ = [
     'BatchRequestLineArgsDict',
     'OutputExpiresAfterArgs',
     'OutputExpiresAfterArgsDict',
+    'TokenPriceArgs',
+    'TokenPriceArgsDict',
 ]
 
 class BatchRequestLineArgsDict(TypedDict):
@@ -161,5 +163,77 @@ class OutputExpiresAfterArgs:
     @seconds.setter
     def seconds(self, value: pulumi.Input[_builtins.int]):
         pulumi.set(self, "seconds", value)
+
+
+class TokenPriceArgsDict(TypedDict):
+    """
+    Prices of one model, in US dollars per million tokens at batch rates.
+    """
+    input: pulumi.Input[_builtins.float]
+    """
+    Input tokens.
+    """
+    output: pulumi.Input[_builtins.float]
+    """
+    Output tokens.
+    """
+    cached_input: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    Input tokens served from the prompt cache; the input rate when absent.
+    """
+
+@pulumi.input_type
+class TokenPriceArgs:
+    def __init__(__self__, *,
+                 input: pulumi.Input[_builtins.float],
+                 output: pulumi.Input[_builtins.float],
+                 cached_input: pulumi.Input[Optional[_builtins.float]] = None):
+        """
+        Prices of one model, in US dollars per million tokens at batch rates.
+
+        :param pulumi.Input[_builtins.float] input: Input tokens.
+        :param pulumi.Input[_builtins.float] output: Output tokens.
+        :param pulumi.Input[_builtins.float] cached_input: Input tokens served from the prompt cache; the input rate when absent.
+        """
+        pulumi.set(__self__, "input", input)
+        pulumi.set(__self__, "output", output)
+        if cached_input is not None:
+            pulumi.set(__self__, "cached_input", cached_input)
+
+    @_builtins.property
+    @pulumi.getter
+    def input(self) -> pulumi.Input[_builtins.float]:
+        """
+        Input tokens.
+        """
+        return pulumi.get(self, "input")
+
+    @input.setter
+    def input(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "input", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def output(self) -> pulumi.Input[_builtins.float]:
+        """
+        Output tokens.
+        """
+        return pulumi.get(self, "output")
+
+    @output.setter
+    def output(self, value: pulumi.Input[_builtins.float]):
+        pulumi.set(self, "output", value)
+
+    @_builtins.property
+    @pulumi.getter(name="cachedInput")
+    def cached_input(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Input tokens served from the prompt cache; the input rate when absent.
+        """
+        return pulumi.get(self, "cached_input")
+
+    @cached_input.setter
+    def cached_input(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "cached_input", value)
 
 

@@ -22,34 +22,48 @@ __all__ = ['BatchArgs', 'Batch']
 class BatchArgs:
     def __init__(__self__, *,
                  endpoint: pulumi.Input[_builtins.str],
+                 assumed_output_tokens_per_request: pulumi.Input[Optional[_builtins.int]] = None,
                  cancel_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  completion_window: pulumi.Input[Optional[_builtins.str]] = None,
                  delete_input_file_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  input_file: pulumi.Input[Optional[_builtins.str]] = None,
                  input_file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_failed_ratio: pulumi.Input[Optional[_builtins.float]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  output_expires_after: pulumi.Input[Optional['OutputExpiresAfterArgs']] = None,
                  poll_interval_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 prices: pulumi.Input[Optional[Mapping[str, pulumi.Input['TokenPriceArgs']]]] = None,
                  requests: pulumi.Input[Optional[Sequence[pulumi.Input['BatchRequestLineArgs']]]] = None,
+                 results_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed_requests: pulumi.Input[Optional[_builtins.int]] = None,
                  wait_for_completion: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a Batch resource.
 
         :param pulumi.Input[_builtins.str] endpoint: The endpoint every request line calls. One of `/v1/responses`, `/v1/chat/completions`, `/v1/embeddings`, `/v1/completions`, `/v1/moderations`, `/v1/images/generations`, `/v1/images/edits`, `/v1/videos`.
+        :param pulumi.Input[_builtins.int] assumed_output_tokens_per_request: Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
         :param pulumi.Input[_builtins.bool] cancel_on_delete: Cancel the batch when the resource is deleted or replaced, if it still runs.
         :param pulumi.Input[_builtins.str] completion_window: The time frame within which the batch should be processed.
         :param pulumi.Input[_builtins.bool] delete_input_file_on_delete: Delete the input file on delete, only ever when this resource uploaded it.
         :param pulumi.Input[_builtins.str] input_file: Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch; a new path with the same bytes updates in place.
         :param pulumi.Input[_builtins.str] input_file_id: Id of a file already uploaded with purpose `batch`.
+        :param pulumi.Input[_builtins.float] max_cost_usd: The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+        :param pulumi.Input[_builtins.float] max_failed_ratio: The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
         :param pulumi.Input['OutputExpiresAfterArgs'] output_expires_after: When the output and error files expire.
         :param pulumi.Input[_builtins.float] poll_interval_seconds: The longest gap between polls, in seconds (polling starts at 1 s and backs off).
+        :param pulumi.Input[Mapping[str, pulumi.Input['TokenPriceArgs']]] prices: Prices by model, over the price table shipped with the package.
         :param pulumi.Input[Sequence[pulumi.Input['BatchRequestLineArgs']]] requests: Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
+        :param pulumi.Input[_builtins.str] results_path: Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until the batch finishes.
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits, in seconds.
         """
         pulumi.set(__self__, "endpoint", endpoint)
+        if assumed_output_tokens_per_request is not None:
+            pulumi.set(__self__, "assumed_output_tokens_per_request", assumed_output_tokens_per_request)
         if cancel_on_delete is None:
             cancel_on_delete = True
         if cancel_on_delete is not None:
@@ -66,6 +80,10 @@ class BatchArgs:
             pulumi.set(__self__, "input_file", input_file)
         if input_file_id is not None:
             pulumi.set(__self__, "input_file_id", input_file_id)
+        if max_cost_usd is not None:
+            pulumi.set(__self__, "max_cost_usd", max_cost_usd)
+        if max_failed_ratio is not None:
+            pulumi.set(__self__, "max_failed_ratio", max_failed_ratio)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
         if output_expires_after is not None:
@@ -74,8 +92,16 @@ class BatchArgs:
             poll_interval_seconds = 30
         if poll_interval_seconds is not None:
             pulumi.set(__self__, "poll_interval_seconds", poll_interval_seconds)
+        if prices is not None:
+            pulumi.set(__self__, "prices", prices)
         if requests is not None:
             pulumi.set(__self__, "requests", requests)
+        if results_path is not None:
+            pulumi.set(__self__, "results_path", results_path)
+        if retry_failed_requests is None:
+            retry_failed_requests = 0
+        if retry_failed_requests is not None:
+            pulumi.set(__self__, "retry_failed_requests", retry_failed_requests)
         if wait_for_completion is None:
             wait_for_completion = False
         if wait_for_completion is not None:
@@ -96,6 +122,18 @@ class BatchArgs:
     @endpoint.setter
     def endpoint(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "endpoint", value)
+
+    @_builtins.property
+    @pulumi.getter(name="assumedOutputTokensPerRequest")
+    def assumed_output_tokens_per_request(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+        """
+        return pulumi.get(self, "assumed_output_tokens_per_request")
+
+    @assumed_output_tokens_per_request.setter
+    def assumed_output_tokens_per_request(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "assumed_output_tokens_per_request", value)
 
     @_builtins.property
     @pulumi.getter(name="cancelOnDelete")
@@ -158,6 +196,30 @@ class BatchArgs:
         pulumi.set(self, "input_file_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="maxCostUsd")
+    def max_cost_usd(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+        """
+        return pulumi.get(self, "max_cost_usd")
+
+    @max_cost_usd.setter
+    def max_cost_usd(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_cost_usd", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxFailedRatio")
+    def max_failed_ratio(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+        """
+        return pulumi.get(self, "max_failed_ratio")
+
+    @max_failed_ratio.setter
+    def max_failed_ratio(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_failed_ratio", value)
+
+    @_builtins.property
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
@@ -195,6 +257,18 @@ class BatchArgs:
 
     @_builtins.property
     @pulumi.getter
+    def prices(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input['TokenPriceArgs']]]]:
+        """
+        Prices by model, over the price table shipped with the package.
+        """
+        return pulumi.get(self, "prices")
+
+    @prices.setter
+    def prices(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input['TokenPriceArgs']]]]):
+        pulumi.set(self, "prices", value)
+
+    @_builtins.property
+    @pulumi.getter
     def requests(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['BatchRequestLineArgs']]]]:
         """
         Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
@@ -204,6 +278,30 @@ class BatchArgs:
     @requests.setter
     def requests(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['BatchRequestLineArgs']]]]):
         pulumi.set(self, "requests", value)
+
+    @_builtins.property
+    @pulumi.getter(name="resultsPath")
+    def results_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+        """
+        return pulumi.get(self, "results_path")
+
+    @results_path.setter
+    def results_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "results_path", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retryFailedRequests")
+    def retry_failed_requests(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        """
+        return pulumi.get(self, "retry_failed_requests")
+
+    @retry_failed_requests.setter
+    def retry_failed_requests(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "retry_failed_requests", value)
 
     @_builtins.property
     @pulumi.getter(name="waitForCompletion")
@@ -236,16 +334,22 @@ class Batch(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 assumed_output_tokens_per_request: pulumi.Input[Optional[_builtins.int]] = None,
                  cancel_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  completion_window: pulumi.Input[Optional[_builtins.str]] = None,
                  delete_input_file_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  input_file: pulumi.Input[Optional[_builtins.str]] = None,
                  input_file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_failed_ratio: pulumi.Input[Optional[_builtins.float]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  output_expires_after: pulumi.Input[Optional[Union['OutputExpiresAfterArgs', 'OutputExpiresAfterArgsDict']]] = None,
                  poll_interval_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 prices: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['TokenPriceArgs', 'TokenPriceArgsDict']]]]] = None,
                  requests: pulumi.Input[Optional[Sequence[pulumi.Input[Union['BatchRequestLineArgs', 'BatchRequestLineArgsDict']]]]] = None,
+                 results_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed_requests: pulumi.Input[Optional[_builtins.int]] = None,
                  wait_for_completion: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
@@ -254,16 +358,22 @@ class Batch(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.int] assumed_output_tokens_per_request: Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
         :param pulumi.Input[_builtins.bool] cancel_on_delete: Cancel the batch when the resource is deleted or replaced, if it still runs.
         :param pulumi.Input[_builtins.str] completion_window: The time frame within which the batch should be processed.
         :param pulumi.Input[_builtins.bool] delete_input_file_on_delete: Delete the input file on delete, only ever when this resource uploaded it.
         :param pulumi.Input[_builtins.str] endpoint: The endpoint every request line calls. One of `/v1/responses`, `/v1/chat/completions`, `/v1/embeddings`, `/v1/completions`, `/v1/moderations`, `/v1/images/generations`, `/v1/images/edits`, `/v1/videos`.
         :param pulumi.Input[_builtins.str] input_file: Path of a local `.jsonl` file, relative to the Pulumi project. A change of its bytes replaces the batch; a new path with the same bytes updates in place.
         :param pulumi.Input[_builtins.str] input_file_id: Id of a file already uploaded with purpose `batch`.
+        :param pulumi.Input[_builtins.float] max_cost_usd: The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+        :param pulumi.Input[_builtins.float] max_failed_ratio: The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Up to 15 string pairs (key at most 64, value at most 512 characters). The API cannot update a batch, so a change replaces it.
         :param pulumi.Input[Union['OutputExpiresAfterArgs', 'OutputExpiresAfterArgsDict']] output_expires_after: When the output and error files expire.
         :param pulumi.Input[_builtins.float] poll_interval_seconds: The longest gap between polls, in seconds (polling starts at 1 s and backs off).
+        :param pulumi.Input[Mapping[str, pulumi.Input[Union['TokenPriceArgs', 'TokenPriceArgsDict']]]] prices: Prices by model, over the price table shipped with the package.
         :param pulumi.Input[Sequence[pulumi.Input[Union['BatchRequestLineArgs', 'BatchRequestLineArgsDict']]]] requests: Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
+        :param pulumi.Input[_builtins.str] results_path: Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until the batch finishes.
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits, in seconds.
         """
@@ -291,16 +401,22 @@ class Batch(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 assumed_output_tokens_per_request: pulumi.Input[Optional[_builtins.int]] = None,
                  cancel_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  completion_window: pulumi.Input[Optional[_builtins.str]] = None,
                  delete_input_file_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  endpoint: pulumi.Input[Optional[_builtins.str]] = None,
                  input_file: pulumi.Input[Optional[_builtins.str]] = None,
                  input_file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_failed_ratio: pulumi.Input[Optional[_builtins.float]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  output_expires_after: pulumi.Input[Optional[Union['OutputExpiresAfterArgs', 'OutputExpiresAfterArgsDict']]] = None,
                  poll_interval_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 prices: pulumi.Input[Optional[Mapping[str, pulumi.Input[Union['TokenPriceArgs', 'TokenPriceArgsDict']]]]] = None,
                  requests: pulumi.Input[Optional[Sequence[pulumi.Input[Union['BatchRequestLineArgs', 'BatchRequestLineArgsDict']]]]] = None,
+                 results_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 retry_failed_requests: pulumi.Input[Optional[_builtins.int]] = None,
                  wait_for_completion: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
@@ -312,6 +428,7 @@ class Batch(pulumi.CustomResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = BatchArgs.__new__(BatchArgs)
 
+            __props__.__dict__["assumed_output_tokens_per_request"] = assumed_output_tokens_per_request
             if cancel_on_delete is None:
                 cancel_on_delete = True
             __props__.__dict__["cancel_on_delete"] = cancel_on_delete
@@ -326,24 +443,34 @@ class Batch(pulumi.CustomResource):
             __props__.__dict__["endpoint"] = endpoint
             __props__.__dict__["input_file"] = input_file
             __props__.__dict__["input_file_id"] = input_file_id
+            __props__.__dict__["max_cost_usd"] = max_cost_usd
+            __props__.__dict__["max_failed_ratio"] = max_failed_ratio
             __props__.__dict__["metadata"] = metadata
             __props__.__dict__["output_expires_after"] = output_expires_after
             if poll_interval_seconds is None:
                 poll_interval_seconds = 30
             __props__.__dict__["poll_interval_seconds"] = poll_interval_seconds
+            __props__.__dict__["prices"] = prices
             __props__.__dict__["requests"] = requests
+            __props__.__dict__["results_path"] = results_path
+            if retry_failed_requests is None:
+                retry_failed_requests = 0
+            __props__.__dict__["retry_failed_requests"] = retry_failed_requests
             if wait_for_completion is None:
                 wait_for_completion = False
             __props__.__dict__["wait_for_completion"] = wait_for_completion
             if wait_timeout_seconds is None:
                 wait_timeout_seconds = 86400
             __props__.__dict__["wait_timeout_seconds"] = wait_timeout_seconds
+            __props__.__dict__["attempts"] = None
             __props__.__dict__["cancelled_at"] = None
             __props__.__dict__["cancelling_at"] = None
             __props__.__dict__["completed_at"] = None
+            __props__.__dict__["cost_usd"] = None
             __props__.__dict__["created_at"] = None
             __props__.__dict__["error_file_id"] = None
             __props__.__dict__["errors"] = None
+            __props__.__dict__["estimate"] = None
             __props__.__dict__["expired_at"] = None
             __props__.__dict__["expires_at"] = None
             __props__.__dict__["failed_at"] = None
@@ -354,6 +481,8 @@ class Batch(pulumi.CustomResource):
             __props__.__dict__["output_file_id"] = None
             __props__.__dict__["request_count"] = None
             __props__.__dict__["request_counts"] = None
+            __props__.__dict__["results_sha256"] = None
+            __props__.__dict__["results_summary"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["uploaded_input_file"] = None
             __props__.__dict__["usage"] = None
@@ -381,16 +510,20 @@ class Batch(pulumi.CustomResource):
 
         __props__ = BatchArgs.__new__(BatchArgs)
 
+        __props__.__dict__["assumed_output_tokens_per_request"] = None
+        __props__.__dict__["attempts"] = None
         __props__.__dict__["cancel_on_delete"] = None
         __props__.__dict__["cancelled_at"] = None
         __props__.__dict__["cancelling_at"] = None
         __props__.__dict__["completed_at"] = None
         __props__.__dict__["completion_window"] = None
+        __props__.__dict__["cost_usd"] = None
         __props__.__dict__["created_at"] = None
         __props__.__dict__["delete_input_file_on_delete"] = None
         __props__.__dict__["endpoint"] = None
         __props__.__dict__["error_file_id"] = None
         __props__.__dict__["errors"] = None
+        __props__.__dict__["estimate"] = None
         __props__.__dict__["expired_at"] = None
         __props__.__dict__["expires_at"] = None
         __props__.__dict__["failed_at"] = None
@@ -399,20 +532,43 @@ class Batch(pulumi.CustomResource):
         __props__.__dict__["input_file"] = None
         __props__.__dict__["input_file_id"] = None
         __props__.__dict__["input_sha256"] = None
+        __props__.__dict__["max_cost_usd"] = None
+        __props__.__dict__["max_failed_ratio"] = None
         __props__.__dict__["metadata"] = None
         __props__.__dict__["model"] = None
         __props__.__dict__["output_expires_after"] = None
         __props__.__dict__["output_file_id"] = None
         __props__.__dict__["poll_interval_seconds"] = None
+        __props__.__dict__["prices"] = None
         __props__.__dict__["request_count"] = None
         __props__.__dict__["request_counts"] = None
         __props__.__dict__["requests"] = None
+        __props__.__dict__["results_path"] = None
+        __props__.__dict__["results_sha256"] = None
+        __props__.__dict__["results_summary"] = None
+        __props__.__dict__["retry_failed_requests"] = None
         __props__.__dict__["status"] = None
         __props__.__dict__["uploaded_input_file"] = None
         __props__.__dict__["usage"] = None
         __props__.__dict__["wait_for_completion"] = None
         __props__.__dict__["wait_timeout_seconds"] = None
         return Batch(resource_name, opts=opts, __props__=__props__)
+
+    @_builtins.property
+    @pulumi.getter(name="assumedOutputTokensPerRequest")
+    def assumed_output_tokens_per_request(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Output tokens assumed for each request that sets no output limit, so that the cost is bounded.
+        """
+        return pulumi.get(self, "assumed_output_tokens_per_request")
+
+    @_builtins.property
+    @pulumi.getter
+    def attempts(self) -> pulumi.Output[Optional[Sequence['outputs.BatchAttempt']]]:
+        """
+        Every batch run for this resource (the first, then follow-ups), once it has finished.
+        """
+        return pulumi.get(self, "attempts")
 
     @_builtins.property
     @pulumi.getter(name="cancelOnDelete")
@@ -455,6 +611,14 @@ class Batch(pulumi.CustomResource):
         return pulumi.get(self, "completion_window")
 
     @_builtins.property
+    @pulumi.getter(name="costUsd")
+    def cost_usd(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        What the batch cost in US dollars, from its usage; absent without usage or a price.
+        """
+        return pulumi.get(self, "cost_usd")
+
+    @_builtins.property
     @pulumi.getter(name="createdAt")
     def created_at(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
@@ -493,6 +657,14 @@ class Batch(pulumi.CustomResource):
         Why the API rejected the input, when it did.
         """
         return pulumi.get(self, "errors")
+
+    @_builtins.property
+    @pulumi.getter
+    def estimate(self) -> pulumi.Output[Optional['outputs.CostEstimate']]:
+        """
+        The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+        """
+        return pulumi.get(self, "estimate")
 
     @_builtins.property
     @pulumi.getter(name="expiredAt")
@@ -559,6 +731,22 @@ class Batch(pulumi.CustomResource):
         return pulumi.get(self, "input_sha256")
 
     @_builtins.property
+    @pulumi.getter(name="maxCostUsd")
+    def max_cost_usd(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        The most the batch may cost, in US dollars: preview fails when the estimate's upper bound is over it, or cannot be known.
+        """
+        return pulumi.get(self, "max_cost_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="maxFailedRatio")
+    def max_failed_ratio(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        The largest share (0..1) of a finished batch's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request succeeded.
+        """
+        return pulumi.get(self, "max_failed_ratio")
+
+    @_builtins.property
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
@@ -599,6 +787,14 @@ class Batch(pulumi.CustomResource):
         return pulumi.get(self, "poll_interval_seconds")
 
     @_builtins.property
+    @pulumi.getter
+    def prices(self) -> pulumi.Output[Optional[Mapping[str, 'outputs.TokenPrice']]]:
+        """
+        Prices by model, over the price table shipped with the package.
+        """
+        return pulumi.get(self, "prices")
+
+    @_builtins.property
     @pulumi.getter(name="requestCount")
     def request_count(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
@@ -621,6 +817,38 @@ class Batch(pulumi.CustomResource):
         Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
         """
         return pulumi.get(self, "requests")
+
+    @_builtins.property
+    @pulumi.getter(name="resultsPath")
+    def results_path(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
+        """
+        return pulumi.get(self, "results_path")
+
+    @_builtins.property
+    @pulumi.getter(name="resultsSha256")
+    def results_sha256(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Hex sha256 of the file written at `resultsPath`.
+        """
+        return pulumi.get(self, "results_sha256")
+
+    @_builtins.property
+    @pulumi.getter(name="resultsSummary")
+    def results_summary(self) -> pulumi.Output[Optional['outputs.ResultsSummary']]:
+        """
+        Counts of the joined results by status and error code, once the batch has finished.
+        """
+        return pulumi.get(self, "results_summary")
+
+    @_builtins.property
+    @pulumi.getter(name="retryFailedRequests")
+    def retry_failed_requests(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        """
+        return pulumi.get(self, "retry_failed_requests")
 
     @_builtins.property
     @pulumi.getter

@@ -16,14 +16,124 @@ from . import _utilities
 from . import outputs
 
 __all__ = [
+    'BatchAttempt',
     'BatchError',
     'BatchRequestLine',
     'BatchUsage',
     'BatchUsageInputTokensDetails',
     'BatchUsageOutputTokensDetails',
+    'CostEstimate',
     'OutputExpiresAfter',
     'RequestCounts',
+    'ResultsSummary',
+    'TokenPrice',
 ]
+
+@pulumi.output_type
+class BatchAttempt(dict):
+    """
+    One batch run for the resource: the first, then each follow-up.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "batchId":
+            suggest = "batch_id"
+        elif key == "inputFileId":
+            suggest = "input_file_id"
+        elif key == "errorFileId":
+            suggest = "error_file_id"
+        elif key == "outputFileId":
+            suggest = "output_file_id"
+        elif key == "requestCounts":
+            suggest = "request_counts"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in BatchAttempt. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        BatchAttempt.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        BatchAttempt.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 batch_id: _builtins.str,
+                 input_file_id: _builtins.str,
+                 status: _builtins.str,
+                 error_file_id: Optional[_builtins.str] = None,
+                 output_file_id: Optional[_builtins.str] = None,
+                 request_counts: Optional['outputs.RequestCounts'] = None):
+        """
+        One batch run for the resource: the first, then each follow-up.
+
+        :param _builtins.str batch_id: The batch's id.
+        :param _builtins.str input_file_id: Its input file.
+        :param _builtins.str status: Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
+        :param _builtins.str error_file_id: Its error file.
+        :param _builtins.str output_file_id: Its output file.
+        :param 'RequestCounts' request_counts: How many requests the batch holds, and how many completed and failed.
+        """
+        pulumi.set(__self__, "batch_id", batch_id)
+        pulumi.set(__self__, "input_file_id", input_file_id)
+        pulumi.set(__self__, "status", status)
+        if error_file_id is not None:
+            pulumi.set(__self__, "error_file_id", error_file_id)
+        if output_file_id is not None:
+            pulumi.set(__self__, "output_file_id", output_file_id)
+        if request_counts is not None:
+            pulumi.set(__self__, "request_counts", request_counts)
+
+    @_builtins.property
+    @pulumi.getter(name="batchId")
+    def batch_id(self) -> _builtins.str:
+        """
+        The batch's id.
+        """
+        return pulumi.get(self, "batch_id")
+
+    @_builtins.property
+    @pulumi.getter(name="inputFileId")
+    def input_file_id(self) -> _builtins.str:
+        """
+        Its input file.
+        """
+        return pulumi.get(self, "input_file_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="errorFileId")
+    def error_file_id(self) -> Optional[_builtins.str]:
+        """
+        Its error file.
+        """
+        return pulumi.get(self, "error_file_id")
+
+    @_builtins.property
+    @pulumi.getter(name="outputFileId")
+    def output_file_id(self) -> Optional[_builtins.str]:
+        """
+        Its output file.
+        """
+        return pulumi.get(self, "output_file_id")
+
+    @_builtins.property
+    @pulumi.getter(name="requestCounts")
+    def request_counts(self) -> Optional['outputs.RequestCounts']:
+        """
+        How many requests the batch holds, and how many completed and failed.
+        """
+        return pulumi.get(self, "request_counts")
+
 
 @pulumi.output_type
 class BatchError(dict):
@@ -257,6 +367,126 @@ class BatchUsageOutputTokensDetails(dict):
 
 
 @pulumi.output_type
+class CostEstimate(dict):
+    """
+    The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "inputCostUsd":
+            suggest = "input_cost_usd"
+        elif key == "inputTokens":
+            suggest = "input_tokens"
+        elif key == "maxCostUsd":
+            suggest = "max_cost_usd"
+        elif key == "maxOutputTokens":
+            suggest = "max_output_tokens"
+        elif key == "priceAsOf":
+            suggest = "price_as_of"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in CostEstimate. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        CostEstimate.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        CostEstimate.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 requests: _builtins.int,
+                 input_cost_usd: Optional[_builtins.float] = None,
+                 input_tokens: Optional[_builtins.int] = None,
+                 max_cost_usd: Optional[_builtins.float] = None,
+                 max_output_tokens: Optional[_builtins.int] = None,
+                 model: Optional[_builtins.str] = None,
+                 price_as_of: Optional[_builtins.str] = None):
+        """
+        The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.
+
+        :param _builtins.int requests: How many requests.
+        :param _builtins.float input_cost_usd: The input's cost in US dollars.
+        :param _builtins.int input_tokens: Input tokens of all requests.
+        :param _builtins.float max_cost_usd: The most the batch can cost in US dollars.
+        :param _builtins.int max_output_tokens: The most output tokens; absent when a request sets no output limit.
+        :param _builtins.str model: The model of the requests.
+        :param _builtins.str price_as_of: The date of the price table used.
+        """
+        pulumi.set(__self__, "requests", requests)
+        if input_cost_usd is not None:
+            pulumi.set(__self__, "input_cost_usd", input_cost_usd)
+        if input_tokens is not None:
+            pulumi.set(__self__, "input_tokens", input_tokens)
+        if max_cost_usd is not None:
+            pulumi.set(__self__, "max_cost_usd", max_cost_usd)
+        if max_output_tokens is not None:
+            pulumi.set(__self__, "max_output_tokens", max_output_tokens)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
+        if price_as_of is not None:
+            pulumi.set(__self__, "price_as_of", price_as_of)
+
+    @_builtins.property
+    @pulumi.getter
+    def requests(self) -> _builtins.int:
+        """
+        How many requests.
+        """
+        return pulumi.get(self, "requests")
+
+    @_builtins.property
+    @pulumi.getter(name="inputCostUsd")
+    def input_cost_usd(self) -> Optional[_builtins.float]:
+        """
+        The input's cost in US dollars.
+        """
+        return pulumi.get(self, "input_cost_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="inputTokens")
+    def input_tokens(self) -> Optional[_builtins.int]:
+        """
+        Input tokens of all requests.
+        """
+        return pulumi.get(self, "input_tokens")
+
+    @_builtins.property
+    @pulumi.getter(name="maxCostUsd")
+    def max_cost_usd(self) -> Optional[_builtins.float]:
+        """
+        The most the batch can cost in US dollars.
+        """
+        return pulumi.get(self, "max_cost_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="maxOutputTokens")
+    def max_output_tokens(self) -> Optional[_builtins.int]:
+        """
+        The most output tokens; absent when a request sets no output limit.
+        """
+        return pulumi.get(self, "max_output_tokens")
+
+    @_builtins.property
+    @pulumi.getter
+    def model(self) -> Optional[_builtins.str]:
+        """
+        The model of the requests.
+        """
+        return pulumi.get(self, "model")
+
+    @_builtins.property
+    @pulumi.getter(name="priceAsOf")
+    def price_as_of(self) -> Optional[_builtins.str]:
+        """
+        The date of the price table used.
+        """
+        return pulumi.get(self, "price_as_of")
+
+
+@pulumi.output_type
 class OutputExpiresAfter(dict):
     """
     When the output and error files expire.
@@ -333,5 +563,163 @@ class RequestCounts(dict):
         All requests.
         """
         return pulumi.get(self, "total")
+
+
+@pulumi.output_type
+class ResultsSummary(dict):
+    """
+    Counts of the joined results by status and error code, once the batch has finished.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "errorCodes":
+            suggest = "error_codes"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ResultsSummary. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ResultsSummary.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ResultsSummary.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cancelled: _builtins.int,
+                 error_codes: Mapping[str, _builtins.int],
+                 expired: _builtins.int,
+                 failed: _builtins.int,
+                 missing: _builtins.int,
+                 succeeded: _builtins.int):
+        """
+        Counts of the joined results by status and error code, once the batch has finished.
+
+        :param _builtins.int cancelled: Requests cancelled unrun.
+        :param Mapping[str, _builtins.int] error_codes: How many unsuccessful requests had each error code.
+        :param _builtins.int expired: Requests that expired unrun.
+        :param _builtins.int failed: Requests that failed.
+        :param _builtins.int missing: Requests in neither the output nor the error file.
+        :param _builtins.int succeeded: Requests that succeeded.
+        """
+        pulumi.set(__self__, "cancelled", cancelled)
+        pulumi.set(__self__, "error_codes", error_codes)
+        pulumi.set(__self__, "expired", expired)
+        pulumi.set(__self__, "failed", failed)
+        pulumi.set(__self__, "missing", missing)
+        pulumi.set(__self__, "succeeded", succeeded)
+
+    @_builtins.property
+    @pulumi.getter
+    def cancelled(self) -> _builtins.int:
+        """
+        Requests cancelled unrun.
+        """
+        return pulumi.get(self, "cancelled")
+
+    @_builtins.property
+    @pulumi.getter(name="errorCodes")
+    def error_codes(self) -> Mapping[str, _builtins.int]:
+        """
+        How many unsuccessful requests had each error code.
+        """
+        return pulumi.get(self, "error_codes")
+
+    @_builtins.property
+    @pulumi.getter
+    def expired(self) -> _builtins.int:
+        """
+        Requests that expired unrun.
+        """
+        return pulumi.get(self, "expired")
+
+    @_builtins.property
+    @pulumi.getter
+    def failed(self) -> _builtins.int:
+        """
+        Requests that failed.
+        """
+        return pulumi.get(self, "failed")
+
+    @_builtins.property
+    @pulumi.getter
+    def missing(self) -> _builtins.int:
+        """
+        Requests in neither the output nor the error file.
+        """
+        return pulumi.get(self, "missing")
+
+    @_builtins.property
+    @pulumi.getter
+    def succeeded(self) -> _builtins.int:
+        """
+        Requests that succeeded.
+        """
+        return pulumi.get(self, "succeeded")
+
+
+@pulumi.output_type
+class TokenPrice(dict):
+    """
+    Prices of one model, in US dollars per million tokens at batch rates.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "cachedInput":
+            suggest = "cached_input"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in TokenPrice. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        TokenPrice.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        TokenPrice.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 input: _builtins.float,
+                 output: _builtins.float,
+                 cached_input: Optional[_builtins.float] = None):
+        """
+        Prices of one model, in US dollars per million tokens at batch rates.
+
+        :param _builtins.float input: Input tokens.
+        :param _builtins.float output: Output tokens.
+        :param _builtins.float cached_input: Input tokens served from the prompt cache; the input rate when absent.
+        """
+        pulumi.set(__self__, "input", input)
+        pulumi.set(__self__, "output", output)
+        if cached_input is not None:
+            pulumi.set(__self__, "cached_input", cached_input)
+
+    @_builtins.property
+    @pulumi.getter
+    def input(self) -> _builtins.float:
+        """
+        Input tokens.
+        """
+        return pulumi.get(self, "input")
+
+    @_builtins.property
+    @pulumi.getter
+    def output(self) -> _builtins.float:
+        """
+        Output tokens.
+        """
+        return pulumi.get(self, "output")
+
+    @_builtins.property
+    @pulumi.getter(name="cachedInput")
+    def cached_input(self) -> Optional[_builtins.float]:
+        """
+        Input tokens served from the prompt cache; the input rate when absent.
+        """
+        return pulumi.get(self, "cached_input")
 
 
