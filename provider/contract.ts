@@ -325,7 +325,8 @@ export const USER_INPUT_DESCRIPTIONS = {
   assumedOutputTokensPerRequest: {
     type: "integer",
     onChange: "update",
-    description: "Output tokens assumed for each request that sets no output limit, so that the cost is bounded.",
+    description:
+      "Output tokens assumed for each request that sets no output limit, so that the cost is bounded.",
   },
   prices: {
     type: "map",
@@ -625,7 +626,8 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
   estimate: {
     type: "object",
     name: "CostEstimate",
-    description: "The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.",
+    description:
+      "The cost estimate, known at preview: tokens counted from the requests, priced at batch rates.",
     properties: {
       model: { type: "string", description: "The model of the requests." },
       requests: { type: "integer", required: true, description: "How many requests." },
@@ -652,7 +654,11 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
       failed: { type: "integer", required: true, description: "Requests that failed." },
       expired: { type: "integer", required: true, description: "Requests that expired unrun." },
       cancelled: { type: "integer", required: true, description: "Requests cancelled unrun." },
-      missing: { type: "integer", required: true, description: "Requests in neither the output nor the error file." },
+      missing: {
+        type: "integer",
+        required: true,
+        description: "Requests in neither the output nor the error file.",
+      },
       errorCodes: {
         type: "map",
         values: { type: "integer" },
