@@ -1,0 +1,104 @@
+import { encodingOf } from "./encodings";
+import { type PriceOverrides, priceOf } from "./prices";
+import type { TokenTally } from "./tally";
+
+/** A batch's cost before it runs. `null` where a figure is unknown. */
+export interface CostEstimate {
+  model: string | null;
+  requests: number;
+  /** Input tokens of all requests; null when the endpoint's tokens are not counted. */
+  inputTokens: number | null;
+  /** The most output tokens the requests can produce; null when output is unbounded. */
+  maxOutputTokens: number | null;
+  /** The input's cost, with no prompt-cache discount; null without a price. */
+  inputCostUsd: number | null;
+  /** The most the batch can cost: input plus the most output; null when unbounded or without a price. */
+  maxCostUsd: number | null;
+  /** The date of the price used, or "prices argument"; null without a price. */
+  priceAsOf: string | null;
+}
+
+export interface EstimateOptions {
+  prices?: PriceOverrides;
+  /** Output tokens assumed for each request that sets no output limit. */
+  assumedOutputTokensPerRequest?: number;
+}
+
+export interface EstimateOutcome {
+  estimate: CostEstimate;
+  /** What makes the figures partial: an unknown model, uncounted parts, unbounded output. */
+  warnings: string[];
+}
+
+/** Prices a tally. Pure. */
+export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): EstimateOutcome {
+  const warnings: string[] = [];
+  const model = tally.model ?? null;
+  const inputTokens = tally.endpoint === undefined ? null : tally.inputTokens;
+  const assumed = options.assumedOutputTokensPerRequest;
+  let maxOutputTokens: number | null = null;
+  if (tally.endpoint !== undefined) {
+    if (tally.unboundedRequests === 0) {
+      maxOutputTokens = tally.maxOutputTokens;
+    } else if (assumed !== undefined) {
+      maxOutputTokens = tally.maxOutputTokens + tally.unboundedRequests * assumed;
+    } else {
+      warnings.push(
+        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest`,
+      );
+    }
+  }
+  if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
+    warnings.push(`model ${model} is not one this package knows; its tokens were counted with o200k_base`);
+  }
+  if (tally.uncountedParts > 0) {
+    warnings.push(
+      `${tally.uncountedParts} images, audio or file parts, or built-in tools, are not counted; the input tokens are a lower bound`,
+    );
+  }
+  const found = priceOf(tally.model, options.prices);
+  if (found === undefined) {
+    if (model !== null) {
+      warnings.push(
+        `no price for model ${model}; pass prices: { "${model}": { input, output } } to price it`,
+      );
+    }
+    return {
+      estimate: {
+        model,
+        requests: tally.requests,
+        inputTokens,
+        maxOutputTokens,
+        inputCostUsd: null,
+        maxCostUsd: null,
+        priceAsOf: null,
+      },
+      warnings,
+    };
+  }
+  const { price } = found;
+  const free = price.input === 0 && price.output === 0;
+  const inputCostUsd = free ? 0 : inputTokens === null ? null : usd(inputTokens * price.input);
+  const maxCostUsd = free
+    ? 0
+    : inputTokens === null || maxOutputTokens === null
+      ? null
+      : usd(inputTokens * price.input + maxOutputTokens * price.output);
+  return {
+    estimate: {
+      model,
+      requests: tally.requests,
+      inputTokens,
+      maxOutputTokens,
+      inputCostUsd,
+      maxCostUsd,
+      priceAsOf: found.asOf,
+    },
+    warnings,
+  };
+}
+
+/** Dollars from token-dollars per million, rounded to a millionth of a dollar. */
+export function usd(tokensTimesPricePerMillion: number): number {
+  return Math.round(tokensTimesPricePerMillion) / 1e6;
+}

@@ -1,0 +1,73 @@
+import { BATCH_PRICE_TABLE, type ModelPrice, PRICE_TABLE_AS_OF } from "./price-table";
+
+/** Prices given by the user, by model name, in US dollars per million tokens at batch rates. */
+export type PriceOverrides = Readonly<Record<string, Readonly<ModelPrice>>>;
+
+/** What `priceAsOf` says when the price of the model came from the `prices` argument. */
+export const GIVEN_PRICE_SOURCE = "prices argument";
+
+export interface FoundPrice {
+  price: Readonly<ModelPrice>;
+  /** The table's date, or `GIVEN_PRICE_SOURCE`. */
+  asOf: string;
+}
+
+/**
+ * The batch price of a model: from `overrides` first, then from the table; a dated snapshot
+ * (`gpt-4o-mini-2024-07-18`) takes its family's price unless it is listed itself. Undefined for
+ * a model neither knows.
+ */
+export function priceOf(model: string | undefined, overrides: PriceOverrides = {}): FoundPrice | undefined {
+  if (model === undefined) {
+    return undefined;
+  }
+  for (const name of [model, withoutSnapshotDate(model)]) {
+    const given = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    if (given !== undefined) {
+      return { price: given, asOf: GIVEN_PRICE_SOURCE };
+    }
+    const listed = Object.hasOwn(BATCH_PRICE_TABLE, name) ? BATCH_PRICE_TABLE[name] : undefined;
+    if (listed !== undefined) {
+      return { price: listed, asOf: PRICE_TABLE_AS_OF };
+    }
+  }
+  return undefined;
+}
+
+function withoutSnapshotDate(model: string): string {
+  return model.replace(/-\d{4}-\d{2}-\d{2}$/, "");
+}
+
+/** Problems with a `prices` argument, one sentence each; empty when it is usable. */
+export function pricesProblems(value: unknown): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return [
+      'prices must be an object of model names to { input, output, cachedInput? } in US dollars per million tokens, e.g. { "gpt-4o-mini": { input: 0.075, output: 0.3 } }',
+    ];
+  }
+  const problems: string[] = [];
+  for (const [model, price] of Object.entries(value)) {
+    if (price === null || typeof price !== "object" || Array.isArray(price)) {
+      problems.push(`prices["${model}"] must be an object { input, output, cachedInput? }`);
+      continue;
+    }
+    const record = price as Record<string, unknown>;
+    for (const key of ["input", "output", "cachedInput"] as const) {
+      const rate = record[key];
+      if (rate === undefined && key === "cachedInput") {
+        continue;
+      }
+      if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0) {
+        problems.push(
+          `prices["${model}"].${key} is ${JSON.stringify(rate) ?? "missing"}; give US dollars per million tokens as a number of 0 or more`,
+        );
+      }
+    }
+    for (const key of Object.keys(record)) {
+      if (!["input", "output", "cachedInput"].includes(key)) {
+        problems.push(`prices["${model}"].${key} is not a price; use input, output and cachedInput`);
+      }
+    }
+  }
+  return problems;
+}
