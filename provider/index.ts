@@ -1,7 +1,7 @@
 /**
  * pulumi-openai-batch: OpenAI Batch jobs as Pulumi resources.
  *
- * Program side: the `Batch` resource. Anywhere: `validateBatchInput`, the same validator
+ * Program side: the `Batch` resource, and `BatchSet`, which splits any number of requests into batches. Anywhere: `validateBatchInput`, the same validator
  * `pulumi preview` runs. The error classes and their guards. The local emulator of the API lives
  * at `pulumi-openai-batch/emulator`.
  */
@@ -30,6 +30,8 @@ export {
   isBatchWaitError,
 } from "./errors";
 export { Batch, type BatchArgs, type BatchRequestLineArgs } from "./resource/batch";
+export type { BatchSetArgs } from "./set/args";
+export { BATCH_SET_TYPE_TOKEN, BatchSet } from "./set/batch-set";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {
