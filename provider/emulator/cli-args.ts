@@ -1,4 +1,4 @@
-import { ENV } from "./config";
+import { ENV, parseTokenLimits } from "./config";
 import { EmulatorConfigError } from "./errors/config-error";
 import { parseFaultRulesJson } from "./faults/parse";
 import type { EmulatorOptions } from "./types";
@@ -15,6 +15,9 @@ Options:
   --data-dir <dir>    keep files, batches and the key across restarts          env ${ENV.dataDir}
   --time-scale <x>    run emulator time x times faster than real time          env ${ENV.timeScale}
   --faults <json>     fault rules, e.g. '[{"kind":"rate_limit","count":2}]'    env ${ENV.faults}
+  --enqueued-token-limit <model=tokens[,model=tokens]>
+                      the organization's enqueued-token limit per model, e.g.
+                      gpt-4o-mini=2000000                                      env ${ENV.enqueuedTokenLimits}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --help              show this help
@@ -24,7 +27,15 @@ Admin API (loopback only): /_emulator/clock, /_emulator/clock/advance, /_emulato
 
 export type CliCommand = { kind: "help" } | { kind: "start"; options: EmulatorOptions; log: boolean };
 
-const VALUE_FLAGS = ["--port", "--host", "--api-key", "--data-dir", "--time-scale", "--faults"];
+const VALUE_FLAGS = [
+  "--port",
+  "--host",
+  "--api-key",
+  "--data-dir",
+  "--time-scale",
+  "--faults",
+  "--enqueued-token-limit",
+];
 const SWITCHES = ["--manual-clock", "--log", "--help", "-h"];
 
 /** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
@@ -70,6 +81,10 @@ export function parseCliArgs(
   if (timeScale !== undefined) options.timeScale = decimal(timeScale, "--time-scale");
   const faults = values.get("--faults");
   if (faults !== undefined) options.faults = parseFaultRulesJson(faults, "--faults");
+  const tokenLimits = values.get("--enqueued-token-limit");
+  if (tokenLimits !== undefined) {
+    options.enqueuedTokenLimits = parseTokenLimits(tokenLimits, "--enqueued-token-limit");
+  }
   if (switches.has("--manual-clock")) options.manualClock = true;
   return { kind: "start", options, log: switches.has("--log") };
 }

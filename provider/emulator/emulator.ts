@@ -39,7 +39,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
     await persister.save();
     const log = config.log ?? (() => undefined);
-    const engine = new BatchEngine({ store, disk, clock, durations: config.durations, persister, log });
+    const engine = new BatchEngine({
+      store,
+      disk,
+      clock,
+      durations: config.durations,
+      enqueuedTokenLimits: config.enqueuedTokenLimits,
+      persister,
+      log,
+    });
     const faults = new FaultInjector();
     faults.setRules(config.faults);
     const callLog = new CallLog();

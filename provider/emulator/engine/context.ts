@@ -10,6 +10,8 @@ export interface EngineContext {
   disk: Disk;
   clock: EmulatorClock;
   durations: EmulatorDurations;
+  /** The enqueued-token limit of each model that has one. */
+  enqueuedTokenLimits: ReadonlyMap<string, number>;
   persister: Persister;
   log: (line: string) => void;
 }
