@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { checkBatch } from "./check";
-import { createBatch } from "./create";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
+import { createThroughFullQueue } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
 import { readState } from "./state";
@@ -57,7 +57,7 @@ export function createBatchProvider(overrides: Partial<RuntimeDeps> = {}): Batch
       return diffBatch(readState(olds as unknown as Record<string, unknown>), news);
     },
     async create(inputs) {
-      const created = await createBatch(inputs, connect(), deps);
+      const created = await createThroughFullQueue(inputs, connect(), deps);
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
