@@ -84,3 +84,17 @@ describe("the per-model enqueued-token limit", () => {
     );
   });
 });
+
+test("a batch forced into in_progress holds its tokens in the queue too", async () => {
+  const five = chatJsonl(5);
+  env = await startTestEmulator({
+    durations: DURATIONS,
+    enqueuedTokenLimits: { "gpt-4o-mini": tokensOf(five) },
+  });
+  const { client, emulator } = env;
+  const forced = await createBatch(client, five);
+  await emulator.setBatchStatus(forced.id, "in_progress", { stuck: true });
+  const refused = await createBatch(client, chatJsonl(1));
+  await emulator.advance(1_000);
+  expect((await client.batches.retrieve(refused.id)).errors?.data?.[0]?.code).toBe("token_limit_exceeded");
+});

@@ -88,7 +88,10 @@ async function queueIsFull(
   const limit = model === undefined ? undefined : ctx.enqueuedTokenLimits.get(model);
   if (model === undefined || limit === undefined) return undefined;
   const tokens = await inputTokensOf(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint);
-  if (enqueuedTokens(ctx.store.batches.values(), model, batch.id) + tokens > limit) {
+  const others = await enqueuedTokens(ctx.store.batches.values(), model, batch.id, (id) =>
+    ctx.disk.fileBlob(id),
+  );
+  if (others + tokens > limit) {
     return { code: TOKEN_LIMIT_EXCEEDED, message: tokenLimitMessage(model, limit), line: null, param: null };
   }
   batch.enqueuedTokens = tokens;

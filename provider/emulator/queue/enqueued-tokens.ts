@@ -28,12 +28,21 @@ export async function inputTokensOf(path: string, endpoint: string): Promise<num
   return tokens;
 }
 
-/** The tokens that the other batches of a model hold in the queue now. */
-export function enqueuedTokens(batches: Iterable<BatchRecord>, model: string, except: string): number {
+/**
+ * The tokens that the other batches of a model hold in the queue now. A batch forced into a
+ * status without validation has its tokens counted here, once.
+ */
+export async function enqueuedTokens(
+  batches: Iterable<BatchRecord>,
+  model: string,
+  except: string,
+  pathOf: (fileId: string) => string,
+): Promise<number> {
   let total = 0;
   for (const batch of batches) {
     if (batch.id === except || batch.model !== model || !ENQUEUED_STATUSES.has(batch.status)) continue;
-    total += batch.enqueuedTokens ?? 0;
+    batch.enqueuedTokens ??= await inputTokensOf(pathOf(batch.inputFileId), batch.endpoint).catch(() => 0);
+    total += batch.enqueuedTokens;
   }
   return total;
 }
