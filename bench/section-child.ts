@@ -22,6 +22,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/wait") as typeof import("./sections/wait")).runWaitSection;
     case "stack":
       return (require("./sections/stack") as typeof import("./sections/stack")).runStackSection;
+    case "split":
+      return (require("./sections/split") as typeof import("./sections/split")).runSplitSection;
   }
 }
 

@@ -33,9 +33,9 @@ export interface SectionResult {
   durationMs: number;
 }
 
-export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack";
+export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "split";
 
-export const SECTION_IDS: readonly SectionId[] = ["validate", "upload", "overhead", "wait", "stack"];
+export const SECTION_IDS: readonly SectionId[] = ["validate", "upload", "overhead", "wait", "stack", "split"];
 
 export interface Machine {
   cores: number;
