@@ -26,6 +26,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/cost") as typeof import("./sections/cost")).runCostSection;
     case "results":
       return (require("./sections/results") as typeof import("./sections/results")).runResultsSection;
+    case "split":
+      return (require("./sections/split") as typeof import("./sections/split")).runSplitSection;
   }
 }
 

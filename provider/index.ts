@@ -1,8 +1,9 @@
 /**
  * pulumi-openai-batch: OpenAI Batch jobs as Pulumi resources.
  *
- * Program side: the `Batch` resource. Anywhere: `validateBatchInput`, the same validator
- * `pulumi preview` runs, and the token counter and prices of the cost estimate. The error classes and their guards. The local emulator of the API lives
+ * Program side: the `Batch` resource, and `BatchSet`, which splits any number of requests into
+ * batches. Anywhere: `validateBatchInput`, the same validator `pulumi preview` runs, and the token
+ * counter and prices of the cost estimate. The error classes and their guards. The local emulator of the API lives
  * at `pulumi-openai-batch/emulator`.
  */
 
@@ -55,6 +56,8 @@ export {
   type ReadBatchResultsOptions,
   readBatchResults,
 } from "./results";
+export type { BatchSetArgs } from "./set/args";
+export { BATCH_SET_TYPE_TOKEN, BatchSet } from "./set/batch-set";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";
 export {

@@ -33,7 +33,7 @@ export interface SectionResult {
   durationMs: number;
 }
 
-export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "cost" | "results";
+export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "cost" | "results" | "split";
 
 export const SECTION_IDS: readonly SectionId[] = [
   "validate",
@@ -43,6 +43,7 @@ export const SECTION_IDS: readonly SectionId[] = [
   "stack",
   "cost",
   "results",
+  "split",
 ];
 
 export interface Machine {

@@ -1,4 +1,4 @@
-import { ENV } from "./config";
+import { ENV, parseTokenLimits } from "./config";
 import { EmulatorConfigError } from "./errors/config-error";
 import { parseFaultRulesJson } from "./faults/parse";
 import type { EmulatorOptions } from "./types";
@@ -17,6 +17,9 @@ Options:
   --faults <json>     fault rules, e.g. '[{"kind":"rate_limit","count":2}]'    env ${ENV.faults}
                       or failed batch requests, e.g.
                       '[{"kind":"request_failure","rate":0.1,"seed":7,"statusCode":503}]'
+  --enqueued-token-limit <model=tokens[,model=tokens]>
+                      the organization's enqueued-token limit per model, e.g.
+                      gpt-4o-mini=2000000                                      env ${ENV.enqueuedTokenLimits}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version
@@ -33,7 +36,15 @@ export type CliCommand =
   | { kind: "version" }
   | { kind: "start"; options: EmulatorOptions; log: boolean };
 
-const VALUE_FLAGS = ["--port", "--host", "--api-key", "--data-dir", "--time-scale", "--faults"];
+const VALUE_FLAGS = [
+  "--port",
+  "--host",
+  "--api-key",
+  "--data-dir",
+  "--time-scale",
+  "--faults",
+  "--enqueued-token-limit",
+];
 const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
 
 /** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
@@ -80,6 +91,10 @@ export function parseCliArgs(
   if (timeScale !== undefined) options.timeScale = decimal(timeScale, "--time-scale");
   const faults = values.get("--faults");
   if (faults !== undefined) options.faults = parseFaultRulesJson(faults, "--faults");
+  const tokenLimits = values.get("--enqueued-token-limit");
+  if (tokenLimits !== undefined) {
+    options.enqueuedTokenLimits = parseTokenLimits(tokenLimits, "--enqueued-token-limit");
+  }
   if (switches.has("--manual-clock")) options.manualClock = true;
   return { kind: "start", options, log: switches.has("--log") };
 }

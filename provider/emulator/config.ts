@@ -10,6 +10,7 @@ export const ENV = {
   timeScale: "OPENAI_EMULATOR_TIME_SCALE",
   dataDir: "OPENAI_EMULATOR_DATA_DIR",
   faults: "OPENAI_EMULATOR_FAULTS",
+  enqueuedTokenLimits: "OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS",
 } as const;
 
 export const DEFAULT_DURATIONS: EmulatorDurations = {
@@ -30,6 +31,7 @@ export interface ResolvedConfig {
   manualClock: boolean;
   faults: FaultRule[];
   dataDir: string | undefined;
+  enqueuedTokenLimits: ReadonlyMap<string, number>;
   log: ((line: string) => void) | undefined;
 }
 
@@ -46,6 +48,7 @@ export function resolveConfig(options: EmulatorOptions, env: Env): ResolvedConfi
     manualClock: resolveBoolean(options.manualClock, "manualClock"),
     faults: resolveFaults(options.faults, env),
     dataDir: resolveDataDir(options.dataDir, env),
+    enqueuedTokenLimits: resolveTokenLimits(options.enqueuedTokenLimits, env),
     log: options.log,
   };
 }
@@ -175,4 +178,51 @@ function resolveDataDir(option: string | undefined, env: Env): string | undefine
     );
   }
   return value;
+}
+
+function resolveTokenLimits(
+  option: Record<string, number> | undefined,
+  env: Env,
+): ReadonlyMap<string, number> {
+  if (option !== undefined) return checkTokenLimits(option, "enqueuedTokenLimits");
+  const text = fromEnv(env, ENV.enqueuedTokenLimits);
+  return text === undefined
+    ? new Map()
+    : checkTokenLimits(parseTokenLimits(text, ENV.enqueuedTokenLimits), ENV.enqueuedTokenLimits);
+}
+
+/** Reads `model=tokens[,model=tokens...]`, as the CLI flag and the environment give it. */
+export function parseTokenLimits(text: string, setting: string): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const part of text.split(",")) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(part);
+    if (match === null) {
+      throw new EmulatorConfigError(
+        setting,
+        `Expected \`${setting}\` to be model=tokens pairs separated by commas, e.g. gpt-4o-mini=2000000; got ${JSON.stringify(part)}.`,
+      );
+    }
+    limits[match[1] as string] = Number(match[2]);
+  }
+  return limits;
+}
+
+function checkTokenLimits(option: Record<string, number>, setting: string): ReadonlyMap<string, number> {
+  if (typeof option !== "object" || option === null || Array.isArray(option)) {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be an object of model names to token counts; got ${describe(option)}.`,
+    );
+  }
+  const limits = new Map<string, number>();
+  for (const [model, limit] of Object.entries(option)) {
+    if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 1) {
+      throw new EmulatorConfigError(
+        `${setting}.${model}`,
+        `Expected the enqueued-token limit of ${model} to be a whole number of tokens, 1 or more; got ${describe(limit)}.`,
+      );
+    }
+    limits.set(model, limit);
+  }
+  return limits;
 }

@@ -46,6 +46,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       disk,
       clock,
       durations: config.durations,
+      enqueuedTokenLimits: config.enqueuedTokenLimits,
       persister,
       log,
       requestFailure: (url) => faults.decideRequest(url),

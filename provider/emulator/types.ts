@@ -25,6 +25,13 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Directory that keeps state and file contents across restarts. Env: OPENAI_EMULATOR_DATA_DIR. */
   dataDir?: string;
+  /**
+   * The organization's enqueued-token limit per model, e.g. `{ "gpt-4o-mini": 2_000_000 }`. The
+   * input tokens of validating, in-progress and finalizing batches count against it; a batch that
+   * would go over it fails validation with `token_limit_exceeded`. No limit by default. Env:
+   * OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS (`model=tokens,model=tokens`).
+   */
+  enqueuedTokenLimits?: Record<string, number>;
   /** Receives one line per request; off by default. Never receives the Authorization header. */
   log?: (line: string) => void;
 }

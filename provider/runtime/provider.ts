@@ -4,12 +4,12 @@ import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks"
 import { cancelFollowUps } from "../results/retries";
 import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
-import { createBatch } from "./create";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
+import { createThroughFullQueue } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
 import { readState } from "./state";
@@ -73,7 +73,7 @@ export function createBatchProvider(
         : { ...diff, changes: true };
     },
     async create(inputs) {
-      const created = await withResults(() => createBatch(inputs, connect(), deps), undefined, {
+      const created = await withResults(() => createThroughFullQueue(inputs, connect(), deps), undefined, {
         api: connect,
         deps,
       });

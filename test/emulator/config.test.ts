@@ -24,6 +24,7 @@ describe("options and environment", () => {
       manualClock: false,
       faults: [],
       dataDir: undefined,
+      enqueuedTokenLimits: new Map(),
       log: undefined,
     });
   });

@@ -11,6 +11,8 @@ export interface EngineContext {
   disk: Disk;
   clock: EmulatorClock;
   durations: EmulatorDurations;
+  /** The enqueued-token limit of each model that has one. */
+  enqueuedTokenLimits: ReadonlyMap<string, number>;
   persister: Persister;
   log: (line: string) => void;
   /** Whether a request of a batch (by its `url`) fails on purpose; absent: none does. */

@@ -3,6 +3,12 @@ import { runLines } from "../execution/run-lines";
 import { newId } from "../ids";
 import type { LifecycleStep, LifecycleView } from "../lifecycle";
 import { isTerminal } from "../limits";
+import {
+  enqueuedTokens,
+  inputTokensOf,
+  TOKEN_LIMIT_EXCEEDED,
+  tokenLimitMessage,
+} from "../queue/enqueued-tokens";
 import type { BatchErrorEntry, BatchRecord } from "../store/records";
 import { surveyInputFile, validateInputFile } from "../validation/validate-file";
 import type { EngineContext } from "./context";
@@ -58,12 +64,38 @@ async function validate(ctx: EngineContext, batch: BatchRecord, at: number): Pro
       ],
     };
   }
+  if (result.errors.length === 0) {
+    const full = await queueIsFull(ctx, batch, result.model);
+    if (full !== undefined) result.errors.push(full);
+  }
   if (result.errors.length > 0) {
     fail(batch, at, result.errors);
     await finish(ctx, batch, at);
     return;
   }
   startProgress(batch, at, result.lines, result.model);
+}
+
+/**
+ * With an enqueued-token limit for the batch's model: the error that fails the batch when its
+ * input tokens do not fit beside those the model's other batches hold; otherwise records them.
+ */
+async function queueIsFull(
+  ctx: EngineContext,
+  batch: BatchRecord,
+  model: string | undefined,
+): Promise<BatchErrorEntry | undefined> {
+  const limit = model === undefined ? undefined : ctx.enqueuedTokenLimits.get(model);
+  if (model === undefined || limit === undefined) return undefined;
+  const tokens = await inputTokensOf(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint);
+  const others = await enqueuedTokens(ctx.store.batches.values(), model, batch.id, (id) =>
+    ctx.disk.fileBlob(id),
+  );
+  if (others + tokens > limit) {
+    return { code: TOKEN_LIMIT_EXCEEDED, message: tokenLimitMessage(model, limit), line: null, param: null };
+  }
+  batch.enqueuedTokens = tokens;
+  return undefined;
 }
 
 /** Moves a batch to in_progress with its request count known. */

@@ -70,6 +70,8 @@ export interface BatchRecord {
   errorFileId?: string;
   progress: BatchProgress;
   usage: UsageTotals;
+  /** The input tokens the batch holds in its model's queue, once validated (with a limit set). */
+  enqueuedTokens?: number;
 }
 
 export interface UploadPartRecord {

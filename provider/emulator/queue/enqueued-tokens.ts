@@ -1,0 +1,47 @@
+import { isCountedEndpoint } from "../../cost/request-tokens";
+import { countRequestLine } from "../../cost/tally";
+import type { BatchRecord } from "../store/records";
+import { readLines } from "../validation/line-reader";
+
+/** The statuses whose batches hold tokens in the organization's queue. */
+const ENQUEUED_STATUSES = new Set(["validating", "in_progress", "finalizing"]);
+
+/** The error code and message the API fails a batch with when the queue has no room for it. */
+export const TOKEN_LIMIT_EXCEEDED = "token_limit_exceeded";
+
+export function tokenLimitMessage(model: string, limit: number): string {
+  return `Enqueued token limit reached for ${model} in organization org-emulator. Limit: ${limit.toLocaleString("en-US")} enqueued tokens. Please try again once some in_progress batches have been completed.`;
+}
+
+/**
+ * The input tokens of a batch's file, as the queue counts them: the same count as the package's
+ * cost estimate for the endpoints it counts, and the bytes of each line for the others.
+ */
+export async function inputTokensOf(path: string, endpoint: string): Promise<number> {
+  let tokens = 0;
+  for await (const line of readLines(path)) {
+    if (line.text.trim() === "") continue;
+    const counted = isCountedEndpoint(endpoint) ? countRequestLine(line.text, endpoint) : undefined;
+    tokens += counted?.input ?? Buffer.byteLength(line.text, "utf8");
+  }
+  return tokens;
+}
+
+/**
+ * The tokens that the other batches of a model hold in the queue now. A batch forced into a
+ * status without validation has its tokens counted here, once.
+ */
+export async function enqueuedTokens(
+  batches: Iterable<BatchRecord>,
+  model: string,
+  except: string,
+  pathOf: (fileId: string) => string,
+): Promise<number> {
+  let total = 0;
+  for (const batch of batches) {
+    if (batch.id === except || batch.model !== model || !ENQUEUED_STATUSES.has(batch.status)) continue;
+    batch.enqueuedTokens ??= await inputTokensOf(pathOf(batch.inputFileId), batch.endpoint).catch(() => 0);
+    total += batch.enqueuedTokens;
+  }
+  return total;
+}

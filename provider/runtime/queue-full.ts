@@ -1,0 +1,89 @@
+import type { BatchInputs, BatchOutputs } from "../contract";
+import { BatchWaitError, isBatchWaitError } from "../errors";
+import { pollDelayMs } from "../policy/backoff";
+import { type CreatedBatch, createBatch } from "./create";
+import type { RuntimeDeps } from "./deps";
+import type { OpenAIBatchApi } from "./openai-api";
+import { steeringOf } from "./state";
+
+/** The code of a batch the API failed because the organization's enqueued-token limit was full. */
+export const TOKEN_LIMIT_EXCEEDED = "token_limit_exceeded";
+
+/** Whether a wait ended on a batch that failed only because the queue was full. */
+export function failedOnFullQueue(error: unknown): boolean {
+  return (
+    isBatchWaitError(error) &&
+    error.properties.status === "failed" &&
+    (error.properties.errors ?? []).some((entry) => entry.code === TOKEN_LIMIT_EXCEEDED)
+  );
+}
+
+/**
+ * Creates the batch as `createBatch` does and, when it waits for completion, rides out a full
+ * queue: a batch that fails validation with `token_limit_exceeded` is not a failure of the
+ * resource. Its uploaded input file is deleted, and after a backoff (1 s, 2 s, 4 s, ... up to
+ * `pollIntervalSeconds`) the batch is created again, under the same create token and so the same
+ * duplicate protection, until `waitTimeoutSeconds` (counted from the first attempt) runs out.
+ * Without `waitForCompletion` the create returns at once, before the API has validated the batch.
+ */
+export async function createThroughFullQueue(
+  inputs: BatchInputs,
+  api: OpenAIBatchApi,
+  deps: RuntimeDeps,
+): Promise<CreatedBatch> {
+  const steering = steeringOf(inputs);
+  if (!steering.waitForCompletion) {
+    return createBatch(inputs, api, deps);
+  }
+  const deadline = deps.now() + steering.waitTimeoutMs;
+  for (let attempt = 0; ; attempt += 1) {
+    // Each attempt waits only for what is left of the resource's one wait.
+    const leftSeconds = Math.max(1, Math.ceil((deadline - deps.now()) / 1000));
+    let created: CreatedBatch;
+    try {
+      created = await createBatch({ ...inputs, waitTimeoutSeconds: leftSeconds }, api, deps);
+    } catch (error) {
+      if (!isBatchWaitError(error)) throw error;
+      const restored = withInputs(error.properties, inputs);
+      const delay = pollDelayMs(attempt, steering.pollIntervalMs, deps.random());
+      if (!failedOnFullQueue(error)) {
+        throw new BatchWaitError(error.id, restored, error.message);
+      }
+      if (deps.now() + delay >= deadline) {
+        throw new BatchWaitError(
+          error.id,
+          restored,
+          `${error.message} The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${steering.waitTimeoutMs / 1000} s); run \`pulumi up --replace\` on this resource once other batches of the model have finished, or raise waitTimeoutSeconds.`,
+        );
+      }
+      deps.log.warn(
+        `batch ${error.id} failed with ${TOKEN_LIMIT_EXCEEDED}: the organization's enqueued-token limit for the model is full; creating it again in ${delay} ms`,
+      );
+      await dropInputFile(restored, api, deps);
+      await deps.sleep(delay);
+      continue;
+    }
+    return { ...created, outs: withInputs(created.outs, inputs) };
+  }
+}
+
+/** The outputs with the resource's own wait settings, not the shortened ones of a later attempt. */
+function withInputs(outputs: BatchOutputs, inputs: BatchInputs): BatchOutputs {
+  const restored = { ...outputs };
+  if (inputs.waitTimeoutSeconds === undefined) {
+    delete restored.waitTimeoutSeconds;
+  } else {
+    restored.waitTimeoutSeconds = inputs.waitTimeoutSeconds;
+  }
+  return restored;
+}
+
+/** Deletes the input file that the failed batch's create uploaded; a failure only warns. */
+async function dropInputFile(outputs: BatchOutputs, api: OpenAIBatchApi, deps: RuntimeDeps): Promise<void> {
+  if (!outputs.uploadedInputFile || outputs.inputFileId === undefined) return;
+  try {
+    await api.deleteFile(outputs.inputFileId);
+  } catch (error) {
+    deps.log.warn(`could not delete the input file ${outputs.inputFileId}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,107 @@
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  BATCH_ENDPOINTS,
+  type BatchEndpoint,
+  type BatchRequestLine,
+  type CompletionWindow,
+  LIMITS,
+  type OutputExpiresAfter,
+} from "../contract";
+import type { InputProblem } from "../errors";
+
+/**
+ * The arguments of a `BatchSet`. The ones that decide the shards (`endpoint`, the input and the
+ * bounds) are plain values, because the split runs while the program runs; the others may be
+ * outputs of other resources and are passed to every child `Batch` as they are.
+ */
+export interface BatchSetArgs {
+  /** The endpoint every request line calls. Changing it replaces every batch. */
+  endpoint: BatchEndpoint;
+  /** Path of a local `.jsonl` file of any size, relative to the Pulumi project. Give this or `requests`. */
+  inputFile?: string;
+  /** Request lines given inline. Give this or `inputFile`. */
+  requests?: readonly BatchRequestLine[];
+  /** Most requests in one batch; default and most 50,000. */
+  maxRequestsPerBatch?: number;
+  /** Most bytes in one batch; default and most 200 MB (209,715,200 bytes). */
+  maxBytesPerBatch?: number;
+  /**
+   * The organization's enqueued-token limit for the model. Each shard's estimated input tokens
+   * stay within it, and shards run in waves whose estimated tokens fit it: each wave starts when
+   * the wave before has completed, all in one `pulumi up`.
+   */
+  maxEnqueuedTokens?: number;
+  /** Folder of the shard files, relative to the Pulumi project; default `.pulumi-openai-batch/shards`. */
+  shardCacheDir?: string;
+  /** Only `"24h"` for now (the default). */
+  completionWindow?: pulumi.Input<CompletionWindow>;
+  /** Given to every batch (up to 15 string pairs). A change replaces every batch. */
+  metadata?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** When the output and error files expire. A change replaces every batch. */
+  outputExpiresAfter?: pulumi.Input<OutputExpiresAfter>;
+  /** Wait in `pulumi up` until every batch finishes. Default false (waves other than the last always wait). */
+  waitForCompletion?: pulumi.Input<boolean>;
+  /** How long one `pulumi up` waits for each batch, in seconds. Default 86400. */
+  waitTimeoutSeconds?: pulumi.Input<number>;
+  /** The longest gap between polls, in seconds. Default 30. */
+  pollIntervalSeconds?: pulumi.Input<number>;
+  /** Cancel the running batches when the set is deleted or a batch is replaced. Default true. */
+  cancelOnDelete?: pulumi.Input<boolean>;
+  /** Delete the uploaded input files on delete. Default true. */
+  deleteInputFileOnDelete?: pulumi.Input<boolean>;
+}
+
+export const DEFAULT_SHARD_CACHE_DIR = ".pulumi-openai-batch/shards";
+
+/** Checks the arguments that decide the shards; one problem per property, all at once. */
+export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (!(BATCH_ENDPOINTS as readonly unknown[]).includes(args.endpoint)) {
+    problems.push({
+      property: "endpoint",
+      reason: `${JSON.stringify(args.endpoint) ?? "undefined"} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")} (a plain string: the split needs it while the program runs)`,
+    });
+  }
+  const given = (["inputFile", "requests"] as const).filter((name) => args[name] !== undefined);
+  if (given.length !== 1) {
+    problems.push({
+      property: given.length === 0 ? "inputFile" : "requests",
+      reason: `give exactly one of inputFile and requests; ${given.length === 0 ? "neither was given" : "both were given"}`,
+    });
+  }
+  if (args.inputFile !== undefined && (typeof args.inputFile !== "string" || args.inputFile === "")) {
+    problems.push({
+      property: "inputFile",
+      reason: "must be a path (a plain, non-empty string: the split reads the file while the program runs)",
+    });
+  }
+  if (args.requests !== undefined && !Array.isArray(args.requests)) {
+    problems.push({
+      property: "requests",
+      reason: "must be a plain array of request lines (the split reads them while the program runs)",
+    });
+  }
+  problems.push(...checkCount("maxRequestsPerBatch", args.maxRequestsPerBatch, LIMITS.maxLines));
+  problems.push(...checkCount("maxBytesPerBatch", args.maxBytesPerBatch, LIMITS.maxFileBytes));
+  problems.push(...checkCount("maxEnqueuedTokens", args.maxEnqueuedTokens, Number.MAX_SAFE_INTEGER));
+  if (
+    args.shardCacheDir !== undefined &&
+    (typeof args.shardCacheDir !== "string" || args.shardCacheDir === "")
+  ) {
+    problems.push({ property: "shardCacheDir", reason: "must be a folder path (a non-empty string)" });
+  }
+  return problems;
+}
+
+function checkCount(property: string, value: unknown, most: number): InputProblem[] {
+  if (value === undefined) return [];
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > most) {
+    return [
+      {
+        property,
+        reason: `expected a whole number from 1 to ${most}; got ${JSON.stringify(value) ?? String(value)}`,
+      },
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,95 @@
+import { isAbsolute } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { BatchStatus, RequestCounts } from "../contract";
+import { Batch, type BatchArgs } from "../resource/batch";
+import type { BatchSetArgs } from "./args";
+import { type PlannedShard, planShards } from "./shards";
+import { leastAdvanced, sumRequestCounts } from "./status";
+
+export const BATCH_SET_TYPE_TOKEN = "pulumi-openai-batch:index:BatchSet";
+
+/**
+ * Any number of requests, split into batches within the API's limits (and the organization's
+ * enqueued-token limit, with `maxEnqueuedTokens`). The split is content-defined: an edit of one
+ * request replaces only the batch that holds it. Each shard is written to a cache folder of the
+ * project and run by a child `Batch` that reads it as its `inputFile`, so the state holds no copy
+ * of the requests and preview calls no API.
+ */
+export class BatchSet extends pulumi.ComponentResource {
+  /** The ids of the child batches, in shard order. */
+  readonly batchIds: pulumi.Output<string[]>;
+  /** How many shards (and so batches) the requests were split into. */
+  readonly shardCount: pulumi.Output<number>;
+  /** How many waves the shards run in (1 without `maxEnqueuedTokens`). */
+  readonly waveCount: pulumi.Output<number>;
+  /** The least advanced status of the children; undefined while any is unknown. */
+  readonly status: pulumi.Output<BatchStatus | undefined>;
+  /** The children's request counts added up; undefined while any is unknown. */
+  readonly requestCounts: pulumi.Output<RequestCounts | undefined>;
+  /** The child batches, in shard order. */
+  readonly batches: readonly Batch[];
+
+  constructor(name: string, args: BatchSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
+    const shards = planShards(name, args, projectRoot());
+    const lastWave = shards.reduce((most, shard) => Math.max(most, shard.wave), 0);
+    // Each wave's batches wait for every batch of the wave before to complete.
+    const waves: Batch[][] = Array.from({ length: lastWave + 1 }, () => []);
+    const batches = shards.map((shard) => {
+      const before = shard.wave > 0 ? waves[shard.wave - 1] : undefined;
+      const batch = new Batch(shard.name, childArgs(args, shard, shard.wave < lastWave), {
+        parent: this,
+        ...(before === undefined ? {} : { dependsOn: before }),
+      });
+      waves[shard.wave]?.push(batch);
+      return batch;
+    });
+    this.batches = batches;
+    this.batchIds = pulumi.all(batches.map((batch) => batch.id)).apply((ids) => ids.map(String));
+    this.shardCount = pulumi.output(shards.length);
+    this.waveCount = pulumi.output(lastWave + 1);
+    this.status = pulumi.all(batches.map((batch) => batch.status)).apply(leastAdvanced);
+    this.requestCounts = pulumi.all(batches.map((batch) => batch.requestCounts)).apply(sumRequestCounts);
+    this.registerOutputs({
+      batchIds: this.batchIds,
+      shardCount: this.shardCount,
+      waveCount: this.waveCount,
+      status: this.status,
+      requestCounts: this.requestCounts,
+    });
+  }
+}
+
+/** A child's arguments. A wave that another wave waits for always waits for its own completion. */
+function childArgs(args: BatchSetArgs, shard: PlannedShard, awaited: boolean): BatchArgs {
+  const passed: BatchArgs = { endpoint: args.endpoint, inputFile: shard.inputFile };
+  const optional = [
+    "completionWindow",
+    "metadata",
+    "outputExpiresAfter",
+    "waitTimeoutSeconds",
+    "pollIntervalSeconds",
+    "cancelOnDelete",
+    "deleteInputFileOnDelete",
+  ] as const;
+  const copy = passed as unknown as Record<string, unknown>;
+  for (const key of optional) {
+    if (args[key] !== undefined) copy[key] = args[key];
+  }
+  if (awaited) {
+    passed.waitForCompletion = true;
+  } else if (args.waitForCompletion !== undefined) {
+    passed.waitForCompletion = args.waitForCompletion;
+  }
+  return passed;
+}
+
+/**
+ * The Pulumi project's directory, where relative paths start. The Pulumi CLI passes it to the
+ * program; where it is not passed (inline programs of the Automation API, mocks) it is the
+ * working directory.
+ */
+function projectRoot(): string {
+  const root = pulumi.runtime.getRootDirectory();
+  return isAbsolute(root) ? root : process.cwd();
+}

@@ -1,0 +1,117 @@
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+const FLUSH_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** One shard as written to the cache: its file is named by the sha256 of its bytes. */
+export interface WrittenShard {
+  sha256: string;
+  /** Absolute path of the shard's JSONL file. */
+  file: string;
+  fileName: string;
+  requests: number;
+  bytes: number;
+  tokens: number;
+  firstCustomId: string;
+  /** The 1-based line of the input where the shard begins. */
+  firstLine: number;
+}
+
+let partials = 0;
+
+/**
+ * Writes one shard's lines to a partial file in the cache folder through a fixed buffer, hashing
+ * them on the way, and renames it to `<sha256>.jsonl` when done. A shard whose file is already
+ * there (the same content, from an earlier run) keeps that file.
+ */
+export class ShardWriter {
+  private readonly partial: string;
+  private readonly fd: number;
+  private readonly hash: Hash = createHash("sha256");
+  private readonly buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  private used = 0;
+  private requests = 0;
+  private bytes = 0;
+  private tokens = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly firstCustomId: string,
+    private readonly firstLine: number,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    partials += 1;
+    this.partial = join(dir, `.partial-${process.pid}-${partials}`);
+    this.fd = openSync(this.partial, "w");
+  }
+
+  /** Appends one line (without its newline) and the newline. */
+  writeLine(source: Uint8Array, start: number, end: number, tokens: number): void {
+    const length = end - start;
+    if (this.used + length + 1 > this.buffer.length) this.flush();
+    if (length + 1 > this.buffer.length) {
+      this.emit(source.subarray(start, end));
+      this.emit(Buffer.of(NEWLINE));
+    } else {
+      this.buffer.set(source.subarray(start, end), this.used);
+      this.buffer[this.used + length] = NEWLINE;
+      this.used += length + 1;
+    }
+    this.requests += 1;
+    this.bytes += length + 1;
+    this.tokens += tokens;
+  }
+
+  finish(): WrittenShard {
+    this.flush();
+    closeSync(this.fd);
+    const sha256 = this.hash.digest("hex");
+    const fileName = `${sha256}.jsonl`;
+    const file = join(this.dir, fileName);
+    if (existsSync(file)) {
+      unlinkSync(this.partial);
+    } else {
+      renameSync(this.partial, file);
+    }
+    return {
+      sha256,
+      file,
+      fileName,
+      requests: this.requests,
+      bytes: this.bytes,
+      tokens: this.tokens,
+      firstCustomId: this.firstCustomId,
+      firstLine: this.firstLine,
+    };
+  }
+
+  /** Drops the partial file (after an error). */
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed.
+    }
+    try {
+      unlinkSync(this.partial);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.emit(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private emit(bytes: Uint8Array): void {
+    this.hash.update(bytes);
+    let offset = 0;
+    while (offset < bytes.length) {
+      offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { LIMITS } from "../contract";
+import { BatchInputError } from "../errors";
+import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
+import { childName } from "./names";
+import type { WrittenShard } from "./shard-writer";
+import { splitFile, splitRequests } from "./split";
+import { lineTokenEstimator } from "./token-estimate";
+import { planWaves } from "./waves";
+
+/** A shard as the set uses it: the child's name, its input path, and its wave. */
+export interface PlannedShard extends WrittenShard {
+  name: string;
+  /** The shard file as the child's `inputFile`: relative to the project when it is inside it. */
+  inputFile: string;
+  wave: number;
+}
+
+/**
+ * Checks the arguments, splits the input into the cache folder and plans the waves. `root` is the
+ * Pulumi project's directory: `inputFile` and `shardCacheDir` are relative to it.
+ */
+export function planShards(setName: string, args: BatchSetArgs, root: string): PlannedShard[] {
+  const problems = checkSetArgs(args as unknown as Record<string, unknown>);
+  if (problems.length > 0) throw new BatchInputError(problems);
+  const cacheDir = resolve(root, args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR);
+  const bounds = {
+    maxRequests: args.maxRequestsPerBatch ?? LIMITS.maxLines,
+    maxBytes: args.maxBytesPerBatch ?? LIMITS.maxFileBytes,
+    maxTokens: args.maxEnqueuedTokens,
+  };
+  const tokensOf = args.maxEnqueuedTokens === undefined ? undefined : lineTokenEstimator(args.endpoint);
+  const written =
+    args.inputFile !== undefined
+      ? splitFile(resolve(root, args.inputFile), {
+          bounds,
+          cacheDir,
+          tokensOf,
+          property: "inputFile",
+          label: args.inputFile,
+        })
+      : splitRequests(args.requests ?? [], {
+          bounds,
+          cacheDir,
+          tokensOf,
+          property: "requests",
+          label: "requests",
+        });
+  const waves = planWaves(
+    written.map((shard) => shard.tokens),
+    args.maxEnqueuedTokens,
+  );
+  const names = new Map<string, WrittenShard>();
+  return written.map((shard, index) => {
+    const name = childName(setName, shard.firstCustomId);
+    const same = names.get(name);
+    if (same !== undefined) {
+      throw new BatchInputError([
+        {
+          property: args.inputFile !== undefined ? "inputFile" : "requests",
+          reason: `custom_id ${JSON.stringify(shard.firstCustomId)} appears at line ${same.firstLine} and line ${shard.firstLine}; every custom_id must be unique`,
+        },
+      ]);
+    }
+    names.set(name, shard);
+    const inside = relative(root, shard.file);
+    const inputFile = inside.startsWith("..") || isAbsolute(inside) ? shard.file : inside;
+    return { ...shard, name, inputFile, wave: waves[index] ?? 0 };
+  });
+}
