@@ -14,6 +14,10 @@ export function inputTokens(endpoint: CountedEndpoint, body: Readonly<Record<str
   return countRequestBody(body, endpoint).input;
 }
 
+// The encoding of current models is loaded with the emulator rather than by its first batch: loading
+// takes a moment, during which the emulator could answer nothing and its clock would jump.
+textCounter("o200k_base");
+
 /** The tokens of a text the emulator answers with, in the model's encoding. */
 export function outputTokens(model: string, text: string): number {
   return textCounter(encodingOf(model).encoding)(text);
