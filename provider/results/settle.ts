@@ -73,9 +73,10 @@ export async function settleResults(
   ctx: ResultsContext,
 ): Promise<SettledResults> {
   const examples = new Map<string, ErrorExample>();
-  const withAttempts: BatchOutputs = hasResults(outs.status)
-    ? { ...outs, attempts: attemptsOf(id, outs) }
-    : outs;
+  const withAttempts: BatchOutputs =
+    hasResults(outs.status) && (wantsResults(outs) || outs.attempts !== undefined)
+      ? { ...outs, attempts: attemptsOf(id, outs) }
+      : outs;
   if (!(await resultsNeedWrite(withAttempts, ctx.deps.cwd()))) {
     return { outs: dropStaleSha(withAttempts), examples };
   }

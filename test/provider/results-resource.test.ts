@@ -192,6 +192,7 @@ describe("resultsPath", () => {
     const { outs } = await env.provider.create(await env.checked(waiting({})));
     expect(outs?.status).toBe("completed");
     expect(outs?.resultsSummary).toBeUndefined();
+    expect(outs?.attempts).toBeUndefined();
     expect(env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"))).toEqual([]);
   });
 
