@@ -25,15 +25,23 @@ export interface SettledResults {
 }
 
 /**
- * Whether the resource asks for its results: it waits for the batch, or sets one of the results
- * arguments. A resource that does neither never downloads them, as before these arguments existed.
+ * Whether the results must be read: the resource sets one of the results arguments, or it waits
+ * for the batch and the request counts say that no request succeeded (the default
+ * `maxFailedRatio` then fails the `up`, and its message needs the error codes). A batch that
+ * succeeded, of a resource that sets none of them, is never downloaded: `up` makes no more calls
+ * than before these arguments existed.
  */
 export function wantsResults(outs: BatchOutputs): boolean {
-  return (
-    outs.waitForCompletion === true ||
+  if (
     outs.resultsPath !== undefined ||
     outs.maxFailedRatio !== undefined ||
     (outs.retryFailedRequests ?? 0) > 0
+  ) {
+    return true;
+  }
+  const counts = outs.requestCounts;
+  return (
+    outs.waitForCompletion === true && counts !== undefined && counts.total > 0 && counts.completed === 0
   );
 }
 
@@ -65,9 +73,10 @@ export async function settleResults(
   ctx: ResultsContext,
 ): Promise<SettledResults> {
   const examples = new Map<string, ErrorExample>();
-  const withAttempts: BatchOutputs = hasResults(outs.status)
-    ? { ...outs, attempts: attemptsOf(id, outs) }
-    : outs;
+  const withAttempts: BatchOutputs =
+    hasResults(outs.status) && (wantsResults(outs) || outs.attempts !== undefined)
+      ? { ...outs, attempts: attemptsOf(id, outs) }
+      : outs;
   if (!(await resultsNeedWrite(withAttempts, ctx.deps.cwd()))) {
     return { outs: dropStaleSha(withAttempts), examples };
   }

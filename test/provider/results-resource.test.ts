@@ -151,7 +151,7 @@ describe("resultsPath", () => {
 
   test("an older state without the results outputs reads, updates and deletes; setting resultsPath later writes the file", async () => {
     const { dir } = await setUp(failFirst(1));
-    const first = await env.checked(waiting({}));
+    const first = await env.checked(waiting({ maxFailedRatio: 0.5 }));
     const { id, outs } = await env.provider.create(first);
     const { resultsSummary: _s, attempts: _a, ...older } = outs as BatchOutputs;
 
@@ -160,7 +160,7 @@ describe("resultsPath", () => {
     const noChange = await env.provider.diff(id, older as BatchOutputs, first);
     expect(noChange.changes).toBe(false);
 
-    const withPath = await env.checked(waiting({ resultsPath: "r.jsonl" }));
+    const withPath = await env.checked(waiting({ maxFailedRatio: 0.5, resultsPath: "r.jsonl" }));
     expect((await env.provider.diff(id, older as BatchOutputs, withPath)).changes).toBe(true);
     const { outs: updated } = await env.provider.update(id, older as BatchOutputs, withPath);
     expect(updated?.resultsSummary?.succeeded).toBe(3);
@@ -188,9 +188,19 @@ describe("resultsPath", () => {
     expect(isBatchWaitError(failing) && failing.properties.resultsSummary?.failed).toBe(4);
   });
 
+  test("a waiting resource without results arguments reads no results when some requests succeeded", async () => {
+    await setUp(failFirst(1));
+    const { outs } = await env.provider.create(await env.checked(waiting({})));
+    expect(outs?.status).toBe("completed");
+    expect(outs?.resultsSummary).toBeUndefined();
+    expect(outs?.attempts).toBeUndefined();
+    expect(env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"))).toEqual([]);
+  });
+
   test("a refresh keeps the results outputs", async () => {
     await setUp(failFirst(1));
-    const { id, outs } = await env.provider.create(await env.checked(waiting({})));
+    const { id, outs } = await env.provider.create(await env.checked(waiting({ maxFailedRatio: 0.5 })));
+    expect(outs?.resultsSummary?.succeeded).toBe(3);
     const read = await env.provider.read(id, outs as BatchOutputs);
     expect(read.props?.resultsSummary).toEqual(outs?.resultsSummary);
     expect(read.props?.attempts).toEqual(outs?.attempts);
