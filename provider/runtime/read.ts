@@ -24,7 +24,7 @@ export async function readBatch(id: string, state: BatchOutputs, api: OpenAIBatc
       throw new BatchInputError([
         {
           property: "id",
-          reason: `the API has no batch ${JSON.stringify(id)} (it answered 404 Not Found); check the id given to Batch.get (batch ids look like batch_...), and that the key belongs to the project that owns the batch`,
+          reason: `the API has no batch ${JSON.stringify(id)} (it answered 404 Not Found); check the id given to Batch.get or pulumi import (batch ids look like batch_...), and that the key belongs to the project that owns the batch`,
         },
       ]);
     }

@@ -116,7 +116,7 @@ describeWithEngine("README promises that the engine's steps decide", () => {
         expect(found).not.toBeNull();
         message = found![0];
         expect(message).toContain(
-          "Change the input (a new input replaces the batch) or run `pulumi up --replace`",
+          "Change the input (a new input replaces the batch) or run `pulumi up --replace 'urn:pulumi:",
         );
       },
       OP_TIMEOUT,
@@ -176,7 +176,11 @@ describeWithEngine("README promises that the engine's steps decide", () => {
       async () => {
         const { error, calls } = await emulator.during(() => stack.destroy());
         expect(error).toBeUndefined();
-        expect(describeCalls(calls)).toEqual([`DELETE /v1/files/${inputFileId} -> 200`]);
+        // One list of the files, to find this resource's leftover uploads, then the delete.
+        expect(describeCalls(calls)).toEqual([
+          `DELETE /v1/files/${inputFileId} -> 200`,
+          "GET /v1/files -> 200",
+        ]);
       },
       OP_TIMEOUT,
     );

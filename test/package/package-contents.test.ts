@@ -86,7 +86,10 @@ describe("the tarball", () => {
       expect(shipped, file).toContain(file);
     }
     const stray = [...shipped].filter(
-      (f) => !/^(dist\/provider\/|docs\/|[A-Z]+\.md$|LICENSE$|package\.json$)/.test(f),
+      (f) =>
+        !/^(dist\/provider\/|docs\/|[A-Z]+\.md$|LICENSE$|package\.json$|bin\/pulumi-resource-openai-batch$)/.test(
+          f,
+        ),
     );
     expect(stray).toEqual([]);
   });

@@ -127,8 +127,10 @@ describe("the plugin's provider", () => {
     });
     expect(read.props).toMatchObject({ status: "validating", stateVersion: 1, uploadedInputFile: false });
 
-    const gone = await plugin.read!("batch_missing", URN, {});
-    expect(gone).toEqual({ id: "", props: {}, inputs: {} });
+    // An id the API does not know is refused with a message that names it, as for Batch.get.
+    await expect(plugin.read!("batch_missing", URN, {})).rejects.toThrow(
+      'the API has no batch "batch_missing" (it answered 404 Not Found); check the id given to Batch.get or pulumi import',
+    );
   });
 
   test("serves the schema and rejects another resource type", async () => {

@@ -217,7 +217,7 @@ describe("read", () => {
     );
     expect(isBatchInputError(error)).toBe(true);
     expect((error as Error).message).toBe(
-      'id: the API has no batch "batch_typo123" (it answered 404 Not Found); check the id given to Batch.get (batch ids look like batch_...), and that the key belongs to the project that owns the batch',
+      'id: the API has no batch "batch_typo123" (it answered 404 Not Found); check the id given to Batch.get or pulumi import (batch ids look like batch_...), and that the key belongs to the project that owns the batch',
     );
   });
 
