@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { openAsBlob } from "node:fs";
 import { basename, isAbsolute, resolve } from "node:path";
 import type { BatchInputs } from "../contract";
-import { BatchInputError } from "../errors";
+import { BatchInputError, isBatchInputFileError } from "../errors";
+import { openInputFile } from "../validation/jsonl/open-input-file";
 import { serializeRequests } from "../validation/jsonl/serialize";
 
 /** `inputFile` is relative to the Pulumi project's directory, which is where the provider runs. */
@@ -33,12 +34,13 @@ export async function prepareUpload(inputs: BatchInputs, cwd: string): Promise<P
   let blob: Blob;
   let sha256: string;
   try {
+    // The file may have been swapped for a pipe or a device since check: refuse it unread.
+    await (await openInputFile(path)).handle.close();
     blob = await openAsBlob(path);
     sha256 = await sha256Of(blob);
   } catch (error) {
-    throw new BatchInputError([
-      { property: "inputFile", reason: `cannot read ${path}: ${(error as Error).message}` },
-    ]);
+    const why = isBatchInputFileError(error) ? error.reason : (error as Error).message;
+    throw new BatchInputError([{ property: "inputFile", reason: `cannot read ${path}: ${why}` }]);
   }
   if (inputs.inputSha256 !== undefined && sha256 !== inputs.inputSha256) {
     throw new BatchInputError([

@@ -6,6 +6,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { isBatchInputFileError } from "../../provider/errors";
 import { checkBatch } from "../../provider/runtime/check";
+import { prepareUpload } from "../../provider/runtime/upload-body";
 import { validateBatchInput } from "../../provider/validation/jsonl/validate";
 
 const CHAT = "/v1/chat/completions";
@@ -46,6 +47,15 @@ describe("an inputFile that is not a regular file is refused before it is opened
       path,
       reason: "it is a named pipe (FIFO), not a regular file; give the path of a .jsonl file",
     });
+  });
+
+  test("create's upload refuses a file swapped for a named pipe after check", { timeout: 10_000 }, async () => {
+    const path = fifo("swapped.jsonl");
+    await expect(
+      prepareUpload({ endpoint: CHAT, inputFile: path, inputSha256: "0".repeat(64) }, dir),
+    ).rejects.toThrow(
+      `cannot read ${path}: it is a named pipe (FIFO), not a regular file; give the path of a .jsonl file`,
+    );
   });
 
   test("a directory", async () => {
