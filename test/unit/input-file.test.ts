@@ -49,7 +49,9 @@ describe("an inputFile that is not a regular file is refused before it is opened
     });
   });
 
-  test("create's upload refuses a file swapped for a named pipe after check", { timeout: 10_000 }, async () => {
+  test("create's upload refuses a file swapped for a named pipe after check", {
+    timeout: 10_000,
+  }, async () => {
     const path = fifo("swapped.jsonl");
     await expect(
       prepareUpload({ endpoint: CHAT, inputFile: path, inputSha256: "0".repeat(64) }, dir),
