@@ -488,6 +488,28 @@ export interface BatchLiveOutputs {
 const liveNamesAreComplete: Exactly<(typeof LIVE_OUTPUT_NAMES)[number], keyof BatchLiveOutputs> = true;
 void liveNamesAreComplete;
 
+const BATCH_STATUSES = [
+  "validating",
+  "failed",
+  "in_progress",
+  "finalizing",
+  "completed",
+  "expired",
+  "cancelling",
+  "cancelled",
+] as const satisfies readonly BatchStatus[];
+
+const REQUEST_COUNTS_DESCRIPTION = {
+  type: "object",
+  name: "RequestCounts",
+  description: "How many requests the batch holds, and how many completed and failed.",
+  properties: {
+    total: { type: "integer", required: true, description: "All requests." },
+    completed: { type: "integer", required: true, description: "Requests that completed." },
+    failed: { type: "integer", required: true, description: "Requests that failed." },
+  },
+} as const satisfies TypeDescription<RequestCounts>;
+
 const unixSeconds = (what: string) =>
   ({ type: "integer", description: `When the batch ${what}, in unix seconds.` }) as const;
 
@@ -495,16 +517,7 @@ const unixSeconds = (what: string) =>
 export const LIVE_OUTPUT_DESCRIPTIONS = {
   status: {
     type: "string",
-    allowed: [
-      "validating",
-      "failed",
-      "in_progress",
-      "finalizing",
-      "completed",
-      "expired",
-      "cancelling",
-      "cancelled",
-    ],
+    allowed: BATCH_STATUSES,
     description: "The batch's status, as the API last reported it.",
   },
   inputFileId: {
@@ -513,16 +526,7 @@ export const LIVE_OUTPUT_DESCRIPTIONS = {
   },
   outputFileId: { type: "string", description: "The file of results, once the batch has one." },
   errorFileId: { type: "string", description: "The file of failed lines, once the batch has one." },
-  requestCounts: {
-    type: "object",
-    name: "RequestCounts",
-    description: "How many requests the batch holds, and how many completed and failed.",
-    properties: {
-      total: { type: "integer", required: true, description: "All requests." },
-      completed: { type: "integer", required: true, description: "Requests that completed." },
-      failed: { type: "integer", required: true, description: "Requests that failed." },
-    },
-  },
+  requestCounts: REQUEST_COUNTS_DESCRIPTION,
   errors: {
     type: "array",
     items: {
@@ -679,31 +683,13 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
         status: {
           type: "string",
           required: true,
-          allowed: [
-            "validating",
-            "failed",
-            "in_progress",
-            "finalizing",
-            "completed",
-            "expired",
-            "cancelling",
-            "cancelled",
-          ],
+          allowed: BATCH_STATUSES,
           description: "Its last status.",
         },
         inputFileId: { type: "string", required: true, description: "Its input file." },
         outputFileId: { type: "string", description: "Its output file." },
         errorFileId: { type: "string", description: "Its error file." },
-        requestCounts: {
-          type: "object",
-          name: "RequestCounts",
-          description: "How many requests the batch holds, and how many completed and failed.",
-          properties: {
-            total: { type: "integer", required: true, description: "All requests." },
-            completed: { type: "integer", required: true, description: "Requests that completed." },
-            failed: { type: "integer", required: true, description: "Requests that failed." },
-          },
-        },
+        requestCounts: REQUEST_COUNTS_DESCRIPTION,
       },
     },
     description: "Every batch run for this resource (the first, then follow-ups), once it has finished.",
