@@ -22,7 +22,8 @@ const LATENCY_MS = 20;
 const EXPECTED_HOST_CALLS: Record<Operation, string[]> = {
   create: ["GET /v1/batches", "POST /v1/files", "POST /v1/batches"],
   read: ["GET /v1/batches/{id}"],
-  delete: ["POST /v1/batches/{id}/cancel", "DELETE /v1/files/{id}"],
+  // The list finds this resource's leftover uploads (named after its create token), so none is orphaned.
+  delete: ["POST /v1/batches/{id}/cancel", "DELETE /v1/files/{id}", "GET /v1/files"],
 };
 const EXPECTED_RAW_CALLS: Record<Operation, string[]> = {
   create: ["POST /v1/files", "POST /v1/batches"],

@@ -87,7 +87,7 @@ export async function runResultsSection(options: SectionOptions): Promise<Omit<S
     for (const path of [files.input, files.output, files.errors]) rmSync(path, { force: true });
   return {
     id: "results",
-    title: "6. Join a batch's output and error files with its input (readBatchResults)",
+    title: "7. Join a batch's output and error files with its input (readBatchResults)",
     rows,
     assertions,
     notes: [

@@ -93,7 +93,7 @@ export async function runSplitSection(options: SectionOptions): Promise<Omit<Sec
     if (!options.keepData) removeGenerated(path);
   }
   notes.push("The time of `pulumi preview` per shard is not measured yet.");
-  return { id: "split", title: "6. Split a BatchSet input into shards", rows, assertions, notes };
+  return { id: "split", title: "8. Split a BatchSet input into shards", rows, assertions, notes };
 }
 
 /** Wall time of `split -l 50000 <path> <prefix>` in ms; undefined without GNU split. */
