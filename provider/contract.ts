@@ -177,7 +177,7 @@ export const USER_INPUT_NAMES = [
   "retryFailedRequests",
 ] as const satisfies readonly (keyof BatchInputs)[];
 
-/** Inputs that only steer the provider: changing one updates in place and calls no API. */
+/** Inputs that change in place, never replacing the batch (a wait or a results restore may call the API). */
 export const IN_PLACE_INPUT_NAMES = [
   "waitForCompletion",
   "waitTimeoutSeconds",
