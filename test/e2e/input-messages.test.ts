@@ -8,17 +8,11 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  batchProgram,
-  fixturesDir,
-  OP_TIMEOUT,
-  SETUP_TIMEOUT,
-  setSpec,
-  TestEmulator,
-} from "./support/batches";
+import { expect, test } from "vitest";
+import { batchProgram, fixturesDir, OP_TIMEOUT, setSpec, type TestEmulator } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
-import { createWorkspace, type E2eWorkspace, EngineOperationError, userResources } from "./support/workspace";
+import { withManualClockEmulator } from "./support/suite";
+import { type E2eWorkspace, EngineOperationError, userResources } from "./support/workspace";
 
 const nativeRequire = createRequire(__filename);
 const programs = nativeRequire(join(fixturesDir, "inputs-program.cjs")) as {
@@ -32,14 +26,8 @@ describeWithEngine("what the engine prints about bad inputs", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
 
-  beforeAll(async () => {
-    emulator = await TestEmulator.start({ manualClock: true });
-    ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
-  }, SETUP_TIMEOUT);
-
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emulator?.close();
+  withManualClockEmulator(PROJECT, (parts) => {
+    ({ emulator, ws } = parts);
   });
 
   test(

@@ -7,51 +7,23 @@
  * of the state, the backend or the project.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { OP_TIMEOUT, outputValues, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
+import { KeySearch } from "./support/key-search";
 import { pathWithPlugin, pluginBatchProgram } from "./support/plugin";
-import {
-  createWorkspace,
-  type E2eStack,
-  type E2eWorkspace,
-  type OperationRun,
-  type StateResource,
-} from "./support/workspace";
+import { createWorkspace, type E2eStack, type E2eWorkspace, type StateResource } from "./support/workspace";
 
 const PROJECT = "e2e-plugin-secrets";
 const API_KEY = `sk-plugin-secret-${randomBytes(20).toString("hex")}`;
-
-function filesUnder(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    const stat = lstatSync(path);
-    if (stat.isDirectory()) files.push(...filesUnder(path));
-    else if (stat.isFile()) files.push(path);
-  }
-  return files;
-}
 
 describeWithEngine("the plugin's API key set as a secret", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
   let stack: E2eStack;
-  const runs: { operation: string; text: string }[] = [];
-
-  async function recorded<R>(
-    operation: string,
-    run: () => Promise<OperationRun<R>>,
-  ): Promise<OperationRun<R>> {
-    const { result, error } = await emulator.during(run);
-    expect(error).toBeUndefined();
-    const text = `${result!.output}\n${JSON.stringify(result!.events)}`;
-    runs.push({ operation, text });
-    expect(text).not.toContain(API_KEY);
-    return result!;
-  }
+  const search = new KeySearch(API_KEY, () => emulator);
 
   beforeAll(async () => {
     emulator = await TestEmulator.start({ apiKey: API_KEY });
@@ -82,11 +54,11 @@ describeWithEngine("the plugin's API key set as a secret", () => {
   test(
     "preview, up (with a wait) and refresh run the plugin with the key and never show it",
     async () => {
-      const preview = await recorded("preview", () => stack.preview());
+      const preview = await search.recorded("preview", () => stack.preview());
       expect(preview.result.changeSummary).toEqual({ create: 2 });
 
       // With --debug the engine shows what the plugin writes to stderr: its log lines.
-      const up = await recorded("up", () => stack.up({ debug: true }));
+      const up = await search.recorded("up", () => stack.up({ debug: true }));
       expect(up.result.summary.result).toBe("succeeded");
       const outputs = await outputValues(stack);
       expect(outputs.status).toBe("completed");
@@ -100,7 +72,7 @@ describeWithEngine("the plugin's API key set as a secret", () => {
       expect(up.output).toMatch(/\[pulumi-openai-batch\] debug: POST \/v1\/batches -> 200/);
       expect(up.output).not.toMatch(/authorization|bearer/i);
 
-      const refresh = await recorded("refresh", () => stack.refresh());
+      const refresh = await search.recorded("refresh", () => stack.refresh());
       expect(refresh.result.summary.result).toBe("succeeded");
     },
     OP_TIMEOUT,
@@ -135,13 +107,11 @@ describeWithEngine("the plugin's API key set as a secret", () => {
   test(
     "destroy uses the key and never shows it; no file of the workspace holds it",
     async () => {
-      const destroy = await recorded("destroy", () => stack.destroy());
+      const destroy = await search.recorded("destroy", () => stack.destroy());
       expect(destroy.result.summary.result).toBe("succeeded");
       expect(await emulator.files("batch")).toEqual([]);
-      expect(runs.map((r) => r.operation)).toEqual(["preview", "up", "refresh", "destroy"]);
-      const files = filesUnder(ws.root);
-      expect(files.some((f) => f.includes(join("backend", ".pulumi", "history")))).toBe(true);
-      for (const file of files) expect(readFileSync(file, "latin1"), file).not.toContain(API_KEY);
+      expect(search.runs.map((r) => r.operation)).toEqual(["preview", "up", "refresh", "destroy"]);
+      search.expectNoFileHolds(ws.root);
     },
     OP_TIMEOUT,
   );

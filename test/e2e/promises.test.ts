@@ -3,7 +3,7 @@
  * (create first, then delete) that keeps the old input file, a failed batch that keeps failing
  * later ups, and a refresh of a batch cancelled outside Pulumi. The emulator's clock is manual.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   type BatchSpec,
   batchProgram,
@@ -12,18 +12,12 @@ import {
   mutating,
   OP_TIMEOUT,
   outputValues,
-  SETUP_TIMEOUT,
   setSpec,
-  TestEmulator,
+  type TestEmulator,
 } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
-import {
-  createWorkspace,
-  type E2eStack,
-  type E2eWorkspace,
-  EngineOperationError,
-  userChanges,
-} from "./support/workspace";
+import { withManualClockEmulator } from "./support/suite";
+import { type E2eStack, type E2eWorkspace, EngineOperationError, userChanges } from "./support/workspace";
 
 const PROJECT = "e2e-promises";
 
@@ -31,14 +25,8 @@ describeWithEngine("README promises that the engine's steps decide", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
 
-  beforeAll(async () => {
-    emulator = await TestEmulator.start({ manualClock: true });
-    ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
-  }, SETUP_TIMEOUT);
-
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emulator?.close();
+  withManualClockEmulator(PROJECT, (parts) => {
+    ({ emulator, ws } = parts);
   });
 
   /** A new stack whose batch was created and is still running; returns its ids. */

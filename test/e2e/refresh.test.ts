@@ -2,25 +2,19 @@
  * `pulumi refresh` on the real engine: a batch that completed, expired or disappeared outside
  * Pulumi. The emulator's clock is manual, so a batch only moves when the test moves it.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   batchProgram,
   batchResource,
   describeCalls,
   OP_TIMEOUT,
   outputValues,
-  SETUP_TIMEOUT,
   setSpec,
-  TestEmulator,
+  type TestEmulator,
 } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
-import {
-  createWorkspace,
-  type E2eStack,
-  type E2eWorkspace,
-  userChanges,
-  userResources,
-} from "./support/workspace";
+import { withManualClockEmulator } from "./support/suite";
+import { type E2eStack, type E2eWorkspace, userChanges, userResources } from "./support/workspace";
 
 const PROJECT = "e2e-refresh";
 const FILE_ID = /^file-[A-Za-z0-9]+$/;
@@ -29,14 +23,8 @@ describeWithEngine("refresh of batches changed outside Pulumi", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
 
-  beforeAll(async () => {
-    emulator = await TestEmulator.start({ manualClock: true });
-    ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
-  }, SETUP_TIMEOUT);
-
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emulator?.close();
+  withManualClockEmulator(PROJECT, (parts) => {
+    ({ emulator, ws } = parts);
   });
 
   /** A new stack with a running batch (no wait); returns the batch id. */

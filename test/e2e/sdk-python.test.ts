@@ -4,22 +4,18 @@
  * up with a wait, refresh and destroy against the emulator.
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, test } from "vitest";
 import { fixturesDir, TestEmulator } from "./support/batches";
 import { describeWithEngine, repoRoot } from "./support/engine";
-import { describeWithTool, engineEnv, installPythonSdk, pythonWithPulumi, run } from "./support/languages";
+import { describeWithTool, installPythonSdk, pythonWithPulumi } from "./support/languages";
+import { expectLifecycle, lifecycleRoot, runLifecycle } from "./support/sdk-lifecycle";
 
 const API_KEY = `sk-python-${randomBytes(16).toString("hex")}`;
 
-interface Step {
-  step: string;
-  result: string;
-  changes: Record<string, number>;
-  outputs?: Record<string, unknown>;
-}
+/** An output's name in Python: `batchId` → `batch_id`. */
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 describeWithEngine("the Python SDK", () => {
   describeWithTool("python3", "an Automation API inline program in Python", () => {
@@ -29,8 +25,7 @@ describeWithEngine("the Python SDK", () => {
 
     beforeAll(async () => {
       emulator = await TestEmulator.start({ apiKey: API_KEY });
-      root = mkdtempSync(join(tmpdir(), "pulumi-openai-batch-python-"));
-      for (const dir of ["home", "backend", "work"]) mkdirSync(join(root, dir));
+      root = lifecycleRoot("pulumi-openai-batch-python-");
       python = await pythonWithPulumi();
       // From a copy: pip builds in the source directory.
       cpSync(join(repoRoot, "sdk", "python"), join(root, "sdk-python"), { recursive: true });
@@ -43,41 +38,10 @@ describeWithEngine("the Python SDK", () => {
     });
 
     test("creates and waits for a batch, refreshes it and destroys it", async () => {
-      const { result, error } = await emulator.during(() =>
-        run(python, [join(fixturesDir, "python_plugin_batch.py")], {
-          cwd: join(root, "work"),
-          env: {
-            ...engineEnv(root),
-            WORK_DIR: join(root, "work"),
-            EMULATOR_URL: emulator.url,
-            BATCH_API_KEY: API_KEY,
-          },
-        }),
-      );
-      expect(error).toBeUndefined();
-      expect(result?.stderr ?? "").not.toContain(API_KEY);
-      expect(result?.stdout ?? "").not.toContain(API_KEY);
-      expect(result?.code, result?.stderr).toBe(0);
-      const steps = (result?.stdout ?? "")
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as Step);
-      expect(steps.map((s) => [s.step, s.result])).toEqual([
-        ["up", "succeeded"],
-        ["refresh", "succeeded"],
-        ["destroy", "succeeded"],
+      const steps = await runLifecycle(emulator, root, API_KEY, python, [
+        join(fixturesDir, "python_plugin_batch.py"),
       ]);
-      const [up, , destroy] = steps;
-      expect(up?.changes).toEqual({ create: 2 });
-      expect(up?.outputs?.status).toBe("completed");
-      expect(up?.outputs?.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
-      expect(String(up?.outputs?.output_file_id)).toMatch(/^file-/);
-      expect(destroy?.changes).toEqual({ delete: 2 });
-      const batch = await emulator.batch(String(up?.outputs?.batch_id));
-      expect(batch.status).toBe("completed");
-      expect(batch.metadata?.team).toBe("search");
-      // The uploaded input file went with the resource.
-      expect(await emulator.files("batch")).toEqual([]);
+      await expectLifecycle(emulator, steps, snakeCase);
     }, 600_000);
   });
 });

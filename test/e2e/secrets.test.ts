@@ -6,7 +6,7 @@
  * provider's debug logging on.
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
@@ -18,6 +18,7 @@ import {
   TestEmulator,
 } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
+import { KeySearch } from "./support/key-search";
 import {
   createWorkspace,
   type E2eStack,
@@ -30,37 +31,12 @@ import {
 const PROJECT = "e2e-secrets";
 const API_KEY = `sk-e2e-secret-${randomBytes(20).toString("hex")}`;
 
-/** Every regular file under `dir` (symbolic links, such as the installed packages, are not followed). */
-function filesUnder(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const path = join(dir, entry);
-    const stat = lstatSync(path);
-    if (stat.isDirectory()) files.push(...filesUnder(path));
-    else if (stat.isFile()) files.push(path);
-  }
-  return files;
-}
-
 describeWithEngine("the API key set as a secret", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
   let stack: E2eStack;
-  /** Every engine run of this file, for the final search. */
-  const runs: { operation: string; text: string }[] = [];
-
-  /** Runs an operation, keeps what the engine printed and emitted, and checks it for the key. */
-  async function recorded<R>(
-    operation: string,
-    run: () => Promise<OperationRun<R>>,
-  ): Promise<OperationRun<R>> {
-    const { result, error } = await emulator.during(run);
-    expect(error).toBeUndefined();
-    const text = `${result!.output}\n${JSON.stringify(result!.events)}`;
-    runs.push({ operation, text });
-    expect(text).not.toContain(API_KEY);
-    return result!;
-  }
+  /** Every engine run of this file, kept for the final search. */
+  const search = new KeySearch(API_KEY, () => emulator);
 
   beforeAll(async () => {
     emulator = await TestEmulator.start({ apiKey: API_KEY });
@@ -86,10 +62,10 @@ describeWithEngine("the API key set as a secret", () => {
   test(
     "preview, up and refresh use the key and never show it",
     async () => {
-      const preview = await recorded("preview", () => stack.preview());
+      const preview = await search.recorded("preview", () => stack.preview());
       expect(preview.result.changeSummary).toEqual({ create: 2 });
 
-      const up = await recorded("up", () => stack.up());
+      const up = await search.recorded("up", () => stack.up());
       expect(up.result.summary.result).toBe("succeeded");
       const outputs = await outputValues(stack);
       expect(outputs.status).toBe("completed");
@@ -98,7 +74,7 @@ describeWithEngine("the API key set as a secret", () => {
         [outputs.batchId, "completed"],
       ]);
 
-      const refresh = await recorded("refresh", () => stack.refresh());
+      const refresh = await search.recorded("refresh", () => stack.refresh());
       expect(refresh.result.summary.result).toBe("succeeded");
     },
     OP_TIMEOUT,
@@ -112,7 +88,7 @@ describeWithEngine("the API key set as a secret", () => {
       envVars.PULUMI_OPENAI_BATCH_LOG = "debug";
       let up: OperationRun<unknown>;
       try {
-        up = await recorded("up with debug logging", () => stack.up());
+        up = await search.recorded("up with debug logging", () => stack.up());
       } finally {
         delete envVars.PULUMI_OPENAI_BATCH_LOG;
       }
@@ -164,22 +140,20 @@ describeWithEngine("the API key set as a secret", () => {
   test(
     "destroy uses the key and never shows it; no file of the workspace holds it",
     async () => {
-      const destroy = await recorded("destroy", () => stack.destroy());
+      const destroy = await search.recorded("destroy", () => stack.destroy());
       expect(destroy.result.summary.result).toBe("succeeded");
       expect(await emulator.files("batch")).toEqual([]);
 
-      expect(runs.map((r) => r.operation)).toEqual([
+      expect(search.runs.map((r) => r.operation)).toEqual([
         "preview",
         "up",
         "refresh",
         "up with debug logging",
         "destroy",
       ]);
-      for (const run of runs) expect(run.text, run.operation).not.toContain(API_KEY);
+      for (const run of search.runs) expect(run.text, run.operation).not.toContain(API_KEY);
       // State, its history and backups, the stack's config, Pulumi's home: none holds the key.
-      const files = filesUnder(ws.root);
-      expect(files.some((f) => f.includes(join("backend", ".pulumi", "history")))).toBe(true);
-      for (const file of files) expect(readFileSync(file, "latin1"), file).not.toContain(API_KEY);
+      search.expectNoFileHolds(ws.root);
     },
     OP_TIMEOUT,
   );

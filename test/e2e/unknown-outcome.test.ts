@@ -4,7 +4,7 @@
  * the create token, so that a `destroy` cancels the batch and an `up` with changed inputs
  * replaces it, and no batch is left running untracked.
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import {
   actWhileRunning,
@@ -12,12 +12,12 @@ import {
   batchProgram,
   batchResource,
   OP_TIMEOUT,
-  SETUP_TIMEOUT,
   setSpec,
-  TestEmulator,
+  type TestEmulator,
 } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
-import { createWorkspace, type E2eStack, type E2eWorkspace } from "./support/workspace";
+import { withManualClockEmulator } from "./support/suite";
+import type { E2eStack, E2eWorkspace } from "./support/workspace";
 
 const PROJECT = "e2e-unknown-outcome";
 const RUNNING = new Set(["validating", "in_progress", "finalizing"]);
@@ -26,15 +26,8 @@ describeWithEngine("a batch create whose outcome is unknown", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
 
-  beforeAll(async () => {
-    // A clock that only moves when told: the batch stays running until something cancels it.
-    emulator = await TestEmulator.start({ manualClock: true });
-    ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
-  }, SETUP_TIMEOUT);
-
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emulator?.close();
+  withManualClockEmulator(PROJECT, (parts) => {
+    ({ emulator, ws } = parts);
   });
 
   /** The batches of one stack (told apart by their `run` metadata). */

@@ -4,7 +4,7 @@
  * and completes the batch. The emulator's clock is manual, so the batch stays `validating` until
  * the test moves the clock on.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   actWhileRunning,
   type BatchSpec,
@@ -13,18 +13,12 @@ import {
   describeCalls,
   OP_TIMEOUT,
   outputValues,
-  SETUP_TIMEOUT,
   setSpec,
-  TestEmulator,
+  type TestEmulator,
 } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
-import {
-  createWorkspace,
-  type E2eStack,
-  type E2eWorkspace,
-  EngineOperationError,
-  userChanges,
-} from "./support/workspace";
+import { withManualClockEmulator } from "./support/suite";
+import { type E2eStack, type E2eWorkspace, EngineOperationError, userChanges } from "./support/workspace";
 
 const PROJECT = "e2e-wait-timeout";
 const WAITING: BatchSpec = { waitForCompletion: true, waitTimeoutSeconds: 3, pollIntervalSeconds: 1 };
@@ -36,14 +30,8 @@ describeWithEngine("a wait for completion that times out", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
 
-  beforeAll(async () => {
-    emulator = await TestEmulator.start({ manualClock: true });
-    ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
-  }, SETUP_TIMEOUT);
-
-  afterAll(async () => {
-    await ws?.cleanup();
-    await emulator?.close();
+  withManualClockEmulator(PROJECT, (parts) => {
+    ({ emulator, ws } = parts);
   });
 
   /** Runs an up that times out on a new stack; checks the failure and the state it leaves. */
