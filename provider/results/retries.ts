@@ -1,6 +1,6 @@
 import type { BatchAttempt, BatchOutputs } from "../contract";
 import { BatchWaitError } from "../errors";
-import { isLive, isTerminal } from "../policy/lifecycle";
+import { isTerminal } from "../policy/lifecycle";
 import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
 import { attemptOfApiBatch, createFollowUp } from "./follow-up";
@@ -73,13 +73,4 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
 export function lastAttemptStatus(outs: BatchOutputs): string | undefined {
   const attempts = outs.attempts ?? [];
   return attempts.length > 1 ? attempts[attempts.length - 1]?.status : outs.status;
-}
-
-/** Cancels every follow-up batch that may still run (the first batch is the resource's own delete). */
-export async function cancelFollowUps(state: BatchOutputs, ctx: ResultsContext): Promise<void> {
-  for (const attempt of (state.attempts ?? []).slice(1)) {
-    if (!isLive(attempt.status)) continue;
-    const cancelled = await ctx.api().cancelBatch(attempt.batchId);
-    ctx.deps.log.info(`follow-up batch ${attempt.batchId} is ${cancelled?.status ?? "finished or gone"}`);
-  }
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
+import { deleteFollowUps } from "../results/delete-follow-ups";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
-import { cancelFollowUps } from "../results/retries";
 import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
@@ -115,7 +115,7 @@ export function createBatchProvider(
         return;
       }
       const state = readState(props as unknown as Record<string, unknown>);
-      await cancelFollowUps(state, { api: connect, deps });
+      await deleteFollowUps(id, state, { api: connect, deps });
       await deleteBatch(id, state, connect(), deps);
     },
   };

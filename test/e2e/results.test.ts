@@ -2,7 +2,8 @@
  * Results on the real engine: a wait that ends with partial failures and `retryFailedRequests: 1`
  * makes exactly one follow-up batch over exactly the failed requests; `resultsPath` comes back
  * after being deleted without a new batch; a batch in which every request failed fails `up` and
- * stays in the state; `destroy` during a follow-up attempt cancels it.
+ * stays in the state; `destroy` during a follow-up attempt cancels it and removes every input
+ * file the resource uploaded.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -145,7 +146,7 @@ describeWithEngine("batch results", () => {
   );
 
   test(
-    "destroy during a follow-up attempt cancels it",
+    "destroy during a follow-up attempt cancels it and deletes every uploaded input file",
     async () => {
       const stack = await setUp("e2e-results-destroy", FAIL_FIRST_TWO, {
         retryFailedRequests: 1,
@@ -178,6 +179,8 @@ describeWithEngine("batch results", () => {
 
       await stack.destroy();
       expect((await target.batch(followUp as string)).status).toMatch(/^cancell/);
+      // Every input file the resource uploaded, the follow-up's included, is gone.
+      expect((await target.files("batch")).map((file) => file.filename)).toEqual([]);
     },
     OP_TIMEOUT,
   );

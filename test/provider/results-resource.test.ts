@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import type { BatchInputs, BatchOutputs } from "../../provider/contract";
+import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -298,5 +298,54 @@ describe("retryFailedRequests", () => {
     };
     await env.provider.delete(id, state);
     expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+  });
+
+  test("delete removes the follow-ups' input files, also one the state did not record, and keeps none behind", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    expect(state.attempts).toHaveLength(2);
+    // An up interrupted after the upload of a second follow-up's input, before its create.
+    const stray = await env.client.files.create({
+      file: new File(["{}\n"], `retry.${`${inputs.createToken}-retry-2`.slice(-24)}.jsonl`),
+      purpose: "batch",
+    });
+    const unrelated = await env.client.files.create({
+      file: new File(["{}\n"], "mine.jsonl"),
+      purpose: "batch",
+    });
+    expect(await env.batchFiles()).toHaveLength(4);
+    await env.provider.delete(id, state);
+    expect((await env.batchFiles()).map((file) => file.id)).toEqual([unrelated.id]);
+    expect(stray.id).not.toBe(unrelated.id);
+  });
+
+  test("with cancelOnDelete false, a follow-up that may still run keeps running and keeps its input file", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, cancelOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const finished = state.attempts?.[1] as BatchAttempt;
+    const file = await env.client.files.create({
+      file: new File([`${JSON.stringify(embeddingRequests(1)[0])}\n`], "follow-up.jsonl"),
+      purpose: "batch",
+    });
+    const live = await env.client.batches.create({
+      input_file_id: file.id,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    await env.emulator.setBatchStatus(live.id, "in_progress", { stuck: true });
+    await env.provider.delete(id, {
+      ...state,
+      attempts: [
+        ...(state.attempts ?? []),
+        { batchId: live.id, status: "in_progress", inputFileId: file.id },
+      ],
+    });
+    expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
+    expect(finished.status).toBe("completed");
   });
 });
