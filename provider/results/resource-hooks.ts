@@ -22,6 +22,8 @@ export async function withResults(
   previous: BatchOutputs | undefined,
   ctx: ResultsContext,
 ): Promise<{ id: string; outs: BatchOutputs; adopted: boolean }> {
+  // The first batch and its follow-ups share one deadline: waitTimeoutSeconds from here.
+  const waitStartedAt = ctx.deps.now();
   let done: { id: string; outs: BatchOutputs; adopted: boolean };
   try {
     const ran = await run();
@@ -30,7 +32,7 @@ export async function withResults(
     if (!isBatchWaitError(error) || !hasResults(error.properties.status)) throw error;
     // An expired or cancelled batch: its retryable requests may still be run by follow-ups.
     const retried = await keepOnFailure(error.id, error.properties, () =>
-      runRetries(error.id, carryResults(previous, error.properties), ctx),
+      runRetries(error.id, carryResults(previous, error.properties), ctx, waitStartedAt),
     );
     if ((retried.attempts?.length ?? 0) <= 1 || lastAttemptStatus(retried) !== "completed") {
       const settled = await keepOnFailure(error.id, retried, () => settleResults(error.id, retried, ctx));
@@ -44,7 +46,7 @@ export async function withResults(
   }
   const { id } = done;
   const carried = carryResults(previous, done.outs);
-  const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx));
+  const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx, waitStartedAt));
   const settled = await keepOnFailure(id, retried, () => settleResults(id, retried, ctx));
   await enforceFailedRatio(id, settled.outs, settled.examples, ctx);
   return { ...done, outs: settled.outs };

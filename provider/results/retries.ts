@@ -12,14 +12,22 @@ import { attemptsOf, hasResults } from "./state-fields";
  * Resubmits, in follow-up batches, the requests whose last attempt failed for a retryable
  * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn (only with
  * `waitForCompletion`). A follow-up still running from an earlier `up` is waited for first. When
- * the attempts change, the results outputs are dropped so that they are joined again. A wait that
- * times out is a `BatchWaitError` with the attempts so far, so the next `up` resumes it.
+ * the attempts change, the results outputs are dropped so that they are joined again.
+ * `waitStartedAt` is when this `up` began to work on the resource: the first batch and its
+ * follow-ups share one deadline, `waitTimeoutSeconds` after it. A wait that reaches it is a
+ * `BatchWaitError` with the attempts so far, so the next `up` resumes that follow-up.
  */
-export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsContext): Promise<BatchOutputs> {
+export async function runRetries(
+  id: string,
+  outs: BatchOutputs,
+  ctx: ResultsContext,
+  waitStartedAt: number = ctx.deps.now(),
+): Promise<BatchOutputs> {
   const allowed = outs.retryFailedRequests ?? 0;
   const known = outs.attempts ?? [];
   if (!hasResults(outs.status) || (allowed === 0 && known.length <= 1)) return outs;
   const steering = steeringOf(outs);
+  const deadline = waitStartedAt + steering.waitTimeoutMs;
   let attempts = attemptsOf(id, outs);
   let current: BatchOutputs = { ...outs, attempts };
   const changed = (next: BatchAttempt[]) => {
@@ -34,7 +42,11 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
       const outcome = await waitForBatch(
         ctx.api(),
         last.batchId,
-        { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
+        {
+          timeoutMs: Math.max(0, deadline - ctx.deps.now()),
+          pollIntervalMs: steering.pollIntervalMs,
+          done: isTerminal,
+        },
         ctx.deps,
       );
       if (outcome.kind === "gone") {
@@ -43,11 +55,7 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
       }
       if (outcome.batch !== undefined) changed([...attempts.slice(0, -1), attemptOfApiBatch(outcome.batch)]);
       if (outcome.kind === "timedOut") {
-        throw new BatchWaitError(
-          id,
-          current,
-          `Follow-up batch ${last.batchId} (attempt ${attempts.length} of batch ${id}) is still running after waiting ${steering.waitTimeoutMs / 1000} s (waitTimeoutSeconds). It is recorded in the state with the attempts so far: the next \`pulumi up\` resumes the wait.`,
-        );
+        throw new BatchWaitError(id, current, followUpTimeoutMessage(id, current, steering.waitTimeoutMs));
       }
       continue;
     }
@@ -73,4 +81,11 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
 export function lastAttemptStatus(outs: BatchOutputs): string | undefined {
   const attempts = outs.attempts ?? [];
   return attempts.length > 1 ? attempts[attempts.length - 1]?.status : outs.status;
+}
+
+/** Why a wait for a follow-up stopped: which attempt was running, and how to go on. */
+function followUpTimeoutMessage(id: string, outs: BatchOutputs, timeoutMs: number): string {
+  const attempts = outs.attempts ?? [];
+  const last = attempts[attempts.length - 1] as BatchAttempt;
+  return `Follow-up batch ${last.batchId} (attempt ${attempts.length} of batch ${id}) is still ${last.status} after ${timeoutMs / 1000} s of waitTimeoutSeconds, which bounds the whole wait: the first batch and its follow-ups together. It keeps running, and it is recorded in the state with the attempts so far: the next \`pulumi up\` resumes waiting for this follow-up, without making another. Raise waitTimeoutSeconds, or set waitForCompletion to false to stop waiting.`;
 }

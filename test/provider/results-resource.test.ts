@@ -280,6 +280,37 @@ describe("retryFailedRequests", () => {
     expect((await env.client.batches.list()).data).toHaveLength(2);
   });
 
+  test("the first batch and its follow-ups share one waitTimeoutSeconds; the next up resumes the follow-up and makes no other", async () => {
+    // Each batch runs for about 30 s of the emulator's clock; the wait may last 45 s in all.
+    const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+    env = await providerWithEmulator({
+      cwd: dir,
+      emulator: { faults: failFirst(2), durations: { inProgressMs: 30_000 } },
+    });
+    const inputs = await env.checked(
+      waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
+    );
+    const startedAt = env.emulator.now();
+    const error = await createExpectingFailure(inputs);
+    expect(env.emulator.now() - startedAt).toBeLessThanOrEqual(45_000);
+    const attempts = error.properties.attempts ?? [];
+    expect(attempts.map((a) => [a.batchId === error.id, a.status])).toEqual([
+      [true, "completed"],
+      [false, "in_progress"],
+    ]);
+    expect(error.message).toBe(
+      `Follow-up batch ${attempts[1]!.batchId} (attempt 2 of batch ${error.id}) is still in_progress after 45 s of waitTimeoutSeconds, which bounds the whole wait: the first batch and its follow-ups together. It keeps running, and it is recorded in the state with the attempts so far: the next \`pulumi up\` resumes waiting for this follow-up, without making another. Raise waitTimeoutSeconds, or set waitForCompletion to false to stop waiting.`,
+    );
+
+    const { outs } = await env.provider.update(error.id, error.properties, inputs);
+    expect(outs?.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [attempts[1]!.batchId, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
   test("delete cancels every live attempt", async () => {
     await setUp([]);
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
