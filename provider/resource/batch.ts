@@ -95,7 +95,8 @@ export interface BatchArgs {
   resultsPath?: pulumi.Input<string>;
   /**
    * How many follow-up batches may resubmit the requests that failed for a retryable reason
-   * (429, 5xx, batch_expired, transient errors), inside this resource. Default 0.
+   * (429, 5xx, batch_expired, transient errors), inside this resource. Default 0. Above 0 it
+   * needs `waitForCompletion: true` (check refuses it otherwise).
    */
   retryFailedRequests?: pulumi.Input<number>;
 }
