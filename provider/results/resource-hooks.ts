@@ -1,13 +1,15 @@
 import { resolve } from "node:path";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { BatchWaitError, isBatchWaitError } from "../errors";
+import { isTerminal } from "../policy/lifecycle";
 import { customIdOf } from "./classify";
+import { countedSummary } from "./counted-summary";
 import { type ErrorExample, exceedsFailedRatio, failedRatioMessage } from "./failure-policy";
 import { fileSha256 } from "./file-hash";
 import { openInput } from "./input";
 import { splitLines } from "./lines";
 import { lastAttemptStatus, runRetries } from "./retries";
-import { type ResultsContext, resultsFileOf, settleResults } from "./settle";
+import { type ResultsContext, resultsFileOf, type SettledResults, settleResults } from "./settle";
 import { carryResults, hasResults } from "./state-fields";
 import { describeSummary } from "./summary";
 
@@ -35,7 +37,9 @@ export async function withResults(
       runRetries(error.id, carryResults(previous, error.properties), ctx, waitStartedAt),
     );
     if ((retried.attempts?.length ?? 0) <= 1 || lastAttemptStatus(retried) !== "completed") {
-      const settled = await keepOnFailure(error.id, retried, () => settleResults(error.id, retried, ctx));
+      const settled = await keepOnFailure(error.id, retried, () =>
+        settleOrCount(error.id, retried, previous, ctx),
+      );
       throw new BatchWaitError(
         error.id,
         settled.outs,
@@ -47,9 +51,38 @@ export async function withResults(
   const { id } = done;
   const carried = carryResults(previous, done.outs);
   const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx, waitStartedAt));
-  const settled = await keepOnFailure(id, retried, () => settleResults(id, retried, ctx));
+  const settled = await keepOnFailure(id, retried, () => settleOrCount(id, retried, previous, ctx));
   await enforceFailedRatio(id, settled.outs, settled.examples, ctx);
   return { ...done, outs: settled.outs };
+}
+
+/**
+ * Settles the results; when that reads none (the resource sets no results argument) but this
+ * `up` waited and saw the batch finish, counts the summary from the request counts and the error
+ * file. Counting is a courtesy: a failure is logged and leaves the summary out.
+ */
+async function settleOrCount(
+  id: string,
+  outs: BatchOutputs,
+  previous: BatchOutputs | undefined,
+  ctx: ResultsContext,
+): Promise<SettledResults> {
+  const settled = await settleResults(id, outs, ctx);
+  const sawFinish = previous === undefined || !isTerminal(previous.status);
+  if (
+    settled.outs.resultsSummary !== undefined ||
+    settled.outs.waitForCompletion !== true ||
+    !hasResults(settled.outs.status) ||
+    !sawFinish
+  ) {
+    return settled;
+  }
+  try {
+    return (await countedSummary(id, settled.outs, ctx.api())) ?? settled;
+  } catch (error) {
+    ctx.deps.log.warn(`could not count the results of batch ${id}: ${(error as Error).message}`);
+    return settled;
+  }
 }
 
 /** Runs a step after the batch exists; any failure keeps the resource in the state, with `outs`. */

@@ -188,13 +188,57 @@ describe("resultsPath", () => {
     expect(isBatchWaitError(failing) && failing.properties.resultsSummary?.failed).toBe(4);
   });
 
-  test("a waiting resource without results arguments reads no results when some requests succeeded", async () => {
+  test("a waiting resource without results arguments gets its summary from the counts and the error file, never the output file", async () => {
     await setUp(failFirst(1));
     const { outs } = await env.provider.create(await env.checked(waiting({})));
     expect(outs?.status).toBe("completed");
-    expect(outs?.resultsSummary).toBeUndefined();
+    expect(outs?.resultsSummary).toEqual({
+      succeeded: 3,
+      failed: 1,
+      expired: 0,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { server_error: 1 },
+    });
     expect(outs?.attempts).toBeUndefined();
+    const fileCalls = env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"));
+    expect(fileCalls.map((call) => call.path)).toEqual([
+      `/v1/files/${outs?.errorFileId}`,
+      `/v1/files/${outs?.errorFileId}/content`,
+    ]);
+  });
+
+  test("without failures the summary downloads nothing", async () => {
+    await setUp([]);
+    const { outs } = await env.provider.create(await env.checked(waiting({})));
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, missing: 0, errorCodes: {} });
     expect(env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"))).toEqual([]);
+  });
+
+  test("a wait that sees the batch expire counts the requests it never ran as expired", async () => {
+    await setUp([]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.setBatchStatus(id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const error = await env.provider.update(id, outs as BatchOutputs, await env.checked(waiting({}))).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isBatchWaitError(error)).toBe(true);
+    const properties = (error as BatchWaitError).properties;
+    expect(properties.status).toBe("expired");
+    expect(properties.resultsSummary).toEqual({
+      succeeded: 0,
+      failed: 0,
+      expired: 4,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { batch_expired: 4 },
+    });
+    expect((error as Error).message).toContain(
+      "Results: 4 requests: 0 succeeded, 4 expired (batch_expired 4)",
+    );
   });
 
   test("a refresh keeps the results outputs", async () => {
