@@ -1,7 +1,8 @@
 /**
  * Results on the real engine: a wait that ends with partial failures and `retryFailedRequests: 1`
  * makes exactly one follow-up batch over exactly the failed requests; `resultsPath` comes back
- * after being deleted without a new batch; a batch in which every request failed fails `up` and
+ * after being deleted without a new batch; a wait that runs out during a follow-up is resumed by
+ * the next `up` without another follow-up; a batch in which every request failed fails `up` and
  * stays in the state; `destroy` during a follow-up attempt cancels it and removes every input
  * file the resource uploaded.
  */
@@ -141,6 +142,51 @@ describeWithEngine("batch results", () => {
       );
       expect(second?.message).toContain("no request succeeded");
       expect((await emulator!.batches()).length).toBe(1);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "a wait that runs out during a follow-up fails up; the next up resumes that follow-up and makes no other",
+    async () => {
+      const stack = await setUp("e2e-results-resume", FAIL_FIRST_TWO, {
+        retryFailedRequests: 1,
+        waitTimeoutSeconds: 4,
+      });
+      const target = emulator!;
+      target.emulator.clearCalls();
+      const created = () =>
+        target.emulator
+          .calls()
+          .filter((c) => c.method === "POST" && c.path === "/v1/batches" && c.status === 200).length;
+      let followUp: string | undefined;
+      const error = await actWhileRunning(
+        stack.up().then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        ),
+        "the follow-up batch's create",
+        () => created() >= 2,
+        async () => {
+          const [newest] = await target.batches();
+          followUp = newest?.id;
+          await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: true });
+        },
+      );
+      expect(error?.message).toContain(`Follow-up batch ${followUp} (attempt 2 of batch`);
+      expect(error?.message).toContain("resumes waiting for this follow-up, without making another");
+
+      await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: false });
+      await stack.up();
+      const outputs = await outputValues(stack);
+      const attempts = outputs.attempts as BatchAttempt[];
+      expect(attempts.map((a) => [a.status, a.requestCounts?.total])).toEqual([
+        ["completed", 4],
+        ["completed", 2],
+      ]);
+      expect(attempts[1]!.batchId).toBe(followUp);
+      expect(outputs.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+      expect((await target.batches()).length).toBe(2);
     },
     OP_TIMEOUT,
   );
