@@ -7,17 +7,8 @@ type Inputs = Readonly<Record<string, unknown>>;
 export const MAX_RETRY_ATTEMPTS = 10;
 
 /**
- * Follow-up batches are made and waited for only while `pulumi up` waits for the batch: without
- * the wait, `retryFailedRequests` would do nothing, so it is refused rather than ignored.
- */
-function retriesNeedWait(retries: number): string {
-  return `retryFailedRequests (${retries}) needs waitForCompletion: true: follow-up batches are made and waited for only while \`pulumi up\` waits for the batch, and waitForCompletion is false (its default). Set waitForCompletion to true, or set retryFailedRequests to 0 and resubmit the failed requests yourself (\`npx openai-batch results <batch-id> --input <file> --failed-requests retry.jsonl\` writes them)`;
-}
-
-/**
  * Checks the results arguments of a Batch: `maxFailedRatio`, `resultsPath` and
- * `retryFailedRequests` (which needs `waitForCompletion`), one problem per property. Unknown
- * values pass.
+ * `retryFailedRequests`, one problem per property. Unknown values pass.
  */
 export function checkResultsArguments(inputs: Inputs): InputProblem[] {
   const problems: InputProblem[] = [];
@@ -56,8 +47,6 @@ export function checkResultsArguments(inputs: Inputs): InputProblem[] {
         property: "retryFailedRequests",
         reason: `retryFailedRequests must be a whole number of follow-up batches from 0 to ${MAX_RETRY_ATTEMPTS}, not ${JSON.stringify(retries)}`,
       });
-    } else if (retries > 0 && !isUnknown(inputs.waitForCompletion) && inputs.waitForCompletion !== true) {
-      problems.push({ property: "retryFailedRequests", reason: retriesNeedWait(retries) });
     }
   }
   return problems;

@@ -8,6 +8,7 @@ import { type ErrorExample, exceedsFailedRatio, failedRatioMessage } from "./fai
 import { fileSha256 } from "./file-hash";
 import { openInput } from "./input";
 import { splitLines } from "./lines";
+import { followUpRunning } from "./refresh-attempts";
 import { lastAttemptStatus, runRetries } from "./retries";
 import { type ResultsContext, resultsFileOf, type SettledResults, settleResults } from "./settle";
 import { carryResults, hasResults } from "./state-fields";
@@ -165,7 +166,7 @@ export async function resultsFileNeedsRestore(
   cwd: string,
 ): Promise<boolean> {
   if (typeof news.resultsPath !== "string" || news.resultsPath !== olds.resultsPath) return false;
-  if (!hasResults(olds.status)) return false;
+  if (!hasResults(olds.status) || followUpRunning(olds)) return false;
   if (olds.resultsSha256 === undefined) return true;
   return (await fileSha256(resolve(cwd, news.resultsPath))) !== olds.resultsSha256;
 }

@@ -10,8 +10,10 @@ import { attemptsOf, hasResults } from "./state-fields";
 
 /**
  * Resubmits, in follow-up batches, the requests whose last attempt failed for a retryable
- * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn (only with
- * `waitForCompletion`). A follow-up still running from an earlier `up` is waited for first. When
+ * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn. Without
+ * `waitForCompletion`, a follow-up is made and left running: a refresh learns when it finishes,
+ * and the next `up` goes on from there. A follow-up still running from an earlier `up` is waited
+ * for first (only with `waitForCompletion`). When
  * the attempts change, the results outputs are dropped so that they are joined again.
  * `waitStartedAt` is when this `up` began to work on the resource: the first batch and its
  * follow-ups share one deadline, `waitTimeoutSeconds` after it. A wait that reaches it is a
@@ -59,8 +61,7 @@ export async function runRetries(
       }
       continue;
     }
-    if (attempts.length - 1 >= allowed || !hasResults(last.status) || !steering.waitForCompletion)
-      return current;
+    if (attempts.length - 1 >= allowed || !hasResults(last.status)) return current;
     const input = inputSourceOf(current, ctx);
     if (input === undefined) return current;
     const lines = new Set<number>();

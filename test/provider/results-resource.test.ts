@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
@@ -353,6 +353,64 @@ describe("retryFailedRequests", () => {
     ]);
     expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
     expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("without waitForCompletion, the up after a refresh makes the follow-up, and the up after the next refresh settles the results", async () => {
+    const { dir } = await setUp(failFirst(2));
+    const inputs = await env.checked({
+      ...waiting({ retryFailedRequests: 1, resultsPath: "r.jsonl" }),
+      waitForCompletion: false,
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    expect(outs?.status).toBe("validating");
+    expect(await env.provider.diff(id, outs as BatchOutputs, inputs)).toMatchObject({ changes: false });
+
+    // The batch finishes; a refresh sees it, and the next up has follow-up work.
+    await env.emulator.advance(60_000);
+    const first = (await env.provider.read(id, outs as BatchOutputs)).props as BatchOutputs;
+    expect(first.status).toBe("completed");
+    expect(await env.provider.diff(id, first, inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const { outs: submitted } = await env.provider.update(id, first, inputs);
+    const followUp = submitted?.attempts?.[1];
+    expect(submitted?.attempts?.map((a) => a.status)).toEqual(["completed", "validating"]);
+    expect(await inputOf(followUp!.inputFileId)).toEqual(
+      embeddingRequests(4)
+        .slice(0, 2)
+        .map((r) => JSON.stringify(r)),
+    );
+    // While it runs, nothing is settled, written or planned.
+    expect(submitted?.resultsSummary).toBeUndefined();
+    expect(existsSync(join(dir, "r.jsonl"))).toBe(false);
+    expect(await env.provider.diff(id, submitted as BatchOutputs, inputs)).toMatchObject({ changes: false });
+
+    // The follow-up finishes; the next refresh sees it, and the next up settles the results.
+    await env.emulator.advance(60_000);
+    const refreshed = (await env.provider.read(id, submitted as BatchOutputs)).props as BatchOutputs;
+    expect(refreshed.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [id, "completed"],
+      [followUp!.batchId, "completed"],
+    ]);
+    expect((await env.provider.diff(id, refreshed, inputs)).changes).toBe(true);
+    const { outs: settled } = await env.provider.update(id, refreshed, inputs);
+    expect(settled?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect(readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    expect(await env.provider.diff(id, settled as BatchOutputs, inputs)).toMatchObject({ changes: false });
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("without waitForCompletion or resultsPath, a refreshed finished batch with retries due plans an update", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked({ ...waiting({ retryFailedRequests: 1 }), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    const first = (await env.provider.read(id, outs as BatchOutputs)).props as BatchOutputs;
+    expect((await env.provider.diff(id, first, inputs)).changes).toBe(true);
+    const { outs: submitted } = await env.provider.update(id, first, inputs);
+    expect(submitted?.attempts).toHaveLength(2);
   });
 
   test("delete cancels every live attempt", async () => {

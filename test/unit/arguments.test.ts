@@ -275,18 +275,6 @@ describe("checkArguments", () => {
     ]);
   });
 
-  test("retryFailedRequests above 0 is refused without waitForCompletion, naming both and what to change", () => {
-    const reason =
-      "retryFailedRequests (2) needs waitForCompletion: true: follow-up batches are made and waited for only while `pulumi up` waits for the batch, and waitForCompletion is false (its default). Set waitForCompletion to true, or set retryFailedRequests to 0 and resubmit the failed requests yourself (`npx openai-batch results <batch-id> --input <file> --failed-requests retry.jsonl` writes them)";
-    for (const wait of [{}, { waitForCompletion: false }]) {
-      expect(checkArguments({ ...valid, ...wait, retryFailedRequests: 2 })).toEqual([
-        { property: "retryFailedRequests", reason },
-      ]);
-    }
-    expect(checkArguments({ ...valid, retryFailedRequests: 0 })).toEqual([]);
-    expect(checkArguments({ ...valid, waitForCompletion: UNKNOWN, retryFailedRequests: 2 })).toEqual([]);
-  });
-
   test("valid results arguments and unknown ones pass", () => {
     expect(
       checkArguments({
