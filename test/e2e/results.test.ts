@@ -2,7 +2,8 @@
  * Results on the real engine: a wait that ends with partial failures and `retryFailedRequests: 1`
  * makes exactly one follow-up batch over exactly the failed requests; `resultsPath` comes back
  * after being deleted without a new batch; a wait that runs out during a follow-up is resumed by
- * the next `up` without another follow-up; a batch in which every request failed fails `up` and
+ * the next `up` without another follow-up; without a wait, refresh and up make the follow-up, and
+ * refresh and up again write the results; a batch in which every request failed fails `up` and
  * stays in the state; `destroy` during a follow-up attempt cancels it and removes every input
  * file the resource uploaded.
  */
@@ -19,6 +20,7 @@ import {
   batchResource,
   OP_TIMEOUT,
   outputValues,
+  pollUntil,
   setSpec,
   TestEmulator,
 } from "./support/batches";
@@ -142,6 +144,52 @@ describeWithEngine("batch results", () => {
       );
       expect(second?.message).toContain("no request succeeded");
       expect((await emulator!.batches()).length).toBe(1);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "without waitForCompletion, refresh then up makes the follow-up, and refresh then up again writes the results",
+    async () => {
+      const stack = await setUp("e2e-results-no-wait", FAIL_FIRST_TWO, {
+        retryFailedRequests: 1,
+        waitForCompletion: false,
+        resultsPath: "results.jsonl",
+      });
+      const target = emulator!;
+      const finished = async (count: number) =>
+        pollUntil(
+          `${count} finished batches`,
+          () => target.batches(),
+          (batches) => batches.length === count && batches.every((b) => b.status === "completed"),
+        );
+      await stack.up();
+      await finished(1);
+      await stack.refresh();
+      const submitted = await stack.up();
+      expect(userChanges(submitted.events)).toEqual({ update: 1 });
+      const running = (await outputValues(stack)).attempts as BatchAttempt[];
+      expect(running).toHaveLength(2);
+      expect(running[1]!.batchId).not.toBe(running[0]!.batchId);
+      expect(existsSync(join(ws!.projectDir, "results.jsonl"))).toBe(false);
+
+      await finished(2);
+      await stack.refresh();
+      const settled = await stack.up();
+      expect(userChanges(settled.events)).toEqual({ update: 1 });
+      const outputs = await outputValues(stack);
+      expect((outputs.attempts as BatchAttempt[]).map((a) => a.status)).toEqual(["completed", "completed"]);
+      expect(outputs.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+      const records = readFileSync(join(ws!.projectDir, "results.jsonl"), "utf8").trim().split("\n");
+      expect(records.map((line) => JSON.parse(line).status)).toEqual([
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "succeeded",
+      ]);
+      const again = await stack.up();
+      expect(userChanges(again.events)).toEqual({ same: 1 });
+      expect((await target.batches()).length).toBe(2);
     },
     OP_TIMEOUT,
   );
