@@ -42,7 +42,7 @@ export async function createFollowUp(
     await writeAtomically(path, async (write) => {
       for await (const bytes of selectedLines(input, lines)) await write(bytes);
     });
-    const filename = `retry.${token.slice(-24)}.jsonl`;
+    const filename = followUpFilename(token);
     const body = await openAsBlob(path);
     const file = await unwrap(
       retrying(
@@ -74,6 +74,11 @@ export async function createFollowUp(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The name a follow-up's input file is uploaded under: the tail of its create token. */
+export function followUpFilename(token: string): string {
+  return `retry.${token.slice(-24)}.jsonl`;
 }
 
 /** The bytes of the selected input lines, each ending with a line break. */

@@ -1,13 +1,16 @@
 import { resolve } from "node:path";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { BatchWaitError, isBatchWaitError } from "../errors";
+import { isTerminal } from "../policy/lifecycle";
 import { customIdOf } from "./classify";
+import { countedSummary } from "./counted-summary";
 import { type ErrorExample, exceedsFailedRatio, failedRatioMessage } from "./failure-policy";
 import { fileSha256 } from "./file-hash";
 import { openInput } from "./input";
 import { splitLines } from "./lines";
+import { followUpRunning } from "./refresh-attempts";
 import { lastAttemptStatus, runRetries } from "./retries";
-import { type ResultsContext, resultsFileOf, settleResults } from "./settle";
+import { type ResultsContext, resultsFileOf, type SettledResults, settleResults } from "./settle";
 import { carryResults, hasResults } from "./state-fields";
 import { describeSummary } from "./summary";
 
@@ -22,6 +25,8 @@ export async function withResults(
   previous: BatchOutputs | undefined,
   ctx: ResultsContext,
 ): Promise<{ id: string; outs: BatchOutputs; adopted: boolean }> {
+  // The first batch and its follow-ups share one deadline: waitTimeoutSeconds from here.
+  const waitStartedAt = ctx.deps.now();
   let done: { id: string; outs: BatchOutputs; adopted: boolean };
   try {
     const ran = await run();
@@ -30,10 +35,12 @@ export async function withResults(
     if (!isBatchWaitError(error) || !hasResults(error.properties.status)) throw error;
     // An expired or cancelled batch: its retryable requests may still be run by follow-ups.
     const retried = await keepOnFailure(error.id, error.properties, () =>
-      runRetries(error.id, carryResults(previous, error.properties), ctx),
+      runRetries(error.id, carryResults(previous, error.properties), ctx, waitStartedAt),
     );
     if ((retried.attempts?.length ?? 0) <= 1 || lastAttemptStatus(retried) !== "completed") {
-      const settled = await keepOnFailure(error.id, retried, () => settleResults(error.id, retried, ctx));
+      const settled = await keepOnFailure(error.id, retried, () =>
+        settleOrCount(error.id, retried, previous, ctx),
+      );
       throw new BatchWaitError(
         error.id,
         settled.outs,
@@ -44,10 +51,39 @@ export async function withResults(
   }
   const { id } = done;
   const carried = carryResults(previous, done.outs);
-  const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx));
-  const settled = await keepOnFailure(id, retried, () => settleResults(id, retried, ctx));
+  const retried = await keepOnFailure(id, carried, () => runRetries(id, carried, ctx, waitStartedAt));
+  const settled = await keepOnFailure(id, retried, () => settleOrCount(id, retried, previous, ctx));
   await enforceFailedRatio(id, settled.outs, settled.examples, ctx);
   return { ...done, outs: settled.outs };
+}
+
+/**
+ * Settles the results; when that reads none (the resource sets no results argument) but this
+ * `up` waited and saw the batch finish, counts the summary from the request counts and the error
+ * file. Counting is a courtesy: a failure is logged and leaves the summary out.
+ */
+async function settleOrCount(
+  id: string,
+  outs: BatchOutputs,
+  previous: BatchOutputs | undefined,
+  ctx: ResultsContext,
+): Promise<SettledResults> {
+  const settled = await settleResults(id, outs, ctx);
+  const sawFinish = previous === undefined || !isTerminal(previous.status);
+  if (
+    settled.outs.resultsSummary !== undefined ||
+    settled.outs.waitForCompletion !== true ||
+    !hasResults(settled.outs.status) ||
+    !sawFinish
+  ) {
+    return settled;
+  }
+  try {
+    return (await countedSummary(id, settled.outs, ctx.api())) ?? settled;
+  } catch (error) {
+    ctx.deps.log.warn(`could not count the results of batch ${id}: ${(error as Error).message}`);
+    return settled;
+  }
 }
 
 /** Runs a step after the batch exists; any failure keeps the resource in the state, with `outs`. */
@@ -130,7 +166,7 @@ export async function resultsFileNeedsRestore(
   cwd: string,
 ): Promise<boolean> {
   if (typeof news.resultsPath !== "string" || news.resultsPath !== olds.resultsPath) return false;
-  if (!hasResults(olds.status)) return false;
+  if (!hasResults(olds.status) || followUpRunning(olds)) return false;
   if (olds.resultsSha256 === undefined) return true;
   return (await fileSha256(resolve(cwd, news.resultsPath))) !== olds.resultsSha256;
 }

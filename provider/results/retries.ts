@@ -1,6 +1,6 @@
 import type { BatchAttempt, BatchOutputs } from "../contract";
 import { BatchWaitError } from "../errors";
-import { isLive, isTerminal } from "../policy/lifecycle";
+import { isTerminal } from "../policy/lifecycle";
 import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
 import { attemptOfApiBatch, createFollowUp } from "./follow-up";
@@ -10,16 +10,26 @@ import { attemptsOf, hasResults } from "./state-fields";
 
 /**
  * Resubmits, in follow-up batches, the requests whose last attempt failed for a retryable
- * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn (only with
- * `waitForCompletion`). A follow-up still running from an earlier `up` is waited for first. When
- * the attempts change, the results outputs are dropped so that they are joined again. A wait that
- * times out is a `BatchWaitError` with the attempts so far, so the next `up` resumes it.
+ * reason, up to `retryFailedRequests` times, waiting for each follow-up in turn. Without
+ * `waitForCompletion`, a follow-up is made and left running: a refresh learns when it finishes,
+ * and the next `up` goes on from there. A follow-up still running from an earlier `up` is waited
+ * for first (only with `waitForCompletion`). When
+ * the attempts change, the results outputs are dropped so that they are joined again.
+ * `waitStartedAt` is when this `up` began to work on the resource: the first batch and its
+ * follow-ups share one deadline, `waitTimeoutSeconds` after it. A wait that reaches it is a
+ * `BatchWaitError` with the attempts so far, so the next `up` resumes that follow-up.
  */
-export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsContext): Promise<BatchOutputs> {
+export async function runRetries(
+  id: string,
+  outs: BatchOutputs,
+  ctx: ResultsContext,
+  waitStartedAt: number = ctx.deps.now(),
+): Promise<BatchOutputs> {
   const allowed = outs.retryFailedRequests ?? 0;
   const known = outs.attempts ?? [];
   if (!hasResults(outs.status) || (allowed === 0 && known.length <= 1)) return outs;
   const steering = steeringOf(outs);
+  const deadline = waitStartedAt + steering.waitTimeoutMs;
   let attempts = attemptsOf(id, outs);
   let current: BatchOutputs = { ...outs, attempts };
   const changed = (next: BatchAttempt[]) => {
@@ -34,7 +44,11 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
       const outcome = await waitForBatch(
         ctx.api(),
         last.batchId,
-        { timeoutMs: steering.waitTimeoutMs, pollIntervalMs: steering.pollIntervalMs, done: isTerminal },
+        {
+          timeoutMs: Math.max(0, deadline - ctx.deps.now()),
+          pollIntervalMs: steering.pollIntervalMs,
+          done: isTerminal,
+        },
         ctx.deps,
       );
       if (outcome.kind === "gone") {
@@ -43,16 +57,11 @@ export async function runRetries(id: string, outs: BatchOutputs, ctx: ResultsCon
       }
       if (outcome.batch !== undefined) changed([...attempts.slice(0, -1), attemptOfApiBatch(outcome.batch)]);
       if (outcome.kind === "timedOut") {
-        throw new BatchWaitError(
-          id,
-          current,
-          `Follow-up batch ${last.batchId} (attempt ${attempts.length} of batch ${id}) is still running after waiting ${steering.waitTimeoutMs / 1000} s (waitTimeoutSeconds). It is recorded in the state with the attempts so far: the next \`pulumi up\` resumes the wait.`,
-        );
+        throw new BatchWaitError(id, current, followUpTimeoutMessage(id, current, steering.waitTimeoutMs));
       }
       continue;
     }
-    if (attempts.length - 1 >= allowed || !hasResults(last.status) || !steering.waitForCompletion)
-      return current;
+    if (attempts.length - 1 >= allowed || !hasResults(last.status)) return current;
     const input = inputSourceOf(current, ctx);
     if (input === undefined) return current;
     const lines = new Set<number>();
@@ -75,11 +84,9 @@ export function lastAttemptStatus(outs: BatchOutputs): string | undefined {
   return attempts.length > 1 ? attempts[attempts.length - 1]?.status : outs.status;
 }
 
-/** Cancels every follow-up batch that may still run (the first batch is the resource's own delete). */
-export async function cancelFollowUps(state: BatchOutputs, ctx: ResultsContext): Promise<void> {
-  for (const attempt of (state.attempts ?? []).slice(1)) {
-    if (!isLive(attempt.status)) continue;
-    const cancelled = await ctx.api().cancelBatch(attempt.batchId);
-    ctx.deps.log.info(`follow-up batch ${attempt.batchId} is ${cancelled?.status ?? "finished or gone"}`);
-  }
+/** Why a wait for a follow-up stopped: which attempt was running, and how to go on. */
+function followUpTimeoutMessage(id: string, outs: BatchOutputs, timeoutMs: number): string {
+  const attempts = outs.attempts ?? [];
+  const last = attempts[attempts.length - 1] as BatchAttempt;
+  return `Follow-up batch ${last.batchId} (attempt ${attempts.length} of batch ${id}) is still ${last.status} after ${timeoutMs / 1000} s of waitTimeoutSeconds, which bounds the whole wait: the first batch and its follow-ups together. It keeps running, and it is recorded in the state with the attempts so far: the next \`pulumi up\` resumes waiting for this follow-up, without making another. Raise waitTimeoutSeconds, or set waitForCompletion to false to stop waiting.`;
 }

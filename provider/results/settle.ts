@@ -8,6 +8,7 @@ import type { ErrorExample } from "./failure-policy";
 import { fileSha256 } from "./file-hash";
 import { type InputSource, inputRequests } from "./input";
 import { joinWithInput, joinWithoutInput, type ResultAttempt } from "./join";
+import { followUpRunning } from "./refresh-attempts";
 import { attemptsOf, hasResults } from "./state-fields";
 import { countRecord, emptySummary } from "./summary";
 import type { BatchResultRecord } from "./types";
@@ -51,11 +52,11 @@ export function resultsFileOf(outs: Pick<BatchOutputs, "resultsPath">, cwd: stri
 }
 
 /**
- * Whether the results must be joined (again): the batch has finished and there is no summary
- * yet, or `resultsPath` is set and the file there is missing or is not the one written last.
+ * Whether the results must be joined (again): the batch has finished, no follow-up is still
+ * running, and there is no summary yet, or `resultsPath` is set and the file there is missing or is not the one written last.
  */
 export async function resultsNeedWrite(outs: BatchOutputs, cwd: string): Promise<boolean> {
-  if (!hasResults(outs.status) || !wantsResults(outs)) return false;
+  if (!hasResults(outs.status) || !wantsResults(outs) || followUpRunning(outs)) return false;
   if (outs.resultsSummary === undefined) return true;
   const path = resultsFileOf(outs, cwd);
   if (path === undefined) return false;

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
+import { deleteFollowUps } from "../results/delete-follow-ups";
+import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
-import { cancelFollowUps } from "../results/retries";
 import { carryResults } from "../results/state-fields";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
@@ -68,7 +69,8 @@ export function createBatchProvider(
       }
       const state = readState(olds as unknown as Record<string, unknown>);
       const diff = diffBatch(state, news);
-      return diff.changes || !(await resultsFileNeedsRestore(state, news, deps.cwd()))
+      return diff.changes ||
+        !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
         ? diff
         : { ...diff, changes: true };
     },
@@ -91,7 +93,9 @@ export function createBatchProvider(
       }
       const outcome = await readBatch(id, state, connect());
       const carried =
-        outcome.props === undefined ? outcome : { ...outcome, props: carryResults(state, outcome.props) };
+        outcome.props === undefined
+          ? outcome
+          : { ...outcome, props: await refreshAttempts(carryResults(state, outcome.props), connect()) };
       return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
@@ -115,7 +119,7 @@ export function createBatchProvider(
         return;
       }
       const state = readState(props as unknown as Record<string, unknown>);
-      await cancelFollowUps(state, { api: connect, deps });
+      await deleteFollowUps(id, state, { api: connect, deps });
       await deleteBatch(id, state, connect(), deps);
     },
   };

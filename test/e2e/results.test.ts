@@ -1,8 +1,11 @@
 /**
  * Results on the real engine: a wait that ends with partial failures and `retryFailedRequests: 1`
  * makes exactly one follow-up batch over exactly the failed requests; `resultsPath` comes back
- * after being deleted without a new batch; a batch in which every request failed fails `up` and
- * stays in the state; `destroy` during a follow-up attempt cancels it.
+ * after being deleted without a new batch; a wait that runs out during a follow-up is resumed by
+ * the next `up` without another follow-up; without a wait, refresh and up make the follow-up, and
+ * refresh and up again write the results; a batch in which every request failed fails `up` and
+ * stays in the state; `destroy` during a follow-up attempt cancels it and removes every input
+ * file the resource uploaded.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +20,7 @@ import {
   batchResource,
   OP_TIMEOUT,
   outputValues,
+  pollUntil,
   setSpec,
   TestEmulator,
 } from "./support/batches";
@@ -145,7 +149,98 @@ describeWithEngine("batch results", () => {
   );
 
   test(
-    "destroy during a follow-up attempt cancels it",
+    "without waitForCompletion, refresh then up makes the follow-up, and refresh then up again writes the results",
+    async () => {
+      const stack = await setUp("e2e-results-no-wait", FAIL_FIRST_TWO, {
+        retryFailedRequests: 1,
+        waitForCompletion: false,
+        resultsPath: "results.jsonl",
+      });
+      const target = emulator!;
+      const finished = async (count: number) =>
+        pollUntil(
+          `${count} finished batches`,
+          () => target.batches(),
+          (batches) => batches.length === count && batches.every((b) => b.status === "completed"),
+        );
+      await stack.up();
+      await finished(1);
+      await stack.refresh();
+      const submitted = await stack.up();
+      expect(userChanges(submitted.events)).toEqual({ update: 1 });
+      const running = (await outputValues(stack)).attempts as BatchAttempt[];
+      expect(running).toHaveLength(2);
+      expect(running[1]!.batchId).not.toBe(running[0]!.batchId);
+      expect(existsSync(join(ws!.projectDir, "results.jsonl"))).toBe(false);
+
+      await finished(2);
+      await stack.refresh();
+      const settled = await stack.up();
+      expect(userChanges(settled.events)).toEqual({ update: 1 });
+      const outputs = await outputValues(stack);
+      expect((outputs.attempts as BatchAttempt[]).map((a) => a.status)).toEqual(["completed", "completed"]);
+      expect(outputs.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+      const records = readFileSync(join(ws!.projectDir, "results.jsonl"), "utf8").trim().split("\n");
+      expect(records.map((line) => JSON.parse(line).status)).toEqual([
+        "succeeded",
+        "succeeded",
+        "succeeded",
+        "succeeded",
+      ]);
+      const again = await stack.up();
+      expect(userChanges(again.events)).toEqual({ same: 1 });
+      expect((await target.batches()).length).toBe(2);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "a wait that runs out during a follow-up fails up; the next up resumes that follow-up and makes no other",
+    async () => {
+      const stack = await setUp("e2e-results-resume", FAIL_FIRST_TWO, {
+        retryFailedRequests: 1,
+        waitTimeoutSeconds: 4,
+      });
+      const target = emulator!;
+      target.emulator.clearCalls();
+      const created = () =>
+        target.emulator
+          .calls()
+          .filter((c) => c.method === "POST" && c.path === "/v1/batches" && c.status === 200).length;
+      let followUp: string | undefined;
+      const error = await actWhileRunning(
+        stack.up().then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        ),
+        "the follow-up batch's create",
+        () => created() >= 2,
+        async () => {
+          const [newest] = await target.batches();
+          followUp = newest?.id;
+          await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: true });
+        },
+      );
+      expect(error?.message).toContain(`Follow-up batch ${followUp} (attempt 2 of batch`);
+      expect(error?.message).toContain("resumes waiting for this follow-up, without making another");
+
+      await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: false });
+      await stack.up();
+      const outputs = await outputValues(stack);
+      const attempts = outputs.attempts as BatchAttempt[];
+      expect(attempts.map((a) => [a.status, a.requestCounts?.total])).toEqual([
+        ["completed", 4],
+        ["completed", 2],
+      ]);
+      expect(attempts[1]!.batchId).toBe(followUp);
+      expect(outputs.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+      expect((await target.batches()).length).toBe(2);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "destroy during a follow-up attempt cancels it and deletes every uploaded input file",
     async () => {
       const stack = await setUp("e2e-results-destroy", FAIL_FIRST_TWO, {
         retryFailedRequests: 1,
@@ -178,6 +273,8 @@ describeWithEngine("batch results", () => {
 
       await stack.destroy();
       expect((await target.batch(followUp as string)).status).toMatch(/^cancell/);
+      // Every input file the resource uploaded, the follow-up's included, is gone.
+      expect((await target.files("batch")).map((file) => file.filename)).toEqual([]);
     },
     OP_TIMEOUT,
   );

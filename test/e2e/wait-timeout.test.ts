@@ -122,6 +122,8 @@ describeWithEngine("a wait for completion that times out", () => {
           outputFileId: batch.output_file_id,
           inputSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
           requestCounts: { total: 2, completed: 2, failed: 0 },
+          // Counted by the wait that saw the batch finish (no error file, so nothing downloaded).
+          resultsSummary: { succeeded: 2, failed: 0, expired: 0, cancelled: 0, missing: 0, errorCodes: {} },
         });
         const resource = await batchResource(stack);
         expect(resource.id).toBe(batchId);

@@ -262,6 +262,73 @@ describe("the real dynamic-provider host over gRPC", () => {
     }
   });
 
+  test("a waiting resource with no results argument gets a results summary without downloading its output file", async () => {
+    const live = await startEmulator({
+      apiKey: KEY,
+      faults: [{ kind: "request_failure", count: 1, statusCode: 500, errorCode: "server_error" }],
+    });
+    const waiting = await ProviderHost.start(linkedProjectDir("host-summary-"));
+    try {
+      await waiting.configure({ "openai:apiKey": KEY, "openai:baseUrl": live.url });
+      const checked = await waiting.check(URN, {}, news({ waitForCompletion: true, pollIntervalSeconds: 1 }));
+      expect(checked.failures).toEqual([]);
+      const created = await waiting.create(URN, checked.inputs);
+      expect(created.properties).toMatchObject({
+        status: "completed",
+        requestCounts: { total: 2, completed: 1, failed: 1 },
+        resultsSummary: {
+          succeeded: 1,
+          failed: 1,
+          expired: 0,
+          cancelled: 0,
+          missing: 0,
+          errorCodes: { server_error: 1 },
+        },
+      });
+      expect(created.properties).not.toHaveProperty("attempts");
+      const outputFileId = created.properties.outputFileId as string;
+      expect(outputFileId).toMatch(/^file-/);
+      expect(live.calls().filter((call) => call.path.includes(outputFileId))).toEqual([]);
+      // A refresh keeps it.
+      const refreshed = await waiting.read(URN, created.id, created.properties);
+      expect(refreshed.properties.resultsSummary).toEqual(created.properties.resultsSummary);
+      await waiting.delete(URN, created.id, refreshed.properties);
+    } finally {
+      await waiting.stop();
+      await live.close();
+    }
+  });
+
+  test("a destroy deletes every input file the resource uploaded, the follow-up batches' included", async () => {
+    const live = await startEmulator({
+      apiKey: KEY,
+      faults: [{ kind: "request_failure", count: 1, statusCode: 500, errorCode: "server_error" }],
+    });
+    const waiting = await ProviderHost.start(linkedProjectDir("host-follow-up-"));
+    try {
+      await waiting.configure({ "openai:apiKey": KEY, "openai:baseUrl": live.url });
+      const checked = await waiting.check(
+        URN,
+        {},
+        news({ waitForCompletion: true, pollIntervalSeconds: 1, retryFailedRequests: 1 }),
+      );
+      expect(checked.failures).toEqual([]);
+      const created = await waiting.create(URN, checked.inputs);
+      const attempts = created.properties.attempts as { inputFileId: string; status: string }[];
+      expect(attempts.map((a) => a.status)).toEqual(["completed", "completed"]);
+      const OpenAI = (await import("openai")).default;
+      const client = new OpenAI({ apiKey: KEY, baseURL: live.url });
+      const inputFiles = async () => (await client.files.list({ purpose: "batch" })).data.map((f) => f.id);
+      expect((await inputFiles()).sort()).toEqual(attempts.map((a) => a.inputFileId).sort());
+
+      await waiting.delete(URN, created.id, created.properties);
+      expect(await inputFiles()).toEqual([]);
+    } finally {
+      await waiting.stop();
+      await live.close();
+    }
+  });
+
   test("without a key, the first call that needs the API says how to set one, and the key never shows", async () => {
     const bare = await ProviderHost.start(linkedProjectDir("host-nokey-"));
     try {

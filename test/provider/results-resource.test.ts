@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import type { BatchInputs, BatchOutputs } from "../../provider/contract";
+import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -188,13 +188,57 @@ describe("resultsPath", () => {
     expect(isBatchWaitError(failing) && failing.properties.resultsSummary?.failed).toBe(4);
   });
 
-  test("a waiting resource without results arguments reads no results when some requests succeeded", async () => {
+  test("a waiting resource without results arguments gets its summary from the counts and the error file, never the output file", async () => {
     await setUp(failFirst(1));
     const { outs } = await env.provider.create(await env.checked(waiting({})));
     expect(outs?.status).toBe("completed");
-    expect(outs?.resultsSummary).toBeUndefined();
+    expect(outs?.resultsSummary).toEqual({
+      succeeded: 3,
+      failed: 1,
+      expired: 0,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { server_error: 1 },
+    });
     expect(outs?.attempts).toBeUndefined();
+    const fileCalls = env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"));
+    expect(fileCalls.map((call) => call.path)).toEqual([
+      `/v1/files/${outs?.errorFileId}`,
+      `/v1/files/${outs?.errorFileId}/content`,
+    ]);
+  });
+
+  test("without failures the summary downloads nothing", async () => {
+    await setUp([]);
+    const { outs } = await env.provider.create(await env.checked(waiting({})));
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, missing: 0, errorCodes: {} });
     expect(env.emulator.calls().filter((call) => call.path.startsWith("/v1/files/"))).toEqual([]);
+  });
+
+  test("a wait that sees the batch expire counts the requests it never ran as expired", async () => {
+    await setUp([]);
+    const inputs = await env.checked({ ...waiting({}), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.setBatchStatus(id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const error = await env.provider.update(id, outs as BatchOutputs, await env.checked(waiting({}))).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isBatchWaitError(error)).toBe(true);
+    const properties = (error as BatchWaitError).properties;
+    expect(properties.status).toBe("expired");
+    expect(properties.resultsSummary).toEqual({
+      succeeded: 0,
+      failed: 0,
+      expired: 4,
+      cancelled: 0,
+      missing: 0,
+      errorCodes: { batch_expired: 4 },
+    });
+    expect((error as Error).message).toContain(
+      "Results: 4 requests: 0 succeeded, 4 expired (batch_expired 4)",
+    );
   });
 
   test("a refresh keeps the results outputs", async () => {
@@ -280,6 +324,95 @@ describe("retryFailedRequests", () => {
     expect((await env.client.batches.list()).data).toHaveLength(2);
   });
 
+  test("the first batch and its follow-ups share one waitTimeoutSeconds; the next up resumes the follow-up and makes no other", async () => {
+    // Each batch runs for about 30 s of the emulator's clock; the wait may last 45 s in all.
+    const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+    env = await providerWithEmulator({
+      cwd: dir,
+      emulator: { faults: failFirst(2), durations: { inProgressMs: 30_000 } },
+    });
+    const inputs = await env.checked(
+      waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
+    );
+    const startedAt = env.emulator.now();
+    const error = await createExpectingFailure(inputs);
+    expect(env.emulator.now() - startedAt).toBeLessThanOrEqual(45_000);
+    const attempts = error.properties.attempts ?? [];
+    expect(attempts.map((a) => [a.batchId === error.id, a.status])).toEqual([
+      [true, "completed"],
+      [false, "in_progress"],
+    ]);
+    expect(error.message).toBe(
+      `Follow-up batch ${attempts[1]!.batchId} (attempt 2 of batch ${error.id}) is still in_progress after 45 s of waitTimeoutSeconds, which bounds the whole wait: the first batch and its follow-ups together. It keeps running, and it is recorded in the state with the attempts so far: the next \`pulumi up\` resumes waiting for this follow-up, without making another. Raise waitTimeoutSeconds, or set waitForCompletion to false to stop waiting.`,
+    );
+
+    const { outs } = await env.provider.update(error.id, error.properties, inputs);
+    expect(outs?.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [attempts[1]!.batchId, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("without waitForCompletion, the up after a refresh makes the follow-up, and the up after the next refresh settles the results", async () => {
+    const { dir } = await setUp(failFirst(2));
+    const inputs = await env.checked({
+      ...waiting({ retryFailedRequests: 1, resultsPath: "r.jsonl" }),
+      waitForCompletion: false,
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    expect(outs?.status).toBe("validating");
+    expect(await env.provider.diff(id, outs as BatchOutputs, inputs)).toMatchObject({ changes: false });
+
+    // The batch finishes; a refresh sees it, and the next up has follow-up work.
+    await env.emulator.advance(60_000);
+    const first = (await env.provider.read(id, outs as BatchOutputs)).props as BatchOutputs;
+    expect(first.status).toBe("completed");
+    expect(await env.provider.diff(id, first, inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const { outs: submitted } = await env.provider.update(id, first, inputs);
+    const followUp = submitted?.attempts?.[1];
+    expect(submitted?.attempts?.map((a) => a.status)).toEqual(["completed", "validating"]);
+    expect(await inputOf(followUp!.inputFileId)).toEqual(
+      embeddingRequests(4)
+        .slice(0, 2)
+        .map((r) => JSON.stringify(r)),
+    );
+    // While it runs, nothing is settled, written or planned.
+    expect(submitted?.resultsSummary).toBeUndefined();
+    expect(existsSync(join(dir, "r.jsonl"))).toBe(false);
+    expect(await env.provider.diff(id, submitted as BatchOutputs, inputs)).toMatchObject({ changes: false });
+
+    // The follow-up finishes; the next refresh sees it, and the next up settles the results.
+    await env.emulator.advance(60_000);
+    const refreshed = (await env.provider.read(id, submitted as BatchOutputs)).props as BatchOutputs;
+    expect(refreshed.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [id, "completed"],
+      [followUp!.batchId, "completed"],
+    ]);
+    expect((await env.provider.diff(id, refreshed, inputs)).changes).toBe(true);
+    const { outs: settled } = await env.provider.update(id, refreshed, inputs);
+    expect(settled?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect(readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    expect(await env.provider.diff(id, settled as BatchOutputs, inputs)).toMatchObject({ changes: false });
+    expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("without waitForCompletion or resultsPath, a refreshed finished batch with retries due plans an update", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked({ ...waiting({ retryFailedRequests: 1 }), waitForCompletion: false });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.advance(60_000);
+    const first = (await env.provider.read(id, outs as BatchOutputs)).props as BatchOutputs;
+    expect((await env.provider.diff(id, first, inputs)).changes).toBe(true);
+    const { outs: submitted } = await env.provider.update(id, first, inputs);
+    expect(submitted?.attempts).toHaveLength(2);
+  });
+
   test("delete cancels every live attempt", async () => {
     await setUp([]);
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
@@ -298,5 +431,54 @@ describe("retryFailedRequests", () => {
     };
     await env.provider.delete(id, state);
     expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+  });
+
+  test("delete removes the follow-ups' input files, also one the state did not record, and keeps none behind", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    expect(state.attempts).toHaveLength(2);
+    // An up interrupted after the upload of a second follow-up's input, before its create.
+    const stray = await env.client.files.create({
+      file: new File(["{}\n"], `retry.${`${inputs.createToken}-retry-2`.slice(-24)}.jsonl`),
+      purpose: "batch",
+    });
+    const unrelated = await env.client.files.create({
+      file: new File(["{}\n"], "mine.jsonl"),
+      purpose: "batch",
+    });
+    expect(await env.batchFiles()).toHaveLength(4);
+    await env.provider.delete(id, state);
+    expect((await env.batchFiles()).map((file) => file.id)).toEqual([unrelated.id]);
+    expect(stray.id).not.toBe(unrelated.id);
+  });
+
+  test("with cancelOnDelete false, a follow-up that may still run keeps running and keeps its input file", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, cancelOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const finished = state.attempts?.[1] as BatchAttempt;
+    const file = await env.client.files.create({
+      file: new File([`${JSON.stringify(embeddingRequests(1)[0])}\n`], "follow-up.jsonl"),
+      purpose: "batch",
+    });
+    const live = await env.client.batches.create({
+      input_file_id: file.id,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    await env.emulator.setBatchStatus(live.id, "in_progress", { stuck: true });
+    await env.provider.delete(id, {
+      ...state,
+      attempts: [
+        ...(state.attempts ?? []),
+        { batchId: live.id, status: "in_progress", inputFileId: file.id },
+      ],
+    });
+    expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
+    expect(finished.status).toBe("completed");
   });
 });

@@ -277,7 +277,13 @@ describe("checkArguments", () => {
 
   test("valid results arguments and unknown ones pass", () => {
     expect(
-      checkArguments({ ...valid, maxFailedRatio: 0, resultsPath: "r.jsonl", retryFailedRequests: 3 }),
+      checkArguments({
+        ...valid,
+        waitForCompletion: true,
+        maxFailedRatio: 0,
+        resultsPath: "r.jsonl",
+        retryFailedRequests: 3,
+      }),
     ).toEqual([]);
     expect(
       checkArguments({
