@@ -12,10 +12,11 @@ const TARGET_RSS_MIB = 64;
 const MIN_THROUGHPUT_VS_NAIVE = 0.5;
 /**
  * Quick mode's 20 MiB is small enough that the naive way's whole-file read is cheap, and a loaded
- * machine moves the ratio a lot (0.46× to 0.61× in two runs on one machine): its bound only
- * catches a collapse.
+ * machine moves single runs a lot (0.39× to 1.47× on one machine with a load average of 8 on 2
+ * cores). So quick mode runs three pairs too, and its bound holds the median of the pairs'
+ * ratios (each pair runs back to back, under the same load): it catches a join twice as slow.
  */
-const MIN_THROUGHPUT_VS_NAIVE_QUICK = 0.25;
+const MIN_THROUGHPUT_VS_NAIVE_QUICK = 0.35;
 const MAX_RSS_MIB = 96;
 
 const FULL: ResultsSpec = { lines: 50_000, outputMiB: 200, failEvery: 50 };
@@ -30,7 +31,7 @@ type Probe = Measurement<ResultsProbeResult>;
  */
 export async function runResultsSection(options: SectionOptions): Promise<Omit<SectionResult, "durationMs">> {
   const spec = options.quick ? QUICK : FULL;
-  const repeats = options.quick ? 1 : 3;
+  const repeats = 3; // quick mode too: one pair is too noisy to bound (see above)
   const files = ensureResultsFiles(options.dataDir, spec);
   const streamRuns: Probe[] = [];
   const naiveRuns: Probe[] = [];
@@ -70,6 +71,8 @@ export async function runResultsSection(options: SectionOptions): Promise<Omit<S
       expected === undefined || run.result.digest !== expected.digest || run.result.records !== spec.lines,
   );
   const minRatio = spec === QUICK ? MIN_THROUGHPUT_VS_NAIVE_QUICK : MIN_THROUGHPUT_VS_NAIVE;
+  // Each pair's ratio of times (naive / stream), then their median.
+  const pairRatio = median(streamRuns.map((run, index) => (naiveRuns[index]?.ms ?? 0) / run.ms));
   const assertions: Assertion[] = [
     {
       name: `results ${label}: the same records, in the same order, as the naive way`,
@@ -80,9 +83,9 @@ export async function runResultsSection(options: SectionOptions): Promise<Omit<S
           : `${wrong.result.records} records, digest ${wrong.result.digest} (naive ${expected?.digest})`,
     },
     {
-      name: `results ${label}: throughput at least ${minRatio}× the naive way`,
-      pass: throughput >= naiveThroughput * minRatio,
-      detail: `${throughput.toFixed(0)} MiB/s vs ${naiveThroughput.toFixed(0)} MiB/s`,
+      name: `results ${label}: throughput at least ${minRatio}× the naive way (median of ${repeats} back-to-back pairs)`,
+      pass: pairRatio >= minRatio,
+      detail: `${pairRatio.toFixed(2)}× (medians: ${throughput.toFixed(0)} MiB/s vs ${naiveThroughput.toFixed(0)} MiB/s)`,
     },
     {
       name: `results ${label}: peak RSS growth at most ${MAX_RSS_MIB} MiB`,

@@ -21,8 +21,8 @@ Options:
 
 Exit codes:
   0   the command succeeded (for validate: every input is valid)
-  1   an input is not valid
-  2   the command line is wrong, or a file cannot be read`;
+  1   an input is not valid (for results: some requests did not succeed)
+  2   the command line is wrong, or a file cannot be read (for results: or the API failed)`;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { CallLog } from "./call-log";
 import type { FaultDecision, FaultInjector } from "./faults/injector";
 import { checkBearer } from "./http/auth";
 import { isClientGoneError } from "./http/consume-body";
-import { json, type Reply, sendReply } from "./http/reply";
+import { json, type Reply, sendCutReply, sendReply } from "./http/reply";
 import { matchRoute } from "./http/router";
 import { newId } from "./ids";
 import { adminRoutes } from "./routes/admin";
@@ -48,6 +48,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const isApi = path === "/v1" || path.startsWith("/v1/");
   const entry = isApi ? deps.callLog.arrive(method, path, deps.services.clock.now()) : undefined;
   const decision: FaultDecision = isApi ? deps.faults.decide(method, path) : { latencyMs: 0 };
+  // The fault is known now; the status only once the answer is sent.
+  if (entry !== undefined && decision.recorded !== undefined)
+    deps.callLog.answer(entry, 0, decision.recorded);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 
   if (decision.failure?.kind === "drop_connection") {
@@ -57,6 +60,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
 
+  if (decision.ignoreRange) delete req.headers.range;
   let reply: Reply;
   if (decision.failure?.kind === "rate_limit") {
     reply = errorReply(rateLimited(decision.failure.retryAfterSeconds));
@@ -67,11 +71,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     if (decision.failure?.kind === "server_error_after") reply = errorReply(serverError());
   }
 
+  const cut = reply.kind === "stream" ? decision.cutAfterBytes : undefined;
   if (!req.socket.destroyed) {
     headers["openai-processing-ms"] = String(Math.round(performance.now() - started));
-    await sendReply(res, reply, headers);
+    if (cut === undefined) await sendReply(res, reply, headers);
+    else await sendCutReply(res, reply, headers, cut);
   }
-  const status = req.socket.destroyed && !res.writableFinished ? 0 : reply.status;
+  const status = cut === undefined && req.socket.destroyed && !res.writableFinished ? 0 : reply.status;
   if (entry !== undefined) deps.callLog.answer(entry, status, decision.recorded);
   deps.log?.(
     `${method} ${path} -> ${status} (${Math.round(performance.now() - started)} ms)${decision.recorded ? ` [fault: ${decision.recorded}]` : ""}`,

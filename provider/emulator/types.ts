@@ -42,7 +42,9 @@ export type FaultKind =
   | "server_error_after"
   | "drop_connection"
   | "latency"
-  | "request_failure";
+  | "request_failure"
+  | "cut_download"
+  | "ignore_range";
 
 export interface FaultRule {
   /** HTTP method, e.g. "POST"; absent = any. */
@@ -69,6 +71,11 @@ export interface FaultRule {
   statusCode?: number;
   /** For "request_failure": the error `code` of the failed request; default "server_error". */
   errorCode?: string;
+  /**
+   * For "cut_download": how many bytes of the file's content are sent before the connection is
+   * closed; default 0 (the status and headers only).
+   */
+  afterBytes?: number;
 }
 
 export interface RecordedCall {

@@ -3,6 +3,7 @@ import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { type BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
 import type { RuntimeDeps } from "./deps";
+import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
 
@@ -204,27 +205,38 @@ export class OpenAIBatchApi {
   /**
    * Opens a file's content as a stream of bytes, read as they arrive and never held whole.
    * Undefined when the API no longer has the file (404). Opening is retried like any read; a
-   * stream cut off half-way throws while it is read, and the caller opens it again.
+   * stream cut off half-way is asked for again from the byte where it stopped (see
+   * resumable-download.ts), so that its reader sees every byte once.
    */
   async openFileContent(id: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const first = await this.requestFileContent(id, 0);
+    if (first === undefined) {
+      return undefined;
+    }
+    return resumableContent(first, {
+      fileId: id,
+      maxRetries: this.settings.maxRetries,
+      reopen: (from) => this.requestFileContent(id, from),
+      deps: this.deps,
+    });
+  }
+
+  /** One request for a file's content, from byte `from` on (`Range`); undefined on a 404. */
+  private async requestFileContent(id: string, from: number): Promise<ContentResponse | undefined> {
+    const headers = from > 0 ? { range: `bytes=${from}-` } : undefined;
     const response = await this.orUndefinedOn404(() =>
-      this.withRetries("download the file's content", () => this.client.files.content(id)),
+      this.withRetries("download the file's content", () =>
+        this.client.files.content(id, headers === undefined ? undefined : { headers }),
+      ),
     );
     if (response === undefined) {
       return undefined;
     }
-    const body = response.body as AsyncIterable<Uint8Array> | null;
-    const mapError = (error: unknown) => this.mapError("download the file's content", error);
-    return (async function* () {
-      if (body === null) {
-        return;
-      }
-      try {
-        yield* body;
-      } catch (error) {
-        throw mapError(error);
-      }
-    })();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: response.body as AsyncIterable<Uint8Array> | null,
+    };
   }
 
   /** Deletes a file; a file that is already gone counts as deleted. */

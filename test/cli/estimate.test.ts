@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { BATCH_ENDPOINTS } from "../../provider/contract";
 import { REPO_ROOT } from "../support/repo";
+import { OPENAI_BATCH_BIN, runBin } from "../support/run-cli";
 
 /** The compiled command, as `npm run build` leaves it. */
 const CLI = join(REPO_ROOT, "dist", "provider", "cli", "main.js");
@@ -107,6 +109,74 @@ describe("openai-batch estimate", () => {
     writeFileSync(path, '{"url":"/v1/chat/completions","body":{"model":"gpt-4o"}}\n{oops\n');
     const result = run(path);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("1 lines are not JSON requests with a body");
+    expect(result.stderr).toBe(
+      `${path}: 1 line is not a JSON request with a body; \`openai-batch validate ${path}\` names them\n`,
+    );
+  });
+});
+
+describe("openai-batch estimate --json: one JSON document on stdout for every outcome", () => {
+  const inDir = (...args: string[]) =>
+    runBin(OPENAI_BATCH_BIN, ["estimate", ...args], { cwd: dir, killAfterMs: 20_000 });
+
+  test.each([
+    [["--json"], "name the .jsonl file to estimate"],
+    [["a.jsonl", "b.jsonl", "--json"], "one file at a time; got a.jsonl and b.jsonl"],
+    [["a.jsonl", "--json", "--endpoint"], "--endpoint needs a value, e.g. --endpoint /v1/chat/completions"],
+    [["a.jsonl", "--json", "--fast"], "unknown option --fast"],
+    [
+      ["a.jsonl", "--json", "--endpoint", "/v2/chat"],
+      `--endpoint "/v2/chat" is not a batch endpoint; use one of ${BATCH_ENDPOINTS.join(", ")}`,
+    ],
+  ])("%j: a usage error, exit 2", async (args, message) => {
+    const result = await inDir(...args);
+    expect(result).toMatchObject({ code: 2, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: { kind: "usage", message } });
+  });
+
+  test("a first line without a url: a usage error that asks for --endpoint", async () => {
+    writeFileSync(join(dir, "nourl.jsonl"), '{"custom_id":"a","body":{"model":"gpt-4o"}}\n');
+    const result = await inDir("nourl.jsonl", "--json");
+    expect(result).toMatchObject({ code: 2, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: { kind: "usage", message: "nourl.jsonl:1: no url to take the endpoint from; pass --endpoint" },
+    });
+  });
+
+  test.each([
+    ["nothing.jsonl", "there is no such file"],
+    [".", "it is a directory; give the path of a .jsonl file"],
+  ])("%s cannot be read: a file error naming it, exit 2", async (file, reason) => {
+    const result = await inDir(file, "--json");
+    expect(result).toMatchObject({ code: 2, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: { kind: "file", message: `cannot read ${file}: ${reason}`, file },
+    });
+    expect(await inDir(file)).toEqual({
+      code: 2,
+      signal: null,
+      stdout: "",
+      stderr: `openai-batch estimate: cannot read ${file}: ${reason}\n`,
+    });
+  });
+
+  test("lines that are not requests: an invalid document with their count, exit 1", async () => {
+    writeFileSync(
+      join(dir, "half.jsonl"),
+      '{"url":"/v1/chat/completions","body":{"model":"gpt-4o"}}\n{oops\n',
+    );
+    const result = await inDir("half.jsonl", "--json");
+    expect(result).toMatchObject({ code: 1, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: {
+        kind: "invalid",
+        message:
+          "half.jsonl: 1 line is not a JSON request with a body; `openai-batch validate half.jsonl` names them",
+        invalidLines: 1,
+      },
+    });
   });
 });

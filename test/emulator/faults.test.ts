@@ -199,7 +199,7 @@ describe("fault rules from options and the environment", () => {
   test.each([
     [
       [{ kind: "explode" }],
-      'Expected `faults[0].kind` to be one of rate_limit, server_error, server_error_after, drop_connection, latency, request_failure; got "explode".',
+      'Expected `faults[0].kind` to be one of rate_limit, server_error, server_error_after, drop_connection, latency, request_failure, cut_download, ignore_range; got "explode".',
     ],
     [
       [{ kind: "server_error", rate: 2 }],
@@ -217,7 +217,15 @@ describe("fault rules from options and the environment", () => {
     ],
     [
       [{ kind: "server_error", often: true }],
-      "Unknown key `faults[0].often`; a fault rule has method, path, kind, rate, count, seed, latencyMs, retryAfterSeconds, statusCode, errorCode.",
+      "Unknown key `faults[0].often`; a fault rule has method, path, kind, rate, count, seed, latencyMs, retryAfterSeconds, statusCode, errorCode, afterBytes.",
+    ],
+    [
+      [{ kind: "server_error", afterBytes: 10 }],
+      '`faults[0].afterBytes` only applies to a cut_download rule; remove it, or set kind to "cut_download".',
+    ],
+    [
+      [{ kind: "cut_download", afterBytes: -1 }],
+      "Expected `faults[0].afterBytes` to be a non-negative integer number of bytes; got -1.",
     ],
   ])("%j is refused", async (faults, message) => {
     const error = await startEmulator({ faults: faults as FaultRule[] }).catch((e: unknown) => e);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { parseResultsArguments } from "../../provider/cli/commands/results-arguments";
+import { CliUsageError } from "../../provider/cli/errors";
 import {
   chatJsonl,
   createBatch,
@@ -101,11 +102,13 @@ describe("openai-batch results", () => {
     expect(firstTwo.includes("\r\n")).toBe(true);
   });
 
-  test("--json prints the summary as JSON", async () => {
+  test("--json with --out prints the summary as one JSON document on stdout", async () => {
     const { id } = await finishedBatch(2, 1);
     const result = await run([id, "--json", "--out", join(dir, "r.jsonl")], env);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stderr)).toEqual({
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
       batchId: id,
       succeeded: 1,
       failed: 1,
@@ -129,10 +132,12 @@ describe("openai-batch results", () => {
 
   test("usage errors exit 2", async () => {
     const result = await run(["--failed-requests", "x.jsonl", "batch_1"], undefined);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^openai-batch results: --failed-requests copies lines of the input, so it needs --input <the batch's input file>\n\nUsage: openai-batch results/,
-    );
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        'openai-batch results: --failed-requests copies lines of the input, so it needs --input <the batch\'s input file>\nRun "openai-batch results --help" for the options.\n',
+    });
   });
 });
 
@@ -140,21 +145,28 @@ describe("results arguments", () => {
   test.each([
     [
       ["b1", "--input", "in.jsonl", "--out=o.jsonl", "--json"],
-      {
-        kind: "results",
-        batchId: "b1",
-        input: "in.jsonl",
-        out: "o.jsonl",
-        failedRequests: undefined,
-        json: true,
-      },
+      { batchId: "b1", input: "in.jsonl", out: "o.jsonl", failedRequests: undefined, json: true },
     ],
-    [[], { kind: "usageError", message: "name the batch, e.g. openai-batch results batch_abc123" }],
-    [["b1", "b2"], { kind: "usageError", message: "one batch at a time; got b1 and b2" }],
-    [["b1", "--out"], { kind: "usageError", message: "--out needs a file path, e.g. --out results.jsonl" }],
-    [["b1", "--fast"], { kind: "usageError", message: "unknown option --fast" }],
-    [["--help"], { kind: "help" }],
+    [
+      ["--failed-requests=r.jsonl", "b1", "--input", "in.jsonl"],
+      { batchId: "b1", input: "in.jsonl", out: undefined, failedRequests: "r.jsonl", json: false },
+    ],
   ])("%j", (argv, expected) => {
     expect(parseResultsArguments(argv)).toEqual(expected);
+  });
+
+  test.each([
+    [[], "name the batch, e.g. openai-batch results batch_abc123"],
+    [["b1", "b2"], "one batch at a time; got b1 and b2"],
+    [["b1", "--out"], "--out needs a value, e.g. --out results.jsonl"],
+    [["b1", "--out", "--json"], "--out needs a value, e.g. --out results.jsonl"],
+    [["b1", "--fast"], "unknown option --fast"],
+    [["b1", "--json=1"], "--json takes no value"],
+    [
+      ["b1", "--failed-requests", "r.jsonl"],
+      "--failed-requests copies lines of the input, so it needs --input <the batch's input file>",
+    ],
+  ])("%j is refused", (argv, message) => {
+    expect(() => parseResultsArguments(argv)).toThrow(new CliUsageError(message));
   });
 });

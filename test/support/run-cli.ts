@@ -20,6 +20,8 @@ export interface CliRunOptions {
   stdin?: string | Buffer;
   /** Killed with SIGKILL after this many milliseconds (the run then has `signal` set). */
   killAfterMs?: number;
+  /** The command's whole environment; default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a compiled command as a process and collects what it printed and how it exited. */
@@ -30,6 +32,7 @@ export function runBin(bin: string, args: readonly string[], options: CliRunOpti
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     stdio: ["pipe", "pipe", "pipe"],
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
   let stdout = "";
   let stderr = "";

@@ -1,104 +1,110 @@
 import { createReadStream } from "node:fs";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { BATCH_ENDPOINTS } from "../../contract";
 import { tallyFile } from "../../cost/count-file";
 import { type CostEstimate, estimateCost } from "../../cost/estimate";
-import type { CliCommand, ExitCode } from "../command";
+import { isBatchInputFileError } from "../../errors";
+import { describeFileSystemError, openInputFile } from "../../validation/jsonl/open-input-file";
+import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
+import { CliFileError, CliUsageError } from "../errors";
+import { parseOptions } from "../options";
+import { plural, writeJson } from "../output";
 
 export const ESTIMATE_USAGE = `Usage: openai-batch estimate <file.jsonl> [--endpoint <endpoint>] [--json]
 
 Counts the tokens of a Batch API input file with each model's encoding and prices them at the
-Batch API's rates, from the price table shipped with the package. Nothing is sent.
-Exits 0 with an estimate, 1 when lines are not JSON requests, 2 on a usage or read error.
+Batch API's rates, from the price table shipped with the package. Nothing is sent. A relative
+path is read from the current directory.
 
-  --endpoint   the batch endpoint; one of ${BATCH_ENDPOINTS.join(", ")}
-               (default: the url of the first line)
-  --json       print { model, requests, inputTokens, maxOutputTokens, inputCostUsd, maxCostUsd,
-               priceAsOf } as JSON, with null where a figure is unknown`;
+Options:
+  --endpoint <endpoint>   the batch endpoint; one of ${BATCH_ENDPOINTS.join(", ")}
+                          (default: the url of the first line)
+  --json                  print one JSON document on stdout: { model, requests, inputTokens,
+                          maxOutputTokens, inputCostUsd, maxCostUsd, priceAsOf }, with null where
+                          a figure is unknown; or, when there is no estimate,
+                          { ok: false, error: { kind, message } }
 
-export type EstimateArguments =
-  | { kind: "estimate"; file: string; endpoint: string | undefined; json: boolean }
-  | { kind: "help" }
-  | { kind: "usageError"; message: string };
+Output: the figures on stdout; warnings (no output limit, no price for the model) on stderr.
 
-/** Parses the arguments after `estimate`. Pure. */
-export function parseEstimateArguments(argv: readonly string[]): EstimateArguments {
-  let file: string | undefined;
-  let endpoint: string | undefined;
-  let json = false;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] ?? "";
-    if (arg === "--json") {
-      json = true;
-    } else if (arg === "--endpoint" || arg.startsWith("--endpoint=")) {
-      endpoint = arg === "--endpoint" ? argv[++index] : arg.slice("--endpoint=".length);
-      if (endpoint === undefined || !(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) {
-        return {
-          kind: "usageError",
-          message: `--endpoint ${endpoint === undefined ? "needs a value" : `${JSON.stringify(endpoint)} is not a batch endpoint`}; use one of ${BATCH_ENDPOINTS.join(", ")}`,
-        };
-      }
-    } else if (arg === "--help" || arg === "-h") {
-      return { kind: "help" };
-    } else if (arg.startsWith("-")) {
-      return { kind: "usageError", message: `unknown option ${arg}` };
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      return { kind: "usageError", message: `one file at a time; got ${file} and ${arg}` };
-    }
+Exit codes:
+  0   the estimate is printed
+  1   lines of the file are not JSON requests with a body (kind "invalid")
+  2   the command line is wrong (kind "usage"), or the file cannot be read (kind "file")`;
+
+export interface EstimateArguments {
+  file: string;
+  endpoint: string | undefined;
+  json: boolean;
+}
+
+/** Reads the arguments of `estimate`. Pure: no I/O. Throws `CliUsageError`. */
+export function parseEstimateArguments(args: readonly string[]): EstimateArguments {
+  const { values, positionals } = parseOptions(args, {
+    endpoint: { type: "string", example: "/v1/chat/completions" },
+    json: { type: "boolean" },
+  });
+  const [file, extra] = positionals;
+  if (file === undefined) throw new CliUsageError("name the .jsonl file to estimate");
+  if (extra !== undefined) throw new CliUsageError(`one file at a time; got ${file} and ${extra}`);
+  if (file === "-") throw new CliUsageError("estimate reads a file, not stdin; name the .jsonl file");
+  const endpoint = values.endpoint as string | undefined;
+  if (endpoint !== undefined && !(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) {
+    throw new CliUsageError(
+      `--endpoint ${JSON.stringify(endpoint)} is not a batch endpoint; use one of ${BATCH_ENDPOINTS.join(", ")}`,
+    );
   }
-  return file === undefined
-    ? { kind: "usageError", message: "name the .jsonl file to estimate" }
-    : { kind: "estimate", file, endpoint, json };
+  return { file, endpoint, json: values.json === true };
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: CommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-/** `openai-batch estimate`: returns the exit code. */
-export async function runEstimate(argv: readonly string[], io: CommandIo = processIo): Promise<ExitCode> {
+/**
+ * `openai-batch estimate`: returns the exit code. A wrong command line throws `CliUsageError` and
+ * a file that cannot be read `CliFileError`, which the dispatcher reports (as JSON under --json).
+ */
+export async function runEstimate(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const args = parseEstimateArguments(argv);
-  if (args.kind === "help") {
-    io.stdout(`${ESTIMATE_USAGE}\n`);
-    return 0;
+  const path = resolve(io.cwd, args.file);
+  await checkReadable(path, args.file);
+  const endpoint = args.endpoint ?? (await firstLineUrl(path));
+  if (endpoint === undefined) {
+    throw new CliUsageError(`${args.file}:1: no url to take the endpoint from; pass --endpoint`);
   }
-  if (args.kind === "usageError") {
-    io.stderr(`openai-batch estimate: ${args.message}\n\n${ESTIMATE_USAGE}\n`);
-    return 2;
-  }
-  let estimate: CostEstimate;
-  let warnings: string[];
+  let tally: Awaited<ReturnType<typeof tallyFile>>;
   try {
-    const endpoint = args.endpoint ?? (await firstLineUrl(args.file));
-    if (endpoint === undefined) {
-      io.stderr(`${args.file}:1: no url to take the endpoint from; pass --endpoint\n`);
-      return 2;
-    }
-    const tally = await tallyFile(args.file, endpoint);
-    if (tally.invalidLines > 0) {
-      io.stderr(
-        `${args.file}: ${tally.invalidLines} lines are not JSON requests with a body; \`openai-batch validate ${args.file}\` names them\n`,
-      );
-      return 1;
-    }
-    ({ estimate, warnings } = estimateCost(tally));
+    tally = await tallyFile(path, endpoint);
   } catch (error) {
-    io.stderr(`openai-batch estimate: cannot read ${args.file}: ${(error as Error).message}\n`);
-    return 2;
+    throw new CliFileError(args.file, describeFileSystemError(error));
   }
+  if (tally.invalidLines > 0) {
+    const message = `${args.file}: ${plural(tally.invalidLines, "line")} ${tally.invalidLines === 1 ? "is" : "are"} not a JSON request with a body; \`openai-batch validate ${args.file}\` names them`;
+    if (args.json) {
+      writeJson(io.stdout, {
+        ok: false,
+        error: { kind: "invalid", message, invalidLines: tally.invalidLines },
+      });
+    } else {
+      io.stderr.write(`${message}\n`);
+    }
+    return EXIT.invalid;
+  }
+  const { estimate, warnings } = estimateCost(tally);
   for (const warning of warnings) {
-    io.stderr(`warning: ${warning}\n`);
+    io.stderr.write(`warning: ${warning}\n`);
   }
-  io.stdout(args.json ? `${JSON.stringify(estimate, null, 2)}\n` : `${describe(args.file, estimate)}\n`);
-  return 0;
+  if (args.json) writeJson(io.stdout, estimate);
+  else io.stdout.write(`${describe(args.file, estimate)}\n`);
+  return EXIT.ok;
+}
+
+/** Refuses a file that is missing or not a regular file, naming it as the user wrote it. */
+async function checkReadable(path: string, label: string): Promise<void> {
+  try {
+    const { handle } = await openInputFile(path);
+    await handle.close();
+  } catch (error) {
+    if (isBatchInputFileError(error)) throw new CliFileError(label, error.reason);
+    throw error;
+  }
 }
 
 function describe(file: string, e: CostEstimate): string {
@@ -140,9 +146,5 @@ export const estimateCommand: CliCommand = {
   name: "estimate",
   summary: "count the tokens of an input file and price them at batch rates",
   usage: ESTIMATE_USAGE,
-  run: (args, io) =>
-    runEstimate(args, {
-      stdout: (text) => io.stdout.write(text),
-      stderr: (text) => io.stderr.write(text),
-    }),
+  run: runEstimate,
 };

@@ -1,7 +1,8 @@
 /** `openai-batch results`: its usage and its command line, parsed without I/O. */
+import { CliUsageError } from "../errors";
+import { parseOptions } from "../options";
 
-export interface ResultsCommand {
-  kind: "results";
+export interface ResultsArguments {
   batchId: string;
   input: string | undefined;
   out: string | undefined;
@@ -9,68 +10,62 @@ export interface ResultsCommand {
   json: boolean;
 }
 
-export type ResultsParse = ResultsCommand | { kind: "help" } | { kind: "usageError"; message: string };
-
 export const RESULTS_USAGE = `Usage: openai-batch results <batch-id> [--input requests.jsonl] [--out results.jsonl]
                             [--failed-requests retry.jsonl] [--json]
 
 Joins a finished batch's output and error files with its input: one JSON record per request,
 {custom_id, line, status, statusCode, body, error}, in input order when --input is given.
-Prints a one-line summary to stderr. Exits 0 when every request succeeded, 1 when some did not,
-2 for a usage, file or API error.
+Relative paths are read and written from the current directory. A download cut off half-way
+resumes where it stopped.
 
-  --input            the batch's input file (records then come in input order)
-  --out              write the records there (default: stdout)
-  --failed-requests  write the input lines of the requests that did not succeed there, byte for
-                     byte, ready to submit again (needs --input)
-  --json             print the summary as one line of JSON
+Options:
+  --input <file>            the batch's input file (records then come in input order)
+  --out <file>              write the records there, atomically (default: stdout)
+  --failed-requests <file>  write the input lines of the requests that did not succeed there,
+                            byte for byte, ready to submit again (needs --input)
+  --json                    print the outcome as one JSON document: the summary
+                            { ok, batchId, succeeded, failed, expired, cancelled, missing,
+                            errorCodes, out, failedRequests }, or { ok: false, error: { kind,
+                            message } }. It goes to stdout with --out, and to stderr when the
+                            records are on stdout; a usage error goes to stdout.
+
+Output: the records (to stdout without --out); a one-line summary on stderr.
+
+Exit codes:
+  0   every request succeeded
+  1   some requests did not succeed
+  2   the command line is wrong (kind "usage"), a file cannot be read or written (kind "file"),
+      the API failed or does not know the batch (kind "api"), or the key is missing (kind "input")
 
 The key and URL come from OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID.`;
 
-const VALUE_OPTIONS = { "--input": "input", "--out": "out", "--failed-requests": "failedRequests" } as const;
-
-/** Parses the arguments after `results`. */
-export function parseResultsArguments(argv: readonly string[]): ResultsParse {
-  const values: Partial<Record<"input" | "out" | "failedRequests", string>> = {};
-  let batchId: string | undefined;
-  let json = false;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (flag === "--help" || flag === "-h") return { kind: "help" };
-    if (flag === "--json") {
-      json = true;
-    } else if (flag in VALUE_OPTIONS) {
-      const key = VALUE_OPTIONS[flag as keyof typeof VALUE_OPTIONS];
-      const value = eq !== -1 && arg.startsWith("--") ? arg.slice(eq + 1) : argv[++index];
-      if (value === undefined || value === "" || (eq === -1 && value.startsWith("--"))) {
-        return { kind: "usageError", message: `${flag} needs a file path, e.g. ${flag} results.jsonl` };
-      }
-      values[key] = value;
-    } else if (arg.startsWith("-")) {
-      return { kind: "usageError", message: `unknown option ${arg}` };
-    } else if (batchId === undefined) {
-      batchId = arg;
-    } else {
-      return { kind: "usageError", message: `one batch at a time; got ${batchId} and ${arg}` };
-    }
-  }
+/** Reads the arguments of `results`. Pure: no I/O. Throws `CliUsageError`. */
+export function parseResultsArguments(args: readonly string[]): ResultsArguments {
+  const { values, positionals } = parseOptions(args, {
+    input: { type: "string", example: "requests.jsonl" },
+    out: { type: "string", example: "results.jsonl" },
+    "failed-requests": { type: "string", example: "retry.jsonl" },
+    json: { type: "boolean" },
+  });
+  const [batchId, extra] = positionals;
   if (batchId === undefined) {
-    return { kind: "usageError", message: "name the batch, e.g. openai-batch results batch_abc123" };
+    throw new CliUsageError("name the batch, e.g. openai-batch results batch_abc123");
   }
-  if (values.failedRequests !== undefined && values.input === undefined) {
-    return {
-      kind: "usageError",
-      message: "--failed-requests copies lines of the input, so it needs --input <the batch's input file>",
-    };
+  if (extra !== undefined) {
+    throw new CliUsageError(`one batch at a time; got ${batchId} and ${extra}`);
+  }
+  const input = values.input as string | undefined;
+  const failedRequests = values["failed-requests"] as string | undefined;
+  if (failedRequests !== undefined && input === undefined) {
+    throw new CliUsageError(
+      "--failed-requests copies lines of the input, so it needs --input <the batch's input file>",
+    );
   }
   return {
-    kind: "results",
     batchId,
-    input: values.input,
-    out: values.out,
-    failedRequests: values.failedRequests,
-    json,
+    input,
+    out: values.out as string | undefined,
+    failedRequests,
+    json: values.json === true,
   };
 }

@@ -1,55 +1,69 @@
+import { resolve } from "node:path";
 import { isBatchApiError, isBatchInputError } from "../../errors";
 import { type WriteChunk, writeAtomically } from "../../results/atomic-file";
 import { readBatchResults } from "../../results/read-batch-results";
 import { copyLines } from "../../results/select-lines";
 import { countRecord, describeSummary, emptySummary, totalOf } from "../../results/summary";
 import type { BatchResultsSummary } from "../../results/types";
-import type { CliCommand, ExitCode } from "../command";
-import { parseResultsArguments, RESULTS_USAGE, type ResultsCommand } from "./results-arguments";
-
-/** Where the command writes: stdout for records without --out, stderr for the summary and errors. */
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-const processIo: CommandIo = { stdout: process.stdout, stderr: process.stderr };
+import { describeFileSystemError } from "../../validation/jsonl/open-input-file";
+import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
+import { writeJson } from "../output";
+import { parseResultsArguments, RESULTS_USAGE, type ResultsArguments } from "./results-arguments";
 
 /**
  * `openai-batch results <batch-id>`: writes the joined records, a one-line summary, and with
  * --failed-requests the input lines of the requests that did not succeed. Exit code 0 when every
- * request succeeded, 1 when some did not, 2 for a usage, file or API error.
+ * request succeeded, 1 when some did not, 2 for a usage, file or API error. A wrong command line
+ * throws `CliUsageError` for the dispatcher to report; the other failures are reported here,
+ * because under --json their document goes where the records do not.
  */
-export async function runResults(argv: readonly string[], io: CommandIo = processIo): Promise<ExitCode> {
+export async function runResults(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseResultsArguments(argv);
-  if (parsed.kind === "help") {
-    io.stdout.write(`${RESULTS_USAGE}\n`);
-    return 0;
-  }
-  if (parsed.kind === "usageError") {
-    io.stderr.write(`openai-batch results: ${parsed.message}\n\n${RESULTS_USAGE}\n`);
-    return 2;
-  }
+  // The paths, read and written from the current directory.
+  const command: ResultsArguments = {
+    ...parsed,
+    input: pathIn(io, parsed.input),
+    out: pathIn(io, parsed.out),
+    failedRequests: pathIn(io, parsed.failedRequests),
+  };
+  // Under --json the outcome is one document: on stdout, unless the records are there.
+  const report = command.out === undefined ? io.stderr : io.stdout;
   try {
-    const { summary, failedLines } = await writeRecords(parsed, io);
-    if (parsed.failedRequests !== undefined && parsed.input !== undefined) {
-      const input = parsed.input;
-      await writeAtomically(parsed.failedRequests, (write) =>
+    const { summary, failedLines } = await writeRecords(command, io);
+    if (command.failedRequests !== undefined && command.input !== undefined) {
+      const input = command.input;
+      await writeAtomically(command.failedRequests, (write) =>
         copyLines(input, failedLines, write).then(() => undefined),
       );
     }
     const ok = summary.succeeded === totalOf(summary);
-    io.stderr.write(`${summaryLine(parsed, summary)}\n`);
-    return ok ? 0 : 1;
+    if (command.json) {
+      writeJson(report, {
+        ok,
+        batchId: command.batchId,
+        ...summary,
+        ...(parsed.out === undefined ? {} : { out: parsed.out }),
+        ...(parsed.failedRequests === undefined ? {} : { failedRequests: parsed.failedRequests }),
+      });
+    } else {
+      io.stderr.write(`${summaryLine(parsed, summary)}\n`);
+    }
+    return ok ? EXIT.ok : EXIT.invalid;
   } catch (error) {
-    io.stderr.write(`openai-batch results: ${messageOf(error)}\n`);
-    return 2;
+    const failure = failureOf(error);
+    if (command.json) writeJson(report, { ok: false, error: failure });
+    else io.stderr.write(`openai-batch results: ${failure.message}\n`);
+    return EXIT.usage;
   }
 }
 
+function pathIn(io: CliIo, path: string | undefined): string | undefined {
+  return path === undefined ? undefined : resolve(io.cwd, path);
+}
+
 async function writeRecords(
-  command: ResultsCommand,
-  io: CommandIo,
+  command: ResultsArguments,
+  io: CliIo,
 ): Promise<{ summary: BatchResultsSummary; failedLines: Set<number> }> {
   const summary = emptySummary();
   const failedLines = new Set<number>();
@@ -72,27 +86,37 @@ async function writeRecords(
   return { summary, failedLines };
 }
 
-function summaryLine(command: ResultsCommand, summary: BatchResultsSummary): string {
-  if (command.json) {
-    return JSON.stringify({
-      batchId: command.batchId,
-      ...summary,
-      ...(command.out === undefined ? {} : { out: command.out }),
-      ...(command.failedRequests === undefined ? {} : { failedRequests: command.failedRequests }),
-    });
-  }
+/** E.g. `batch_abc: 4 requests: 2 succeeded, 2 failed (server_error 2); records in out.jsonl`. */
+function summaryLine(command: ResultsArguments, summary: BatchResultsSummary): string {
   const where = command.out === undefined ? "" : `; records in ${command.out}`;
   const retry = command.failedRequests === undefined ? "" : `; failed requests in ${command.failedRequests}`;
   return `${command.batchId}: ${describeSummary(summary)}${where}${retry}`;
 }
 
-function messageOf(error: unknown): string {
-  if (isBatchApiError(error) || isBatchInputError(error)) return error.message;
-  const io = error as NodeJS.ErrnoException;
-  if (typeof io.code === "string" && typeof io.path === "string") {
-    return `cannot write ${io.path}: ${io.code === "ENOENT" ? "no such directory" : io.message}`;
+/** What went wrong, by what the user can do about it, for the message and the JSON document. */
+function failureOf(error: unknown): { kind: string; message: string; [key: string]: unknown } {
+  if (isBatchApiError(error)) {
+    return {
+      kind: "api",
+      message: error.message,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.code === undefined ? {} : { code: error.code }),
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    };
   }
-  return error instanceof Error ? error.message : String(error);
+  if (isBatchInputError(error)) {
+    // The input file cannot be read; or a line of it has no custom_id, or the key is missing.
+    const unreadable = error.problems.every((problem) => problem.reason.startsWith("cannot read "));
+    return { kind: unreadable ? "file" : "input", message: error.message };
+  }
+  const io = error as NodeJS.ErrnoException & { dest?: unknown };
+  if (typeof io.code === "string" && typeof io.path === "string") {
+    // A rename names the file it was to replace as `dest`.
+    const file = typeof io.dest === "string" ? io.dest : io.path;
+    const reason = io.code === "ENOENT" ? "no such directory" : describeFileSystemError(error);
+    return { kind: "file", message: `cannot write ${file}: ${reason}`, file };
+  }
+  return { kind: "internal", message: error instanceof Error ? error.message : String(error) };
 }
 
 function writeWithBackPressure(stream: NodeJS.WritableStream, chunk: string | Buffer): Promise<void> {
@@ -110,5 +134,5 @@ export const resultsCommand: CliCommand = {
   name: "results",
   summary: "join a finished batch's output and error files with its input",
   usage: RESULTS_USAGE,
-  run: (args, io) => runResults(args, io),
+  run: runResults,
 };

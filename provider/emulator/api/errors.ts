@@ -70,6 +70,14 @@ export function noSuchFile(id: string, param = "id"): ApiError {
   return new ApiError(404, `No such File object: ${id}`, { param });
 }
 
+/** 416 for a `Range` that starts past the end of a file's content. */
+export function rangeNotSatisfiable(range: string, size: number): ApiError {
+  return new ApiError(416, `The range '${range}' is not satisfiable: the file has ${size} bytes.`, {
+    code: "range_not_satisfiable",
+    headers: { "content-range": `bytes */${size}` },
+  });
+}
+
 export function noSuchBatch(id: string): ApiError {
   return new ApiError(404, `No batch found with id '${id}'.`);
 }

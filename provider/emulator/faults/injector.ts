@@ -13,10 +13,23 @@ export interface FaultDecision {
   /** Real milliseconds to wait first (sum of the latency rules that fired). */
   latencyMs: number;
   /** The failure to inject, if a failing rule fired. */
-  failure?: { kind: Exclude<FaultKind, "latency" | "request_failure">; retryAfterSeconds: number };
+  failure?: {
+    kind: Exclude<FaultKind, "latency" | "request_failure" | DownloadFaultKind>;
+    retryAfterSeconds: number;
+  };
+  /** For a file download: close the connection after this many bytes of content. */
+  cutAfterBytes?: number;
+  /** For a file download: answer the whole content (200), as if `Range` were not supported. */
+  ignoreRange?: boolean;
   /** The fault to record: the failure if any, else "latency" when only latency fired. */
   recorded?: FaultKind;
 }
+
+/** The faults that change how a file's content is sent rather than whether it is. */
+type DownloadFaultKind = "cut_download" | "ignore_range";
+
+/** The one call the download faults apply to: GET /v1/files/{id}/content. */
+const DOWNLOAD_PATH = "/v1/files/*/content";
 
 interface ActiveRule {
   rule: FaultRule;
@@ -50,20 +63,36 @@ export class FaultInjector {
 
   decide(method: string, path: string): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
+    let latency = false;
     for (const entry of this.active) {
       const { rule } = entry;
       if (rule.kind === "request_failure") continue;
       if (!methodMatches(rule.method, method) || !pathMatches(rule.path, path)) continue;
+      if (rule.kind === "cut_download" || rule.kind === "ignore_range") {
+        if (method !== "GET" || !pathMatches(DOWNLOAD_PATH, path) || !this.fires(entry)) continue;
+        if (rule.kind === "ignore_range") decision.ignoreRange = true;
+        else decision.cutAfterBytes = Math.min(decision.cutAfterBytes ?? Infinity, rule.afterBytes ?? 0);
+        continue;
+      }
       if (rule.kind !== "latency" && decision.failure) continue;
       if (!this.fires(entry)) continue;
       if (rule.kind === "latency") {
         decision.latencyMs += rule.latencyMs ?? 0;
-        decision.recorded ??= "latency";
+        latency = true;
       } else {
         decision.failure = { kind: rule.kind, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
-        decision.recorded = rule.kind;
       }
     }
+    const recorded =
+      decision.failure?.kind ??
+      (decision.cutAfterBytes !== undefined
+        ? "cut_download"
+        : decision.ignoreRange
+          ? "ignore_range"
+          : latency
+            ? "latency"
+            : undefined);
+    if (recorded !== undefined) decision.recorded = recorded;
     this.dropSpent();
     return decision;
   }

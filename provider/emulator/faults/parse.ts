@@ -8,6 +8,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "drop_connection",
   "latency",
   "request_failure",
+  "cut_download",
+  "ignore_range",
 ];
 
 const RULE_KEYS = [
@@ -21,6 +23,7 @@ const RULE_KEYS = [
   "retryAfterSeconds",
   "statusCode",
   "errorCode",
+  "afterBytes",
 ];
 
 /**
@@ -129,6 +132,7 @@ function parseFaultRule(value: unknown, at: string): FaultRule {
     );
   }
   parseRequestFailure(input, rule, at);
+  parseCutDownload(input, rule, at);
   return rule;
 }
 
@@ -166,6 +170,23 @@ function parseRequestFailure(input: Record<string, unknown>, rule: FaultRule, at
     }
     rule.errorCode = code;
   }
+}
+
+/** The key only a `cut_download` rule has: how many bytes go out before the cut. */
+function parseCutDownload(input: Record<string, unknown>, rule: FaultRule, at: string): void {
+  if (input.afterBytes === undefined) return;
+  if (rule.kind !== "cut_download") {
+    throw new EmulatorConfigError(
+      `${at}.afterBytes`,
+      `\`${at}.afterBytes\` only applies to a cut_download rule; remove it, or set kind to "cut_download".`,
+    );
+  }
+  rule.afterBytes = number(
+    input.afterBytes,
+    `${at}.afterBytes`,
+    "a non-negative integer number of bytes",
+    (n) => Number.isInteger(n) && n >= 0,
+  );
 }
 
 function number(value: unknown, at: string, allowed: string, ok: (n: number) => boolean): number {

@@ -35,3 +35,38 @@ export async function sendReply(
     res.destroy();
   }
 }
+
+/**
+ * Sends a streamed reply's status, headers (with the full `content-length`) and first `afterBytes`
+ * bytes, then closes the connection: a download cut off half-way, as a broken network leaves it.
+ */
+export async function sendCutReply(
+  res: ServerResponse,
+  reply: Reply,
+  extraHeaders: Record<string, string>,
+  afterBytes: number,
+): Promise<void> {
+  if (reply.kind !== "stream") return sendReply(res, reply, extraHeaders);
+  for (const [name, value] of Object.entries({ ...extraHeaders, ...reply.headers })) {
+    res.setHeader(name, value);
+  }
+  res.statusCode = reply.status;
+  const source = reply.open();
+  let left = afterBytes;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (left <= 0) break;
+      const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
+      left -= piece.length;
+      await new Promise<void>((resolve, reject) =>
+        res.write(piece, (error) => (error ? reject(error) : resolve())),
+      );
+    }
+    if (afterBytes === 0) res.flushHeaders();
+  } catch {
+    // The client went away first; there is nothing left to cut.
+  } finally {
+    source.destroy();
+    res.socket?.destroySoon();
+  }
+}

@@ -1,10 +1,11 @@
 import { createReadStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import { missingParameter, noSuchFile, unknownParameter } from "../api/errors";
+import { missingParameter, noSuchFile, rangeNotSatisfiable, unknownParameter } from "../api/errors";
 import { oneOf } from "../api/params";
 import { fileJson, listJson } from "../api/serialize";
 import { checkBatchFile, parseFileExpiry } from "../api/upload-params";
 import { blobInUse } from "../engine/transitions";
+import { parseByteRange } from "../http/byte-range";
 import { readMultipart } from "../http/multipart";
 import { enumParam, integerParam, page } from "../http/query";
 import { json } from "../http/reply";
@@ -123,18 +124,37 @@ const deleteFile: Handler = async (request, services) => {
   });
 };
 
-/** GET /v1/files/{id}/content: the bytes, streamed from disk. */
+/**
+ * GET /v1/files/{id}/content: the bytes, streamed from disk. A `Range` of one byte range is
+ * answered 206 with that part (so that a cut-off download can resume), one past the end 416.
+ */
 const fileContent: Handler = async (request, services) => {
   const file = await findFile(services, param(request, "id"));
   const path = services.disk.fileBlob(file.id);
+  const headers = {
+    "content-type": "application/octet-stream",
+    "accept-ranges": "bytes",
+    "content-disposition": `attachment; filename="${file.filename.replace(/["\\\r\n]/g, "_")}"`,
+  };
+  const range = parseByteRange(request.req.headers.range, file.bytes);
+  if (range.kind === "unsatisfiable") throw rangeNotSatisfiable(request.req.headers.range ?? "", file.bytes);
+  if (range.kind === "part") {
+    const { start, end } = range;
+    return {
+      kind: "stream",
+      status: 206,
+      headers: {
+        ...headers,
+        "content-length": String(end - start + 1),
+        "content-range": `bytes ${start}-${end}/${file.bytes}`,
+      },
+      open: () => createReadStream(path, { start, end }),
+    };
+  }
   return {
     kind: "stream",
     status: 200,
-    headers: {
-      "content-type": "application/octet-stream",
-      "content-length": String(file.bytes),
-      "content-disposition": `attachment; filename="${file.filename.replace(/["\\\r\n]/g, "_")}"`,
-    },
+    headers: { ...headers, "content-length": String(file.bytes) },
     open: () => createReadStream(path),
   };
 };

@@ -1,0 +1,128 @@
+import { describe, expect, test } from "vitest";
+import { isBatchApiError } from "../../provider/errors";
+import { realDeps } from "../../provider/runtime/deps";
+import {
+  type ContentResponse,
+  MAX_RESUMES,
+  resumableContent,
+} from "../../provider/runtime/resumable-download";
+
+const FILE = Buffer.from("0123456789abcdefghij");
+
+/** An answer that sends `bytes` and then, when `cutAfter` is given, fails as a cut connection. */
+function answer(
+  status: number,
+  headers: Record<string, string>,
+  bytes: Buffer,
+  cutAfter?: number,
+): ContentResponse {
+  return {
+    status,
+    headers: { get: (name) => headers[name] ?? null },
+    body: (async function* () {
+      const sent = cutAfter === undefined ? bytes : bytes.subarray(0, cutAfter);
+      if (sent.length > 0) yield new Uint8Array(sent);
+      if (cutAfter !== undefined) throw new TypeError("terminated");
+    })(),
+  };
+}
+
+const whole = (cutAfter?: number) => answer(200, { "content-length": String(FILE.length) }, FILE, cutAfter);
+const part = (start: number, cutAfter?: number, total = FILE.length) =>
+  answer(206, { "content-range": `bytes ${start}-${total - 1}/${total}` }, FILE.subarray(start), cutAfter);
+
+async function read(
+  first: ContentResponse,
+  next: (from: number) => ContentResponse | undefined,
+  maxRetries = 2,
+) {
+  const asked: number[] = [];
+  const chunks: Buffer[] = [];
+  const deps = realDeps({ sleep: async () => undefined, random: () => 0 });
+  try {
+    for await (const chunk of resumableContent(first, {
+      fileId: "file-x",
+      maxRetries,
+      reopen: async (from) => {
+        asked.push(from);
+        return next(from);
+      },
+      deps,
+    })) {
+      chunks.push(Buffer.from(chunk));
+    }
+    return { text: Buffer.concat(chunks).toString(), asked, error: undefined };
+  } catch (error) {
+    return { text: Buffer.concat(chunks).toString(), asked, error: error as Error };
+  }
+}
+
+describe("resumableContent", () => {
+  test("resumes with the part from the byte where it stopped (206)", async () => {
+    const result = await read(whole(7), (from) => part(from, from === 7 ? 5 : undefined));
+    expect(result).toEqual({ text: FILE.toString(), asked: [7, 12], error: undefined });
+  });
+
+  test("skips the bytes already read when the whole file comes again (200)", async () => {
+    const result = await read(whole(7), () => whole());
+    expect(result).toEqual({ text: FILE.toString(), asked: [7], error: undefined });
+  });
+
+  test("an answer that ends early without an error counts as a cut", async () => {
+    const short = answer(200, { "content-length": String(FILE.length) }, FILE.subarray(0, 4));
+    const result = await read(short, (from) => part(from));
+    expect(result).toEqual({ text: FILE.toString(), asked: [4], error: undefined });
+  });
+
+  test.each([
+    [
+      "a part that starts elsewhere",
+      () => part(3),
+      "the download was cut off after 7 bytes and could not be resumed: asked for the bytes from 7, the server sent a part from 3",
+    ],
+    [
+      "a part of a file of another size",
+      (from: number) => part(from, undefined, 30),
+      "the download was cut off after 7 bytes and could not be resumed: it now has 30 bytes, not 20",
+    ],
+    [
+      "a whole file of another size",
+      () => answer(200, { "content-length": "30" }, Buffer.alloc(30)),
+      "the download was cut off after 7 bytes and could not be resumed: it now has 30 bytes, not 20",
+    ],
+    [
+      "a file that is gone (404)",
+      () => undefined,
+      "the file disappeared after 7 bytes had been received: it has expired or been deleted",
+    ],
+  ])("%s: an error naming the file, after exactly the bytes received", async (_case, next, message) => {
+    const result = await read(whole(7), next);
+    expect(result.text).toBe(FILE.toString().slice(0, 7));
+    expect(isBatchApiError(result.error)).toBe(true);
+    expect(result.error?.message).toContain("download file file-x");
+    expect(result.error?.message).toContain(message);
+  });
+
+  test("cuts in a row that bring nothing give up after maxRetries resumes", async () => {
+    const result = await read(whole(7), () => whole(7), 3);
+    expect(result.asked).toEqual([7, 7, 7, 7]);
+    expect(result.error?.message).toContain(
+      "the download was cut off after 7 of 20 bytes (terminated) and 4 resumes in a row brought no new byte",
+    );
+  });
+
+  test(`a download that keeps moving is still resumed at most ${MAX_RESUMES} times`, async () => {
+    const big = Buffer.alloc(1000, 0x61);
+    const size = { "content-length": String(big.length) };
+    const first = answer(200, size, big, 1);
+    const result = await read(
+      first,
+      (from) => answer(206, { "content-range": `bytes ${from}-999/1000` }, big.subarray(from), 1),
+      2,
+    );
+    expect(result.asked).toHaveLength(MAX_RESUMES);
+    expect(result.text).toHaveLength(MAX_RESUMES + 1);
+    expect(result.error?.message).toContain(`cut off after ${MAX_RESUMES + 1} of 1000 bytes`);
+    expect(result.error?.message).toContain(`was resumed ${MAX_RESUMES} times`);
+  });
+});
