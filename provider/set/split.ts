@@ -18,6 +18,8 @@ export interface SplitOptions {
   property: "inputFile" | "requests";
   /** How errors name the input, e.g. the file's path or `requests`. */
   label: string;
+  /** The size of the read buffer, in bytes; default 4 MiB (tests use small ones). */
+  readBytes?: number | undefined;
 }
 
 /**
@@ -112,7 +114,7 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
     ]);
   }
   try {
-    let buffer = Buffer.allocUnsafe(READ_BYTES);
+    let buffer = Buffer.allocUnsafe(Math.max(1, options.readBytes ?? READ_BYTES));
     let filled = 0;
     for (;;) {
       if (filled === buffer.length) {
