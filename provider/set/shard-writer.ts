@@ -22,9 +22,14 @@ export interface WrittenShard {
 let partials = 0;
 
 /**
- * Writes one shard's lines to a partial file in the cache folder through a fixed buffer, hashing
- * them on the way, and renames it to `<sha256>.jsonl` when done. A shard whose file is already
- * there (the same content, from an earlier run) keeps that file.
+ * Writes one shard's lines to a partial file in the cache folder, hashing them on the way, and
+ * renames it to `<sha256>.jsonl` when done. A shard whose file is already there (the same
+ * content, from an earlier run) keeps that file.
+ *
+ * Lines that lie one after the other in the caller's buffer, each followed by its newline, are
+ * not copied: the writer keeps their span and writes and hashes it in one piece when the span
+ * ends (a skipped line, another buffer, `release`, `finish`). Other lines are copied into a fixed
+ * buffer. The caller calls `release` before it overwrites its buffer.
  */
 export class ShardWriter {
   private readonly partial: string;
@@ -32,6 +37,10 @@ export class ShardWriter {
   private readonly hash: Hash = createHash("sha256");
   private readonly buffer = Buffer.allocUnsafe(FLUSH_BYTES);
   private used = 0;
+  /** The span of the caller's buffer not written yet: `spanSource[spanStart, spanEnd)`. */
+  private spanSource: Uint8Array | undefined;
+  private spanStart = 0;
+  private spanEnd = 0;
   private requests = 0;
   private bytes = 0;
   private tokens = 0;
@@ -50,6 +59,22 @@ export class ShardWriter {
   /** Appends one line (without its newline) and the newline. */
   writeLine(source: Uint8Array, start: number, end: number, tokens: number): void {
     const length = end - start;
+    this.requests += 1;
+    this.bytes += length + 1;
+    this.tokens += tokens;
+    if (end < source.length && source[end] === NEWLINE) {
+      if (this.spanSource === source && this.spanEnd === start) {
+        this.spanEnd = end + 1;
+        return;
+      }
+      this.release();
+      this.flush();
+      this.spanSource = source;
+      this.spanStart = start;
+      this.spanEnd = end + 1;
+      return;
+    }
+    this.release();
     if (this.used + length + 1 > this.buffer.length) this.flush();
     if (length + 1 > this.buffer.length) {
       this.emit(source.subarray(start, end));
@@ -59,12 +84,17 @@ export class ShardWriter {
       this.buffer[this.used + length] = NEWLINE;
       this.used += length + 1;
     }
-    this.requests += 1;
-    this.bytes += length + 1;
-    this.tokens += tokens;
+  }
+
+  /** Writes the span of the caller's buffer that the writer still holds. */
+  release(): void {
+    if (this.spanSource === undefined) return;
+    this.emit(this.spanSource.subarray(this.spanStart, this.spanEnd));
+    this.spanSource = undefined;
   }
 
   finish(): WrittenShard {
+    this.release();
     this.flush();
     closeSync(this.fd);
     const sha256 = this.hash.digest("hex");

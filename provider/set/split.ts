@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { BatchInputError } from "../errors";
 import type { ShardBounds } from "./bounds";
 import { Chunker } from "./chunker";
-import { customIdOf } from "./custom-id";
+import { customIdOf, fastCustomIdHash } from "./custom-id";
 import { ShardWriter, type WrittenShard } from "./shard-writer";
 
 const READ_BYTES = 4 << 20;
@@ -41,21 +41,36 @@ class Splitter {
   line(source: Uint8Array, start: number, end: number): void {
     this.lineNumber += 1;
     if (isBlank(source, start, end)) return;
-    const id = customIdOf(source, start, end);
-    if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+    // Most lines take the fast path: the id's bytes are hashed where they lie, and decoded only
+    // for a shard's first line (its name).
+    let hash = fastCustomIdHash(source, start, end);
+    let customId: string | undefined;
+    if (hash === undefined) {
+      const id = customIdOf(source, start, end);
+      if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+      hash = id.hash;
+      customId = id.customId;
+    }
     const tokensOf = this.options.bounds.maxTokens === undefined ? undefined : this.options.tokensOf;
     const tokens =
       tokensOf === undefined
         ? 0
         : tokensOf(Buffer.from(source.buffer, source.byteOffset + start, end - start).toString("utf8"));
-    const placed = { bytes: end - start + 1, tokens, hash: id.hash };
+    const placed = { bytes: end - start + 1, tokens, hash };
     const tooLarge = this.chunker.tooLarge(placed);
     if (tooLarge !== undefined) {
       this.fail(`line ${this.lineNumber} ${tooLarge}; make the request smaller or raise the bound`);
     }
     const { cutBefore, cutAfter } = this.chunker.add(placed);
     if (cutBefore) this.close();
-    this.writer ??= new ShardWriter(this.options.cacheDir, id.customId, this.lineNumber);
+    if (this.writer === undefined) {
+      if (customId === undefined) {
+        const id = customIdOf(source, start, end);
+        if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+        customId = id.customId;
+      }
+      this.writer = new ShardWriter(this.options.cacheDir, customId, this.lineNumber);
+    }
     this.writer.writeLine(source, start, end, tokens);
     if (cutAfter) this.close();
   }
@@ -66,6 +81,11 @@ class Splitter {
       this.fail(`${this.options.label} has no requests; give at least one request line`);
     }
     return this.shards;
+  }
+
+  /** Writes out what the shard writer still holds of `source`, before the caller reuses it. */
+  release(): void {
+    this.writer?.release();
   }
 
   abandon(): void {
@@ -138,6 +158,7 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
         if (start < end) splitter.line(view, start, end);
         break;
       }
+      splitter.release();
       buffer.copy(buffer, 0, start, end);
       filled = end - start;
     }
