@@ -1,6 +1,6 @@
-import { createHash, type Hash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { ShardHasher } from "./shard-hasher";
 
 const FLUSH_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
@@ -19,12 +19,21 @@ export interface WrittenShard {
   firstLine: number;
 }
 
+/** A shard written to its partial file, before its hash names it. */
+export interface ClosedShard extends Omit<WrittenShard, "sha256" | "file" | "fileName"> {
+  /** The shard's number in the hasher. */
+  index: number;
+  dir: string;
+  /** Absolute path of the partial file. */
+  partial: string;
+}
+
 let partials = 0;
 
 /**
- * Writes one shard's lines to a partial file in the cache folder, hashing them on the way, and
- * renames it to `<sha256>.jsonl` when done. A shard whose file is already there (the same
- * content, from an earlier run) keeps that file.
+ * Writes one shard's lines to a partial file in the cache folder and passes them to the hasher on
+ * the way; `nameShard` renames the file to `<sha256>.jsonl` once the hash is known. A shard whose
+ * file is already there (the same content, from an earlier run) keeps that file.
  *
  * Lines that lie one after the other in the caller's buffer, each followed by its newline, are
  * not copied: the writer keeps their span and writes and hashes it in one piece when the span
@@ -34,7 +43,6 @@ let partials = 0;
 export class ShardWriter {
   private readonly partial: string;
   private readonly fd: number;
-  private readonly hash: Hash = createHash("sha256");
   private readonly buffer = Buffer.allocUnsafe(FLUSH_BYTES);
   private used = 0;
   /** The span of the caller's buffer not written yet: `spanSource[spanStart, spanEnd)`. */
@@ -46,6 +54,8 @@ export class ShardWriter {
   private tokens = 0;
 
   constructor(
+    private readonly hasher: ShardHasher,
+    private readonly index: number,
     private readonly dir: string,
     private readonly firstCustomId: string,
     private readonly firstLine: number,
@@ -93,22 +103,15 @@ export class ShardWriter {
     this.spanSource = undefined;
   }
 
-  finish(): WrittenShard {
+  finish(): ClosedShard {
     this.release();
     this.flush();
     closeSync(this.fd);
-    const sha256 = this.hash.digest("hex");
-    const fileName = `${sha256}.jsonl`;
-    const file = join(this.dir, fileName);
-    if (existsSync(file)) {
-      unlinkSync(this.partial);
-    } else {
-      renameSync(this.partial, file);
-    }
+    this.hasher.end(this.index);
     return {
-      sha256,
-      file,
-      fileName,
+      index: this.index,
+      dir: this.dir,
+      partial: this.partial,
       requests: this.requests,
       bytes: this.bytes,
       tokens: this.tokens,
@@ -138,10 +141,31 @@ export class ShardWriter {
   }
 
   private emit(bytes: Uint8Array): void {
-    this.hash.update(bytes);
+    this.hasher.update(this.index, bytes);
     let offset = 0;
     while (offset < bytes.length) {
       offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
     }
   }
+}
+
+/** Gives a closed shard its final name, `<sha256>.jsonl`, keeping a file of that name already there. */
+export function nameShard(shard: ClosedShard, sha256: string): WrittenShard {
+  const fileName = `${sha256}.jsonl`;
+  const file = join(shard.dir, fileName);
+  if (existsSync(file)) {
+    unlinkSync(shard.partial);
+  } else {
+    renameSync(shard.partial, file);
+  }
+  return {
+    sha256,
+    file,
+    fileName,
+    requests: shard.requests,
+    bytes: shard.bytes,
+    tokens: shard.tokens,
+    firstCustomId: shard.firstCustomId,
+    firstLine: shard.firstLine,
+  };
 }

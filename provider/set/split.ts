@@ -1,11 +1,20 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
 import { BatchInputError } from "../errors";
 import type { ShardBounds } from "./bounds";
 import { Chunker } from "./chunker";
 import { customIdOf, fastCustomIdHash } from "./custom-id";
-import { ShardWriter, type WrittenShard } from "./shard-writer";
+import {
+  hashWorkerScript,
+  InlineHasher,
+  type ShardHasher,
+  ShardHashError,
+  WorkerHasher,
+} from "./shard-hasher";
+import { type ClosedShard, nameShard, ShardWriter, type WrittenShard } from "./shard-writer";
 
 const READ_BYTES = 4 << 20;
+/** From this size on, a file's shards are hashed in a worker thread while the split writes them. */
+export const HASH_WORKER_MIN_BYTES = 16 << 20;
 const NEWLINE = 0x0a;
 
 export interface SplitOptions {
@@ -20,6 +29,8 @@ export interface SplitOptions {
   label: string;
   /** The size of the read buffer, in bytes; default 4 MiB (tests use small ones). */
   readBytes?: number | undefined;
+  /** Hash in a worker thread: default for files of `HASH_WORKER_MIN_BYTES` or more. */
+  hashInWorker?: boolean | undefined;
 }
 
 /**
@@ -31,10 +42,13 @@ export interface SplitOptions {
 class Splitter {
   private readonly chunker: Chunker;
   private writer: ShardWriter | undefined;
-  private readonly shards: WrittenShard[] = [];
+  private readonly shards: ClosedShard[] = [];
   private lineNumber = 0;
 
-  constructor(private readonly options: SplitOptions) {
+  constructor(
+    private readonly options: SplitOptions,
+    readonly hasher: ShardHasher = new InlineHasher(),
+  ) {
     this.chunker = new Chunker(options.bounds);
   }
 
@@ -69,7 +83,13 @@ class Splitter {
         if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
         customId = id.customId;
       }
-      this.writer = new ShardWriter(this.options.cacheDir, customId, this.lineNumber);
+      this.writer = new ShardWriter(
+        this.hasher,
+        this.shards.length,
+        this.options.cacheDir,
+        customId,
+        this.lineNumber,
+      );
     }
     this.writer.writeLine(source, start, end, tokens);
     if (cutAfter) this.close();
@@ -80,7 +100,13 @@ class Splitter {
     if (this.shards.length === 0) {
       this.fail(`${this.options.label} has no requests; give at least one request line`);
     }
-    return this.shards;
+    const digests = this.hasher.digests();
+    this.hasher.close();
+    return this.shards.map((shard) => {
+      const sha256 = digests.get(shard.index);
+      if (sha256 === undefined) throw new ShardHashError(`shard ${shard.index} has no hash`);
+      return nameShard(shard, sha256);
+    });
   }
 
   /** Writes out what the shard writer still holds of `source`, before the caller reuses it. */
@@ -91,6 +117,14 @@ class Splitter {
   abandon(): void {
     this.writer?.abandon();
     this.writer = undefined;
+    this.hasher.close();
+    for (const shard of this.shards.splice(0)) {
+      try {
+        unlinkSync(shard.partial);
+      } catch {
+        // Already gone (renamed before the failure, or removed).
+      }
+    }
   }
 
   private close(): void {
@@ -115,9 +149,12 @@ function isBlank(source: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Splits a JSONL file, reading it through one buffer (grown only for a line longer than it). */
+/**
+ * Splits a JSONL file, reading it through two buffers in turn (each grown only for a line longer
+ * than it): while the split reads and writes one, the hashing thread may still be reading the
+ * other. Buffers are SharedArrayBuffers when a worker hashes, so that it reads them in place.
+ */
 export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
-  const splitter = new Splitter(options);
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -133,14 +170,28 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
       },
     ]);
   }
+  let splitter: Splitter | undefined;
   try {
-    let buffer = Buffer.allocUnsafe(Math.max(1, options.readBytes ?? READ_BYTES));
+    const script = hashWorkerScript();
+    const inWorker =
+      script !== undefined && (options.hashInWorker ?? fstatSync(fd).size >= HASH_WORKER_MIN_BYTES);
+    splitter = new Splitter(options, inWorker ? new WorkerHasher(script) : new InlineHasher());
+    const hasher = splitter.hasher;
+    const allocate = (bytes: number): Buffer =>
+      inWorker ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.allocUnsafe(bytes);
+    const size = Math.max(1, options.readBytes ?? READ_BYTES);
+    const buffers: Buffer[] = [allocate(size), allocate(size)];
+    // The hasher's mark when each buffer was last handed over: settle it before refilling one.
+    const marks = [0, 0];
+    let current = 0;
     let filled = 0;
     for (;;) {
+      let buffer = buffers[current] as Buffer;
       if (filled === buffer.length) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        const larger = allocate(buffer.length * 2);
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
+        buffers[current] = larger;
       }
       const read = readSync(fd, buffer, filled, buffer.length - filled, null);
       const end = filled + read;
@@ -159,12 +210,22 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
         break;
       }
       splitter.release();
-      buffer.copy(buffer, 0, start, end);
+      // The rest of a line goes to the front of the other buffer, once nothing reads that one.
+      marks[current] = hasher.mark();
+      const next = 1 - current;
+      hasher.settle(marks[next] as number);
+      let target = buffers[next] as Buffer;
+      if (target.length < end - start) {
+        target = allocate(buffer.length);
+        buffers[next] = target;
+      }
+      buffer.copy(target, 0, start, end);
       filled = end - start;
+      current = next;
     }
     return splitter.finish();
   } catch (error) {
-    splitter.abandon();
+    splitter?.abandon();
     throw error;
   } finally {
     closeSync(fd);

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { isBatchInputError } from "../../../provider/errors";
 import type { ShardBounds } from "../../../provider/set/bounds";
+import { hashWorkerScript } from "../../../provider/set/shard-hasher";
 import { type SplitOptions, splitFile } from "../../../provider/set/split";
 
 const dir = mkdtempSync(join(tmpdir(), "batchset-stable-"));
@@ -63,6 +65,44 @@ describe("shard boundaries and names are part of the format", () => {
         expect(bytes.length).toBe(shard.bytes);
       }
     }
+  });
+});
+
+describe("hashing in a worker thread", () => {
+  test("gives the same shards, whole and through small buffers, and leaves no partial file", () => {
+    // The worker runs the compiled module, as `npm run build` leaves it.
+    expect(hashWorkerScript(), "run `npm run build` before this suite").toBeDefined();
+    const inline = split("inline", { hashInWorker: false });
+    for (const readBytes of [undefined, 1_000, 65_536]) {
+      const name = `worker-${readBytes ?? "default"}`;
+      const shards = split(name, { hashInWorker: true, readBytes });
+      expect(shards.map((s) => s.sha256)).toEqual(inline.map((s) => s.sha256));
+      for (const shard of shards) {
+        expect(createHash("sha256").update(readFileSync(shard.file)).digest("hex")).toBe(shard.sha256);
+      }
+      expect(readdirSync(join(dir, name)).filter((f) => f.startsWith(".partial"))).toEqual([]);
+    }
+  });
+
+  test("a bad line far into the file stops the split and removes every partial file", () => {
+    const file = join(dir, "bad.jsonl");
+    writeFileSync(file, `${input()}\n{"custom_id":\n`);
+    let thrown: unknown;
+    try {
+      splitFile(file, {
+        bounds: BOUNDS,
+        cacheDir: join(dir, "bad"),
+        property: "inputFile",
+        label: "bad.jsonl",
+        hashInWorker: true,
+        readBytes: 4_096,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isBatchInputError(thrown)).toBe(true);
+    expect((thrown as Error).message).toMatch(/^inputFile: bad\.jsonl: line 3007 is not valid JSON/);
+    expect(readdirSync(join(dir, "bad"))).toEqual([]);
   });
 });
 
