@@ -7,11 +7,11 @@ import { LIMITS } from "../../provider/contract";
 import { ensureJsonl, removeGenerated, specForMiB } from "../dataset/files";
 import { runInChild } from "../lib/child";
 import type { Measurement } from "../lib/measure";
+import { findPulumiEngine } from "../lib/pulumi-engine";
 import { MIB } from "../lib/stats";
 import type { Assertion, Row, SectionOptions, SectionResult } from "../report/types";
-import { findPulumiEngine } from "../lib/pulumi-engine";
-import type { SplitProbeResult } from "./split-probe";
 import { runSplitPreview } from "./split-preview";
+import type { SplitProbeResult } from "./split-probe";
 
 /** The full run splits 1,000,000 requests in 2 GiB; the quick run 100,000 requests in 100 MiB. */
 const FULL = { mib: 2_048, lines: 1_000_000 };
@@ -112,7 +112,12 @@ export async function runSplitSection(options: SectionOptions): Promise<Omit<Sec
  * The time of `pulumi preview` of a BatchSet per shard, through the real engine, against the
  * preview of the same shard files as plain Batch resources in the same run.
  */
-async function previewFigures(options: SectionOptions, rows: Row[], assertions: Assertion[], notes: string[]) {
+async function previewFigures(
+  options: SectionOptions,
+  rows: Row[],
+  assertions: Assertion[],
+  notes: string[],
+) {
   const engine = findPulumiEngine();
   if ("missing" in engine) {
     notes.push(`The preview rows are skipped: ${engine.missing}`);

@@ -6,8 +6,8 @@ import { customIdOf, fastCustomIdHash } from "./custom-id";
 import {
   hashWorkerScript,
   InlineHasher,
-  type ShardHasher,
   ShardHashError,
+  type ShardHasher,
   WorkerHasher,
 } from "./shard-hasher";
 import { type ClosedShard, nameShard, ShardWriter, type WrittenShard } from "./shard-writer";
