@@ -10,18 +10,27 @@ import type { HashMessage, HashWorkerData } from "./shard-hasher";
  */
 const { progress, port } = workerData as HashWorkerData;
 const hashes = new Map<number, Hash>();
+const buffers = new Map<number, SharedArrayBuffer>();
 
 function handle(message: HashMessage): void {
+  if (message.kind === "buffer") {
+    buffers.set(message.id, message.shared);
+    return;
+  }
   let hash = hashes.get(message.shard);
   if (hash === undefined) {
     hash = createHash("sha256");
     hashes.set(message.shard, hash);
   }
   if (message.kind === "update") {
+    const shared = message.buffer === undefined ? undefined : buffers.get(message.buffer);
+    if (message.buffer !== undefined && shared === undefined) {
+      throw new RangeError(`buffer ${message.buffer} was never sent`);
+    }
     hash.update(
-      message.shared === undefined
+      message.buffer === undefined
         ? message.copy
-        : new Uint8Array(message.shared, message.offset, message.length),
+        : new Uint8Array(shared as SharedArrayBuffer, message.offset, message.length),
     );
   } else {
     (port as MessagePort).postMessage({ shard: message.shard, sha256: hash.digest("hex") });

@@ -60,8 +60,9 @@ export class InlineHasher implements ShardHasher {
 
 /** What the split posts to the hashing thread, in order. */
 export type HashMessage =
-  | { seq: number; shard: number; kind: "update"; shared: SharedArrayBuffer; offset: number; length: number }
-  | { seq: number; shard: number; kind: "update"; shared?: undefined; copy: Uint8Array }
+  | { seq: number; kind: "buffer"; id: number; shared: SharedArrayBuffer }
+  | { seq: number; shard: number; kind: "update"; buffer: number; offset: number; length: number }
+  | { seq: number; shard: number; kind: "update"; buffer?: undefined; copy: Uint8Array }
   | { seq: number; shard: number; kind: "end" };
 
 export interface HashWorkerData {
@@ -84,6 +85,9 @@ export class WorkerHasher implements ShardHasher {
   private readonly worker: Worker;
   private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
+  /** The shared buffers the thread has been sent (sending one is slow: each is sent once). */
+  private readonly buffers = new WeakMap<SharedArrayBuffer, number>();
+  private nextBuffer = 0;
   private seq = 0;
 
   constructor(script: string) {
@@ -95,19 +99,32 @@ export class WorkerHasher implements ShardHasher {
   }
 
   update(shard: number, bytes: Uint8Array): void {
-    this.seq += 1;
     const message: HashMessage =
       bytes.buffer instanceof SharedArrayBuffer
         ? {
-            seq: this.seq,
+            seq: 0,
             shard,
             kind: "update",
-            shared: bytes.buffer,
+            buffer: this.bufferId(bytes.buffer),
             offset: bytes.byteOffset,
             length: bytes.length,
           }
-        : { seq: this.seq, shard, kind: "update", copy: bytes.slice() };
+        : { seq: 0, shard, kind: "update", copy: bytes.slice() };
+    this.seq += 1;
+    message.seq = this.seq;
     this.worker.postMessage(message);
+  }
+
+  private bufferId(shared: SharedArrayBuffer): number {
+    let id = this.buffers.get(shared);
+    if (id === undefined) {
+      id = this.nextBuffer;
+      this.nextBuffer += 1;
+      this.buffers.set(shared, id);
+      this.seq += 1;
+      this.worker.postMessage({ seq: this.seq, kind: "buffer", id, shared } satisfies HashMessage);
+    }
+    return id;
   }
 
   end(shard: number): void {
