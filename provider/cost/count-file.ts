@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { lineAlignedRanges, tallyFileRange } from "./count-range";
 import type { CountJob } from "./count-worker";
 import { mergeTallies, type TokenTally } from "./tally";
-import { countingPlan, WORKER_YOUNG_GENERATION_MIB } from "./thread-budget";
+import { countingPlan, WORKER_OLD_GENERATION_MIB, WORKER_YOUNG_GENERATION_MIB } from "./thread-budget";
 
 /** Below this size a file is counted in the calling thread: starting workers would cost more. */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
@@ -21,6 +21,8 @@ export interface TallyFileOptions {
   memoryBudgetBytes?: number;
   /** Files smaller than this are counted in the calling thread; default `PARALLEL_MIN_BYTES`. */
   parallelMinBytes?: number;
+  /** @internal The old-generation cap of each worker, in MiB (tests make it run out). */
+  workerOldGenerationMib?: number;
 }
 
 /**
@@ -46,8 +48,9 @@ export async function tallyFile(
     return tallyFileRange(path, endpoint, 0, size);
   }
   const ranges = await lineAlignedRanges(path, size, plan.threads);
+  const oldGenerationMib = options.workerOldGenerationMib ?? WORKER_OLD_GENERATION_MIB;
   const parts = await Promise.all(
-    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end })),
+    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end }, oldGenerationMib)),
   );
   return mergeTallies(endpoint, parts);
 }
@@ -65,11 +68,18 @@ function workerScript(): string | undefined {
   return candidates.find((candidate) => existsSync(candidate));
 }
 
-function runWorker(script: string, job: CountJob): Promise<TokenTally> {
+/**
+ * Counts one range in a worker with a capped heap. A worker that runs out of heap (a line of tens
+ * of megabytes) is not a failure: its range is counted again in the calling thread.
+ */
+function runWorker(script: string, job: CountJob, oldGenerationMib: number): Promise<TokenTally> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, {
       workerData: job,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB,
+        maxOldGenerationSizeMb: oldGenerationMib,
+      },
     });
     worker.once("message", (message: { tally?: TokenTally; error?: string }) => {
       if (message.tally === undefined) {
@@ -79,7 +89,13 @@ function runWorker(script: string, job: CountJob): Promise<TokenTally> {
       }
       void worker.terminate();
     });
-    worker.once("error", reject);
+    worker.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        tallyFileRange(job.path, job.endpoint, job.start, job.end).then(resolve, reject);
+      } else {
+        reject(error);
+      }
+    });
   });
 }
 
