@@ -1,15 +1,17 @@
 /**
  * Child process of the cost figures: counts the tokens of one JSONL file one way, and reports the
  * time, the peak RSS growth and the counts. Usage: node cost-probe.js <kind> <path> [cacheDir sha256]
- *   cold         checkCost on an empty cache: counts in one worker thread per core, writes the cache
+ *   cold         checkCost on an empty cache: counts in the worker threads the memory budget holds, writes the cache
  *   single       tallyFile in the calling thread only (gpt-tokenizer, one core)
  *   js-tiktoken  the same texts with js-tiktoken, one core
  *   tiktoken     the same texts with tiktoken (WASM), one core
  *   cached       checkCost with the tally already cached (what a second preview does)
  */
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { checkCost } from "../../provider/cost/batch-estimate";
-import { tallyFile } from "../../provider/cost/count-file";
+import { PARALLEL_MIN_BYTES, tallyFile } from "../../provider/cost/count-file";
+import { countingPlan } from "../../provider/cost/thread-budget";
 import { serveInChild } from "../lib/child";
 import { type Measurement, measure } from "../lib/measure";
 
@@ -63,7 +65,14 @@ async function run(
         }
         return {
           tokens: outcome.estimate.inputTokens ?? 0,
-          threads: kind === "cold" ? availableParallelism() : 0,
+          threads:
+            kind === "cold"
+              ? countingPlan({
+                  size: statSync(path).size,
+                  cores: availableParallelism(),
+                  parallelMinBytes: PARALLEL_MIN_BYTES,
+                }).threads
+              : 0,
         };
       });
     }

@@ -6,20 +6,29 @@ import { Worker } from "node:worker_threads";
 import { lineAlignedRanges, tallyFileRange } from "./count-range";
 import type { CountJob } from "./count-worker";
 import { mergeTallies, type TokenTally } from "./tally";
+import { countingPlan, WORKER_OLD_GENERATION_MIB, WORKER_YOUNG_GENERATION_MIB } from "./thread-budget";
 
 /** Below this size a file is counted in the calling thread: starting workers would cost more. */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 
 export interface TallyFileOptions {
-  /** Worker threads to count with; default: the machine's available parallelism. */
+  /**
+   * Threads to count with; default: as many as `memoryBudgetBytes` holds, at most one per core
+   * (see thread-budget.ts). One explicit thread counts in the calling thread.
+   */
   threads?: number;
+  /** The RSS growth counting may take; default 128 MiB, which holds one counting thread. */
+  memoryBudgetBytes?: number;
   /** Files smaller than this are counted in the calling thread; default `PARALLEL_MIN_BYTES`. */
   parallelMinBytes?: number;
+  /** @internal The old-generation cap of each worker, in MiB (tests make it run out). */
+  workerOldGenerationMib?: number;
 }
 
 /**
- * Tallies a JSONL file, in worker threads across the cores for a large file: the file is cut
- * into line-aligned byte ranges, one per thread, and the tallies added up.
+ * Tallies a JSONL file, in worker threads for a large file: the file is cut into line-aligned
+ * byte ranges, one per thread, and the tallies added up. The threads are as many as the memory
+ * budget holds, at most one per core.
  */
 export async function tallyFile(
   path: string,
@@ -27,14 +36,21 @@ export async function tallyFile(
   options: TallyFileOptions = {},
 ): Promise<TokenTally> {
   const size = (await stat(path)).size;
-  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const plan = countingPlan({
+    size,
+    cores: availableParallelism(),
+    threads: options.threads,
+    memoryBudgetBytes: options.memoryBudgetBytes,
+    parallelMinBytes: options.parallelMinBytes ?? PARALLEL_MIN_BYTES,
+  });
   const script = workerScript();
-  if (threads === 1 || size < (options.parallelMinBytes ?? PARALLEL_MIN_BYTES) || script === undefined) {
+  if (!plan.inWorkers || script === undefined) {
     return tallyFileRange(path, endpoint, 0, size);
   }
-  const ranges = await lineAlignedRanges(path, size, threads);
+  const ranges = await lineAlignedRanges(path, size, plan.threads);
+  const oldGenerationMib = options.workerOldGenerationMib ?? WORKER_OLD_GENERATION_MIB;
   const parts = await Promise.all(
-    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end })),
+    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end }, oldGenerationMib)),
   );
   return mergeTallies(endpoint, parts);
 }
@@ -52,9 +68,19 @@ function workerScript(): string | undefined {
   return candidates.find((candidate) => existsSync(candidate));
 }
 
-function runWorker(script: string, job: CountJob): Promise<TokenTally> {
+/**
+ * Counts one range in a worker with a capped heap. A worker that runs out of heap (a line of tens
+ * of megabytes) is not a failure: its range is counted again in the calling thread.
+ */
+function runWorker(script: string, job: CountJob, oldGenerationMib: number): Promise<TokenTally> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: job });
+    const worker = new Worker(script, {
+      workerData: job,
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB,
+        maxOldGenerationSizeMb: oldGenerationMib,
+      },
+    });
     worker.once("message", (message: { tally?: TokenTally; error?: string }) => {
       if (message.tally === undefined) {
         reject(new CountingError(message.error ?? "a counting worker failed"));
@@ -63,7 +89,13 @@ function runWorker(script: string, job: CountJob): Promise<TokenTally> {
       }
       void worker.terminate();
     });
-    worker.once("error", reject);
+    worker.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
+        tallyFileRange(job.path, job.endpoint, job.start, job.end).then(resolve, reject);
+      } else {
+        reject(error);
+      }
+    });
   });
 }
 

@@ -10,6 +10,12 @@ const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 const loaded = new Map<EncodingName, TextCounter>();
 
 /**
+ * Entries of the tokenizer's cache of merged words (its default is 100,000). Ten thousand keep
+ * the common words at a few MiB, where the heap of a counting worker is capped.
+ */
+const MERGE_CACHE_ENTRIES = 10_000;
+
+/**
  * The token counter of an encoding. Each encoding's tables are loaded on first use (tens of
  * milliseconds), so a process that counts only one encoding never loads the other.
  */
@@ -17,6 +23,7 @@ export function textCounter(encoding: EncodingName): TextCounter {
   let counter = loaded.get(encoding);
   if (counter === undefined) {
     const api = loadEncoding(encoding);
+    api.setMergeCacheSize(MERGE_CACHE_ENTRIES);
     counter = (text: string) => (text === "" ? 0 : api.countTokens(text, AS_PLAIN_TEXT));
     loaded.set(encoding, counter);
   }

@@ -14,22 +14,37 @@ export type CustomIdOf = { ok: true; customId: string; hash: number } | { ok: fa
  * paths agree.
  */
 export function customIdOf(line: Uint8Array, start: number, end: number): CustomIdOf {
-  if (startsWithPrefix(line, start, end)) {
+  const close = fastIdEnd(line, start, end);
+  if (close !== -1) {
     const from = start + PREFIX.length;
-    for (let i = from; i < end; i++) {
-      const byte = line[i];
-      if (byte === BACKSLASH) break;
-      if (byte === QUOTE) {
-        if (i === from) break;
-        return {
-          ok: true,
-          customId: Buffer.from(line.buffer, line.byteOffset + from, i - from).toString("utf8"),
-          hash: hashBytes(line, from, i),
-        };
-      }
-    }
+    return {
+      ok: true,
+      customId: Buffer.from(line.buffer, line.byteOffset + from, close - from).toString("utf8"),
+      hash: hashBytes(line, from, close),
+    };
   }
   return parsedCustomId(Buffer.from(line.buffer, line.byteOffset + start, end - start).toString("utf8"));
+}
+
+/**
+ * The hash of a line's custom_id when the line takes the fast path, without decoding the id;
+ * undefined when it does not (then `customIdOf` parses it). Equal to `customIdOf(...).hash`.
+ */
+export function fastCustomIdHash(line: Uint8Array, start: number, end: number): number | undefined {
+  const close = fastIdEnd(line, start, end);
+  return close === -1 ? undefined : hashBytes(line, start + PREFIX.length, close);
+}
+
+/** Where the id of a fast-path line ends (its closing quote), or -1 for a line that needs parsing. */
+function fastIdEnd(line: Uint8Array, start: number, end: number): number {
+  if (!startsWithPrefix(line, start, end)) return -1;
+  const from = start + PREFIX.length;
+  for (let i = from; i < end; i++) {
+    const byte = line[i];
+    if (byte === BACKSLASH) return -1;
+    if (byte === QUOTE) return i === from ? -1 : i;
+  }
+  return -1;
 }
 
 function startsWithPrefix(line: Uint8Array, start: number, end: number): boolean {

@@ -1,11 +1,20 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
 import { BatchInputError } from "../errors";
 import type { ShardBounds } from "./bounds";
 import { Chunker } from "./chunker";
-import { customIdOf } from "./custom-id";
-import { ShardWriter, type WrittenShard } from "./shard-writer";
+import { customIdOf, fastCustomIdHash } from "./custom-id";
+import {
+  hashWorkerScript,
+  InlineHasher,
+  ShardHashError,
+  type ShardHasher,
+  WorkerHasher,
+} from "./shard-hasher";
+import { type ClosedShard, nameShard, ShardWriter, type WrittenShard } from "./shard-writer";
 
 const READ_BYTES = 4 << 20;
+/** From this size on, a file's shards are hashed in a worker thread while the split writes them. */
+export const HASH_WORKER_MIN_BYTES = 16 << 20;
 const NEWLINE = 0x0a;
 
 export interface SplitOptions {
@@ -18,6 +27,10 @@ export interface SplitOptions {
   property: "inputFile" | "requests";
   /** How errors name the input, e.g. the file's path or `requests`. */
   label: string;
+  /** The size of the read buffer, in bytes; default 4 MiB (tests use small ones). */
+  readBytes?: number | undefined;
+  /** Hash in a worker thread: default for files of `HASH_WORKER_MIN_BYTES` or more. */
+  hashInWorker?: boolean | undefined;
 }
 
 /**
@@ -29,31 +42,55 @@ export interface SplitOptions {
 class Splitter {
   private readonly chunker: Chunker;
   private writer: ShardWriter | undefined;
-  private readonly shards: WrittenShard[] = [];
+  private readonly shards: ClosedShard[] = [];
   private lineNumber = 0;
 
-  constructor(private readonly options: SplitOptions) {
+  constructor(
+    private readonly options: SplitOptions,
+    readonly hasher: ShardHasher = new InlineHasher(),
+  ) {
     this.chunker = new Chunker(options.bounds);
   }
 
   line(source: Uint8Array, start: number, end: number): void {
     this.lineNumber += 1;
     if (isBlank(source, start, end)) return;
-    const id = customIdOf(source, start, end);
-    if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+    // Most lines take the fast path: the id's bytes are hashed where they lie, and decoded only
+    // for a shard's first line (its name).
+    let hash = fastCustomIdHash(source, start, end);
+    let customId: string | undefined;
+    if (hash === undefined) {
+      const id = customIdOf(source, start, end);
+      if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+      hash = id.hash;
+      customId = id.customId;
+    }
     const tokensOf = this.options.bounds.maxTokens === undefined ? undefined : this.options.tokensOf;
     const tokens =
       tokensOf === undefined
         ? 0
         : tokensOf(Buffer.from(source.buffer, source.byteOffset + start, end - start).toString("utf8"));
-    const placed = { bytes: end - start + 1, tokens, hash: id.hash };
+    const placed = { bytes: end - start + 1, tokens, hash };
     const tooLarge = this.chunker.tooLarge(placed);
     if (tooLarge !== undefined) {
       this.fail(`line ${this.lineNumber} ${tooLarge}; make the request smaller or raise the bound`);
     }
     const { cutBefore, cutAfter } = this.chunker.add(placed);
     if (cutBefore) this.close();
-    this.writer ??= new ShardWriter(this.options.cacheDir, id.customId, this.lineNumber);
+    if (this.writer === undefined) {
+      if (customId === undefined) {
+        const id = customIdOf(source, start, end);
+        if (!id.ok) this.fail(`line ${this.lineNumber} ${id.reason}`);
+        customId = id.customId;
+      }
+      this.writer = new ShardWriter(
+        this.hasher,
+        this.shards.length,
+        this.options.cacheDir,
+        customId,
+        this.lineNumber,
+      );
+    }
     this.writer.writeLine(source, start, end, tokens);
     if (cutAfter) this.close();
   }
@@ -63,12 +100,31 @@ class Splitter {
     if (this.shards.length === 0) {
       this.fail(`${this.options.label} has no requests; give at least one request line`);
     }
-    return this.shards;
+    const digests = this.hasher.digests();
+    this.hasher.close();
+    return this.shards.map((shard) => {
+      const sha256 = digests.get(shard.index);
+      if (sha256 === undefined) throw new ShardHashError(`shard ${shard.index} has no hash`);
+      return nameShard(shard, sha256);
+    });
+  }
+
+  /** Writes out what the shard writer still holds of `source`, before the caller reuses it. */
+  release(): void {
+    this.writer?.release();
   }
 
   abandon(): void {
     this.writer?.abandon();
     this.writer = undefined;
+    this.hasher.close();
+    for (const shard of this.shards.splice(0)) {
+      try {
+        unlinkSync(shard.partial);
+      } catch {
+        // Already gone (renamed before the failure, or removed).
+      }
+    }
   }
 
   private close(): void {
@@ -93,9 +149,12 @@ function isBlank(source: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Splits a JSONL file, reading it through one buffer (grown only for a line longer than it). */
+/**
+ * Splits a JSONL file, reading it through two buffers in turn (each grown only for a line longer
+ * than it): while the split reads and writes one, the hashing thread may still be reading the
+ * other. Buffers are SharedArrayBuffers when a worker hashes, so that it reads them in place.
+ */
 export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
-  const splitter = new Splitter(options);
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -111,14 +170,28 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
       },
     ]);
   }
+  let splitter: Splitter | undefined;
   try {
-    let buffer = Buffer.allocUnsafe(READ_BYTES);
+    const script = hashWorkerScript();
+    const inWorker =
+      script !== undefined && (options.hashInWorker ?? fstatSync(fd).size >= HASH_WORKER_MIN_BYTES);
+    splitter = new Splitter(options, inWorker ? new WorkerHasher(script) : new InlineHasher());
+    const hasher = splitter.hasher;
+    const allocate = (bytes: number): Buffer =>
+      inWorker ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.allocUnsafe(bytes);
+    const size = Math.max(1, options.readBytes ?? READ_BYTES);
+    const buffers: Buffer[] = [allocate(size), allocate(size)];
+    // The hasher's mark when each buffer was last handed over: settle it before refilling one.
+    const marks = [0, 0];
+    let current = 0;
     let filled = 0;
     for (;;) {
+      let buffer = buffers[current] as Buffer;
       if (filled === buffer.length) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        const larger = allocate(buffer.length * 2);
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
+        buffers[current] = larger;
       }
       const read = readSync(fd, buffer, filled, buffer.length - filled, null);
       const end = filled + read;
@@ -136,12 +209,23 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
         if (start < end) splitter.line(view, start, end);
         break;
       }
-      buffer.copy(buffer, 0, start, end);
+      splitter.release();
+      // The rest of a line goes to the front of the other buffer, once nothing reads that one.
+      marks[current] = hasher.mark();
+      const next = 1 - current;
+      hasher.settle(marks[next] as number);
+      let target = buffers[next] as Buffer;
+      if (target.length < end - start) {
+        target = allocate(buffer.length);
+        buffers[next] = target;
+      }
+      buffer.copy(target, 0, start, end);
       filled = end - start;
+      current = next;
     }
     return splitter.finish();
   } catch (error) {
-    splitter.abandon();
+    splitter?.abandon();
     throw error;
   } finally {
     closeSync(fd);

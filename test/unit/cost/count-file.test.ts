@@ -57,3 +57,13 @@ describe("counting a file", () => {
     expect(parts.reduce((sum, part) => sum + part.requests, 0)).toBe(400);
   });
 });
+
+describe("a counting worker that runs out of heap", () => {
+  test("hands its range to the calling thread, and the tally is the same", async () => {
+    const expected = tallyLines(readFileSync(path, "utf8").split("\n"), CHAT);
+    // 4 MiB cannot even hold the encoding's tables: every worker runs out.
+    expect(
+      await tallyFile(path, CHAT, { threads: 2, parallelMinBytes: 0, workerOldGenerationMib: 4 }),
+    ).toEqual(expected);
+  });
+});
