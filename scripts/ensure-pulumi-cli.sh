@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure a Pulumi CLI (the Go engine) of the same version as the installed @pulumi/pulumi SDK is
-# available, building it from Go modules when it is not. The end-to-end tests run against it.
+# Makes sure the Pulumi CLI (the Go engine) of the version that tools/pulumi-cli/go.mod pins is
+# available, building it from Go modules when it is not. The end-to-end tests run against it. The
+# installed @pulumi/pulumi SDK may be older than the CLI (the dev pin is the newest release that
+# declares the lowest Node.js the package supports), never newer.
 #
 # Usage: bash scripts/ensure-pulumi-cli.sh
 #
@@ -35,11 +37,16 @@ module_dir="$repo_root/tools/pulumi-cli"
 sdk_package_json="$repo_root/node_modules/@pulumi/pulumi/package.json"
 shim_src="$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
-# --- The wanted version: the one of the installed Node.js SDK. -------------------------------------
-[[ -f "$sdk_package_json" ]] || die "$sdk_package_json not found; run 'npm install' first."
-version="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$sdk_package_json" | head -n 1)"
+# --- The wanted version: the one tools/pulumi-cli/go.mod pins. -------------------------------------
+[[ -f "$module_dir/go.mod" ]] || die "$module_dir/go.mod not found: it pins the CLI's version."
+version="$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit } $1 == "require" && $2 == "github.com/pulumi/pulumi/pkg/v3" { print $3; exit }' "$module_dir/go.mod")"
+version="${version#v}"
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
-  die "could not read a release version from $sdk_package_json (got '${version}')."
+  die "could not read a release version of github.com/pulumi/pulumi/pkg/v3 from $module_dir/go.mod (got '${version}')."
+[[ -f "$sdk_package_json" ]] || die "$sdk_package_json not found; run 'npm install' first."
+sdk_version="$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$sdk_package_json" | head -n 1)"
+[[ "$(printf '%s\n%s\n' "$sdk_version" "$version" | sort -V | tail -n 1)" == "$version" ]] ||
+  die "node_modules/@pulumi/pulumi is $sdk_version, newer than the CLI v$version that tools/pulumi-cli/go.mod pins: update tools/pulumi-cli (go get github.com/pulumi/pulumi/pkg/v3@v$sdk_version && go mod tidy) or pin an older @pulumi/pulumi."
 [[ -f "$shim_src" ]] || die "$shim_src not found; is @pulumi/pulumi installed correctly?"
 
 # `pulumi version` prints e.g. "v3.259.0".
@@ -54,7 +61,7 @@ is_complete() { # $1: a bin dir
     [[ "$(pulumi_version_of "$1/pulumi")" == "v$version" ]]
 }
 
-# --- The Go module that pins the CLI must pin the SDK's version (checked even when nothing is built). -
+# --- The Go module pins one version of both pulumi modules (checked even when nothing is built). ----
 [[ -f "$module_dir/go.mod" && -f "$module_dir/go.sum" && -f "$module_dir/tools.go" ]] ||
   die "the Go module that pins the CLI is missing: expected go.mod, go.sum and tools.go in $module_dir."
 
@@ -64,7 +71,7 @@ required_in_gomod() { # $1: module path; prints the version tools/pulumi-cli/go.
 for mod in github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3; do
   pinned="$(required_in_gomod "$mod")"
   [[ "$pinned" == "v$version" ]] ||
-    die "version mismatch: node_modules/@pulumi/pulumi is $version but tools/pulumi-cli/go.mod requires $mod ${pinned:-(nothing)}. The CLI must be the SDK's version: update tools/pulumi-cli (go get $mod@v$version && go mod tidy) or pin @pulumi/pulumi to the version in go.mod."
+    die "version mismatch: tools/pulumi-cli/go.mod requires github.com/pulumi/pulumi/pkg/v3 v$version but $mod ${pinned:-(nothing)}; run 'go mod tidy' there."
 done
 
 # --- Preconditions for a build (checked only when something is built). ----------------------------

@@ -4,9 +4,14 @@
  * the Pulumi engine (which passes its address as the argument).
  */
 import { main } from "@pulumi/pulumi/provider";
+import { resourceDiagnostics } from "../diagnostics";
 import { readEmptyPropertiesOnImport } from "./import-read";
 import { createPluginProvider } from "./provider";
 import { packageVersion } from "./version";
 
 readEmptyPropertiesOnImport();
-void main(createPluginProvider(packageVersion()), process.argv.slice(2));
+// Progress lines and warnings go to the engine at the same address, under each resource's URN.
+void main(
+  createPluginProvider(packageVersion(), resourceDiagnostics(process.argv[2])),
+  process.argv.slice(2),
+);

@@ -59,6 +59,8 @@ export interface CheckOptions {
   cacheDir?: string | null;
   /** Where the estimate's warnings go (an unknown model, unbounded output, uncounted images). */
   log?: Logger;
+  /** Also told each of the estimate's warnings, to show them under the resource. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -105,6 +107,7 @@ async function estimateInto(
   inputs.estimate = outcome.estimate;
   for (const warning of outcome.warnings) {
     options.log?.warn(`${source.label}: ${warning}`);
+    options.warn?.(`${source.label}: ${warning}`);
   }
   return outcome.failures;
 }

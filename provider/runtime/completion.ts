@@ -1,10 +1,11 @@
-import { BATCH_TYPE_TOKEN, type BatchOutputs } from "../contract";
+import type { BatchOutputs } from "../contract";
+import { urnOfResourceKey } from "../diagnostics";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
-import { ProgressReporter, resourceNameOf } from "./progress";
+import { progressOf } from "./progress";
 import { inputsOf, steeringOf } from "./state";
 import { type WaitOutcome, waitForBatch } from "./wait";
 
@@ -30,7 +31,7 @@ export async function awaitCompletion(
         timeoutMs: steering.waitTimeoutMs,
         pollIntervalMs: steering.pollIntervalMs,
         done: isTerminal,
-        progress: new ProgressReporter(deps.progress, resourceNameOf(outputs.resourceKey)),
+        progress: progressOf(outputs.resourceKey, deps),
       },
       deps,
     );
@@ -103,24 +104,14 @@ function withoutFinalPeriod(text: string): string {
 }
 
 /**
- * How to run the batch again. The dynamic-provider host does not tell the provider its resource's
- * URN, but a resource without a parent has one that follows from its key (`project/stack/name`);
- * for a child the hint says where to find the URN instead.
+ * How to run the batch again, with the resource's URN (which follows from its key, also for a
+ * child); when there is no key, the hint says where to find the URN instead.
  */
 export function replaceHintFor(resourceKey: string | undefined): string {
-  const urn = urnOf(resourceKey);
+  const urn = urnOfResourceKey(resourceKey);
   const command =
     urn === undefined
       ? "`pulumi up --replace <urn>` with this resource's URN (`pulumi stack --show-urns` lists them)"
       : `\`pulumi up --replace '${urn}'\``;
   return `Change the input (a new input replaces the batch) or run ${command} to run it again.`;
-}
-
-function urnOf(resourceKey: string | undefined): string | undefined {
-  const match = resourceKey === undefined ? null : /^([^/@]+)\/([^/@]+)\/([^@]+)$/.exec(resourceKey);
-  if (match === null) {
-    return undefined;
-  }
-  const [, project, stack, name] = match;
-  return `urn:pulumi:${stack}::${project}::${BATCH_TYPE_TOKEN}::${name}`;
 }

@@ -3,7 +3,7 @@ import { isLive } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { removeOwnUploads } from "./own-uploads";
-import { ProgressReporter, resourceNameOf } from "./progress";
+import { progressOf } from "./progress";
 import { steeringOf } from "./state";
 import { waitForBatch } from "./wait";
 
@@ -32,7 +32,7 @@ export async function deleteBatch(
           timeoutMs: steering.waitTimeoutMs,
           pollIntervalMs: steering.pollIntervalMs,
           done: (status) => !isLive(status),
-          progress: new ProgressReporter(deps.progress, resourceNameOf(state.resourceKey)),
+          progress: progressOf(state.resourceKey, deps),
         },
         deps,
       );

@@ -1,3 +1,4 @@
+import { hostEngineAddress, type ResourceDiagnostics, resourceDiagnostics } from "../diagnostics";
 import { type Logger, loggerFromEnv } from "./logger";
 import { withStreamingUploads } from "./streaming-upload-fetch";
 
@@ -6,7 +7,7 @@ import { withStreamingUploads } from "./streaming-upload-fetch";
  * clock (`now`, `sleep`), chance (`random`), the environment, the working directory, the log and
  * the progress lines. Every default is the real thing.
  */
-export interface RuntimeDeps {
+export interface RuntimeDeps extends ResourceDiagnostics {
   fetch: typeof fetch;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -14,11 +15,9 @@ export interface RuntimeDeps {
   env: Readonly<Record<string, string | undefined>>;
   cwd(): string;
   log: Logger;
-  /**
-   * Where progress lines go while a wait goes on (see progress.ts): the host's standard output,
-   * which the engine shows as info-level diagnostics.
-   */
-  progress(line: string): void;
+  // From ResourceDiagnostics: `progress` (lines while a wait goes on, see progress.ts), `warning`
+  // (the cost estimate's) and `delivered`. In Pulumi's dynamic-provider host they go to the engine
+  // with the resource's URN; elsewhere progress lines go to standard output.
 }
 
 export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
@@ -31,9 +30,7 @@ export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
     env,
     cwd: () => process.cwd(),
     log: loggerFromEnv(env),
-    progress: (line) => {
-      process.stdout.write(`${line}\n`);
-    },
+    ...resourceDiagnostics(hostEngineAddress()),
     ...overrides,
   };
 }

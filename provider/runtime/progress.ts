@@ -1,6 +1,10 @@
+import { urnOfResourceKey } from "../diagnostics";
+import type { RuntimeDeps } from "./deps";
+
 /**
- * Progress lines while `pulumi up` waits for a batch. The engine shows a dynamic provider's
- * standard output as info-level diagnostics, so each line reaches the user as the wait goes on:
+ * Progress lines while `pulumi up` waits for a batch. Each is sent to the engine as an info-level
+ * diagnostic of the resource (its URN follows from `resourceKey`), so it reaches the user under
+ * the `Batch` as the wait goes on:
  *
  *   questions: batch_abc123 in_progress: 12,400/50,000 done, 3 failed, expires in 21h
  *
@@ -73,9 +77,19 @@ export class ProgressReporter {
   }
 }
 
-/** The resource's name from its `resourceKey` (`<project>/<stack>/<name>`, and `@<parent URN>` for a child). */
+/** The progress reporter of one wait, writing under the resource that `resourceKey` names. */
+export function progressOf(resourceKey: unknown, deps: Pick<RuntimeDeps, "progress">): ProgressReporter {
+  const urn = urnOfResourceKey(resourceKey);
+  return new ProgressReporter((line) => deps.progress(line, urn), resourceNameOf(resourceKey));
+}
+
+/** The resource's name from its `resourceKey` (`<project>/<stack>/<name>`, and `@<parent URN>` for a child; or a URN). */
 export function resourceNameOf(resourceKey: unknown): string | undefined {
   if (typeof resourceKey !== "string") return undefined;
+  if (resourceKey.startsWith("urn:pulumi:")) {
+    // The plugin keys a resource by its URN: `urn:pulumi:<stack>::<project>::<type>::<name>`.
+    return resourceKey.split("::").slice(3).join("::") || undefined;
+  }
   const withoutParent = resourceKey.split("@urn:pulumi:")[0] ?? resourceKey;
   const name = withoutParent.split("/").slice(2).join("/");
   return name === "" ? undefined : name;

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
+import { urnOfResourceKey } from "../diagnostics";
 import { deleteFollowUps } from "../results/delete-follow-ups";
 import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
@@ -54,13 +55,29 @@ export function createBatchProvider(
   // (`pulumi up --replace`): the replacement now owns the batch, so it is not cancelled.
   const adoptedHere = new Set<string>();
 
+  // An operation returns once its progress lines have reached the engine, so that they are shown
+  // while the resource's step is still on screen.
+  const delivering = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } finally {
+      await deps.delivered();
+    }
+  };
+
   return {
     async configure(req) {
       settings = resolveSettings(req.config, deps.env, namespace);
       api = undefined;
     },
     async check(_olds, news) {
-      return checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), { log: deps.log });
+      const urn = urnOfResourceKey(news.resourceKey);
+      const outcome = await checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), {
+        log: deps.log,
+        warn: (message) => deps.warning(message, urn),
+      });
+      await deps.delivered();
+      return outcome;
     },
     async diff(id, olds, news) {
       if (tokenOfPendingId(id) !== undefined) {
@@ -75,10 +92,9 @@ export function createBatchProvider(
         : { ...diff, changes: true };
     },
     async create(inputs) {
-      const created = await withResults(() => createThroughFullQueue(inputs, connect(), deps), undefined, {
-        api: connect,
-        deps,
-      });
+      const created = await delivering(() =>
+        withResults(() => createThroughFullQueue(inputs, connect(), deps), undefined, { api: connect, deps }),
+      );
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
@@ -100,10 +116,11 @@ export function createBatchProvider(
     },
     async update(id, olds, news) {
       const state = readState(olds as unknown as Record<string, unknown>);
-      const { outs } = await withResults(
-        async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }),
-        state,
-        { api: connect, deps },
+      const { outs } = await delivering(() =>
+        withResults(async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }), state, {
+          api: connect,
+          deps,
+        }),
       );
       return { outs };
     },
@@ -119,8 +136,10 @@ export function createBatchProvider(
         return;
       }
       const state = readState(props as unknown as Record<string, unknown>);
-      await deleteFollowUps(id, state, { api: connect, deps });
-      await deleteBatch(id, state, connect(), deps);
+      await delivering(async () => {
+        await deleteFollowUps(id, state, { api: connect, deps });
+        await deleteBatch(id, state, connect(), deps);
+      });
     },
   };
 }

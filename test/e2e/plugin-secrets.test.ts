@@ -14,7 +14,7 @@ import { OP_TIMEOUT, outputValues, SETUP_TIMEOUT, TestEmulator } from "./support
 import { describeWithEngine } from "./support/engine";
 import { KeySearch } from "./support/key-search";
 import { pathWithPlugin, pluginBatchProgram } from "./support/plugin";
-import { createWorkspace, type E2eStack, type E2eWorkspace, type StateResource } from "./support/workspace";
+import { createWorkspace, diagnostics, type E2eStack, type E2eWorkspace, type StateResource } from "./support/workspace";
 
 const PROJECT = "e2e-plugin-secrets";
 const API_KEY = `sk-plugin-secret-${randomBytes(20).toString("hex")}`;
@@ -67,6 +67,13 @@ describeWithEngine("the plugin's API key set as a secret", () => {
       // The emulator accepted every call: the key reached the plugin.
       expect((await emulator.batches()).map((b) => [b.id, b.status])).toEqual([
         [outputs.batchId, "completed"],
+      ]);
+      // The wait's progress lines are diagnostics of the Batch, under the URN the engine gave the plugin.
+      const progress = diagnostics(up.events, "info").filter((d) =>
+        /^batch: batch_[0-9a-f]+ completed: 2\/2 done/.test(d.message),
+      );
+      expect(progress.map((d) => d.urn)).toEqual([
+        `urn:pulumi:dev::${PROJECT}::openai-batch:index:Batch::batch`,
       ]);
       // The plugin logged its calls, and they were searched.
       expect(up.output).toMatch(/\[pulumi-openai-batch\] debug: POST \/v1\/batches -> 200/);

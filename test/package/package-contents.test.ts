@@ -18,6 +18,22 @@ interface Manifest {
   bugs?: { url?: string } | string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/**
+ * Whether an `engines.node` range admits some release of Node.js `major`: each alternative (`||`)
+ * is `*`, `>=X`, `^X` or `X` (X a version); any other form fails the test, to be looked at.
+ */
+function admitsMajor(range: string, major: number): boolean {
+  return range.split("||").some((alternative) => {
+    const text = alternative.trim();
+    if (text === "*" || text === "") return true;
+    const match = /^(>=|\^)?\s*(\d+)(?:\.(?:\d+|x))*$/.exec(text);
+    if (match === null) throw new Error(`an engines.node alternative of a form not handled here: ${text}`);
+    const bound = Number(match[2]);
+    return match[1] === ">=" ? bound <= major : bound === major;
+  });
 }
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
@@ -59,6 +75,36 @@ describe("package.json", () => {
     expect(manifest.peerDependencies?.["@pulumi/pulumi"]).toBe(`>=${lowestPulumi} <4`);
     const lowestOpenai = /^OPENAI_LOWEST="([^"]+)"/m.exec(matrix)?.[1];
     expect(manifest.dependencies?.openai).toBe(`^${lowestOpenai}`);
+  });
+
+  test("the dev @pulumi/pulumi pin declares the lowest Node.js the package claims, so `npm ci` there does not warn", () => {
+    const lowest = /^>=(\d+)$/.exec(manifest.engines?.node ?? "")?.[1];
+    expect(lowest, "engines.node is >=<major>").toBeDefined();
+    const pin = manifest.devDependencies?.["@pulumi/pulumi"];
+    expect(pin, "the dev @pulumi/pulumi is an exact version").toMatch(/^\d+\.\d+\.\d+$/);
+    // The lock file, not node_modules: CI cells install other versions over the pinned one.
+    const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; engines?: { node?: string } }>;
+    };
+    const locked = lock.packages["node_modules/@pulumi/pulumi"];
+    expect(locked?.version).toBe(pin);
+    const declared = locked?.engines?.node ?? "*";
+    expect(
+      admitsMajor(declared, Number(lowest)),
+      `@pulumi/pulumi ${pin} declares node ${declared}, which leaves out Node.js ${lowest} (engines.node ${manifest.engines?.node}): pin the newest @pulumi/pulumi that declares Node.js ${lowest}, or raise engines.node and the CI matrix`,
+    ).toBe(true);
+  });
+
+  test.each([
+    [">=20", 20, true],
+    [">=22", 20, false],
+    [">=18.17.0", 20, true],
+    ["^20.17.0 || >=22.9.0", 20, true],
+    ["^22.0.0 || >=24", 20, false],
+    ["20 || >=22", 20, true],
+    ["*", 20, true],
+  ])("an engines range %j admits Node.js %i: %s", (range, major, admits) => {
+    expect(admitsMajor(range, major)).toBe(admits);
   });
 
   test("the CHANGELOG has a section for the current version", () => {

@@ -3,8 +3,8 @@
  *
  * It never builds anything: `bash scripts/ensure-pulumi-cli.sh` builds the CLI (from Go modules)
  * into a per-version cache directory. This module looks for it with the same rules as that
- * script: a `pulumi` of the installed @pulumi/pulumi version on PATH (with the plugin shim beside
- * it), else the cache directory
+ * script: a `pulumi` of the version tools/pulumi-cli/go.mod pins on PATH (with the plugin shim
+ * beside it), else the cache directory
  *   ${PULUMI_OPENAI_BATCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-openai-batch}/pulumi-v<version>/bin
  */
 import { execFileSync } from "node:child_process";
@@ -26,7 +26,7 @@ export interface Engine {
   readonly pulumiPath: string;
   /** The directory holding it. */
   readonly binDir: string;
-  /** Its version without the leading "v", e.g. "3.259.0"; equal to the SDK's. */
+  /** Its version without the leading "v", e.g. "3.259.0": the one tools/pulumi-cli/go.mod pins. */
   readonly version: string;
   /** Where it was found. */
   readonly source: "path" | "cache";
@@ -37,10 +37,19 @@ export interface Engine {
   readonly pathDirs: readonly string[];
 }
 
-/** The installed @pulumi/pulumi version: the CLI must be the same one. */
+/**
+ * The CLI's version: the one tools/pulumi-cli/go.mod pins. The installed @pulumi/pulumi may be
+ * older (the dev pin declares the lowest Node.js the package supports), never newer.
+ */
 export function wantedVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(sdkDir, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
+  const goMod = readFileSync(join(repoRoot, "tools", "pulumi-cli", "go.mod"), "utf8");
+  const version = /^\s*(?:require\s+)?github\.com\/pulumi\/pulumi\/pkg\/v3\s+v(\d+\.\d+\.\d+)\s*$/m.exec(
+    goMod,
+  )?.[1];
+  if (version === undefined) {
+    throw new Error("tools/pulumi-cli/go.mod pins no release of github.com/pulumi/pulumi/pkg/v3");
+  }
+  return version;
 }
 
 /** The cache directory the build script puts the CLI of `version` in. */
@@ -90,7 +99,7 @@ function engineAt(pulumiPath: string, version: string, source: Engine["source"])
 }
 
 /**
- * Finds the engine without building anything; `undefined` when there is none of the SDK's version.
+ * Finds the engine without building anything; `undefined` when there is none of the pinned version.
  * Like the build script, a `pulumi` on PATH is taken only when the plugin shim lies next to it.
  * `PULUMI_OPENAI_BATCH_ENGINE_DIR` names the engine's directory outright, whatever its version.
  */
@@ -121,7 +130,7 @@ export function findEngine(env: NodeJS.ProcessEnv = process.env): Engine | undef
 /** Why the engine is missing and how to get it. */
 export function missingEngineMessage(version: string = wantedVersion()): string {
   return [
-    `The end-to-end tests need the Pulumi CLI v${version} (the version of the installed @pulumi/pulumi),`,
+    `The end-to-end tests need the Pulumi CLI v${version} (the version tools/pulumi-cli/go.mod pins),`,
     `and none was found on PATH or in ${cacheBinDir(version)}.`,
     `Build it once (from Go modules; needs Go, takes a few minutes) with:`,
     `    ${BUILD_COMMAND}`,

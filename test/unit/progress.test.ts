@@ -82,6 +82,7 @@ test.each([
   ["proj/dev/questions", "questions"],
   ["proj/dev/a/b", "a/b"],
   ["proj/dev/child@urn:pulumi:dev::proj::my:Parent::p", "child"],
+  ["urn:pulumi:dev::proj::openai-batch:index:Batch::nightly", "nightly"],
   [undefined, undefined],
 ])("resourceNameOf(%j) is %j", (key, name) => {
   expect(resourceNameOf(key)).toBe(name);

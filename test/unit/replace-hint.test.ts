@@ -8,9 +8,15 @@ describe("the --replace hint of a batch that did not complete", () => {
     );
   });
 
+  test("names the URN of a child, with its parent's type", () => {
+    expect(replaceHintFor("shop/prod/child@urn:pulumi:prod::shop::my:Component::parent")).toBe(
+      "Change the input (a new input replaces the batch) or run `pulumi up --replace 'urn:pulumi:prod::shop::my:Component$pulumi-nodejs:dynamic/openai:Batch::child'` to run it again.",
+    );
+  });
+
   test.each([
-    ["a child (its key names the parent)", "shop/prod/child@urn:pulumi:prod::shop::my:Component::parent"],
     ["no key at all", undefined],
+    ["a key of another shape", "not-a-key"],
   ])("for %s, says where to find the URN", (_name, key) => {
     expect(replaceHintFor(key)).toBe(
       "Change the input (a new input replaces the batch) or run `pulumi up --replace <urn>` with this resource's URN (`pulumi stack --show-urns` lists them) to run it again.",
