@@ -18,7 +18,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 const requests = (prefix: string) =>
   Array.from({ length: 40 }, (_, i) => ({
     custom_id: `${prefix}-${i}`,
-    method: "POST",
+    method: "POST" as const,
     url: "/v1/embeddings",
     body: { model: "text-embedding-3-small", input: `text ${i}` },
   }));
