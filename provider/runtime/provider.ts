@@ -9,7 +9,12 @@ import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
-import { createThroughFullQueue } from "./queue-full";
+import {
+  createThroughFullQueue,
+  fullQueueFailureNote,
+  recordedFullQueueFailure,
+  replaceFullQueueFailure,
+} from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
 import { readState } from "./state";
@@ -67,7 +72,7 @@ export function createBatchProvider(
         return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
       }
       const state = readState(olds as unknown as Record<string, unknown>);
-      const diff = diffBatch(state, news);
+      const diff = replaceFullQueueFailure(state, diffBatch(state, news));
       return diff.changes || !(await resultsFileNeedsRestore(state, news, deps.cwd()))
         ? diff
         : { ...diff, changes: true };
@@ -90,6 +95,9 @@ export function createBatchProvider(
         return (await readPending(token, state, connect(), deps)) as pulumi.dynamic.ReadResult<BatchOutputs>;
       }
       const outcome = await readBatch(id, state, connect());
+      if (outcome.props !== undefined && recordedFullQueueFailure(outcome.props)) {
+        deps.log.warn(fullQueueFailureNote(id));
+      }
       const carried =
         outcome.props === undefined ? outcome : { ...outcome, props: carryResults(state, outcome.props) };
       return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
