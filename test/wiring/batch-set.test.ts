@@ -160,6 +160,12 @@ describe("BatchSet wiring", () => {
     );
     expect(results.length).toBe(1);
     const { __provider, shards, ...rest } = results[0]!.inputs;
+    // Its serialized provider is tiny and reaches the implementation by package name only.
+    const text = __provider as string;
+    expect(Buffer.byteLength(text)).toBeLessThan(4096);
+    const requires = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(new Set(requires)).toEqual(new Set(["pulumi-openai-batch/runtime"]));
+    expect(text.match(/\.setResultsProvider\./g)?.length).toBe(6);
     expect(rest).toEqual({ setName: "joined", resultsPath: "out/results.jsonl", maxFailedRatio: 0.2 });
     let offset = 0;
     expect(shards).toEqual(
