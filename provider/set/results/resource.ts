@@ -42,7 +42,9 @@ export type SetResultsShardArgs = { [K in keyof SetResultsShard]: pulumi.Input<S
  * unsuccessful share exceeds `maxFailedRatio`.
  */
 export class BatchSetResults extends pulumi.dynamic.Resource {
+  /** Counts of the set's joined results, once every batch has finished. */
   declare readonly resultsSummary: pulumi.Output<ResultsSummary | undefined>;
+  /** Hex sha256 of the file written at `resultsPath`. */
   declare readonly resultsSha256: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SetResultsArgs, opts?: pulumi.CustomResourceOptions) {
