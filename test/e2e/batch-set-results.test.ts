@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { fixturesDir, OP_TIMEOUT, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
+import { fixturesDir, OP_TIMEOUT, pollUntil, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
 import { createWorkspace, type E2eStack, type E2eWorkspace, userChanges } from "./support/workspace";
 
@@ -133,6 +133,43 @@ describeWithEngine("BatchSet results on the real engine", () => {
       expect(error?.message).toContain("Full results: out/results.jsonl.");
       expect((await children()).map((r: { id?: string }) => r.id).sort()).toEqual(ids);
       expect((await emulator.batches()).length).toBe(ids.length);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "a set that does not wait joins its results in the first up --refresh after every batch has finished",
+    async () => {
+      const later = await ws.stack("later", batchSetProgram());
+      await later.setConfig(
+        "set",
+        JSON.stringify({
+          endpoint: "/v1/chat/completions",
+          requests,
+          maxRequestsPerBatch: 10,
+          shardCacheDir: join(dir, "cache"),
+          resultsPath: "out/later.jsonl",
+        }),
+      );
+      const path = join(ws.projectDir, "out", "later.jsonl");
+      const up = await later.up();
+      const ids = up.result.outputs.batchIds?.value as string[];
+      expect(up.result.outputs.resultsSummary?.value).toBeUndefined();
+      expect(existsSync(path)).toBe(false);
+      await pollUntil(
+        "every batch of the set to complete",
+        async () => Promise.all(ids.map((id) => emulator.batch(id))),
+        (batches) => batches.every((b) => b.status === "completed"),
+        OP_TIMEOUT / 2,
+      );
+      const refreshed = await later.up({ refresh: true });
+      // The fault rule's failures went to whichever stack ran first.
+      const summary = refreshed.result.outputs.resultsSummary?.value as { succeeded: number; failed: number };
+      expect(summary.succeeded + summary.failed).toBe(REQUESTS);
+      const records = readFileSync(path, "utf8").trim().split("\n");
+      expect(records.map((line) => JSON.parse(line).custom_id)).toEqual(requests.map((r) => r.custom_id));
+      expect((await emulator.batches()).filter((b) => ids.includes(b.id)).length).toBe(ids.length);
+      await later.destroy();
     },
     OP_TIMEOUT,
   );
