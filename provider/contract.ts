@@ -698,3 +698,38 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
 
 /** The property that holds the serialized provider; the host adds it and `diff` ignores it. */
 export const PROVIDER_PROPERTY = "__provider";
+
+/** The type of the resource that joins a `BatchSet`'s results: `pulumi-nodejs:dynamic/openai:BatchSetResults`. */
+export const SET_RESULTS_TYPE = "BatchSetResults";
+
+/** One shard's results as the set's results resource reads them: a child `Batch`'s outputs. */
+export interface SetResultsShard {
+  /** The child batch's id. */
+  batchId: string;
+  /** The child's results file, relative to the project. */
+  resultsPath: string;
+  /** Hex sha256 of the child's results file; undefined until the child has finished. */
+  resultsSha256?: string;
+  /** Added to each record's `line`: the input line before the shard's first request. */
+  lineOffset: number;
+}
+
+/** The inputs of a `BatchSet`'s results resource. */
+export interface SetResultsInputs {
+  /** The set's name, for messages. */
+  setName: string;
+  /** Where the set's joined results go, relative to the project; none when only the policy is wanted. */
+  resultsPath?: string;
+  /** As on `Batch`, over the whole set. */
+  maxFailedRatio?: number;
+  /** The children's results, in shard order. */
+  shards: SetResultsShard[];
+}
+
+/** The outputs of a `BatchSet`'s results resource. */
+export interface SetResultsOutputs extends SetResultsInputs {
+  /** Counts over the whole set, once every child has finished. */
+  resultsSummary?: ResultsSummary;
+  /** Hex sha256 of the file written at `resultsPath`. */
+  resultsSha256?: string;
+}

@@ -2,6 +2,7 @@
  * The engine side of the Batch resource: what Pulumi's dynamic-provider host runs. The serialized
  * provider requires this module by package name (`pulumi-openai-batch/runtime`) at call time.
  */
+import { createSetResultsProvider } from "../set/results/provider";
 import { createBatchProvider } from "./provider";
 
 export type { RuntimeDeps } from "./deps";
@@ -9,3 +10,6 @@ export { type BatchResourceProvider, createBatchProvider } from "./provider";
 
 /** The provider every serialized `Batch` calls into: one per dynamic-provider host process. */
 export const provider = createBatchProvider();
+
+/** The provider every serialized `BatchSet` results resource calls into. */
+export const setResultsProvider = createSetResultsProvider();

@@ -11,7 +11,12 @@ import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
-import { createThroughFullQueue } from "./queue-full";
+import {
+  createThroughFullQueue,
+  fullQueueFailureNote,
+  recordedFullQueueFailure,
+  replaceFullQueueFailure,
+} from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
 import { readState } from "./state";
@@ -85,7 +90,7 @@ export function createBatchProvider(
         return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
       }
       const state = readState(olds as unknown as Record<string, unknown>);
-      const diff = diffBatch(state, news);
+      const diff = replaceFullQueueFailure(state, diffBatch(state, news));
       return diff.changes ||
         !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
         ? diff
@@ -108,6 +113,10 @@ export function createBatchProvider(
         return (await readPending(token, state, connect(), deps)) as pulumi.dynamic.ReadResult<BatchOutputs>;
       }
       const outcome = await readBatch(id, state, connect());
+      if (outcome.props !== undefined && recordedFullQueueFailure(outcome.props)) {
+        deps.warning(fullQueueFailureNote(id), urnOfResourceKey(state.resourceKey));
+        await deps.delivered();
+      }
       const carried =
         outcome.props === undefined
           ? outcome

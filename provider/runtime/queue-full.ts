@@ -3,6 +3,7 @@ import { BatchWaitError, isBatchWaitError } from "../errors";
 import { pollDelayMs } from "../policy/backoff";
 import { type CreatedBatch, createBatch } from "./create";
 import type { RuntimeDeps } from "./deps";
+import type { BatchDiff } from "./diff";
 import type { OpenAIBatchApi } from "./openai-api";
 import { steeringOf } from "./state";
 
@@ -16,6 +17,29 @@ export function failedOnFullQueue(error: unknown): boolean {
     error.properties.status === "failed" &&
     (error.properties.errors ?? []).some((entry) => entry.code === TOKEN_LIMIT_EXCEEDED)
   );
+}
+
+/** Whether the state records a batch that the API failed only because the queue was full. */
+export function recordedFullQueueFailure(state: Pick<BatchOutputs, "status" | "errors">): boolean {
+  return (
+    state.status === "failed" && (state.errors ?? []).some((entry) => entry.code === TOKEN_LIMIT_EXCEEDED)
+  );
+}
+
+/**
+ * For `diff`: a batch recorded as failed with `token_limit_exceeded` (a batch that did not wait,
+ * seen failed by a refresh, or one whose wait ran out while the queue stayed full) is replaced by
+ * the next `pulumi up`, under the same create token and so the same duplicate protection: the
+ * queue being full is not a failure of the resource. The replace names `status`.
+ */
+export function replaceFullQueueFailure(olds: BatchOutputs, diff: BatchDiff): BatchDiff {
+  if (!recordedFullQueueFailure(olds) || diff.replaces.length > 0) return diff;
+  return { changes: true, replaces: ["status"], deleteBeforeReplace: false };
+}
+
+/** What a refresh that finds a batch failed on a full queue says (the logger's warning). */
+export function fullQueueFailureNote(id: string): string {
+  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}: the organization's enqueued-token limit for the model was full when the API validated it; the next \`pulumi up\` replaces it with a new batch (run it once other batches of the model have finished)`;
 }
 
 /**
@@ -53,7 +77,7 @@ export async function createThroughFullQueue(
         throw new BatchWaitError(
           error.id,
           restored,
-          `${error.message} The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${steering.waitTimeoutMs / 1000} s); run \`pulumi up --replace\` on this resource once other batches of the model have finished, or raise waitTimeoutSeconds.`,
+          `${error.message} The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${steering.waitTimeoutMs / 1000} s); the next \`pulumi up\` replaces the batch (run it once other batches of the model have finished), or raise waitTimeoutSeconds.`,
         );
       }
       deps.log.warn(

@@ -8,6 +8,7 @@ import {
   type OutputExpiresAfter,
 } from "../contract";
 import type { InputProblem } from "../errors";
+import { checkResultsArguments } from "../results/check-arguments";
 
 /**
  * The arguments of a `BatchSet`. The ones that decide the shards (`endpoint`, the input and the
@@ -45,6 +46,24 @@ export interface BatchSetArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   /** The longest gap between polls, in seconds. Default 30. */
   pollIntervalSeconds?: pulumi.Input<number>;
+  /**
+   * Local path, relative to the Pulumi project, where the joined results of the whole set are
+   * written as JSONL, in input order (atomically), once every batch has finished; written again by
+   * any later `up` that finds the file missing or changed, without a new batch. Each batch first
+   * writes its own results under the shard cache folder (`results/<stack>/<set>/`).
+   */
+  resultsPath?: pulumi.Input<string>;
+  /**
+   * The largest share (0..1) of the set's requests that may be unsuccessful before `pulumi up`
+   * fails; the batches stay in the state. Default: fail only when no request of the set succeeded;
+   * `0` fails on any failure. Applies to the set as a whole, never to one batch alone.
+   */
+  maxFailedRatio?: pulumi.Input<number>;
+  /**
+   * How many follow-up batches each batch of the set may run to resubmit its requests that failed
+   * for a retryable reason (429, 5xx, batch_expired, transient errors). Default 0.
+   */
+  retryFailedRequests?: pulumi.Input<number>;
   /** Cancel the running batches when the set is deleted or a batch is replaced. Default true. */
   cancelOnDelete?: pulumi.Input<boolean>;
   /** Delete the uploaded input files on delete. Default true. */
@@ -90,7 +109,21 @@ export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProb
   ) {
     problems.push({ property: "shardCacheDir", reason: "must be a folder path (a non-empty string)" });
   }
+  problems.push(...checkResultsArguments(plainResultsArguments(args)));
   return problems;
+}
+
+/**
+ * The results arguments that are plain values, with the input file they must not overwrite. An
+ * output of another resource is checked by the engine when it is known.
+ */
+function plainResultsArguments(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const name of ["resultsPath", "maxFailedRatio", "retryFailedRequests", "inputFile"]) {
+    const value = args[name];
+    if (typeof value !== "object" || value === null) plain[name] = value;
+  }
+  return plain;
 }
 
 function checkCount(property: string, value: unknown, most: number): InputProblem[] {

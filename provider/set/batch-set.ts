@@ -1,10 +1,12 @@
 import { isAbsolute } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { BatchStatus, RequestCounts } from "../contract";
+import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 import { Batch, type BatchArgs } from "../resource/batch";
 import type { BatchSetArgs } from "./args";
+import { childResultsPath } from "./results/paths";
+import { BatchSetResults } from "./results/resource";
 import { type PlannedShard, planShards } from "./shards";
-import { leastAdvanced, sumRequestCounts } from "./status";
+import { leastAdvanced, sumRequestCounts, sumResultsSummaries } from "./status";
 
 export const BATCH_SET_TYPE_TOKEN = "pulumi-openai-batch:index:BatchSet";
 
@@ -26,18 +28,37 @@ export class BatchSet extends pulumi.ComponentResource {
   readonly status: pulumi.Output<BatchStatus | undefined>;
   /** The children's request counts added up; undefined while any is unknown. */
   readonly requestCounts: pulumi.Output<RequestCounts | undefined>;
+  /**
+   * Counts of the set's results by status and error code, summed over the batches, once every
+   * batch has finished and its results were read (with `resultsPath`, `maxFailedRatio` or
+   * `retryFailedRequests`).
+   */
+  readonly resultsSummary: pulumi.Output<ResultsSummary | undefined>;
+  /** Hex sha256 of the file written at `resultsPath`. */
+  readonly resultsSha256: pulumi.Output<string | undefined>;
   /** The child batches, in shard order. */
   readonly batches: readonly Batch[];
 
   constructor(name: string, args: BatchSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
-    const shards = planShards(name, args, projectRoot());
+    const root = projectRoot();
+    const shards = planShards(name, args, root);
+    // With resultsPath or maxFailedRatio, each batch writes its own results into the cache folder
+    // and accepts any share of failures; one results resource joins them and judges the whole set.
+    const overSet = args.resultsPath !== undefined || args.maxFailedRatio !== undefined;
+    const resultsOf = (shard: PlannedShard) =>
+      childResultsPath(root, args.shardCacheDir, pulumi.getStack(), name, shard.name);
     const lastWave = shards.reduce((most, shard) => Math.max(most, shard.wave), 0);
     // Each wave's batches wait for every batch of the wave before to complete.
     const waves: Batch[][] = Array.from({ length: lastWave + 1 }, () => []);
     const batches = shards.map((shard) => {
       const before = shard.wave > 0 ? waves[shard.wave - 1] : undefined;
-      const batch = new Batch(shard.name, childArgs(args, shard, shard.wave < lastWave), {
+      const passed = childArgs(args, shard, shard.wave < lastWave);
+      if (overSet) {
+        passed.resultsPath = resultsOf(shard);
+        passed.maxFailedRatio = 1;
+      }
+      const batch = new Batch(shard.name, passed, {
         parent: this,
         ...(before === undefined ? {} : { dependsOn: before }),
       });
@@ -50,12 +71,35 @@ export class BatchSet extends pulumi.ComponentResource {
     this.waveCount = pulumi.output(lastWave + 1);
     this.status = pulumi.all(batches.map((batch) => batch.status)).apply(leastAdvanced);
     this.requestCounts = pulumi.all(batches.map((batch) => batch.requestCounts)).apply(sumRequestCounts);
+    const results = overSet
+      ? new BatchSetResults(
+          `${name}-results`,
+          {
+            setName: name,
+            ...(args.resultsPath === undefined ? {} : { resultsPath: args.resultsPath }),
+            ...(args.maxFailedRatio === undefined ? {} : { maxFailedRatio: args.maxFailedRatio }),
+            shards: shards.map((shard, index) => ({
+              batchId: batches[index]!.id,
+              resultsPath: resultsOf(shard),
+              resultsSha256: batches[index]!.resultsSha256,
+              lineOffset: shard.firstLine - 1,
+            })),
+          },
+          { parent: this, dependsOn: batches },
+        )
+      : undefined;
+    this.resultsSummary =
+      results?.resultsSummary ??
+      pulumi.all(batches.map((batch) => batch.resultsSummary)).apply(sumResultsSummaries);
+    this.resultsSha256 = results?.resultsSha256 ?? pulumi.output(undefined);
     this.registerOutputs({
       batchIds: this.batchIds,
       shardCount: this.shardCount,
       waveCount: this.waveCount,
       status: this.status,
       requestCounts: this.requestCounts,
+      resultsSummary: this.resultsSummary,
+      resultsSha256: this.resultsSha256,
     });
   }
 }
@@ -71,6 +115,7 @@ function childArgs(args: BatchSetArgs, shard: PlannedShard, awaited: boolean): B
     "pollIntervalSeconds",
     "cancelOnDelete",
     "deleteInputFileOnDelete",
+    "retryFailedRequests",
   ] as const;
   const copy = passed as unknown as Record<string, unknown>;
   for (const key of optional) {

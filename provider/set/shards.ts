@@ -3,6 +3,7 @@ import { LIMITS } from "../contract";
 import { BatchInputError } from "../errors";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
 import { childName } from "./names";
+import { pruneShardCache } from "./prune";
 import type { WrittenShard } from "./shard-writer";
 import { splitFile, splitRequests } from "./split";
 import { lineTokenEstimator } from "./token-estimate";
@@ -17,7 +18,8 @@ export interface PlannedShard extends WrittenShard {
 }
 
 /**
- * Checks the arguments, splits the input into the cache folder and plans the waves. `root` is the
+ * Checks the arguments, splits the input into the cache folder (then prunes the shard files no
+ * split has used for a while) and plans the waves. `root` is the
  * Pulumi project's directory: `inputFile` and `shardCacheDir` are relative to it.
  */
 export function planShards(setName: string, args: BatchSetArgs, root: string): PlannedShard[] {
@@ -46,6 +48,10 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
           property: "requests",
           label: "requests",
         });
+  pruneShardCache(
+    cacheDir,
+    written.map((shard) => shard.file),
+  );
   const waves = planWaves(
     written.map((shard) => shard.tokens),
     args.maxEnqueuedTokens,

@@ -1,4 +1,4 @@
-import type { BatchStatus, RequestCounts } from "../contract";
+import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 
 /**
  * The statuses from least to most advanced. A set is `completed` only when every batch is; a set
@@ -34,6 +34,30 @@ export function sumRequestCounts(counts: readonly (RequestCounts | undefined)[])
     total.total += count.total;
     total.completed += count.completed;
     total.failed += count.failed;
+  }
+  return total;
+}
+
+/** The children's results summaries added up; undefined while any child's is unknown or unread. */
+export function sumResultsSummaries(
+  summaries: readonly (ResultsSummary | undefined)[],
+): ResultsSummary | undefined {
+  const total: ResultsSummary = {
+    succeeded: 0,
+    failed: 0,
+    expired: 0,
+    cancelled: 0,
+    missing: 0,
+    errorCodes: {},
+  };
+  for (const summary of summaries) {
+    if (summary === undefined) return undefined;
+    for (const status of ["succeeded", "failed", "expired", "cancelled", "missing"] as const) {
+      total[status] += summary[status];
+    }
+    for (const [code, count] of Object.entries(summary.errorCodes)) {
+      total.errorCodes[code] = (total.errorCodes[code] ?? 0) + count;
+    }
   }
   return total;
 }

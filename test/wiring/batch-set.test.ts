@@ -24,6 +24,17 @@ const output = <T>(value: pulumi.Output<T>): Promise<T> =>
     });
   });
 
+const SET_RESULTS_TYPE_TOKEN = "pulumi-nodejs:dynamic/openai:BatchSetResults";
+/** What the mocks report as each child's results (with its own succeeded count) and the set's. */
+const RESULTS_SUMMARY = {
+  succeeded: 7,
+  failed: 1,
+  expired: 0,
+  cancelled: 0,
+  missing: 0,
+  errorCodes: { server_error: 1 },
+};
+
 /** Child statuses the mocks report, by the child's first custom_id's shard (set per test). */
 let statusOf: (name: string) => string = () => "completed";
 
@@ -32,6 +43,9 @@ beforeAll(async () => {
     {
       newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        if (args.type === SET_RESULTS_TYPE_TOKEN) {
+          return { id: `${args.name}-id`, state: { ...args.inputs, resultsSummary: RESULTS_SUMMARY } };
+        }
         const lines = typeof args.inputs.inputFile === "string" ? countLines(args.inputs.inputFile) : 0;
         return {
           id: `batch_${args.name}`,
@@ -39,6 +53,8 @@ beforeAll(async () => {
             ...args.inputs,
             status: statusOf(args.name),
             requestCounts: { total: lines, completed: lines - 1, failed: 1 },
+            resultsSummary: { ...RESULTS_SUMMARY, succeeded: lines - 1 },
+            resultsSha256: `sha-of-${args.name}`,
           },
         };
       },
@@ -118,6 +134,77 @@ describe("BatchSet wiring", () => {
     expect(await output(set.status)).toBe("completed");
   });
 
+  test("with resultsPath, each child writes its results into the cache and one results resource joins them in shard order", async () => {
+    const set = new BatchSet("joined", {
+      endpoint: "/v1/chat/completions",
+      requests: requestLines(300).map((line) => JSON.parse(line)),
+      maxRequestsPerBatch: 100,
+      resultsPath: "out/results.jsonl",
+      maxFailedRatio: 0.2,
+      retryFailedRequests: 2,
+    });
+    const ids = await output(set.batchIds);
+    expect(await output(set.resultsSummary)).toEqual(RESULTS_SUMMARY);
+    const children = childrenOf("joined").filter((c) => c.type !== SET_RESULTS_TYPE_TOKEN);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+    for (const child of children) {
+      expect(child.inputs.resultsPath).toBe(
+        `.pulumi-openai-batch/shards/results/test/joined/${child.name}.jsonl`,
+      );
+      // The set judges the failures as a whole; a child alone never fails the up.
+      expect(child.inputs.maxFailedRatio).toBe(1);
+      expect(child.inputs.retryFailedRequests).toBe(2);
+    }
+    const results = registered.filter(
+      (r) => r.type === SET_RESULTS_TYPE_TOKEN && r.name === "joined-results",
+    );
+    expect(results.length).toBe(1);
+    const { __provider, shards, ...rest } = results[0]!.inputs;
+    // Its serialized provider is tiny and reaches the implementation by package name only.
+    const text = __provider as string;
+    expect(Buffer.byteLength(text)).toBeLessThan(4096);
+    const requires = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(new Set(requires)).toEqual(new Set(["pulumi-openai-batch/runtime"]));
+    expect(text.match(/\.setResultsProvider\./g)?.length).toBe(6);
+    expect(rest).toEqual({ setName: "joined", resultsPath: "out/results.jsonl", maxFailedRatio: 0.2 });
+    let offset = 0;
+    expect(shards).toEqual(
+      children.map((child) => {
+        const shard = {
+          batchId: `batch_${child.name}`,
+          resultsPath: child.inputs.resultsPath,
+          resultsSha256: `sha-of-${child.name}`,
+          lineOffset: offset,
+        };
+        offset += countLines(child.inputs.inputFile as string);
+        return shard;
+      }),
+    );
+    expect((shards as { batchId: string }[]).map((shard) => shard.batchId)).toEqual(ids);
+  });
+
+  test("without resultsPath or maxFailedRatio, resultsSummary is the children's added up and no results resource registers", async () => {
+    const set = new BatchSet("summed", {
+      endpoint: "/v1/chat/completions",
+      requests: requestLines(300).map((line) => JSON.parse(line)),
+      maxRequestsPerBatch: 100,
+      retryFailedRequests: 1,
+    });
+    const shardCount = await output(set.shardCount);
+    expect(await output(set.resultsSummary)).toEqual({
+      ...RESULTS_SUMMARY,
+      succeeded: 300 - shardCount,
+      failed: shardCount,
+      errorCodes: { server_error: shardCount },
+    });
+    expect(registered.filter((r) => r.name === "summed-results")).toEqual([]);
+    for (const child of childrenOf("summed")) {
+      expect(child.inputs.resultsPath).toBeUndefined();
+      expect(child.inputs.maxFailedRatio).toBeUndefined();
+      expect(child.inputs.retryFailedRequests).toBe(1);
+    }
+  });
+
   test("status is the least advanced child's", async () => {
     const seen = new Set<string>();
     statusOf = (name) => {
@@ -160,6 +247,18 @@ describe("BatchSet wiring", () => {
       "maxRequestsPerBatch: expected a whole number from 1 to 50000; got 60000",
     ],
     [{ endpoint: "/v1/chat/completions", inputFile: "missing.jsonl" }, "inputFile: cannot read"],
+    [
+      { endpoint: "/v1/chat/completions", requests: [], maxFailedRatio: 1.5 },
+      "maxFailedRatio: maxFailedRatio must be a number from 0 to 1",
+    ],
+    [
+      { endpoint: "/v1/chat/completions", inputFile: "tickets.jsonl", resultsPath: "tickets.jsonl" },
+      "resultsPath: resultsPath is the inputFile",
+    ],
+    [
+      { endpoint: "/v1/chat/completions", requests: [], retryFailedRequests: -1 },
+      "retryFailedRequests: retryFailedRequests must be a whole number",
+    ],
   ])("bad arguments %j are refused before anything registers: %s", (args, message) => {
     const before = registered.length;
     let thrown: unknown;
