@@ -14,7 +14,13 @@ import { OP_TIMEOUT, outputValues, SETUP_TIMEOUT, TestEmulator } from "./support
 import { describeWithEngine } from "./support/engine";
 import { KeySearch } from "./support/key-search";
 import { pathWithPlugin, pluginBatchProgram } from "./support/plugin";
-import { createWorkspace, diagnostics, type E2eStack, type E2eWorkspace, type StateResource } from "./support/workspace";
+import {
+  createWorkspace,
+  diagnostics,
+  type E2eStack,
+  type E2eWorkspace,
+  type StateResource,
+} from "./support/workspace";
 
 const PROJECT = "e2e-plugin-secrets";
 const API_KEY = `sk-plugin-secret-${randomBytes(20).toString("hex")}`;

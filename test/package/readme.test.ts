@@ -264,7 +264,9 @@ describe("README.md's shell commands", () => {
     const results = commands.filter((c) => c.command.startsWith("npx openai-batch results "));
     expect(results.length).toBeGreaterThan(0);
     for (const { command, where } of results) {
-      expect(parseResultsArguments(words(command).slice(3)).kind, `${where}: ${command}`).toBe("results");
+      expect(parseResultsArguments(words(command).slice(3)).batchId, `${where}: ${command}`).toMatch(
+        /^batch_/,
+      );
     }
     const emulator = commands.filter((c) => c.command.startsWith("npx openai-batch-emulator "));
     expect(emulator.length).toBeGreaterThan(0);
