@@ -277,13 +277,7 @@ describe("checkArguments", () => {
 
   test("valid results arguments and unknown ones pass", () => {
     expect(
-      checkArguments({
-        ...valid,
-        waitForCompletion: true,
-        maxFailedRatio: 0,
-        resultsPath: "r.jsonl",
-        retryFailedRequests: 3,
-      }),
+      checkArguments({ ...valid, maxFailedRatio: 0, resultsPath: "r.jsonl", retryFailedRequests: 3 }),
     ).toEqual([]);
     expect(
       checkArguments({
