@@ -7,6 +7,7 @@ import { exceedsFailedRatio, failedRatioMessage } from "../../results/failure-po
 import { fileSha256 } from "../../results/file-hash";
 import { containsUnknown } from "../../validation/unknowns";
 import { joinShardResults } from "./join-shards";
+import { pruneChildResults } from "./prune-results";
 
 export type SetResultsProvider = Required<
   Omit<pulumi.dynamic.ResourceProvider<SetResultsInputs, SetResultsOutputs>, "configure">
@@ -82,6 +83,7 @@ async function settle(id: string, inputs: SetResultsInputs, root: string): Promi
   const { resultsSummary: _summary, resultsSha256: _sha, ...plain } = inputs as SetResultsOutputs;
   if (!allFinished(inputs.shards)) return plain;
   const joined = await joinShardResults(inputs.shards, root, inputs.resultsPath);
+  pruneChildResults(inputs.shards, root);
   const outs: SetResultsOutputs = {
     ...plain,
     resultsSummary: joined.summary,

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import type { SetResultsShard } from "../../../provider/contract";
 import { isBatchInputFileError } from "../../../provider/errors";
 import { joinShardResults } from "../../../provider/set/results/join-shards";
+import { createSetResultsProvider } from "../../../provider/set/results/provider";
 
 let root: string;
 beforeEach(() => {
@@ -101,3 +102,13 @@ test.each([
     expect(readFileSync(join(root, "all.jsonl"), "utf8")).toBe("before\n");
   },
 );
+
+test("the results resource removes the results files of batches no longer in the set, once it has joined", async () => {
+  const shards = [child("one", [ok("a", 1)], 0), child("two", [ok("b", 1)], 1)];
+  child("replaced", [ok("a", 1)], 0);
+  writeFileSync(join(root, "cache", "notes.txt"), "mine\n");
+  const provider = createSetResultsProvider(() => root);
+  const created = await provider.create({ setName: "s", resultsPath: "all.jsonl", shards });
+  expect(created.outs?.resultsSummary?.succeeded).toBe(2);
+  expect(readdirSync(join(root, "cache")).sort()).toEqual(["notes.txt", "one.jsonl", "two.jsonl"]);
+});
