@@ -20,7 +20,7 @@ function readmeBlock(heading: string, language: string): string {
   if (start < 0) throw new Error(`README.md has no section "## ${heading}"`);
   const next = readme.indexOf("\n## ", start + 4);
   const section = readme.slice(start, next < 0 ? undefined : next);
-  const block = new RegExp("```" + language + "\\n([\\s\\S]*?)\\n```").exec(section);
+  const block = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\``).exec(section);
   if (block?.[1] === undefined) throw new Error(`README.md's "## ${heading}" has no \`\`\`${language} block`);
   return `${block[1]}\n`;
 }
