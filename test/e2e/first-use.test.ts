@@ -2,10 +2,12 @@
  * The first use, as a new user meets it, from an empty folder: `npm install` of the packed
  * tarball, the README's Automation API program saved as deploy.js, `node deploy.js preview`, `up`
  * (which waits, printing progress), the README's read-results.js on the output file, and
- * `destroy`. The programs are taken from README.md itself, so the README stays true.
+ * `destroy`; and the README's TypeScript program (index.ts), compiled, up and destroyed. The
+ * programs are taken from README.md itself, so the README stays true.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ts from "typescript";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { OP_TIMEOUT, TestEmulator } from "./support/batches";
 import { describeWithEngine, repoRoot, requireEngine } from "./support/engine";
@@ -18,7 +20,7 @@ function readmeBlock(heading: string, language: string): string {
   if (start < 0) throw new Error(`README.md has no section "## ${heading}"`);
   const next = readme.indexOf("\n## ", start + 4);
   const section = readme.slice(start, next < 0 ? undefined : next);
-  const block = new RegExp("```" + language + "\\n([\\s\\S]*?)\\n```").exec(section);
+  const block = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\\n\`\`\``).exec(section);
   if (block?.[1] === undefined) throw new Error(`README.md's "## ${heading}" has no \`\`\`${language} block`);
   return `${block[1]}\n`;
 }
@@ -99,6 +101,47 @@ describeWithEngine("first use: from an empty folder to results and back", () => 
       const lines = stdout.trim().split("\n");
       expect(lines.map((line) => line.split(" ")[0])).toEqual(["q1", "q2"]);
       for (const line of lines) expect(line).toMatch(/^q\d \(200\): \S/);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "the README's TypeScript program (index.ts), compiled as a user's project would, runs through the engine",
+    async () => {
+      // The first ts block after "## Your first batch", compiled to CommonJS and run as the inline
+      // program of a stack of its own, in a folder of the project (which finds its node_modules).
+      const source = readmeBlock("Your first batch", "ts");
+      const compiled = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, strict: true },
+      }).outputText;
+      const dir = join(folder.dir, "index-program");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "index.js"), compiled);
+      writeFileSync(
+        join(dir, "run.js"),
+        `const { LocalWorkspace } = require("@pulumi/pulumi/automation");
+const program = async () => ({ ...require("./index.js") });
+(async () => {
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { projectName: "readme-index", stackName: "dev", program },
+    { workDir: __dirname },
+  );
+  const { outputs } = await stack.up();
+  const values = Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]));
+  await stack.destroy();
+  console.log(JSON.stringify(values));
+})().catch((error) => {
+  console.error(error.message);
+  process.exitCode = 1;
+});
+`,
+      );
+      const { stdout } = await runNode(folder, [join(dir, "run.js")]);
+      const values = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+      expect(values.status).toBe("completed");
+      expect(values.outputFileId).toMatch(/^file-/);
+      const made = (await emulator.batches()).filter((batch) => batch.metadata?.team === "search");
+      expect(made.map((batch) => batch.status)).toEqual(["completed"]);
     },
     OP_TIMEOUT,
   );
