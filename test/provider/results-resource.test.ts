@@ -357,6 +357,36 @@ describe("retryFailedRequests", () => {
     expect((await env.client.batches.list()).data).toHaveLength(2);
   });
 
+  test("after a refresh while the follow-up runs, a waiting resource still plans the update that resumes the wait", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+    env = await providerWithEmulator({
+      cwd: dir,
+      emulator: { faults: failFirst(2), durations: { inProgressMs: 30_000 } },
+    });
+    const inputs = await env.checked(
+      waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
+    );
+    const error = await createExpectingFailure(inputs);
+    const followUp = error.properties.attempts?.[1] as BatchAttempt;
+    const refreshed = (await env.provider.read(error.id, error.properties)).props as BatchOutputs;
+    expect(refreshed.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [followUp.batchId, "in_progress"],
+    ]);
+    expect(await env.provider.diff(error.id, refreshed, inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const { outs } = await env.provider.update(error.id, refreshed, inputs);
+    expect(outs?.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [followUp.batchId, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect(await env.provider.diff(error.id, outs as BatchOutputs, inputs)).toMatchObject({ changes: false });
+  });
+
   test("without waitForCompletion, the up after a refresh makes the follow-up, and the up after the next refresh settles the results", async () => {
     const { dir } = await setUp(failFirst(2));
     const inputs = await env.checked({
