@@ -85,7 +85,9 @@ async function deleteUnrecordedUploads(
 
 /**
  * Cancels one follow-up when it may still run and `cancelOnDelete` allows it. Whether it has
- * stopped, or is being cancelled: false only when it is left running.
+ * stopped, or is being cancelled: false only when it is left running. A follow-up `status` calls
+ * live (the state's word, which may be stale) that is not cancelled is asked for again, so that
+ * one which has finished since does not keep its input file.
  */
 async function stopFollowUp(
   batchId: string,
@@ -95,6 +97,8 @@ async function stopFollowUp(
 ): Promise<boolean> {
   if (!isLive(status)) return true;
   if (!steering.cancelOnDelete) {
+    const current = await ctx.api().retrieveBatch(batchId);
+    if (current === undefined || !isLive(current.status)) return true;
     ctx.deps.log.warn(
       `follow-up batch ${batchId} may still be running (cancelOnDelete is false), so its input file is kept`,
     );

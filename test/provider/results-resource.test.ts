@@ -491,6 +491,21 @@ describe("retryFailedRequests", () => {
     expect(new Set([stray.id, olderStray.id, unrelated.id]).size).toBe(3);
   });
 
+  test("with cancelOnDelete false, a follow-up the state records as running but that has finished loses its input file", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, cancelOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const [first, followUp] = state.attempts as BatchAttempt[];
+    expect(followUp?.status).toBe("completed");
+    // The state of an up that recorded the follow-up while it ran; it finished since.
+    await env.provider.delete(id, {
+      ...state,
+      attempts: [first as BatchAttempt, { ...(followUp as BatchAttempt), status: "in_progress" }],
+    });
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
   test("delete leaves an upload under an older follow-up name that a batch reads, since a replacement may own it", async () => {
     await setUp([]);
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
