@@ -4,7 +4,7 @@ import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
 import { MAX_RETRY_ATTEMPTS } from "./check-arguments";
 import { followUpFilename } from "./follow-up";
-import { followUpToken } from "./retry-policy";
+import { followUpToken, followUpTokenBase, legacyFollowUpTokenBase } from "./retry-policy";
 import type { ResultsContext } from "./settle";
 
 /** Follow-ups made by an earlier `up` are looked for among the batches of the last 25 hours. */
@@ -37,23 +37,28 @@ export async function deleteFollowUps(id: string, state: BatchOutputs, ctx: Resu
     done.add(attempt.inputFileId);
     ctx.deps.log.info(`deleted ${attempt.inputFileId}, the input file of follow-up batch ${attempt.batchId}`);
   }
-  await deleteUnrecordedUploads(state.createToken ?? id, done, steering, ctx);
+  await deleteUnrecordedUploads(followUpTokenBase(state.createToken, id), true, done, steering, ctx);
+  await deleteUnrecordedUploads(legacyFollowUpTokenBase(state.createToken, id), false, done, steering, ctx);
 }
 
 /**
- * The uploads named for one of the resource's follow-ups that the state does not record. A batch
- * made from one of them is a follow-up too: it is cancelled (or left running, keeping its file)
- * by the same rules before its file goes.
+ * The uploads named for one of the resource's follow-ups that the state does not record. With
+ * `own` (tokens that name the first batch), a batch made from one of them is a follow-up too: it
+ * is cancelled (or left running, keeping its file) by the same rules before its file goes.
+ * Without (the older tokens, which a replacement keeping the create token shares), an upload a
+ * batch was made from may belong to the replacement: it is left alone, and only an upload no
+ * batch reads is deleted.
  */
 async function deleteUnrecordedUploads(
-  token: string,
+  base: string,
+  own: boolean,
   handled: ReadonlySet<string>,
   steering: Steering,
   ctx: ResultsContext,
 ): Promise<void> {
   const tokenOfName = new Map<string, string>();
   for (let attempt = 1; attempt <= MAX_RETRY_ATTEMPTS; attempt += 1) {
-    const followUp = followUpToken(token, attempt);
+    const followUp = followUpToken(base, attempt);
     tokenOfName.set(followUpFilename(followUp), followUp);
   }
   const api = ctx.api();
@@ -64,6 +69,12 @@ async function deleteUnrecordedUploads(
   for (const file of files) {
     const followUp = tokenOfName.get(file.filename) as string;
     const batch = await api.findBatchByToken(followUp, since, (found) => found.input_file_id === file.id);
+    if (batch !== undefined && !own) {
+      ctx.deps.log.warn(
+        `kept ${file.filename} (${file.id}): batch ${batch.id} reads it, and it may be a replacement's follow-up`,
+      );
+      continue;
+    }
     if (batch !== undefined && !(await stopFollowUp(batch.id, batch.status, steering, ctx))) continue;
     await api.deleteFile(file.id);
     ctx.deps.log.info(
@@ -74,7 +85,9 @@ async function deleteUnrecordedUploads(
 
 /**
  * Cancels one follow-up when it may still run and `cancelOnDelete` allows it. Whether it has
- * stopped, or is being cancelled: false only when it is left running.
+ * stopped, or is being cancelled: false only when it is left running. A follow-up `status` calls
+ * live (the state's word, which may be stale) that is not cancelled is asked for again, so that
+ * one which has finished since does not keep its input file.
  */
 async function stopFollowUp(
   batchId: string,
@@ -84,6 +97,8 @@ async function stopFollowUp(
 ): Promise<boolean> {
   if (!isLive(status)) return true;
   if (!steering.cancelOnDelete) {
+    const current = await ctx.api().retrieveBatch(batchId);
+    if (current === undefined || !isLive(current.status)) return true;
     ctx.deps.log.warn(
       `follow-up batch ${batchId} may still be running (cancelOnDelete is false), so its input file is kept`,
     );

@@ -1,6 +1,7 @@
 import type { BatchOutputs } from "../contract";
 import { isLive, isTerminal } from "../policy/lifecycle";
 import type { OpenAIBatchApi } from "../runtime/openai-api";
+import { steeringOf } from "../runtime/state";
 import { attemptOfApiBatch } from "./follow-up";
 import { hasResults } from "./state-fields";
 
@@ -26,14 +27,16 @@ export async function refreshAttempts(props: BatchOutputs, api: OpenAIBatchApi):
 }
 
 /**
- * For `diff`: whether a finished batch of a resource that does not wait has follow-up work for
- * `pulumi up`: its results are not settled yet (no `resultsSummary`) and no follow-up is still
- * running (a refresh says when it has finished). The update then makes the next follow-up, or
- * settles the results once none is due.
+ * For `diff`: whether a finished batch has follow-up work for `pulumi up`: its results are not
+ * settled yet (no `resultsSummary`) and no follow-up is still running (a refresh says when it has
+ * finished). The update then makes the next follow-up, or settles the results once none is due.
+ * A resource that waits also has work while a follow-up runs: an earlier wait ran out, and the
+ * update resumes it (a refresh in between has cleared the failure that would otherwise say so).
  */
 export function followUpsDue(olds: BatchOutputs): boolean {
   if ((olds.retryFailedRequests ?? 0) === 0 || olds.resultsSummary !== undefined) return false;
   if (!hasResults(olds.status)) return false;
+  if (steeringOf(olds).waitForCompletion && followUpRunning(olds)) return true;
   const attempts = olds.attempts ?? [];
   return attempts.length <= 1 || isTerminal(attempts[attempts.length - 1]?.status);
 }

@@ -4,7 +4,7 @@ import { isTerminal } from "../policy/lifecycle";
 import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
 import { attemptOfApiBatch, createFollowUp } from "./follow-up";
-import { followUpToken, isRetryable } from "./retry-policy";
+import { followUpToken, followUpTokenBase, isRetryable } from "./retry-policy";
 import { inputSourceOf, joinedRecords, type ResultsContext } from "./settle";
 import { attemptsOf, hasResults } from "./state-fields";
 
@@ -69,7 +69,7 @@ export async function runRetries(
       if (record.line !== undefined && isRetryable(record)) lines.add(record.line);
     }
     if (lines.size === 0) return current;
-    const token = followUpToken(current.createToken ?? id, attempts.length);
+    const token = followUpToken(followUpTokenBase(current.createToken, id), attempts.length);
     const batch = await createFollowUp(current, input, lines, token, ctx.api(), ctx.deps);
     ctx.deps.log.info(
       `resubmitted ${lines.size} failed requests of batch ${id} in follow-up batch ${batch.id}`,

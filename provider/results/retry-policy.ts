@@ -23,7 +23,26 @@ export function isRetryable(record: BatchResultRecord): boolean {
   return record.error !== undefined && TRANSIENT_ERROR_CODES.has(record.error.code);
 }
 
-/** The create token of follow-up batch number `attempt` (1-based), derived from the first batch's. */
-export function followUpToken(firstToken: string, attempt: number): string {
-  return `${firstToken}-retry-${attempt}`;
+/** The create token of follow-up batch number `attempt` (1-based), from `followUpTokenBase`. */
+export function followUpToken(base: string, attempt: number): string {
+  return `${base}-retry-${attempt}`;
+}
+
+/**
+ * What the follow-ups' tokens of one first batch start with: the resource's create token and the
+ * tail of the first batch's id. A replacement that keeps the create token (`pulumi up --replace`,
+ * a batch replaced after a full queue) has a first batch of its own, so the follow-ups of the old
+ * and the new resource never share a token or an upload's name.
+ */
+export function followUpTokenBase(createToken: string | undefined, firstBatchId: string): string {
+  return createToken === undefined ? firstBatchId : `${createToken}.${firstBatchId.slice(-12)}`;
+}
+
+/**
+ * The base of follow-up tokens made before they named the first batch: the create token alone.
+ * Shared by a resource and its replacement, so it only serves to find uploads, never to claim the
+ * batches made from them.
+ */
+export function legacyFollowUpTokenBase(createToken: string | undefined, firstBatchId: string): string {
+  return createToken ?? firstBatchId;
 }

@@ -269,7 +269,9 @@ describe("retryFailedRequests", () => {
       requests.slice(0, 2).map((r) => JSON.stringify(r)),
     );
     const followUp = await env.client.batches.retrieve(attempts[1]!.batchId);
-    expect(followUp.metadata).toEqual({ pulumi_openai_batch_token: `${inputs.createToken}-retry-1` });
+    expect(followUp.metadata).toEqual({
+      pulumi_openai_batch_token: `${inputs.createToken}.${id.slice(-12)}-retry-1`,
+    });
     expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, errorCodes: {} });
     const records = readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n");
     expect(records.map((line) => JSON.parse(line).status)).toEqual([
@@ -353,6 +355,36 @@ describe("retryFailedRequests", () => {
     ]);
     expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
     expect((await env.client.batches.list()).data).toHaveLength(2);
+  });
+
+  test("after a refresh while the follow-up runs, a waiting resource still plans the update that resumes the wait", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+    env = await providerWithEmulator({
+      cwd: dir,
+      emulator: { faults: failFirst(2), durations: { inProgressMs: 30_000 } },
+    });
+    const inputs = await env.checked(
+      waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
+    );
+    const error = await createExpectingFailure(inputs);
+    const followUp = error.properties.attempts?.[1] as BatchAttempt;
+    const refreshed = (await env.provider.read(error.id, error.properties)).props as BatchOutputs;
+    expect(refreshed.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [followUp.batchId, "in_progress"],
+    ]);
+    expect(await env.provider.diff(error.id, refreshed, inputs)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const { outs } = await env.provider.update(error.id, refreshed, inputs);
+    expect(outs?.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [followUp.batchId, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+    expect(await env.provider.diff(error.id, outs as BatchOutputs, inputs)).toMatchObject({ changes: false });
   });
 
   test("without waitForCompletion, the up after a refresh makes the follow-up, and the up after the next refresh settles the results", async () => {
@@ -441,6 +473,11 @@ describe("retryFailedRequests", () => {
     expect(state.attempts).toHaveLength(2);
     // An up interrupted after the upload of a second follow-up's input, before its create.
     const stray = await env.client.files.create({
+      file: new File(["{}\n"], `retry.${`${inputs.createToken}.${id.slice(-12)}-retry-2`.slice(-24)}.jsonl`),
+      purpose: "batch",
+    });
+    // The same, by a version whose follow-up tokens did not name the first batch.
+    const olderStray = await env.client.files.create({
       file: new File(["{}\n"], `retry.${`${inputs.createToken}-retry-2`.slice(-24)}.jsonl`),
       purpose: "batch",
     });
@@ -448,10 +485,46 @@ describe("retryFailedRequests", () => {
       file: new File(["{}\n"], "mine.jsonl"),
       purpose: "batch",
     });
-    expect(await env.batchFiles()).toHaveLength(4);
+    expect(await env.batchFiles()).toHaveLength(5);
     await env.provider.delete(id, state);
     expect((await env.batchFiles()).map((file) => file.id)).toEqual([unrelated.id]);
-    expect(stray.id).not.toBe(unrelated.id);
+    expect(new Set([stray.id, olderStray.id, unrelated.id]).size).toBe(3);
+  });
+
+  test("with cancelOnDelete false, a follow-up the state records as running but that has finished loses its input file", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, cancelOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const [first, followUp] = state.attempts as BatchAttempt[];
+    expect(followUp?.status).toBe("completed");
+    // The state of an up that recorded the follow-up while it ran; it finished since.
+    await env.provider.delete(id, {
+      ...state,
+      attempts: [first as BatchAttempt, { ...(followUp as BatchAttempt), status: "in_progress" }],
+    });
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
+  test("delete leaves an upload under an older follow-up name that a batch reads, since a replacement may own it", async () => {
+    await setUp([]);
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const token = `${inputs.createToken}-retry-1`;
+    const file = await env.client.files.create({
+      file: new File([`${JSON.stringify(embeddingRequests(1)[0])}\n`], `retry.${token.slice(-24)}.jsonl`),
+      purpose: "batch",
+    });
+    const live = await env.client.batches.create({
+      input_file_id: file.id,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+      metadata: { pulumi_openai_batch_token: token },
+    });
+    await env.emulator.setBatchStatus(live.id, "in_progress", { stuck: true });
+    await env.provider.delete(id, outs as BatchOutputs);
+    expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
   });
 
   test("with cancelOnDelete false, a follow-up that may still run keeps running and keeps its input file", async () => {
@@ -480,5 +553,67 @@ describe("retryFailedRequests", () => {
     expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
     expect(finished.status).toBe("completed");
+  });
+});
+
+describe("a replacement that keeps the create token", () => {
+  /** A resource whose first batch expired without running a request, as a replaced one may be. */
+  async function expiredOld(extra: Record<string, unknown> = {}) {
+    const inputs = await env.checked({
+      ...waiting({ retryFailedRequests: 1, ...extra }),
+      waitForCompletion: false,
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    await env.emulator.setBatchStatus(id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const read = (await env.provider.read(id, outs as BatchOutputs)).props as BatchOutputs;
+    expect(read.status).toBe("expired");
+    return { id, inputs, state: read };
+  }
+
+  test("never takes the replaced resource's follow-up as its own", async () => {
+    await setUp(failFirst(2));
+    const old = await expiredOld();
+    const { outs: oldOuts } = await env.provider.update(old.id, old.state, old.inputs);
+    const oldFollowUp = oldOuts?.attempts?.[1] as BatchAttempt;
+    await env.emulator.setBatchStatus(oldFollowUp.batchId, "in_progress", { stuck: true });
+
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 600 }));
+    expect(inputs.createToken).toBe(old.inputs.createToken);
+    const { id, outs } = await env.provider.create(inputs);
+    expect(id).not.toBe(old.id);
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => [a.batchId === oldFollowUp.batchId, a.status])).toEqual([
+      [false, "completed"],
+      [false, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
+  });
+
+  test("deleting the replaced resource leaves the replacement's running follow-up and its input file alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "results-resource-"));
+    env = await providerWithEmulator({
+      cwd: dir,
+      emulator: { faults: failFirst(2), durations: { inProgressMs: 30_000 } },
+    });
+    const old = await expiredOld();
+    const inputs = await env.checked(
+      waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
+    );
+    expect(inputs.createToken).toBe(old.inputs.createToken);
+    const error = await createExpectingFailure(inputs);
+    const followUp = error.properties.attempts?.[1] as BatchAttempt;
+    expect(followUp.status).toBe("in_progress");
+
+    await env.provider.delete(old.id, old.state);
+    expect((await env.client.batches.retrieve(followUp.batchId)).status).toBe("in_progress");
+    expect((await env.batchFiles()).map((file) => file.id)).toContain(followUp.inputFileId);
+
+    const { outs } = await env.provider.update(error.id, error.properties, inputs);
+    expect(outs?.attempts?.map((a) => [a.batchId, a.status])).toEqual([
+      [error.id, "completed"],
+      [followUp.batchId, "completed"],
+    ]);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
   });
 });

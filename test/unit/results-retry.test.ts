@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { exceedsFailedRatio } from "../../provider/results/failure-policy";
-import { followUpToken, isRetryable } from "../../provider/results/retry-policy";
+import { followUpToken, followUpTokenBase, isRetryable } from "../../provider/results/retry-policy";
 import type { BatchResultRecord } from "../../provider/results/types";
 
 const record = (extra: Partial<BatchResultRecord>): BatchResultRecord => ({
@@ -31,6 +31,12 @@ describe("isRetryable", () => {
   test("follow-up tokens derive from the first batch's and differ per attempt", () => {
     expect(followUpToken("abc", 1)).toBe("abc-retry-1");
     expect(followUpToken("abc", 2)).not.toBe(followUpToken("abc", 1));
+  });
+
+  test("follow-up tokens of two first batches with one create token differ", () => {
+    expect(followUpTokenBase("abc", "batch_000000000000111111111111")).toBe("abc.111111111111");
+    expect(followUpTokenBase("abc", "batch_1")).not.toBe(followUpTokenBase("abc", "batch_2"));
+    expect(followUpTokenBase(undefined, "batch_1")).toBe("batch_1");
   });
 });
 
