@@ -50,7 +50,8 @@ export interface BatchSetArgs {
    * Local path, relative to the Pulumi project, where the joined results of the whole set are
    * written as JSONL, in input order (atomically), once every batch has finished; written again by
    * any later `up` that finds the file missing or changed, without a new batch. Each batch first
-   * writes its own results under the shard cache folder (`results/<stack>/<set>/`).
+   * writes its own results under the shard cache folder
+   * (`results/<stack>/<set>-<hash of the set's URN>/`).
    */
   resultsPath?: pulumi.Input<string>;
   /**
