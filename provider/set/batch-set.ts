@@ -31,7 +31,7 @@ export class BatchSet extends pulumi.ComponentResource {
   /**
    * Counts of the set's results by status and error code, summed over the batches, once every
    * batch has finished and its results were read (with `resultsPath`, `maxFailedRatio` or
-   * `retryFailedRequests`).
+   * `retryFailedRequests`: then joined over the set by one results resource).
    */
   readonly resultsSummary: pulumi.Output<ResultsSummary | undefined>;
   /** Hex sha256 of the file written at `resultsPath`. */
@@ -43,9 +43,13 @@ export class BatchSet extends pulumi.ComponentResource {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
     const root = projectRoot();
     const shards = planShards(name, args, root);
-    // With resultsPath or maxFailedRatio, each batch writes its own results into the cache folder
-    // and accepts any share of failures; one results resource joins them and judges the whole set.
-    const overSet = args.resultsPath !== undefined || args.maxFailedRatio !== undefined;
+    // With resultsPath, maxFailedRatio or retryFailedRequests, each batch writes its own results
+    // into the cache folder and accepts any share of failures; one results resource joins them and
+    // judges the whole set, so that one batch alone never fails the up.
+    const overSet =
+      args.resultsPath !== undefined ||
+      args.maxFailedRatio !== undefined ||
+      args.retryFailedRequests !== undefined;
     const stack = pulumi.getStack();
     const folder = urnPromise(this).then((urn) => setResultsFolder(name, urn));
     const resultsOf = (shard: PlannedShard) =>

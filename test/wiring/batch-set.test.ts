@@ -186,12 +186,11 @@ describe("BatchSet wiring", () => {
     expect((shards as { batchId: string }[]).map((shard) => shard.batchId)).toEqual(ids);
   });
 
-  test("without resultsPath or maxFailedRatio, resultsSummary is the children's added up and no results resource registers", async () => {
+  test("without resultsPath, maxFailedRatio or retryFailedRequests, resultsSummary is the children's added up and no results resource registers", async () => {
     const set = new BatchSet("summed", {
       endpoint: "/v1/chat/completions",
       requests: requestLines(300).map((line) => JSON.parse(line)),
       maxRequestsPerBatch: 100,
-      retryFailedRequests: 1,
     });
     const shardCount = await output(set.shardCount);
     expect(await output(set.resultsSummary)).toEqual({
@@ -204,6 +203,33 @@ describe("BatchSet wiring", () => {
     for (const child of childrenOf("summed")) {
       expect(child.inputs.resultsPath).toBeUndefined();
       expect(child.inputs.maxFailedRatio).toBeUndefined();
+      expect(child.inputs.retryFailedRequests).toBeUndefined();
+    }
+  });
+
+  test("with retryFailedRequests alone, the set is judged as a whole: a results resource registers and no child fails the up on its own", async () => {
+    const set = new BatchSet("retried", {
+      endpoint: "/v1/chat/completions",
+      requests: requestLines(300).map((line) => JSON.parse(line)),
+      maxRequestsPerBatch: 100,
+      retryFailedRequests: 1,
+    });
+    await output(set.batchIds);
+    expect(await output(set.resultsSummary)).toEqual(RESULTS_SUMMARY);
+    const results = registered.filter(
+      (r) => r.type === SET_RESULTS_TYPE_TOKEN && r.name === "retried-results",
+    );
+    expect(results.length).toBe(1);
+    const { __provider, shards, ...rest } = results[0]!.inputs;
+    expect(rest).toEqual({ setName: "retried" });
+    const children = childrenOf("retried").filter((c) => c.type !== SET_RESULTS_TYPE_TOKEN);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+    expect((shards as unknown[]).length).toBe(children.length);
+    for (const child of children) {
+      expect(child.inputs.resultsPath).toMatch(
+        /^\.pulumi-openai-batch\/shards\/results\/test\/retried-[0-9a-f]{12}\/retried-[0-9a-f]{12}\.jsonl$/,
+      );
+      expect(child.inputs.maxFailedRatio).toBe(1);
       expect(child.inputs.retryFailedRequests).toBe(1);
     }
   });
