@@ -12,6 +12,8 @@ import { deletePending, readPending, tokenOfPendingId } from "./pending";
 import {
   createThroughFullQueue,
   fullQueueFailureNote,
+  overLimitAlone,
+  overLimitAloneNote,
   recordedFullQueueFailure,
   replaceFullQueueFailure,
 } from "./queue-full";
@@ -96,7 +98,8 @@ export function createBatchProvider(
       }
       const outcome = await readBatch(id, state, connect());
       if (outcome.props !== undefined && recordedFullQueueFailure(outcome.props)) {
-        deps.log.warn(fullQueueFailureNote(id));
+        const over = overLimitAlone({ ...outcome.props, estimate: outcome.props.estimate ?? state.estimate });
+        deps.log.warn(over === undefined ? fullQueueFailureNote(id) : overLimitAloneNote(id, over));
       }
       const carried =
         outcome.props === undefined ? outcome : { ...outcome, props: carryResults(state, outcome.props) };
