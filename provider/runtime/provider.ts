@@ -14,6 +14,8 @@ import { deletePending, readPending, tokenOfPendingId } from "./pending";
 import {
   createThroughFullQueue,
   fullQueueFailureNote,
+  overLimitAlone,
+  overLimitAloneNote,
   recordedFullQueueFailure,
   replaceFullQueueFailure,
 } from "./queue-full";
@@ -114,7 +116,11 @@ export function createBatchProvider(
       }
       const outcome = await readBatch(id, state, connect());
       if (outcome.props !== undefined && recordedFullQueueFailure(outcome.props)) {
-        deps.warning(fullQueueFailureNote(id), urnOfResourceKey(state.resourceKey));
+        const over = overLimitAlone({ ...outcome.props, estimate: outcome.props.estimate ?? state.estimate });
+        const note = over === undefined ? fullQueueFailureNote(id) : overLimitAloneNote(id, over);
+        // In the provider log, and a warning of the resource that the engine shows.
+        deps.log.warn(note);
+        deps.warning(note, urnOfResourceKey(state.resourceKey));
         await deps.delivered();
       }
       const carried =

@@ -1,4 +1,4 @@
-import type { BatchInputs, BatchOutputs } from "../contract";
+import type { BatchCostEstimate, BatchErrorEntry, BatchInputs, BatchOutputs } from "../contract";
 import { BatchWaitError, isBatchWaitError } from "../errors";
 import { pollDelayMs } from "../policy/backoff";
 import { type CreatedBatch, createBatch } from "./create";
@@ -26,14 +26,48 @@ export function recordedFullQueueFailure(state: Pick<BatchOutputs, "status" | "e
   );
 }
 
+/** The limit an API's `token_limit_exceeded` message names ("Limit: 2,000,000 enqueued tokens"). */
+function namedLimit(errors: readonly BatchErrorEntry[] | undefined): number | undefined {
+  for (const entry of errors ?? []) {
+    if (entry.code !== TOKEN_LIMIT_EXCEEDED) continue;
+    const found = /Limit:\s*([\d,]+)\s+enqueued tokens/i.exec(entry.message ?? "");
+    if (found?.[1] !== undefined) return Number(found[1].replaceAll(",", ""));
+  }
+  return undefined;
+}
+
+/**
+ * A batch that failed on a full queue although its own estimated input tokens are over the limit
+ * the API named: it can never be queued, however long the queue drains, so it is neither created
+ * again nor replaced. Undefined when the estimate or the limit is unknown.
+ */
+export function overLimitAlone(state: {
+  estimate?: BatchCostEstimate | undefined;
+  errors?: BatchErrorEntry[] | undefined;
+}): { tokens: number; limit: number } | undefined {
+  const tokens = state.estimate?.inputTokens;
+  const limit = namedLimit(state.errors);
+  if (tokens === undefined || limit === undefined || tokens <= limit) return undefined;
+  return { tokens, limit };
+}
+
+/** What to say about a batch that alone is over the limit, and what to do. */
+export function overLimitAloneNote(id: string, over: { tokens: number; limit: number }): string {
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}, and its estimated ${count(over.tokens)} input tokens are more than the organization's enqueued-token limit for the model (${count(over.limit)}): it can never be queued, so it is not created again. Split the requests into smaller batches (a BatchSet with maxEnqueuedTokens: ${over.limit}), or raise the organization's limit, then run \`pulumi up\`.`;
+}
+
 /**
  * For `diff`: a batch recorded as failed with `token_limit_exceeded` (a batch that did not wait,
  * seen failed by a refresh, or one whose wait ran out while the queue stayed full) is replaced by
  * the next `pulumi up`, under the same create token and so the same duplicate protection: the
- * queue being full is not a failure of the resource. The replace names `status`.
+ * queue being full is not a failure of the resource. The replace names `status`. Not a batch that
+ * alone is over the limit (`overLimitAlone`): only a change of its input replaces it.
  */
 export function replaceFullQueueFailure(olds: BatchOutputs, diff: BatchDiff): BatchDiff {
-  if (!recordedFullQueueFailure(olds) || diff.replaces.length > 0) return diff;
+  if (!recordedFullQueueFailure(olds) || diff.replaces.length > 0 || overLimitAlone(olds) !== undefined) {
+    return diff;
+  }
   return { changes: true, replaces: ["status"], deleteBeforeReplace: false };
 }
 
@@ -73,6 +107,14 @@ export async function createThroughFullQueue(
       if (!failedOnFullQueue(error)) {
         throw new BatchWaitError(error.id, restored, error.message);
       }
+      const over = overLimitAlone({ estimate: inputs.estimate, errors: restored.errors });
+      if (over !== undefined) {
+        throw new BatchWaitError(
+          error.id,
+          restored,
+          `${error.message} ${capitalised(overLimitAloneNote(error.id, over))}`,
+        );
+      }
       if (deps.now() + delay >= deadline) {
         throw new BatchWaitError(
           error.id,
@@ -110,4 +152,8 @@ async function dropInputFile(outputs: BatchOutputs, api: OpenAIBatchApi, deps: R
   } catch (error) {
     deps.log.warn(`could not delete the input file ${outputs.inputFileId}: ${(error as Error).message}`);
   }
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

@@ -50,18 +50,23 @@ export interface BatchSetArgs {
    * Local path, relative to the Pulumi project, where the joined results of the whole set are
    * written as JSONL, in input order (atomically), once every batch has finished; written again by
    * any later `up` that finds the file missing or changed, without a new batch. Each batch first
-   * writes its own results under the shard cache folder (`results/<stack>/<set>/`).
+   * writes its own results under the shard cache folder
+   * (`results/<stack>/<set>-<hash of the set's URN>/`).
    */
   resultsPath?: pulumi.Input<string>;
   /**
    * The largest share (0..1) of the set's requests that may be unsuccessful before `pulumi up`
    * fails; the batches stay in the state. Default: fail only when no request of the set succeeded;
-   * `0` fails on any failure. Applies to the set as a whole, never to one batch alone.
+   * `0` fails on any failure. Applies to the set as a whole, never to one batch alone, whenever
+   * the set reads its results (with `resultsPath`, `maxFailedRatio` or `retryFailedRequests`).
+   * Without any of the three, each waiting batch applies `Batch`'s default to itself: a batch none
+   * of whose requests succeeded fails the `up`.
    */
   maxFailedRatio?: pulumi.Input<number>;
   /**
    * How many follow-up batches each batch of the set may run to resubmit its requests that failed
-   * for a retryable reason (429, 5xx, batch_expired, transient errors). Default 0.
+   * for a retryable reason (429, 5xx, batch_expired, transient errors). Default 0. When given
+   * (even 0), the set's results are read and judged over the whole set, as with `maxFailedRatio`.
    */
   retryFailedRequests?: pulumi.Input<number>;
   /** Cancel the running batches when the set is deleted or a batch is replaced. Default true. */

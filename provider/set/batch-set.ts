@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 import { Batch, type BatchArgs } from "../resource/batch";
 import type { BatchSetArgs } from "./args";
-import { childResultsPath } from "./results/paths";
+import { childResultsPath, setResultsFolder } from "./results/paths";
 import { BatchSetResults } from "./results/resource";
 import { type PlannedShard, planShards } from "./shards";
 import { leastAdvanced, sumRequestCounts, sumResultsSummaries } from "./status";
@@ -31,7 +31,7 @@ export class BatchSet extends pulumi.ComponentResource {
   /**
    * Counts of the set's results by status and error code, summed over the batches, once every
    * batch has finished and its results were read (with `resultsPath`, `maxFailedRatio` or
-   * `retryFailedRequests`).
+   * `retryFailedRequests`: then joined over the set by one results resource).
    */
   readonly resultsSummary: pulumi.Output<ResultsSummary | undefined>;
   /** Hex sha256 of the file written at `resultsPath`. */
@@ -43,11 +43,17 @@ export class BatchSet extends pulumi.ComponentResource {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
     const root = projectRoot();
     const shards = planShards(name, args, root);
-    // With resultsPath or maxFailedRatio, each batch writes its own results into the cache folder
-    // and accepts any share of failures; one results resource joins them and judges the whole set.
-    const overSet = args.resultsPath !== undefined || args.maxFailedRatio !== undefined;
+    // With resultsPath, maxFailedRatio or retryFailedRequests, each batch writes its own results
+    // into the cache folder and accepts any share of failures; one results resource joins them and
+    // judges the whole set, so that one batch alone never fails the up.
+    const overSet =
+      args.resultsPath !== undefined ||
+      args.maxFailedRatio !== undefined ||
+      args.retryFailedRequests !== undefined;
+    const stack = pulumi.getStack();
+    const folder = urnPromise(this).then((urn) => setResultsFolder(name, urn));
     const resultsOf = (shard: PlannedShard) =>
-      childResultsPath(root, args.shardCacheDir, pulumi.getStack(), name, shard.name);
+      folder.then((setFolder) => childResultsPath(root, args.shardCacheDir, stack, setFolder, shard.name));
     const lastWave = shards.reduce((most, shard) => Math.max(most, shard.wave), 0);
     // Each wave's batches wait for every batch of the wave before to complete.
     const waves: Batch[][] = Array.from({ length: lastWave + 1 }, () => []);
@@ -127,6 +133,19 @@ function childArgs(args: BatchSetArgs, shard: PlannedShard, awaited: boolean): B
     passed.waitForCompletion = args.waitForCompletion;
   }
   return passed;
+}
+
+/**
+ * A resource's URN as a plain promise, never as its `Output`: an input that depends on the set's
+ * output would make each child depend on every child of the set, and `pulumi up` would never finish.
+ */
+function urnPromise(resource: pulumi.Resource): Promise<string> {
+  return new Promise<string>((resolve) => {
+    resource.urn.apply((urn) => {
+      resolve(urn);
+      return urn;
+    });
+  });
 }
 
 /**

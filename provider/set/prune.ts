@@ -19,14 +19,25 @@ const PARTIAL_FILE = /^\.partial-\d+-\d+$/;
  * another set's of the same folder, another stack's) is kept, so no create of a live run loses
  * its input. A removed shard is only a cache: the next split of its input writes it again. Other
  * files and folders of the cache are left alone; a file that cannot be removed is skipped.
+ *
+ * Marking never fails the split either: a current shard that cannot be marked (a read-only cache)
+ * is left as it is, and one that is gone (another run's prune removed it after this split found
+ * it) is returned, for the caller to write again.
  */
 export function pruneShardCache(
   cacheDir: string,
   current: readonly string[],
   now: number = Date.now(),
-): void {
+): string[] {
   const stamp = new Date(now);
-  for (const file of current) utimesSync(file, stamp, stamp);
+  const missing: string[] = [];
+  for (const file of current) {
+    try {
+      utimesSync(file, stamp, stamp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") missing.push(file);
+    }
+  }
   const used = new Set(current);
   for (const name of readdirSync(cacheDir)) {
     const path = join(cacheDir, name);
@@ -43,4 +54,5 @@ export function pruneShardCache(
       // Removed meanwhile, or not ours to remove: pruning never fails a split.
     }
   }
+  return missing;
 }

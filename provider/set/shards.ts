@@ -19,8 +19,9 @@ export interface PlannedShard extends WrittenShard {
 
 /**
  * Checks the arguments, splits the input into the cache folder (then prunes the shard files no
- * split has used for a while) and plans the waves. `root` is the
- * Pulumi project's directory: `inputFile` and `shardCacheDir` are relative to it.
+ * split has used for a while, and splits again when a shard it found was removed meanwhile) and
+ * plans the waves. `root` is the Pulumi project's directory: `inputFile` and `shardCacheDir` are
+ * relative to it.
  */
 export function planShards(setName: string, args: BatchSetArgs, root: string): PlannedShard[] {
   const problems = checkSetArgs(args as unknown as Record<string, unknown>);
@@ -32,7 +33,7 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
     maxTokens: args.maxEnqueuedTokens,
   };
   const tokensOf = args.maxEnqueuedTokens === undefined ? undefined : lineTokenEstimator(args.endpoint);
-  const written =
+  const split = () =>
     args.inputFile !== undefined
       ? splitFile(resolve(root, args.inputFile), {
           bounds,
@@ -48,10 +49,15 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
           property: "requests",
           label: "requests",
         });
-  pruneShardCache(
+  let written = split();
+  const missing = pruneShardCache(
     cacheDir,
     written.map((shard) => shard.file),
   );
+  if (missing.length > 0) {
+    // Another run's prune removed a shard after this split found it: the same split writes it again.
+    written = split();
+  }
   const waves = planWaves(
     written.map((shard) => shard.tokens),
     args.maxEnqueuedTokens,

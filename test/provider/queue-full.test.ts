@@ -98,3 +98,38 @@ test("a queue that stays full past waitTimeoutSeconds records the failed batch a
     "The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (30 s)",
   );
 });
+
+test("a batch whose estimated tokens alone are over the limit is not created again nor replaced, and the error says to split it", async () => {
+  put = await providerWithEmulator({
+    emulator: { durations: DURATIONS, enqueuedTokenLimits: { "gpt-4o-mini": LIMIT } },
+  });
+  const p = put;
+  const inputs = await p.checked({
+    endpoint: CHAT,
+    requests: requests("huge", 60),
+    waitForCompletion: true,
+    waitTimeoutSeconds: 3_600,
+    pollIntervalSeconds: 20,
+    resourceKey: "test/queue/huge",
+  });
+  expect(inputs.estimate?.inputTokens).toBeGreaterThan(LIMIT);
+  let thrown: unknown;
+  try {
+    await p.provider.create(inputs);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(isBatchWaitError(thrown)).toBe(true);
+  if (!isBatchWaitError(thrown)) return;
+  expect(thrown.properties.status).toBe("failed");
+  expect(thrown.message).toContain(
+    `its estimated ${inputs.estimate?.inputTokens?.toLocaleString("en-US")} input tokens are more than the organization's enqueued-token limit for the model (${LIMIT.toLocaleString("en-US")})`,
+  );
+  expect(thrown.message).toContain("BatchSet with maxEnqueuedTokens");
+  const all = (await p.client.batches.list({ limit: 100 })).data;
+  const mine = all.filter((b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === inputs.createToken);
+  expect(mine.length).toBe(1);
+  // The next up does not replace it on its own: a new batch would fail the same way.
+  const diff = await p.provider.diff(thrown.id, thrown.properties, inputs);
+  expect(diff.replaces ?? []).toEqual([]);
+});

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,9 +148,11 @@ describe("BatchSet wiring", () => {
     expect(await output(set.resultsSummary)).toEqual(RESULTS_SUMMARY);
     const children = childrenOf("joined").filter((c) => c.type !== SET_RESULTS_TYPE_TOKEN);
     expect(children.length).toBeGreaterThanOrEqual(3);
+    const setUrn = await output(set.urn);
+    const folder = `joined-${createHash("sha256").update(setUrn).digest("hex").slice(0, 12)}`;
     for (const child of children) {
       expect(child.inputs.resultsPath).toBe(
-        `.pulumi-openai-batch/shards/results/test/joined/${child.name}.jsonl`,
+        `.pulumi-openai-batch/shards/results/test/${folder}/${child.name}.jsonl`,
       );
       // The set judges the failures as a whole; a child alone never fails the up.
       expect(child.inputs.maxFailedRatio).toBe(1);
@@ -183,12 +186,11 @@ describe("BatchSet wiring", () => {
     expect((shards as { batchId: string }[]).map((shard) => shard.batchId)).toEqual(ids);
   });
 
-  test("without resultsPath or maxFailedRatio, resultsSummary is the children's added up and no results resource registers", async () => {
+  test("without resultsPath, maxFailedRatio or retryFailedRequests, resultsSummary is the children's added up and no results resource registers", async () => {
     const set = new BatchSet("summed", {
       endpoint: "/v1/chat/completions",
       requests: requestLines(300).map((line) => JSON.parse(line)),
       maxRequestsPerBatch: 100,
-      retryFailedRequests: 1,
     });
     const shardCount = await output(set.shardCount);
     expect(await output(set.resultsSummary)).toEqual({
@@ -201,8 +203,63 @@ describe("BatchSet wiring", () => {
     for (const child of childrenOf("summed")) {
       expect(child.inputs.resultsPath).toBeUndefined();
       expect(child.inputs.maxFailedRatio).toBeUndefined();
+      expect(child.inputs.retryFailedRequests).toBeUndefined();
+    }
+  });
+
+  test("with retryFailedRequests alone, the set is judged as a whole: a results resource registers and no child fails the up on its own", async () => {
+    const set = new BatchSet("retried", {
+      endpoint: "/v1/chat/completions",
+      requests: requestLines(300).map((line) => JSON.parse(line)),
+      maxRequestsPerBatch: 100,
+      retryFailedRequests: 1,
+    });
+    await output(set.batchIds);
+    expect(await output(set.resultsSummary)).toEqual(RESULTS_SUMMARY);
+    const results = registered.filter(
+      (r) => r.type === SET_RESULTS_TYPE_TOKEN && r.name === "retried-results",
+    );
+    expect(results.length).toBe(1);
+    const { __provider, shards, ...rest } = results[0]!.inputs;
+    expect(rest).toEqual({ setName: "retried" });
+    const children = childrenOf("retried").filter((c) => c.type !== SET_RESULTS_TYPE_TOKEN);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+    expect((shards as unknown[]).length).toBe(children.length);
+    for (const child of children) {
+      expect(child.inputs.resultsPath).toMatch(
+        /^\.pulumi-openai-batch\/shards\/results\/test\/retried-[0-9a-f]{12}\/retried-[0-9a-f]{12}\.jsonl$/,
+      );
+      expect(child.inputs.maxFailedRatio).toBe(1);
       expect(child.inputs.retryFailedRequests).toBe(1);
     }
+  });
+
+  test("two sets of one name under different parents keep their children's results in different folders", async () => {
+    // Names are unique by type chain, so the parents are components of two types.
+    const folderOf = async (parentName: string) => {
+      const parent = new pulumi.ComponentResource(`test:index:${parentName}`, parentName);
+      const set = new BatchSet(
+        "twin",
+        {
+          endpoint: "/v1/chat/completions",
+          requests: requestLines(50).map((line) => JSON.parse(line)),
+          resultsPath: `${parentName}.jsonl`,
+        },
+        { parent },
+      );
+      await output(set.batchIds);
+      await output(set.resultsSummary);
+      const results = registered.filter(
+        (r) => r.type === SET_RESULTS_TYPE_TOKEN && r.name === "twin-results",
+      );
+      const shards = results.at(-1)!.inputs.shards as { resultsPath: string }[];
+      return shards.map((shard) => shard.resultsPath.split("/").slice(0, -1).join("/"));
+    };
+    const [first] = await folderOf("east");
+    const [second] = await folderOf("west");
+    expect(first).toMatch(/^\.pulumi-openai-batch\/shards\/results\/test\/twin-[0-9a-f]{12}$/);
+    expect(second).toMatch(/^\.pulumi-openai-batch\/shards\/results\/test\/twin-[0-9a-f]{12}$/);
+    expect(second).not.toBe(first);
   });
 
   test("status is the least advanced child's", async () => {

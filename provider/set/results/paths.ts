@@ -1,23 +1,33 @@
+import { createHash } from "node:crypto";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { DEFAULT_SHARD_CACHE_DIR } from "../args";
 
 /**
- * Where a child `Batch` of a set writes its own results: `<shardCacheDir>/results/<stack>/<set>/<child>.jsonl`,
- * relative to the project when it is inside it. The stack is part of the path so that two stacks
- * of one project never write each other's files.
+ * The folder name of one set's children's results: the set's name and a short hash of its URN, so
+ * that two sets of one name under different parents never share (and prune) one folder.
+ */
+export function setResultsFolder(setName: string, setUrn: string): string {
+  return `${setName}-${createHash("sha256").update(setUrn).digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * Where a child `Batch` of a set writes its own results:
+ * `<shardCacheDir>/results/<stack>/<set folder>/<child>.jsonl`, relative to the project when it is
+ * inside it. The stack is part of the path so that two stacks of one project never write each
+ * other's files; the set folder is `setResultsFolder`'s.
  */
 export function childResultsPath(
   root: string,
   shardCacheDir: string | undefined,
   stack: string,
-  setName: string,
+  setFolder: string,
   childName: string,
 ): string {
   const file = join(
     resolve(root, shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR),
     "results",
     stack,
-    setName,
+    setFolder,
     `${childName}.jsonl`,
   );
   const inside = relative(root, file);

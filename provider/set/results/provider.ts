@@ -83,7 +83,7 @@ async function settle(id: string, inputs: SetResultsInputs, root: string): Promi
   const { resultsSummary: _summary, resultsSha256: _sha, ...plain } = inputs as SetResultsOutputs;
   if (!allFinished(inputs.shards)) return plain;
   const joined = await joinShardResults(inputs.shards, root, inputs.resultsPath);
-  pruneChildResults(inputs.shards, root);
+  pruneChildResults(inputs.shards, root, inputs.resultsPath);
   const outs: SetResultsOutputs = {
     ...plain,
     resultsSummary: joined.summary,

@@ -112,3 +112,23 @@ test("the results resource removes the results files of batches no longer in the
   expect(created.outs?.resultsSummary?.succeeded).toBe(2);
   expect(readdirSync(join(root, "cache")).sort()).toEqual(["notes.txt", "one.jsonl", "two.jsonl"]);
 });
+
+test("pruning keeps the set's joined file when resultsPath points into the children's folder", async () => {
+  const shards = [child("one", [ok("a", 1)], 0), child("two", [ok("b", 1)], 1)];
+  child("replaced", [ok("a", 1)], 0);
+  const provider = createSetResultsProvider(() => root);
+  const created = await provider.create({ setName: "s", resultsPath: "cache/all.jsonl", shards });
+  expect(created.outs?.resultsSummary?.succeeded).toBe(2);
+  expect(readdirSync(join(root, "cache")).sort()).toEqual(["all.jsonl", "one.jsonl", "two.jsonl"]);
+  expect(
+    readFileSync(join(root, "cache", "all.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean).length,
+  ).toBe(2);
+  const again = await provider.diff("s-results", created.outs!, {
+    setName: "s",
+    resultsPath: "cache/all.jsonl",
+    shards,
+  });
+  expect(again.changes).toBe(false);
+});

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
+import { pruneShardCache } from "../../../provider/set/prune";
 import { planShards } from "../../../provider/set/shards";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -81,4 +82,16 @@ test("a split that fails prunes nothing", () => {
     planShards("docs", { endpoint: "/v1/embeddings", requests: [{ body: {} } as never] }, root),
   ).toThrow(/custom_id/);
   expect(existsSync(stale)).toBe(true);
+});
+
+test("a current shard removed meanwhile (another run's prune) is reported, not thrown, and the rest is still pruned", () => {
+  const stale = aged(`${"d".repeat(64)}.jsonl`, 30);
+  const kept = aged(`${"e".repeat(64)}.jsonl`, 30);
+  const gone = join(cache, `${"f".repeat(64)}.jsonl`);
+
+  const missing = pruneShardCache(cache, [gone, kept]);
+
+  expect(missing).toEqual([gone]);
+  expect(existsSync(stale)).toBe(false);
+  expect(existsSync(kept)).toBe(true);
 });
