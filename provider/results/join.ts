@@ -47,7 +47,17 @@ type IndexEntry =
  * line number. Only the index (custom_id to a position in a spool file) grows with the number of
  * requests; the bodies stay on disk.
  */
-export async function* joinWithInput(
+export function joinWithInput(
+  attempts: readonly ResultAttempt[],
+  input: AsyncIterable<InputRequest>,
+): AsyncGenerator<BatchResultRecord> {
+  const [only] = attempts;
+  return attempts.length === 1 && only !== undefined && only.customIds === undefined
+    ? joinOneBatchWithInput(only, input)
+    : joinAttemptsWithInput(attempts, input);
+}
+
+async function* joinAttemptsWithInput(
   attempts: readonly ResultAttempt[],
   input: AsyncIterable<InputRequest>,
 ): AsyncGenerator<BatchResultRecord> {
@@ -94,6 +104,90 @@ export async function* joinWithInput(
   } finally {
     await spool.dispose();
   }
+}
+
+/**
+ * `joinWithInput` for one batch, the common case, streamed against the input: the error files
+ * (small) are spooled and indexed first, then the output file is read as the input asks for it,
+ * so output lines that come in input order (as they mostly do) are parsed straight from the
+ * download and never spooled; only lines that come ahead of their turn are. A custom_id found in
+ * an error file takes that line; a custom_id seen again after its record was given is dropped.
+ */
+async function* joinOneBatchWithInput(
+  attempt: ResultAttempt,
+  input: AsyncIterable<InputRequest>,
+): AsyncGenerator<BatchResultRecord> {
+  const spool = await Spool.create();
+  try {
+    const ahead = new Map<string, IndexEntry>();
+    const unnamed: IndexEntry[] = [];
+    const given = new Set<string>();
+    const keep = async (customId: string | null, bytes: Buffer, file: ResultFile, lineNo: number) => {
+      const entry: IndexEntry = { kind: "line", at: await spool.append(bytes), file, lineNo };
+      if (customId === null) unnamed.push(entry);
+      else ahead.set(customId, entry);
+    };
+    for (const file of attempt.files.filter((f) => f.kind !== "output")) {
+      for await (const line of splitLines(await file.open())) {
+        await keep(customIdOrThrow(line, file), line.bytes, file, line.number);
+      }
+    }
+    await spool.flush();
+    const errorIds = new Set(ahead.keys());
+    const output = outputLines(attempt.files.filter((f) => f.kind === "output"));
+    const fromSpool = async (entry: IndexEntry): Promise<Omit<BatchResultRecord, "custom_id">> => {
+      if (entry.kind === "absent") return absentRecord(entry.status);
+      await spool.flush();
+      return parseLine(await spool.read(entry.at), entry.file, entry.lineNo).record;
+    };
+    for await (const request of input) {
+      const id = request.customId;
+      const early = ahead.get(id);
+      let rest: Omit<BatchResultRecord, "custom_id"> | undefined;
+      if (early !== undefined) {
+        ahead.delete(id);
+        rest = await fromSpool(early);
+      } else {
+        for (let next = await output.next(); !next.done; next = await output.next()) {
+          const { file, line } = next.value;
+          const customId = customIdOrThrow(line, file);
+          if (customId === id) {
+            rest = parseLine(line.bytes.toString("utf8"), file, line.number).record;
+            break;
+          }
+          if (customId !== null && (given.has(customId) || errorIds.has(customId))) continue;
+          await keep(customId, line.bytes, file, line.number);
+        }
+      }
+      given.add(id);
+      yield { custom_id: id, line: request.line, ...(rest ?? absentRecord(attempt.status)) };
+    }
+    for await (const { file, line } of output) {
+      const customId = customIdOrThrow(line, file);
+      if (customId !== null && (given.has(customId) || errorIds.has(customId))) continue;
+      await keep(customId, line.bytes, file, line.number);
+    }
+    for (const [customId, entry] of ahead) {
+      if (entry.kind === "line") yield { custom_id: customId, ...(await fromSpool(entry)) };
+    }
+    for (const entry of unnamed) yield { custom_id: "", ...(await fromSpool(entry)) };
+  } finally {
+    await spool.dispose();
+  }
+}
+
+async function* outputLines(
+  files: readonly ResultFile[],
+): AsyncGenerator<{ file: ResultFile; line: RawLine }> {
+  for (const file of files) {
+    for await (const line of splitLines(await file.open())) yield { file, line };
+  }
+}
+
+function customIdOrThrow(line: RawLine, file: ResultFile): string | null {
+  const customId = customIdOfBytes(line.bytes);
+  if (customId === undefined) throw new ResultFileProblem(file, line.number, "it has no custom_id");
+  return customId;
 }
 
 /** Without the input: every line of every file, in file order (output, then errors). */

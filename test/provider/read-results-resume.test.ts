@@ -68,8 +68,9 @@ function downloads(target: TestEmulator, fileId: string): [number, string | unde
  * The results read whole, then read again under `faults`: joined with the input, and without it
  * (in file order, where a line yielded twice or a half line would show).
  */
-async function readWith(faults: FaultRule[]) {
+async function readWith(faultsFor: (outputContent: string) => FaultRule[]) {
   const { target, id, input, outputId } = await finishedBatch();
+  const faults = faultsFor(`/v1/files/${outputId}/content`);
   const whole = await collect(readBatchResults(id, options(target, input)));
   const wholeInFileOrder = await collect(readBatchResults(id, options(target)));
   target.emulator.setFaults(faults);
@@ -86,8 +87,8 @@ async function readWith(faults: FaultRule[]) {
 
 describe("a cut-off results download resumes", () => {
   test("with Range: each resume asks from the byte where the cut was and gets a 206", async () => {
-    const { whole, resumed, calls } = await readWith([
-      { kind: "cut_download", path: CONTENT, count: 2, afterBytes: 1_001 },
+    const { whole, resumed, calls } = await readWith((output) => [
+      { kind: "cut_download", path: output, count: 2, afterBytes: 1_001 },
     ]);
     expect(whole.map((record) => record.status)).toEqual([
       "failed",
@@ -103,9 +104,9 @@ describe("a cut-off results download resumes", () => {
   });
 
   test("without Range support: the whole file comes again with 200 and what was read is skipped", async () => {
-    const { whole, resumed, calls } = await readWith([
-      { kind: "ignore_range", path: CONTENT },
-      { kind: "cut_download", path: CONTENT, count: 2, afterBytes: 1_777 },
+    const { whole, resumed, calls } = await readWith((output) => [
+      { kind: "ignore_range", path: output },
+      { kind: "cut_download", path: output, count: 2, afterBytes: 1_777 },
     ]);
     expect(resumed).toEqual(whole);
     expect(calls).toEqual([
@@ -131,9 +132,10 @@ describe("a cut-off results download resumes", () => {
 
   test("a download cut every time with no new byte gives up, naming the file and how far it got", async () => {
     const { target, id, input, outputId } = await finishedBatch();
+    const output = `/v1/files/${outputId}/content`;
     target.emulator.setFaults([
-      { kind: "ignore_range", path: CONTENT },
-      { kind: "cut_download", path: CONTENT, afterBytes: 300 },
+      { kind: "ignore_range", path: output },
+      { kind: "cut_download", path: output, afterBytes: 300 },
     ]);
     target.emulator.clearCalls();
     const error = await collect(readBatchResults(id, options(target, input))).then(

@@ -147,6 +147,31 @@ describe("joinWithInput", () => {
     });
   });
 
+  test("one batch: lines in input order and lines ahead of their turn; a custom_id seen twice gives one record, the error file's", async () => {
+    const records = await all(
+      joinWithInput(
+        [
+          attempt(
+            [ok("a"), ok("d", 1), ok("b"), ok("c"), ok("d", 2), ok("e"), ok("a", 2)],
+            [refused("b", 500, "server_error")],
+            { status: "completed" },
+          ),
+        ],
+        inputOf("a", "b", "c", "d", "e"),
+      ),
+    );
+    expect(brief(records)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["b", 2, "failed", 500, "server_error"],
+      ["c", 3, "succeeded", 200, undefined],
+      ["d", 4, "succeeded", 200, undefined],
+      ["e", 5, "succeeded", 200, undefined],
+    ]);
+    // A request answered twice keeps its first answer, the one in its place.
+    expect(records[0]?.body).toEqual({ n: 1 });
+    expect(records[3]?.body).toEqual({ n: 1 });
+  });
+
   test("requests a cancelled batch never ran are cancelled; an expired batch's are expired", async () => {
     const cancelled = await all(
       joinWithInput([attempt([ok("a")], [], { status: "cancelled" })], inputOf("a", "b")),
