@@ -194,6 +194,36 @@ describeWithEngine("batch results", () => {
     OP_TIMEOUT,
   );
 
+  /**
+   * Runs an `up` whose wait runs out during the follow-up batch: once the follow-up is created,
+   * it is held `in_progress`. Returns the up's error and the follow-up's id.
+   */
+  async function upUntilFollowUpStuck(
+    stack: E2eStack,
+  ): Promise<{ error: Error | undefined; followUp: string | undefined }> {
+    const target = emulator!;
+    target.emulator.clearCalls();
+    const created = () =>
+      target.emulator
+        .calls()
+        .filter((c) => c.method === "POST" && c.path === "/v1/batches" && c.status === 200).length;
+    let followUp: string | undefined;
+    const error = await actWhileRunning(
+      stack.up().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      ),
+      "the follow-up batch's create",
+      () => created() >= 2,
+      async () => {
+        const [newest] = await target.batches();
+        followUp = newest?.id;
+        await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: true });
+      },
+    );
+    return { error, followUp };
+  }
+
   test(
     "a wait that runs out during a follow-up fails up; the next up resumes that follow-up and makes no other",
     async () => {
@@ -202,25 +232,7 @@ describeWithEngine("batch results", () => {
         waitTimeoutSeconds: 4,
       });
       const target = emulator!;
-      target.emulator.clearCalls();
-      const created = () =>
-        target.emulator
-          .calls()
-          .filter((c) => c.method === "POST" && c.path === "/v1/batches" && c.status === 200).length;
-      let followUp: string | undefined;
-      const error = await actWhileRunning(
-        stack.up().then(
-          () => undefined,
-          (e: unknown) => e as Error,
-        ),
-        "the follow-up batch's create",
-        () => created() >= 2,
-        async () => {
-          const [newest] = await target.batches();
-          followUp = newest?.id;
-          await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: true });
-        },
-      );
+      const { error, followUp } = await upUntilFollowUpStuck(stack);
       expect(error?.message).toContain(`Follow-up batch ${followUp} (attempt 2 of batch`);
       expect(error?.message).toContain("resumes waiting for this follow-up, without making another");
 
@@ -247,25 +259,7 @@ describeWithEngine("batch results", () => {
         waitTimeoutSeconds: 4,
       });
       const target = emulator!;
-      target.emulator.clearCalls();
-      const created = () =>
-        target.emulator
-          .calls()
-          .filter((c) => c.method === "POST" && c.path === "/v1/batches" && c.status === 200).length;
-      let followUp: string | undefined;
-      const error = await actWhileRunning(
-        stack.up().then(
-          () => undefined,
-          (e: unknown) => e as Error,
-        ),
-        "the follow-up batch's create",
-        () => created() >= 2,
-        async () => {
-          const [newest] = await target.batches();
-          followUp = newest?.id;
-          await target.emulator.setBatchStatus(followUp as string, "in_progress", { stuck: true });
-        },
-      );
+      const { error, followUp } = await upUntilFollowUpStuck(stack);
       expect(followUp).toBeDefined();
       expect(error?.message).toContain(`Follow-up batch ${followUp} (attempt 2 of batch`);
       const resource = await batchResource(stack);
