@@ -56,7 +56,7 @@ export {
   type ReadBatchResultsOptions,
   readBatchResults,
 } from "./results";
-export type { BatchSetArgs } from "./set/args";
+export type { BatchSetArgs, BatchSetRequestLine } from "./set/args";
 export { BATCH_SET_TYPE_TOKEN, BatchSet } from "./set/batch-set";
 export { formatReport } from "./validation/jsonl/format";
 export type { LineProblem } from "./validation/jsonl/line-problem";

@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
   BATCH_ENDPOINTS,
-  type BatchEndpoint,
   type BatchRequestLine,
   type CompletionWindow,
   LIMITS,
   type OutputExpiresAfter,
 } from "../contract";
 import type { InputProblem } from "../errors";
+import type { BatchEndpointArg } from "../resource/batch";
 import { checkResultsArguments } from "../results/check-arguments";
 
 /**
@@ -15,13 +15,35 @@ import { checkResultsArguments } from "../results/check-arguments";
  * bounds) are plain values, because the split runs while the program runs; the others may be
  * outputs of other resources and are passed to every child `Batch` as they are.
  */
+/**
+ * One inline request line of a `BatchSet`: only `custom_id` and `body` are needed, as in a
+ * `Batch`; `method` defaults to `"POST"` and `url` to the set's `endpoint`. Plain values, since the
+ * split reads them while the program runs.
+ */
+export interface BatchSetRequestLine {
+  /** Unique within the whole set; the results carry it back. */
+  custom_id: string;
+  /** `"POST"`, the default. */
+  method?: string;
+  /** The endpoint this line calls; the default is the set's `endpoint`, and it must be equal to it. */
+  url?: string;
+  /** The request body, as the endpoint takes it (for example `{ model, messages }`). */
+  body: Record<string, unknown>;
+}
+
 export interface BatchSetArgs {
-  /** The endpoint every request line calls. Changing it replaces every batch. */
-  endpoint: BatchEndpoint;
+  /**
+   * The endpoint every request line calls: one of `BATCH_ENDPOINTS`, or a plain string checked when
+   * the program runs. Changing it replaces every batch.
+   */
+  endpoint: BatchEndpointArg;
   /** Path of a local `.jsonl` file of any size, relative to the Pulumi project. Give this or `requests`. */
   inputFile?: string;
-  /** Request lines given inline. Give this or `inputFile`. */
-  requests?: readonly BatchRequestLine[];
+  /**
+   * Request lines given inline, `{ custom_id, body }` at least; written to the shards with
+   * `method` and `url` filled in. Give this or `inputFile`.
+   */
+  requests?: readonly (BatchRequestLine | BatchSetRequestLine)[];
   /** Most requests in one batch; default and most 50,000. */
   maxRequestsPerBatch?: number;
   /** Most bytes in one batch; default and most 200 MB (209,715,200 bytes). */

@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { LIMITS } from "../contract";
 import { BatchInputError } from "../errors";
+import { withRequestDefaults } from "../runtime/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
 import { childName } from "./names";
 import { pruneShardCache } from "./prune";
@@ -42,7 +43,7 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
           property: "inputFile",
           label: args.inputFile,
         })
-      : splitRequests(args.requests ?? [], {
+      : splitRequests(withRequestDefaults(args.requests ?? [], args.endpoint) ?? [], {
           bounds,
           cacheDir,
           tokensOf,

@@ -186,6 +186,29 @@ describe("BatchSet wiring", () => {
     expect((shards as { batchId: string }[]).map((shard) => shard.batchId)).toEqual(ids);
   });
 
+  test("short request lines, { custom_id, body }, reach the shards with method and url filled in, as a Batch uploads them", async () => {
+    const short = requestLines(300).map((line) => {
+      const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: Record<string, unknown> };
+      return { custom_id, body };
+    });
+    // A line that gives its own method and url keeps them.
+    short[7] = JSON.parse(requestLines(8)[7] as string);
+    const set = new BatchSet("short", {
+      endpoint: "/v1/chat/completions",
+      requests: short,
+      maxRequestsPerBatch: 100,
+    });
+    expect(await output(set.shardCount)).toBeGreaterThanOrEqual(3);
+    await output(set.batchIds);
+    const written = childrenOf("short").flatMap((child) =>
+      readFileSync(join(root, child.inputs.inputFile as string), "utf8")
+        .split("\n")
+        .filter(Boolean),
+    );
+    // Keys in the API's order: the bytes equal the full lines', so the shard files are the same.
+    expect(written.sort()).toEqual(requestLines(300).sort());
+  });
+
   test("without resultsPath, maxFailedRatio or retryFailedRequests, resultsSummary is the children's added up and no results resource registers", async () => {
     const set = new BatchSet("summed", {
       endpoint: "/v1/chat/completions",
