@@ -114,6 +114,30 @@ export class OpenAIBatchApi {
     return found;
   }
 
+  /**
+   * A view of this API for one operation that looks for its uploads more than once (a delete:
+   * its follow-ups' leftovers, then its own): the view's `listBatchFiles` lists once, then answers
+   * from that listing less the files deleted through the view since. Every other call is this
+   * API's.
+   */
+  sharingFileListing(): OpenAIBatchApi {
+    const view = Object.create(this) as OpenAIBatchApi;
+    let listing: Promise<ApiFile[]> | undefined;
+    const deleted = new Set<string>();
+    view.listBatchFiles = async () => {
+      listing ??= this.listBatchFiles().catch((error: unknown) => {
+        listing = undefined;
+        throw error;
+      });
+      return (await listing).filter((file) => !deleted.has(file.id));
+    };
+    view.deleteFile = async (id) => {
+      await this.deleteFile(id);
+      deleted.add(id);
+    };
+    return view;
+  }
+
   /** Every file of purpose `batch` (pages of 10,000, at most ten). */
   async listBatchFiles(): Promise<ApiFile[]> {
     const files: ApiFile[] = [];

@@ -151,9 +151,15 @@ export function createBatchProvider(
         return;
       }
       const state = readState(props as unknown as Record<string, unknown>);
+      // The follow-ups' clean-up and the batch's own look for leftover uploads in one listing.
+      let scoped: OpenAIBatchApi | undefined;
+      const api = () => {
+        scoped ??= connect().sharingFileListing();
+        return scoped;
+      };
       await delivering(async () => {
-        await deleteFollowUps(id, state, { api: connect, deps });
-        await deleteBatch(id, state, connect(), deps);
+        await deleteFollowUps(id, state, { api, deps });
+        await deleteBatch(id, state, api(), deps);
       });
     },
   };
