@@ -73,7 +73,8 @@ export async function runSplitSection(options: SectionOptions): Promise<Omit<Sec
       flushDirtyPages();
       const gnuMs = gnuSplit(path, join(work, `gnu-${round}-`));
       removeGnuShards(work, `gnu-${round}-`);
-      if (gnuMs !== undefined) gnuRuns.push(gnuMs);
+      if (gnuMs === undefined) break;
+      gnuRuns.push(gnuMs);
     }
     rmSync(work, { recursive: true, force: true });
     const probe = probes[0] as Measurement<SplitProbeResult>;
@@ -130,7 +131,7 @@ export async function runSplitSection(options: SectionOptions): Promise<Omit<Sec
         detail: `${ratio.toFixed(2)}×`,
       });
     } else {
-      notes.push("GNU split is not installed: its row is empty.");
+      notes.push("GNU split is not installed, or failed: its row is empty.");
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -204,7 +205,7 @@ async function previewFigures(
 
 /** Writes the page cache's dirty pages to disk (`sync`), so that no split pays for another's writes. */
 function flushDirtyPages(): void {
-  spawnSync("sync", [], { stdio: "ignore" });
+  spawnSync("sync", [], { stdio: "ignore", timeout: 5 * 60_000 });
 }
 
 function removeGnuShards(dir: string, prefix: string): void {

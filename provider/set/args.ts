@@ -1,20 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  BATCH_ENDPOINTS,
-  type BatchRequestLine,
-  type CompletionWindow,
-  LIMITS,
-  type OutputExpiresAfter,
-} from "../contract";
+import { BATCH_ENDPOINTS, type CompletionWindow, LIMITS, type OutputExpiresAfter } from "../contract";
 import type { InputProblem } from "../errors";
 import type { BatchEndpointArg } from "../resource/batch";
 import { checkResultsArguments } from "../results/check-arguments";
 
-/**
- * The arguments of a `BatchSet`. The ones that decide the shards (`endpoint`, the input and the
- * bounds) are plain values, because the split runs while the program runs; the others may be
- * outputs of other resources and are passed to every child `Batch` as they are.
- */
 /**
  * One inline request line of a `BatchSet`: only `custom_id` and `body` are needed, as in a
  * `Batch`; `method` defaults to `"POST"` and `url` to the set's `endpoint`. Plain values, since the
@@ -27,10 +16,18 @@ export interface BatchSetRequestLine {
   method?: string;
   /** The endpoint this line calls; the default is the set's `endpoint`, and it must be equal to it. */
   url?: string;
-  /** The request body, as the endpoint takes it (for example `{ model, messages }`). */
+  /**
+   * The request body, as the endpoint takes it (for example `{ model, messages }`): plain values,
+   * not outputs of other resources.
+   */
   body: Record<string, unknown>;
 }
 
+/**
+ * The arguments of a `BatchSet`. The ones that decide the shards (`endpoint`, the input and the
+ * bounds) are plain values, because the split runs while the program runs; the others may be
+ * outputs of other resources and are passed to every child `Batch` as they are.
+ */
 export interface BatchSetArgs {
   /**
    * The endpoint every request line calls: one of `BATCH_ENDPOINTS`, or a plain string checked when
@@ -43,7 +40,7 @@ export interface BatchSetArgs {
    * Request lines given inline, `{ custom_id, body }` at least; written to the shards with
    * `method` and `url` filled in. Give this or `inputFile`.
    */
-  requests?: readonly (BatchRequestLine | BatchSetRequestLine)[];
+  requests?: readonly BatchSetRequestLine[];
   /** Most requests in one batch; default and most 50,000. */
   maxRequestsPerBatch?: number;
   /** Most bytes in one batch; default and most 200 MB (209,715,200 bytes). */
