@@ -41,8 +41,8 @@ export class BatchSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: BatchSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
-    const root = projectRoot();
-    const shards = planShards(name, args, root);
+    const { root, fromEngine } = projectRoot();
+    const shards = planShards(name, args, root, fromEngine);
     // With resultsPath, maxFailedRatio or retryFailedRequests, each batch writes its own results
     // into the cache folder and accepts any share of failures; one results resource joins them and
     // judges the whole set, so that one batch alone never fails the up.
@@ -53,7 +53,9 @@ export class BatchSet extends pulumi.ComponentResource {
     const stack = pulumi.getStack();
     const folder = urnPromise(this).then((urn) => setResultsFolder(name, urn));
     const resultsOf = (shard: PlannedShard) =>
-      folder.then((setFolder) => childResultsPath(root, args.shardCacheDir, stack, setFolder, shard.name));
+      folder.then((setFolder) =>
+        childResultsPath(root, args.shardCacheDir, stack, setFolder, shard.name, fromEngine),
+      );
     const lastWave = shards.reduce((most, shard) => Math.max(most, shard.wave), 0);
     // Each wave's batches wait for every batch of the wave before to complete.
     const waves: Batch[][] = Array.from({ length: lastWave + 1 }, () => []);
@@ -151,9 +153,9 @@ function urnPromise(resource: pulumi.Resource): Promise<string> {
 /**
  * The Pulumi project's directory, where relative paths start. The Pulumi CLI passes it to the
  * program; where it is not passed (inline programs of the Automation API, mocks) it is the
- * working directory.
+ * working directory, and the children are given absolute paths.
  */
-function projectRoot(): string {
+function projectRoot(): { root: string; fromEngine: boolean } {
   const root = pulumi.runtime.getRootDirectory();
-  return isAbsolute(root) ? root : process.cwd();
+  return isAbsolute(root) ? { root, fromEngine: true } : { root: process.cwd(), fromEngine: false };
 }

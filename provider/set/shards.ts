@@ -1,8 +1,9 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { LIMITS } from "../contract";
 import { BatchInputError } from "../errors";
 import { withRequestDefaults } from "../runtime/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
+import { childPath } from "./child-path";
 import { childName } from "./names";
 import { pruneShardCache } from "./prune";
 import type { WrittenShard } from "./shard-writer";
@@ -13,7 +14,7 @@ import { planWaves } from "./waves";
 /** A shard as the set uses it: the child's name, its input path, and its wave. */
 export interface PlannedShard extends WrittenShard {
   name: string;
-  /** The shard file as the child's `inputFile`: relative to the project when it is inside it. */
+  /** The shard file as the child's `inputFile`, as `childPath` gives it. */
   inputFile: string;
   wave: number;
 }
@@ -24,7 +25,12 @@ export interface PlannedShard extends WrittenShard {
  * plans the waves. `root` is the Pulumi project's directory: `inputFile` and `shardCacheDir` are
  * relative to it.
  */
-export function planShards(setName: string, args: BatchSetArgs, root: string): PlannedShard[] {
+export function planShards(
+  setName: string,
+  args: BatchSetArgs,
+  root: string,
+  rootFromEngine = true,
+): PlannedShard[] {
   const problems = checkSetArgs(args as unknown as Record<string, unknown>);
   if (problems.length > 0) throw new BatchInputError(problems);
   const cacheDir = resolve(root, args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR);
@@ -43,7 +49,7 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
           property: "inputFile",
           label: args.inputFile,
         })
-      : splitRequests(withRequestDefaults(args.requests ?? [], args.endpoint) ?? [], {
+      : splitRequests(filledRequests(args), {
           bounds,
           cacheDir,
           tokensOf,
@@ -76,8 +82,23 @@ export function planShards(setName: string, args: BatchSetArgs, root: string): P
       ]);
     }
     names.set(name, shard);
-    const inside = relative(root, shard.file);
-    const inputFile = inside.startsWith("..") || isAbsolute(inside) ? shard.file : inside;
-    return { ...shard, name, inputFile, wave: waves[index] ?? 0 };
+    return {
+      ...shard,
+      name,
+      inputFile: childPath(root, shard.file, rootFromEngine),
+      wave: waves[index] ?? 0,
+    };
   });
+}
+
+/**
+ * The inline requests with `method` and `url` filled in. The endpoint is a plain string here
+ * (`checkSetArgs` has passed), so every line can be completed.
+ */
+function filledRequests(args: BatchSetArgs): unknown[] {
+  const filled = withRequestDefaults(args.requests ?? [], args.endpoint);
+  if (filled === undefined) {
+    throw new Error(`the requests could not be completed with the endpoint ${JSON.stringify(args.endpoint)}`);
+  }
+  return filled;
 }

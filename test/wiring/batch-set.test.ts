@@ -14,8 +14,10 @@ interface Registered {
 
 const registered: Registered[] = [];
 const tmp = mkdtempSync(join(tmpdir(), "batchset-wiring-"));
-/** Without a project directory from the CLI, relative paths start at the working directory. */
+/** The project's directory, as the Pulumi CLI passes it to a program (read when the mocks start). */
 const root = tmp;
+const rootVariable = "PULUMI_NODEJS_ROOT_DIRECTORY";
+const rootBefore = process.env[rootVariable];
 
 const output = <T>(value: pulumi.Output<T>): Promise<T> =>
   new Promise((resolve) => {
@@ -40,6 +42,7 @@ const RESULTS_SUMMARY = {
 let statusOf: (name: string) => string = () => "completed";
 
 beforeAll(async () => {
+  process.env[rootVariable] = root;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -69,7 +72,11 @@ beforeAll(async () => {
   process.chdir(tmp);
 });
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  if (rootBefore === undefined) delete process.env[rootVariable];
+  else process.env[rootVariable] = rootBefore;
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 function countLines(inputFile: string): number {
   return readFileSync(join(root, inputFile), "utf8").split("\n").filter(Boolean).length;

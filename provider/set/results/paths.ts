@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { DEFAULT_SHARD_CACHE_DIR } from "../args";
+import { childPath } from "../child-path";
 
 /**
  * The folder name of one set's children's results: the set's name and a short hash of its URN, so
@@ -12,8 +13,7 @@ export function setResultsFolder(setName: string, setUrn: string): string {
 
 /**
  * Where a child `Batch` of a set writes its own results:
- * `<shardCacheDir>/results/<stack>/<set folder>/<child>.jsonl`, relative to the project when it is
- * inside it. The stack is part of the path so that two stacks of one project never write each
+ * `<shardCacheDir>/results/<stack>/<set folder>/<child>.jsonl`, as `childPath` gives it. The stack is part of the path so that two stacks of one project never write each
  * other's files; the set folder is `setResultsFolder`'s.
  */
 export function childResultsPath(
@@ -22,6 +22,7 @@ export function childResultsPath(
   stack: string,
   setFolder: string,
   childName: string,
+  rootFromEngine: boolean,
 ): string {
   const file = join(
     resolve(root, shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR),
@@ -30,6 +31,5 @@ export function childResultsPath(
     setFolder,
     `${childName}.jsonl`,
   );
-  const inside = relative(root, file);
-  return inside.startsWith("..") || isAbsolute(inside) ? file : inside;
+  return childPath(root, file, rootFromEngine);
 }
