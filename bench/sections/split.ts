@@ -160,8 +160,7 @@ async function previewFigures(
   const limit = options.quick ? PREVIEW_RATIO_LIMIT.quick : PREVIEW_RATIO_LIMIT.full;
   const spec = specForMiB(size.mib, size.lines);
   const path = ensureJsonl(options.dataDir, spec);
-  // The shards go outside the working directory, so that the children's inputFile paths stay
-  // absolute: the inline program runs here, its provider host in the stack's project folder.
+  // The shards go to the system's temp folder, outside the repository.
   const work = mkdtempSync(join(tmpdir(), "bench-split-preview-"));
   try {
     const runs = await runSplitPreview(engine, path, join(work, "shards"), size.maxRequestsPerBatch);
