@@ -15,7 +15,7 @@ import { type ClosedShard, nameShard, ShardWriter, type WrittenShard } from "./s
 /**
  * Reads (and so writes) go through buffers small enough to stay in the CPU's cache, as GNU split's
  * do: the kernel's copy into the shard's page cache then reads cached bytes. With 4 MiB buffers
- * the same 2 GiB split took 2-4× as long, nearly all of it in that copy.
+ * the bench's 2 GiB split took 2.4 times as long (medians of 7.1 and 3.0 s), most of it in that copy.
  */
 const READ_BYTES = 128 << 10;
 /** From this size on, a file's shards are hashed in a worker thread while the split writes them. */
