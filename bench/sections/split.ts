@@ -30,7 +30,7 @@ const SPLIT_TARGET = 0.5;
 const SPLIT_QUICK_FLOOR = 0.08;
 /**
  * The preview figure: a set of 20,000 requests in shards of at most 2,000 (quick, about ten
- * shards), or 200,000 in shards of at most 10,000 (full, about forty).
+ * shards), or 200,000 in shards of at most 10,000 (full, about fifty).
  */
 const PREVIEW_FULL = { mib: 200, lines: 200_000, maxRequestsPerBatch: 10_000 };
 const PREVIEW_QUICK = { mib: 20, lines: 20_000, maxRequestsPerBatch: 2_000 };

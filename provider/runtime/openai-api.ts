@@ -121,6 +121,8 @@ export class OpenAIBatchApi {
    * API's.
    */
   sharingFileListing(): OpenAIBatchApi {
+    // The view inherits this object's fields through its prototype (so they must stay TypeScript
+    // `private`, not `#private`) and overrides two methods.
     const view = Object.create(this) as OpenAIBatchApi;
     let listing: Promise<ApiFile[]> | undefined;
     const deleted = new Set<string>();

@@ -4,7 +4,7 @@
  * the program's working directory) and the default shard folder. The provider runs in `workDir`,
  * so the children must be given paths it can resolve from there.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -30,7 +30,7 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
   const cwdBefore = process.cwd();
 
   beforeAll(async () => {
-    caller = mkdtempSync(join(tmpdir(), "batchset-caller-"));
+    caller = realpathSync(mkdtempSync(join(tmpdir(), "batchset-caller-")));
     const lines = Array.from({ length: REQUESTS }, (_, i) =>
       JSON.stringify({
         custom_id: `c-${i}`,
@@ -55,6 +55,7 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
         waitForCompletion: true,
         pollIntervalSeconds: 1,
         retryFailedRequests: 1,
+        resultsPath: "out/results.jsonl",
       }),
     );
   }, SETUP_TIMEOUT);
@@ -67,11 +68,11 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
   });
 
   test(
-    "preview and up find every shard, and the children's paths are absolute, under the program's folder",
+    "preview and up find every shard; the children's paths are absolute, under the program's folder, where the set's results are written",
     async () => {
       expect(ws.projectDir).not.toBe(caller);
       const preview = await stack.preview();
-      expect(preview.error).toBeUndefined();
+      expect(preview.result.changeSummary.create).toBeGreaterThanOrEqual(4);
       const up = await stack.up();
       expect(up.result.summary.result).toBe("succeeded");
       expect(up.result.outputs.resultsSummary?.value).toMatchObject({ succeeded: REQUESTS, failed: 0 });
@@ -85,6 +86,9 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
           expect(path.startsWith(join(caller, ".pulumi-openai-batch", "shards"))).toBe(true);
         }
       }
+      // The set's own resultsPath starts at the program's folder too, like its inputFile.
+      expect(existsSync(join(caller, "out", "results.jsonl"))).toBe(true);
+      expect(existsSync(join(ws.projectDir, "out"))).toBe(false);
     },
     OP_TIMEOUT,
   );

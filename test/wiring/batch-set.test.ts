@@ -68,6 +68,8 @@ beforeAll(async () => {
     "test",
     false,
   );
+  // The mocks read the project's directory as a program under the CLI does.
+  expect(pulumi.runtime.getRootDirectory()).toBe(root);
   // Relative paths of the set start at the project's directory.
   process.chdir(tmp);
 });
