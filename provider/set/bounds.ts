@@ -8,6 +8,8 @@ export interface ShardBounds {
   maxBytes: number;
   /** Most estimated input tokens in one shard; undefined when no token limit is set. */
   maxTokens?: number | undefined;
+  /** Most embedding inputs in one shard (`/v1/embeddings`); undefined for other endpoints. */
+  maxInputs?: number | undefined;
 }
 
 export const DEFAULT_BOUNDS: ShardBounds = {
@@ -25,20 +27,29 @@ export interface BoundaryShape {
   minRequests: number;
   minBytes: number;
   minTokens: number;
+  minInputs: number;
   /** Expected lines between natural boundaries (past the minimum). */
   targetRequests: number;
   targetBytes: number;
   targetTokens: number;
+  targetInputs: number;
 }
 
+/**
+ * A bound on embedding inputs of 50,000 (the API's) leaves the boundaries of lines with one input
+ * each where they were without it: its minimum and target are then never below the requests'.
+ */
 export function boundaryShapeOf(bounds: ShardBounds): BoundaryShape {
   const tokens = bounds.maxTokens ?? Number.POSITIVE_INFINITY;
+  const inputs = bounds.maxInputs ?? Number.POSITIVE_INFINITY;
   return {
     minRequests: Math.max(1, Math.floor(bounds.maxRequests / 8)),
     minBytes: Math.max(1, Math.floor(bounds.maxBytes / 8)),
     minTokens: Math.max(1, Math.floor(tokens / 8)),
+    minInputs: Math.max(1, Math.floor(inputs / 8)),
     targetRequests: Math.max(1, bounds.maxRequests / 4),
     targetBytes: Math.max(1, bounds.maxBytes / 4),
     targetTokens: Math.max(1, tokens / 4),
+    targetInputs: Math.max(1, inputs / 4),
   };
 }

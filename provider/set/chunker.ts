@@ -8,6 +8,8 @@ export interface ChunkLine {
   tokens: number;
   /** The hash of its custom_id (see line-hash.ts). */
   hash: number;
+  /** Its embedding inputs (only counted, and only bounded, for `/v1/embeddings`). */
+  inputs?: number;
 }
 
 /** Where a line falls: whether a shard ends before it (a bound forced it) and after it (a natural boundary). */
@@ -33,6 +35,7 @@ export class Chunker {
   private requests = 0;
   private bytes = 0;
   private tokens = 0;
+  private inputs = 0;
 
   constructor(private readonly bounds: ShardBounds) {
     this.shape = boundaryShapeOf(bounds);
@@ -46,6 +49,9 @@ export class Chunker {
     if (this.bounds.maxTokens !== undefined && line.tokens > this.bounds.maxTokens) {
       return `has an estimated ${line.tokens} input tokens, more than maxEnqueuedTokens (${this.bounds.maxTokens})`;
     }
+    if (this.bounds.maxInputs !== undefined && (line.inputs ?? 0) > this.bounds.maxInputs) {
+      return `has ${line.inputs} embedding inputs, more than a batch takes (${this.bounds.maxInputs})`;
+    }
     return undefined;
   }
 
@@ -54,12 +60,14 @@ export class Chunker {
     const fits =
       this.requests + 1 <= this.bounds.maxRequests &&
       this.bytes + line.bytes <= this.bounds.maxBytes &&
-      (this.bounds.maxTokens === undefined || this.tokens + line.tokens <= this.bounds.maxTokens);
+      (this.bounds.maxTokens === undefined || this.tokens + line.tokens <= this.bounds.maxTokens) &&
+      (this.bounds.maxInputs === undefined || this.inputs + (line.inputs ?? 0) <= this.bounds.maxInputs);
     const cutBefore = this.requests > 0 && !fits;
     if (cutBefore) this.reset();
     this.requests += 1;
     this.bytes += line.bytes;
     this.tokens += line.tokens;
+    this.inputs += line.inputs ?? 0;
     const cutAfter = this.pastMinimum() && this.natural(line);
     if (cutAfter) this.reset();
     return { cutBefore, cutAfter };
@@ -67,12 +75,22 @@ export class Chunker {
 
   private pastMinimum(): boolean {
     const s = this.shape;
-    return this.requests >= s.minRequests || this.bytes >= s.minBytes || this.tokens >= s.minTokens;
+    return (
+      this.requests >= s.minRequests ||
+      this.bytes >= s.minBytes ||
+      this.tokens >= s.minTokens ||
+      this.inputs >= s.minInputs
+    );
   }
 
   private natural(line: ChunkLine): boolean {
     const s = this.shape;
-    const chance = Math.max(1 / s.targetRequests, line.bytes / s.targetBytes, line.tokens / s.targetTokens);
+    const chance = Math.max(
+      1 / s.targetRequests,
+      line.bytes / s.targetBytes,
+      line.tokens / s.targetTokens,
+      (line.inputs ?? 0) / s.targetInputs,
+    );
     return line.hash < chance * TWO_POW_32;
   }
 
@@ -80,6 +98,7 @@ export class Chunker {
     this.requests = 0;
     this.bytes = 0;
     this.tokens = 0;
+    this.inputs = 0;
   }
 }
 

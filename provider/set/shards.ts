@@ -4,6 +4,7 @@ import { BatchInputError } from "../errors";
 import { withRequestDefaults } from "../runtime/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
 import { childPath } from "./child-path";
+import { lineEmbeddingInputs } from "./embedding-inputs";
 import { childName } from "./names";
 import { pruneShardCache } from "./prune";
 import type { WrittenShard } from "./shard-writer";
@@ -34,18 +35,22 @@ export function planShards(
   const problems = checkSetArgs(args as unknown as Record<string, unknown>);
   if (problems.length > 0) throw new BatchInputError(problems);
   const cacheDir = resolve(root, args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR);
+  const embeddings = args.endpoint === "/v1/embeddings";
   const bounds = {
     maxRequests: args.maxRequestsPerBatch ?? LIMITS.maxLines,
     maxBytes: args.maxBytesPerBatch ?? LIMITS.maxFileBytes,
     maxTokens: args.maxEnqueuedTokens,
+    maxInputs: embeddings ? LIMITS.maxEmbeddingInputs : undefined,
   };
   const tokensOf = args.maxEnqueuedTokens === undefined ? undefined : lineTokenEstimator(args.endpoint);
+  const inputsOf = embeddings ? lineEmbeddingInputs : undefined;
   const split = () =>
     args.inputFile !== undefined
       ? splitFile(resolve(root, args.inputFile), {
           bounds,
           cacheDir,
           tokensOf,
+          inputsOf,
           property: "inputFile",
           label: args.inputFile,
         })
@@ -53,6 +58,7 @@ export function planShards(
           bounds,
           cacheDir,
           tokensOf,
+          inputsOf,
           property: "requests",
           label: "requests",
         });

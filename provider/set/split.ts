@@ -28,6 +28,8 @@ export interface SplitOptions {
   cacheDir: string;
   /** The estimated input tokens of one line; only called when `bounds.maxTokens` is set. */
   tokensOf?: ((line: string) => number) | undefined;
+  /** The embedding inputs of one line; only called when `bounds.maxInputs` is set. */
+  inputsOf?: ((line: string) => number) | undefined;
   /** The property the input came from, for errors: `inputFile` or `requests`. */
   property: "inputFile" | "requests";
   /** How errors name the input, e.g. the file's path or `requests`. */
@@ -70,12 +72,16 @@ class Splitter {
       hash = id.hash;
       customId = id.customId;
     }
-    const tokensOf = this.options.bounds.maxTokens === undefined ? undefined : this.options.tokensOf;
-    const tokens =
-      tokensOf === undefined
-        ? 0
-        : tokensOf(Buffer.from(source.buffer, source.byteOffset + start, end - start).toString("utf8"));
-    const placed = { bytes: end - start + 1, tokens, hash };
+    const { bounds } = this.options;
+    const tokensOf = bounds.maxTokens === undefined ? undefined : this.options.tokensOf;
+    const inputsOf = bounds.maxInputs === undefined ? undefined : this.options.inputsOf;
+    const text =
+      tokensOf === undefined && inputsOf === undefined
+        ? ""
+        : Buffer.from(source.buffer, source.byteOffset + start, end - start).toString("utf8");
+    const tokens = tokensOf === undefined ? 0 : tokensOf(text);
+    const inputs = inputsOf === undefined ? 0 : inputsOf(text);
+    const placed = { bytes: end - start + 1, tokens, hash, inputs };
     const tooLarge = this.chunker.tooLarge(placed);
     if (tooLarge !== undefined) {
       this.fail(`line ${this.lineNumber} ${tooLarge}; make the request smaller or raise the bound`);
