@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 import { Batch, type BatchArgs } from "../resource/batch";
@@ -84,9 +84,7 @@ export class BatchSet extends pulumi.ComponentResource {
           `${name}-results`,
           {
             setName: name,
-            ...(args.resultsPath === undefined
-              ? {}
-              : { resultsPath: fromEngine ? args.resultsPath : absoluteFrom(root, args.resultsPath) }),
+            ...(args.resultsPath === undefined ? {} : { resultsPath: args.resultsPath }),
             ...(args.maxFailedRatio === undefined ? {} : { maxFailedRatio: args.maxFailedRatio }),
             shards: shards.map((shard, index) => ({
               batchId: batches[index]!.id,
@@ -160,13 +158,4 @@ function urnPromise(resource: pulumi.Resource): Promise<string> {
 function projectRoot(): { root: string; fromEngine: boolean } {
   const root = pulumi.runtime.getRootDirectory();
   return isAbsolute(root) ? { root, fromEngine: true } : { root: process.cwd(), fromEngine: false };
-}
-
-/**
- * A path of the set's that the provider resolves, made absolute from the program's folder: in an
- * inline program, where the provider runs in the workspace's `workDir`, so that the set's relative
- * paths all start at one folder.
- */
-function absoluteFrom(root: string, path: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(path).apply((value) => resolve(root, value));
 }

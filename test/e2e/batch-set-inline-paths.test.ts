@@ -68,7 +68,7 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
   });
 
   test(
-    "preview and up find every shard; the children's paths are absolute, under the program's folder, where the set's results are written",
+    "preview and up find every shard; the children's paths are absolute, under the program's folder; the set's results go to workDir",
     async () => {
       expect(ws.projectDir).not.toBe(caller);
       const preview = await stack.preview();
@@ -86,9 +86,9 @@ describeWithEngine("BatchSet in an inline program run from another folder", () =
           expect(path.startsWith(join(caller, ".pulumi-openai-batch", "shards"))).toBe(true);
         }
       }
-      // The set's own resultsPath starts at the program's folder too, like its inputFile.
-      expect(existsSync(join(caller, "out", "results.jsonl"))).toBe(true);
-      expect(existsSync(join(ws.projectDir, "out"))).toBe(false);
+      // The set's own resultsPath is written by the provider, as a Batch's is: from workDir.
+      expect(existsSync(join(ws.projectDir, "out", "results.jsonl"))).toBe(true);
+      expect(existsSync(join(caller, "out"))).toBe(false);
     },
     OP_TIMEOUT,
   );
