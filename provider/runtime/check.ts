@@ -11,9 +11,9 @@ import {
   type BatchInputSource,
   validateBatchInput,
 } from "../validation/jsonl/validate";
+import { withRequestDefaults } from "../validation/request-defaults";
 import { containsUnknown, isUnknown } from "../validation/unknowns";
 import type { Logger } from "./logger";
-import { withRequestDefaults } from "./request-defaults";
 import { resolveInputFile } from "./upload-body";
 
 export interface CheckOutcome {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { LIMITS } from "../contract";
 import { BatchInputError } from "../errors";
-import { withRequestDefaults } from "../runtime/request-defaults";
+import { withRequestDefaults } from "../validation/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
 import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";

@@ -1,34 +1,13 @@
 import { randomBytes } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
-import { Batch } from "pulumi-openai-batch";
 import { type Emulator, startEmulator } from "pulumi-openai-batch/emulator";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { HostCallError, ProviderHost } from "../support/provider-host";
 import { linkedProjectDir } from "../support/repo";
+import { serializedProviderText } from "../support/serialized-provider";
 
 const URN = "urn:pulumi:test::host::pulumi-nodejs:dynamic/openai:Batch::b";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const KEY = `sk-host-${randomBytes(12).toString("hex")}`;
-
-/** The `__provider` text exactly as `dynamic.Resource` writes it, taken from a Batch under mocks. */
-async function serializedProviderText(): Promise<string> {
-  let text: string | undefined;
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        text = args.inputs.__provider as string;
-        return { id: "x", state: {} };
-      },
-      call: () => ({}),
-    },
-    "host",
-    "test",
-    false,
-  );
-  const batch = new Batch("probe", { endpoint: "/v1/embeddings", inputFileId: "file-x" });
-  await new Promise((resolve) => batch.id.apply(resolve));
-  return text!;
-}
 
 const requests = [
   {

@@ -6,15 +6,14 @@
  * leaves the new one and its input alone.
  */
 import { randomBytes } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
 import OpenAI from "openai";
-import { Batch } from "pulumi-openai-batch";
 import { type Emulator, startEmulator } from "pulumi-openai-batch/emulator";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import { tallyLines } from "../../provider/cost/tally";
 import { ProviderHost } from "../support/provider-host";
 import { linkedProjectDir } from "../support/repo";
+import { serializedProviderText } from "../support/serialized-provider";
 
 const URN = "urn:pulumi:test::host::pulumi-nodejs:dynamic/openai:Batch::queued";
 const KEY = `sk-host-${randomBytes(12).toString("hex")}`;
@@ -32,25 +31,6 @@ const LIMIT = tallyLines(
   FILLER.map((line) => JSON.stringify(line)),
   CHAT,
 ).inputTokens;
-
-async function serializedProviderText(): Promise<string> {
-  let text: string | undefined;
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        text = args.inputs.__provider as string;
-        return { id: "x", state: {} };
-      },
-      call: () => ({}),
-    },
-    "host",
-    "test",
-    false,
-  );
-  const batch = new Batch("probe", { endpoint: "/v1/embeddings", inputFileId: "file-x" });
-  await new Promise((resolve) => batch.id.apply(resolve));
-  return text!;
-}
 
 let emulator: Emulator;
 let client: OpenAI;

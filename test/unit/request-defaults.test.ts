@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { checkBatch } from "../../provider/runtime/check";
-import { withRequestDefaults } from "../../provider/runtime/request-defaults";
+import { withRequestDefaults } from "../../provider/validation/request-defaults";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const CHAT = "/v1/chat/completions";

@@ -1,4 +1,4 @@
-import { isUnknown } from "../validation/unknowns";
+import { isUnknown } from "./unknowns";
 
 /** The method every batch request line uses; the default of an inline request without one. */
 export const DEFAULT_REQUEST_METHOD = "POST";
