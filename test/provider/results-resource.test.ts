@@ -149,6 +149,47 @@ describe("resultsPath", () => {
     expect(readFileSync(join(dir, "results.jsonl")).equals(original)).toBe(true);
   });
 
+  test("a join that fails part-way (the output download cut off for good) leaves resultsPath as it was", async () => {
+    const { dir } = await setUp(failFirst(1));
+    const inputs = await env.checked({
+      ...waiting({ resultsPath: "results.jsonl" }),
+      requests: embeddingRequests(24),
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const outputFileId = state.outputFileId as string;
+    const outputBytes = (await env.client.files.retrieve(outputFileId)).bytes;
+    const older = "the results file as the user left it\n";
+    writeFileSync(join(dir, "results.jsonl"), older);
+
+    // Every download of the output file now stops half-way, and resuming brings no new byte.
+    env.emulator.setFaults([
+      { kind: "ignore_range" },
+      {
+        kind: "cut_download",
+        path: `/v1/files/${outputFileId}/content`,
+        afterBytes: Math.floor(outputBytes / 2),
+      },
+    ]);
+    const failure = await env.provider.update(id, state, inputs).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isBatchWaitError(failure)).toBe(true);
+    expect((failure as Error).message).toContain(
+      `Could not read the results of batch ${id}: Could not download file ${outputFileId}: the download was cut off after ${Math.floor(outputBytes / 2)} of ${outputBytes} bytes`,
+    );
+    expect(readFileSync(join(dir, "results.jsonl"), "utf8")).toBe(older);
+    expect(readdirSync(dir).filter((name) => name !== ".pulumi-openai-batch")).toEqual(["results.jsonl"]);
+
+    // Once downloads work again, the next update writes the whole file.
+    env.emulator.setFaults([]);
+    const { outs: updated } = await env.provider.update(id, state, inputs);
+    const written = readFileSync(join(dir, "results.jsonl"));
+    expect(createHash("sha256").update(written).digest("hex")).toBe(updated?.resultsSha256);
+    expect(written.toString().trim().split("\n")).toHaveLength(24);
+  });
+
   test("an older state without the results outputs reads, updates and deletes; setting resultsPath later writes the file", async () => {
     const { dir } = await setUp(failFirst(1));
     const first = await env.checked(waiting({ maxFailedRatio: 0.5 }));
