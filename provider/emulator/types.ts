@@ -27,8 +27,9 @@ export interface EmulatorOptions {
   dataDir?: string;
   /**
    * The organization's enqueued-token limit per model, e.g. `{ "gpt-4o-mini": 2_000_000 }`. The
-   * input tokens of validating, in-progress and finalizing batches count against it; a batch that
-   * would go over it fails validation with `token_limit_exceeded`. No limit by default. Env:
+   * input tokens of in-progress and finalizing batches count against it (a batch still validating
+   * holds none yet); a batch that would go over it fails validation with `token_limit_exceeded`.
+   * No limit by default. Env:
    * OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS (`model=tokens,model=tokens`).
    */
   enqueuedTokenLimits?: Record<string, number>;
