@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { answersById } from "../emulator/support/harness";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 let env: ProviderUnderTest;
@@ -112,13 +113,16 @@ describe("resultsPath", () => {
       .toString()
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string });
+      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string; body?: unknown });
     expect(records.map((r) => [r.custom_id, r.line, r.status])).toEqual([
       ["doc-1", 1, "failed"],
       ["doc-2", 2, "succeeded"],
       ["doc-3", 3, "succeeded"],
       ["doc-4", 4, "succeeded"],
     ]);
+    // Each record carries its own request's answer, wherever the output file put it.
+    const answers = await answersById(env.client, outs?.outputFileId as string);
+    for (const record of records.slice(1)) expect(record.body).toEqual(answers.get(record.custom_id));
     // No temporary file is left beside the results (the token-count cache of preview has its own folder).
     expect(readdirSync(dir).filter((name) => name !== ".pulumi-openai-batch")).toEqual(["results.jsonl"]);
   });
