@@ -178,7 +178,8 @@ export async function expire(ctx: EngineContext, batch: BatchRecord, at: number)
 
 /**
  * Ends a batch: publishes its output and error files (when they have lines) as files with purpose
- * `batch_output`, their lines in the emulator's output order, and lets go of its input file's contents if that file was deleted meanwhile.
+ * `batch_output`, their lines in the emulator's output order, and lets go of its input file's
+ * contents if that file was deleted meanwhile.
  */
 export async function finish(ctx: EngineContext, batch: BatchRecord, at: number): Promise<void> {
   batch.stuck = false;
