@@ -20,6 +20,11 @@ Options:
   --enqueued-token-limit <model=tokens[,model=tokens]>
                       the organization's enqueued-token limit per model, e.g.
                       gpt-4o-mini=2000000                                      env ${ENV.enqueuedTokenLimits}
+  --output-order <shuffled|input>
+                      order of the lines in output and error files (default
+                      shuffled: a seeded order, never the input's)             env ${ENV.outputOrder}
+  --output-order-seed <n>
+                      seed of the shuffled order (default 1)                   env ${ENV.outputOrderSeed}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version
@@ -44,6 +49,8 @@ const VALUE_FLAGS = [
   "--time-scale",
   "--faults",
   "--enqueued-token-limit",
+  "--output-order",
+  "--output-order-seed",
 ];
 const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
 
@@ -94,6 +101,26 @@ export function parseCliArgs(
   const tokenLimits = values.get("--enqueued-token-limit");
   if (tokenLimits !== undefined) {
     options.enqueuedTokenLimits = parseTokenLimits(tokenLimits, "--enqueued-token-limit");
+  }
+  const outputOrder = values.get("--output-order");
+  if (outputOrder !== undefined) {
+    if (outputOrder !== "shuffled" && outputOrder !== "input") {
+      throw new EmulatorConfigError(
+        "--output-order",
+        `Expected --output-order to be shuffled or input; got ${JSON.stringify(outputOrder)}.`,
+      );
+    }
+    options.outputOrder = outputOrder;
+  }
+  const seed = values.get("--output-order-seed");
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed) || Number(seed) > 0xffff_ffff) {
+      throw new EmulatorConfigError(
+        "--output-order-seed",
+        `Expected --output-order-seed to be an integer from 0 to 4294967295; got ${JSON.stringify(seed)}.`,
+      );
+    }
+    options.outputOrderSeed = Number(seed);
   }
   if (switches.has("--manual-clock")) options.manualClock = true;
   return { kind: "start", options, log: switches.has("--log") };

@@ -1,6 +1,6 @@
 import { EmulatorConfigError } from "./errors/config-error";
 import { describe, parseFaultRules, parseFaultRulesJson } from "./faults/parse";
-import type { EmulatorDurations, EmulatorOptions, FaultRule } from "./types";
+import type { EmulatorDurations, EmulatorOptions, FaultRule, OutputOrderName } from "./types";
 
 /** The environment variables the emulator reads when an option is absent. */
 export const ENV = {
@@ -11,7 +11,15 @@ export const ENV = {
   dataDir: "OPENAI_EMULATOR_DATA_DIR",
   faults: "OPENAI_EMULATOR_FAULTS",
   enqueuedTokenLimits: "OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS",
+  outputOrder: "OPENAI_EMULATOR_OUTPUT_ORDER",
+  outputOrderSeed: "OPENAI_EMULATOR_OUTPUT_ORDER_SEED",
 } as const;
+
+/** The seed of the shuffled output order when none is given. */
+export const DEFAULT_OUTPUT_ORDER_SEED = 1;
+
+/** How output and error lines are ordered: as the input, or shuffled by a seed. */
+export type OutputOrder = { kind: "input" } | { kind: "shuffled"; seed: number };
 
 export const DEFAULT_DURATIONS: EmulatorDurations = {
   validatingMs: 200,
@@ -32,6 +40,7 @@ export interface ResolvedConfig {
   faults: FaultRule[];
   dataDir: string | undefined;
   enqueuedTokenLimits: ReadonlyMap<string, number>;
+  outputOrder: OutputOrder;
   log: ((line: string) => void) | undefined;
 }
 
@@ -49,6 +58,7 @@ export function resolveConfig(options: EmulatorOptions, env: Env): ResolvedConfi
     faults: resolveFaults(options.faults, env),
     dataDir: resolveDataDir(options.dataDir, env),
     enqueuedTokenLimits: resolveTokenLimits(options.enqueuedTokenLimits, env),
+    outputOrder: resolveOutputOrder(options, env),
     log: options.log,
   };
 }
@@ -225,4 +235,29 @@ function checkTokenLimits(option: Record<string, number>, setting: string): Read
     limits.set(model, limit);
   }
   return limits;
+}
+
+const OUTPUT_ORDERS: readonly OutputOrderName[] = ["shuffled", "input"];
+
+function resolveOutputOrder(options: EmulatorOptions, env: Env): OutputOrder {
+  const name = options.outputOrder ?? fromEnv(env, ENV.outputOrder) ?? "shuffled";
+  const nameSetting = options.outputOrder !== undefined ? "outputOrder" : ENV.outputOrder;
+  if (!OUTPUT_ORDERS.includes(name as OutputOrderName)) {
+    throw new EmulatorConfigError(
+      nameSetting,
+      `Expected \`${nameSetting}\` to be "shuffled" or "input"; got ${JSON.stringify(name)}.`,
+    );
+  }
+  const seedSetting = options.outputOrderSeed !== undefined ? "outputOrderSeed" : ENV.outputOrderSeed;
+  const text = fromEnv(env, ENV.outputOrderSeed);
+  const seed =
+    options.outputOrderSeed ??
+    (text === undefined ? DEFAULT_OUTPUT_ORDER_SEED : /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN);
+  if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+    throw new EmulatorConfigError(
+      seedSetting,
+      `Expected \`${seedSetting}\` to be an integer from 0 to 4294967295; got ${text !== undefined && options.outputOrderSeed === undefined ? JSON.stringify(text) : describe(seed)}.`,
+    );
+  }
+  return name === "input" ? { kind: "input" } : { kind: "shuffled", seed };
 }

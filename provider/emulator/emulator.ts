@@ -47,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clock,
       durations: config.durations,
       enqueuedTokenLimits: config.enqueuedTokenLimits,
+      outputOrder: config.outputOrder,
       persister,
       log,
       requestFailure: (url) => faults.decideRequest(url),

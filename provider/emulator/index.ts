@@ -17,6 +17,7 @@ export type {
   EmulatorOptions,
   FaultKind,
   FaultRule,
+  OutputOrderName,
   RecordedCall,
   SetBatchStatusOptions,
 } from "./types";

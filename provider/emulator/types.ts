@@ -27,14 +27,26 @@ export interface EmulatorOptions {
   dataDir?: string;
   /**
    * The organization's enqueued-token limit per model, e.g. `{ "gpt-4o-mini": 2_000_000 }`. The
-   * input tokens of validating, in-progress and finalizing batches count against it; a batch that
-   * would go over it fails validation with `token_limit_exceeded`. No limit by default. Env:
+   * input tokens of in-progress and finalizing batches count against it (a batch still validating
+   * holds none yet); a batch that would go over it fails validation with `token_limit_exceeded`.
+   * No limit by default. Env:
    * OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS (`model=tokens,model=tokens`).
    */
   enqueuedTokenLimits?: Record<string, number>;
+  /**
+   * The order of the lines in a batch's output and error files. `"shuffled"` (the default): a
+   * seeded order in which no line keeps its input position, as the real API promises no order.
+   * `"input"`: the input's order, for tests that need it. Env: OPENAI_EMULATOR_OUTPUT_ORDER.
+   */
+  outputOrder?: OutputOrderName;
+  /** Seed of the shuffled order (an integer from 0 to 4294967295); default 1. Env: OPENAI_EMULATOR_OUTPUT_ORDER_SEED. */
+  outputOrderSeed?: number;
   /** Receives one line per request; off by default. Never receives the Authorization header. */
   log?: (line: string) => void;
 }
+
+/** The orders the emulator can write output and error lines in. */
+export type OutputOrderName = "shuffled" | "input";
 
 export type FaultKind =
   | "rate_limit"

@@ -99,7 +99,8 @@ describeWithEngine("first use: from an empty folder to results and back", () => 
     async () => {
       const { stdout } = await runNode(folder, ["read-results.js", outputs.outputFileId]);
       const lines = stdout.trim().split("\n");
-      expect(lines.map((line) => line.split(" ")[0])).toEqual(["q1", "q2"]);
+      // Without the input, records come in the output file's order, which is not the input's.
+      expect(lines.map((line) => line.split(" ")[0]).sort()).toEqual(["q1", "q2"]);
       for (const line of lines) expect(line).toMatch(/^q\d \(200\): \S/);
     },
     OP_TIMEOUT,

@@ -131,7 +131,7 @@ describe("openai-batch-emulator", () => {
     expect(done.request_counts).toEqual({ total: 3, completed: 1, failed: 2 });
     const errors = await fileLines(client, done.error_file_id!);
     expect(
-      errors.map((line) => [line.custom_id, (line.response as { status_code: number }).status_code]),
+      errors.map((line) => [line.custom_id, (line.response as { status_code: number }).status_code]).sort(),
     ).toEqual([
       ["req-1", 502],
       ["req-2", 502],

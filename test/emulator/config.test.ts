@@ -25,7 +25,19 @@ describe("options and environment", () => {
       faults: [],
       dataDir: undefined,
       enqueuedTokenLimits: new Map(),
+      outputOrder: { kind: "shuffled", seed: 1 },
       log: undefined,
+    });
+  });
+
+  test("the output order: shuffled by seed 1 by default, from the options or the environment", () => {
+    expect(resolveConfig({ outputOrderSeed: 42 }, {}).outputOrder).toEqual({ kind: "shuffled", seed: 42 });
+    expect(resolveConfig({ outputOrder: "input" }, {}).outputOrder).toEqual({ kind: "input" });
+    const env = { OPENAI_EMULATOR_OUTPUT_ORDER: "input", OPENAI_EMULATOR_OUTPUT_ORDER_SEED: "9" };
+    expect(resolveConfig({}, env).outputOrder).toEqual({ kind: "input" });
+    expect(resolveConfig({ outputOrder: "shuffled" }, env).outputOrder).toEqual({
+      kind: "shuffled",
+      seed: 9,
     });
   });
 
@@ -90,6 +102,26 @@ describe("options and environment", () => {
       { OPENAI_EMULATOR_FAULTS: "[{" },
       'OPENAI_EMULATOR_FAULTS: Expected `OPENAI_EMULATOR_FAULTS` to be a JSON array of fault rules, like [{"kind":"rate_limit","count":1}]; it is not valid JSON.',
     ],
+    [
+      { outputOrder: "random" },
+      {},
+      'outputOrder: Expected `outputOrder` to be "shuffled" or "input"; got "random".',
+    ],
+    [
+      {},
+      { OPENAI_EMULATOR_OUTPUT_ORDER: "sorted" },
+      'OPENAI_EMULATOR_OUTPUT_ORDER: Expected `OPENAI_EMULATOR_OUTPUT_ORDER` to be "shuffled" or "input"; got "sorted".',
+    ],
+    [
+      { outputOrderSeed: -1 },
+      {},
+      "outputOrderSeed: Expected `outputOrderSeed` to be an integer from 0 to 4294967295; got -1.",
+    ],
+    [
+      {},
+      { OPENAI_EMULATOR_OUTPUT_ORDER_SEED: "seven" },
+      'OPENAI_EMULATOR_OUTPUT_ORDER_SEED: Expected `OPENAI_EMULATOR_OUTPUT_ORDER_SEED` to be an integer from 0 to 4294967295; got "seven".',
+    ],
   ])("%j with env %j is refused", (options, env, message) => {
     expect(configError(() => resolveConfig(options as never, env))).toBe(message);
   });
@@ -111,6 +143,9 @@ describe("command line", () => {
           "60",
           "--faults",
           '[{"kind":"latency","latencyMs":5}]',
+          "--output-order",
+          "input",
+          "--output-order-seed=3",
           "--manual-clock",
           "--log",
         ],
@@ -126,6 +161,8 @@ describe("command line", () => {
         dataDir: ".emulator",
         timeScale: 60,
         faults: [{ kind: "latency", latencyMs: 5 }],
+        outputOrder: "input",
+        outputOrderSeed: 3,
         manualClock: true,
       },
     });
@@ -146,6 +183,14 @@ describe("command line", () => {
     [["--port", "x"], '--port: Expected --port to be an integer port from 0 to 65535; got "x".'],
     [["--time-scale", "fast"], '--time-scale: Expected --time-scale to be a number above 0; got "fast".'],
     [["--faults", "{}"], "--faults: Expected `--faults` to be an array of fault rules; got an object."],
+    [
+      ["--output-order", "sorted"],
+      '--output-order: Expected --output-order to be shuffled or input; got "sorted".',
+    ],
+    [
+      ["--output-order-seed", "-2"],
+      '--output-order-seed: Expected --output-order-seed to be an integer from 0 to 4294967295; got "-2".',
+    ],
   ])("%j is refused", (argv, message) => {
     expect(configError(() => parseCliArgs(argv, {}))).toBe(message);
   });

@@ -50,6 +50,27 @@ describe("the per-model enqueued-token limit", () => {
     expect((await client.batches.retrieve(later.id)).status).toBe("in_progress");
   });
 
+  test("a batch still validating holds no tokens: of two that do not fit together, the first to be validated runs and the second fails", async () => {
+    const five = chatJsonl(5);
+    env = await startTestEmulator({
+      durations: DURATIONS,
+      enqueuedTokenLimits: { "gpt-4o-mini": tokensOf(five) + tokensOf(chatJsonl(1)) },
+    });
+    const { client, emulator } = env;
+    const first = await createBatch(client, five);
+    await emulator.advance(500);
+    const second = await createBatch(client, five);
+    // The first is validated while the second still validates: the second holds nothing yet.
+    await emulator.advance(500);
+    expect((await client.batches.retrieve(first.id)).status).toBe("in_progress");
+    expect((await client.batches.retrieve(second.id)).status).toBe("validating");
+    await emulator.advance(500);
+    const refused = await client.batches.retrieve(second.id);
+    expect(refused.status).toBe("failed");
+    expect(refused.errors?.data?.[0]?.code).toBe("token_limit_exceeded");
+    expect((await client.batches.retrieve(first.id)).status).toBe("in_progress");
+  });
+
   test("other models and an emulator without limits are not limited", async () => {
     env = await startTestEmulator({ durations: DURATIONS, enqueuedTokenLimits: { "gpt-4.1": 1 } });
     const batch = await createBatch(env.client, chatJsonl(50));

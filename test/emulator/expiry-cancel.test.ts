@@ -5,6 +5,7 @@ import {
   createBatch,
   failure,
   fileLines,
+  sortedCustomIds,
   startTestEmulator,
   type TestEmulator,
 } from "./support/harness";
@@ -30,15 +31,22 @@ describe("expiry", () => {
     expect(expired.status).toBe("expired");
     expect(expired.expired_at).toBe(expired.expires_at);
     expect(expired.request_counts).toEqual({ total: 10, completed: 4, failed: 6 });
-    expect((await fileLines(client, expired.output_file_id!)).map((l) => l.custom_id)).toEqual([
+    expect(await sortedCustomIds(client, expired.output_file_id!)).toEqual([
       "req-1",
       "req-2",
       "req-3",
       "req-4",
     ]);
+    expect(await sortedCustomIds(client, expired.error_file_id!)).toEqual([
+      "req-5",
+      "req-6",
+      "req-7",
+      "req-8",
+      "req-9",
+      "req-10",
+    ]);
     const errors = await fileLines(client, expired.error_file_id!);
-    expect(errors.map((l) => l.custom_id)).toEqual(["req-5", "req-6", "req-7", "req-8", "req-9", "req-10"]);
-    expect(errors[0]).toEqual({
+    expect(errors.find((line) => line.custom_id === "req-5")).toEqual({
       id: expect.stringMatching(/^batch_req_/),
       custom_id: "req-5",
       response: null,
@@ -99,11 +107,7 @@ describe("cancel", () => {
     expect(cancelled.status).toBe("cancelled");
     expect(cancelled.cancelled_at).toBe(Math.floor(emulator.now() / 1000));
     expect(cancelled.request_counts).toEqual({ total: 10, completed: 3, failed: 0 });
-    expect((await fileLines(client, cancelled.output_file_id!)).map((l) => l.custom_id)).toEqual([
-      "req-1",
-      "req-2",
-      "req-3",
-    ]);
+    expect(await sortedCustomIds(client, cancelled.output_file_id!)).toEqual(["req-1", "req-2", "req-3"]);
     expect(cancelled).not.toHaveProperty("error_file_id");
   });
 

@@ -18,7 +18,7 @@ import {
   isEmulatorStateError,
   startEmulator,
 } from "../../provider/emulator";
-import { chatJsonl, createBatch, fileLines, REPO_ROOT, uploadBatchFile } from "./support/harness";
+import { chatJsonl, createBatch, REPO_ROOT, sortedCustomIds, uploadBatchFile } from "./support/harness";
 
 /** The child that stops a save at a chosen point; it runs the compiled emulator `npm run build` left. */
 const CRASH_AT_SAVE = join(REPO_ROOT, "test", "emulator", "support", "crash-at-save.cjs");
@@ -53,6 +53,7 @@ describe("persistence in a data directory", () => {
     const batch = await createBatch(first.client, chatJsonl(3));
     await first.emulator.advance(60_000);
     const done = await first.client.batches.retrieve(batch.id);
+    const output = await (await first.client.files.content(done.output_file_id!)).text();
     const clock = first.emulator.now();
     const key = first.emulator.apiKey;
     await first.emulator.close();
@@ -62,11 +63,8 @@ describe("persistence in a data directory", () => {
     expect(second.emulator.now()).toBe(clock);
     expect(await second.client.batches.retrieve(batch.id)).toEqual(done);
     expect(await (await second.client.files.content(file.id)).text()).toBe(chatJsonl(2));
-    expect((await fileLines(second.client, done.output_file_id!)).map((l) => l.custom_id)).toEqual([
-      "req-1",
-      "req-2",
-      "req-3",
-    ]);
+    expect(await (await second.client.files.content(done.output_file_id!)).text()).toBe(output);
+    expect(await sortedCustomIds(second.client, done.output_file_id!)).toEqual(["req-1", "req-2", "req-3"]);
     expect((await second.client.files.list()).data).toHaveLength(3);
   });
 
@@ -84,7 +82,7 @@ describe("persistence in a data directory", () => {
     await second.emulator.advance(60_000);
     const done = await second.client.batches.retrieve(batch.id);
     expect(done.status).toBe("completed");
-    expect((await fileLines(second.client, done.output_file_id!)).map((l) => l.custom_id)).toEqual(
+    expect(await sortedCustomIds(second.client, done.output_file_id!)).toEqual(
       Array.from({ length: 10 }, (_, i) => `req-${i + 1}`),
     );
   });

@@ -308,6 +308,50 @@ describe("the real dynamic-provider host over gRPC", () => {
     }
   });
 
+  test("a destroy that meets a running follow-up cancels it and deletes its input file", async () => {
+    const live = await startEmulator({
+      apiKey: KEY,
+      manualClock: true,
+      faults: [{ kind: "request_failure", count: 1, statusCode: 500, errorCode: "server_error" }],
+    });
+    const own = await ProviderHost.start(linkedProjectDir("host-running-follow-up-"));
+    try {
+      await own.configure({ "openai:apiKey": KEY, "openai:baseUrl": live.url });
+      const checked = await own.check(URN, {}, news({ retryFailedRequests: 1 }));
+      expect(checked.failures).toEqual([]);
+      const created = await own.create(URN, checked.inputs);
+      // The first batch finishes with one failed request; a refresh sees it, and the next up
+      // makes the follow-up, which runs on.
+      await live.advance(60_000);
+      const refreshed = await own.read(URN, created.id, created.properties);
+      expect(refreshed.properties.status).toBe("completed");
+      expect((await own.diff(URN, created.id, refreshed.properties, checked.inputs)).changes).toBe("some");
+      const updated = await own.update(URN, created.id, refreshed.properties, checked.inputs);
+      const attempts = updated.attempts as {
+        batchId: string;
+        inputFileId: string;
+        status: string;
+      }[];
+      expect(attempts.map((a) => a.status)).toEqual(["completed", "validating"]);
+      const followUp = attempts[1]!;
+      await live.setBatchStatus(followUp.batchId, "in_progress", { stuck: true });
+      const OpenAI = (await import("openai")).default;
+      const client = new OpenAI({ apiKey: KEY, baseURL: live.url });
+      expect((await client.batches.retrieve(followUp.batchId)).status).toBe("in_progress");
+      const inputFiles = async () => (await client.files.list({ purpose: "batch" })).data.map((f) => f.id);
+      expect((await inputFiles()).sort()).toEqual(attempts.map((a) => a.inputFileId).sort());
+
+      await own.delete(URN, created.id, updated);
+      expect((await client.batches.retrieve(followUp.batchId)).status).toBe("cancelling");
+      expect(await inputFiles()).toEqual([]);
+      await live.advance(60_000);
+      expect((await client.batches.retrieve(followUp.batchId)).status).toBe("cancelled");
+    } finally {
+      await own.stop();
+      await live.close();
+    }
+  });
+
   test("without a key, the first call that needs the API says how to set one, and the key never shows", async () => {
     const bare = await ProviderHost.start(linkedProjectDir("host-nokey-"));
     try {

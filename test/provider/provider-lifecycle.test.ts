@@ -86,7 +86,8 @@ describe("create", () => {
       output
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l).custom_id),
+        .map((l) => JSON.parse(l).custom_id)
+        .sort(),
     ).toEqual(["doc-1", "doc-2", "doc-3", "doc-4"]);
   });
 

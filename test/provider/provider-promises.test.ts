@@ -221,6 +221,30 @@ describe("waiting", () => {
     expect(polls.map((c) => (c.at - started) / 1000)).toEqual([0, 1, 3, 7, 15, 25, 35, 45, 55, 60]);
     expect(env.emulator.now() - started).toBe(60_000);
   });
+
+  test("jitter only shortens a wait: with the largest draw no poll comes later than pollIntervalSeconds after the last", async () => {
+    env = await providerWithEmulator({ deps: { random: () => 0.999 } });
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(1),
+      waitForCompletion: true,
+      waitTimeoutSeconds: 60,
+      pollIntervalSeconds: 10,
+    });
+    const created = await env.provider.create({ ...inputs, waitForCompletion: false });
+    await env.emulator.setBatchStatus(created.id, "in_progress", { stuck: true });
+    env.emulator.clearCalls();
+    const started = env.emulator.now();
+    const error = await failureOf(env.provider.update(created.id, created.outs!, inputs));
+    expect(isBatchWaitError(error)).toBe(true);
+    const polls = env.emulator.calls().filter((c) => c.path === `/v1/batches/${created.id}`);
+    const at = polls.map((c) => c.at - started);
+    const gaps = at.slice(1).map((time, index) => time - (at[index] as number));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(10_000);
+    // Each wait is its step (1 s, 2 s, 4 s, 8 s, then the 10 s cap) less 9.99%, the last one cut at the deadline.
+    expect(gaps).toEqual([900, 1_800, 3_600, 7_201, 9_001, 9_001, 9_001, 9_001, 9_001, 1_494]);
+    expect(at.at(-1)).toBe(60_000);
+  });
 });
 
 describe("errors", () => {

@@ -7,9 +7,11 @@ import type { FaultRule } from "../../provider/emulator";
 import { isBatchApiError } from "../../provider/errors";
 import { type BatchResultRecord, readBatchResults } from "../../provider/results";
 import {
+  answersById,
   CHAT,
   chatJsonl,
   createBatch,
+  fileLines,
   startTestEmulator,
   type TestEmulator,
 } from "../emulator/support/harness";
@@ -80,6 +82,12 @@ describe("readBatchResults against the emulator", () => {
     ]);
     expect(records[0]?.statusCode).toBe(503);
     expect(records[2]).toMatchObject({ statusCode: 200, body: { object: "chat.completion" } });
+    // Each record carries its own request's answer, wherever the output file put it.
+    const batch = await target.client.batches.retrieve(created.id);
+    const answers = await answersById(target.client, batch.output_file_id!);
+    for (const record of records.filter((r) => r.status === "succeeded")) {
+      expect(record.body).toEqual(answers.get(record.custom_id));
+    }
   });
 
   test("without the input, records come in output order, then error order", async () => {
@@ -87,9 +95,11 @@ describe("readBatchResults against the emulator", () => {
     const created = await createBatch(target.client, chatJsonl(3));
     await target.emulator.advance(60_000);
     const records = await collect(readBatchResults(created.id, api(target)));
+    const batch = await target.client.batches.retrieve(created.id);
+    const outputOrder = (await fileLines(target.client, batch.output_file_id!)).map((l) => l.custom_id);
+    expect([...outputOrder].sort()).toEqual(["req-2", "req-3"]);
     expect(brief(records)).toEqual([
-      ["req-2", undefined, "succeeded", undefined],
-      ["req-3", undefined, "succeeded", undefined],
+      ...outputOrder.map((id) => [id, undefined, "succeeded", undefined]),
       ["req-1", undefined, "failed", "server_error"],
     ]);
   });

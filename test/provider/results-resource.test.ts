@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { answersById } from "../emulator/support/harness";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 let env: ProviderUnderTest;
@@ -112,13 +113,16 @@ describe("resultsPath", () => {
       .toString()
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string });
+      .map((line) => JSON.parse(line) as { custom_id: string; line: number; status: string; body?: unknown });
     expect(records.map((r) => [r.custom_id, r.line, r.status])).toEqual([
       ["doc-1", 1, "failed"],
       ["doc-2", 2, "succeeded"],
       ["doc-3", 3, "succeeded"],
       ["doc-4", 4, "succeeded"],
     ]);
+    // Each record carries its own request's answer, wherever the output file put it.
+    const answers = await answersById(env.client, outs?.outputFileId as string);
+    for (const record of records.slice(1)) expect(record.body).toEqual(answers.get(record.custom_id));
     // No temporary file is left beside the results (the token-count cache of preview has its own folder).
     expect(readdirSync(dir).filter((name) => name !== ".pulumi-openai-batch")).toEqual(["results.jsonl"]);
   });
@@ -147,6 +151,47 @@ describe("resultsPath", () => {
     expect(await env.provider.diff(id, state, inputs)).toMatchObject({ changes: true, replaces: [] });
     await env.provider.update(id, state, inputs);
     expect(readFileSync(join(dir, "results.jsonl")).equals(original)).toBe(true);
+  });
+
+  test("a join that fails part-way (the output download cut off for good) leaves resultsPath as it was", async () => {
+    const { dir } = await setUp(failFirst(1));
+    const inputs = await env.checked({
+      ...waiting({ resultsPath: "results.jsonl" }),
+      requests: embeddingRequests(24),
+    });
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const outputFileId = state.outputFileId as string;
+    const outputBytes = (await env.client.files.retrieve(outputFileId)).bytes;
+    const older = "the results file as the user left it\n";
+    writeFileSync(join(dir, "results.jsonl"), older);
+
+    // Every download of the output file now stops half-way, and resuming brings no new byte.
+    env.emulator.setFaults([
+      { kind: "ignore_range" },
+      {
+        kind: "cut_download",
+        path: `/v1/files/${outputFileId}/content`,
+        afterBytes: Math.floor(outputBytes / 2),
+      },
+    ]);
+    const failure = await env.provider.update(id, state, inputs).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(isBatchWaitError(failure)).toBe(true);
+    expect((failure as Error).message).toContain(
+      `Could not read the results of batch ${id}: Could not download file ${outputFileId}: the download was cut off after ${Math.floor(outputBytes / 2)} of ${outputBytes} bytes`,
+    );
+    expect(readFileSync(join(dir, "results.jsonl"), "utf8")).toBe(older);
+    expect(readdirSync(dir).filter((name) => name !== ".pulumi-openai-batch")).toEqual(["results.jsonl"]);
+
+    // Once downloads work again, the next update writes the whole file.
+    env.emulator.setFaults([]);
+    const { outs: updated } = await env.provider.update(id, state, inputs);
+    const written = readFileSync(join(dir, "results.jsonl"));
+    expect(createHash("sha256").update(written).digest("hex")).toBe(updated?.resultsSha256);
+    expect(written.toString().trim().split("\n")).toHaveLength(24);
   });
 
   test("an older state without the results outputs reads, updates and deletes; setting resultsPath later writes the file", async () => {

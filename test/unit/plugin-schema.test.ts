@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import {
   DEFAULTS,
@@ -9,6 +11,7 @@ import {
 import type { Described } from "../../provider/describe";
 import { buildSchema, type SchemaProperty } from "../../provider/plugin/schema";
 import { SETTING_SOURCES } from "../../provider/runtime/settings";
+import { REPO_ROOT } from "../support/repo";
 
 const schema = buildSchema("1.2.3");
 const batch = schema.resources["openai-batch:index:Batch"];
@@ -135,3 +138,133 @@ const wrongDefault: Described<Sample> = {
   count: { type: "integer", description: "a count", default: "3" },
 };
 void [described, missing, wrongType, notRequired, wrongDefault];
+
+describe("the schema's types are the contract's TypeScript types", () => {
+  /**
+   * The contract's interfaces, read by the TypeScript compiler from `provider/contract.ts` itself,
+   * not from the run-time descriptions the schema is built from.
+   */
+  const program = ts.createProgram([join(REPO_ROOT, "provider", "contract.ts")], {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ["lib.es2023.d.ts"],
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(join(REPO_ROOT, "provider", "contract.ts"));
+  const exported = (name: string): ts.Type => {
+    const symbol = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(source as ts.SourceFile) as ts.Symbol)
+      .find((candidate) => candidate.name === name);
+    if (symbol === undefined) throw new RangeError(`contract.ts exports no ${name}`);
+    return checker.getDeclaredTypeOfSymbol(symbol);
+  };
+
+  /** Every way the schema differs from the TypeScript type, as `path: what` lines. */
+  function differences(
+    path: string,
+    property: SchemaProperty | undefined,
+    type: ts.Type,
+    reached: Set<string>,
+  ): string[] {
+    if (property === undefined) return [`${path}: missing from the schema`];
+    if (type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) {
+      return property.$ref === "pulumi.json#/Any"
+        ? []
+        : [`${path}: expected Any, got ${JSON.stringify(property)}`];
+    }
+    const value = checker.getNonNullableType(type);
+    const kinds = new Set((value.isUnion() ? value.types : [value]).map((part) => primitive(part)));
+    const [kind] = kinds;
+    if (kinds.size === 1 && kind !== undefined) {
+      const allowed = kind === "number" ? ["number", "integer"] : [kind];
+      return allowed.includes(property.type ?? "") ? [] : [`${path}: expected ${kind}, got ${property.type}`];
+    }
+    if (checker.isArrayType(value)) {
+      if (property.type !== "array") return [`${path}: expected an array, got ${JSON.stringify(property)}`];
+      const [item] = checker.getTypeArguments(value as ts.TypeReference);
+      return differences(`${path}[]`, property.items, item as ts.Type, reached);
+    }
+    const index = checker.getIndexInfoOfType(value, ts.IndexKind.String);
+    if (index !== undefined) {
+      if (property.type !== "object") return [`${path}: expected a map, got ${JSON.stringify(property)}`];
+      return differences(`${path}{}`, property.additionalProperties, index.type, reached);
+    }
+    const token = property.$ref?.startsWith("#/types/") ? property.$ref.slice("#/types/".length) : undefined;
+    const object = token === undefined ? undefined : schema.types[token];
+    if (token === undefined || object === undefined) {
+      return [`${path}: expected a reference to an object type, got ${JSON.stringify(property)}`];
+    }
+    reached.add(token);
+    return objectDifferences(`${path} (${token})`, object.properties, object.required ?? [], value, reached);
+  }
+
+  function objectDifferences(
+    path: string,
+    properties: Record<string, SchemaProperty>,
+    required: readonly string[],
+    type: ts.Type,
+    reached: Set<string>,
+    only?: ReadonlySet<string>,
+  ): string[] {
+    const members = checker.getPropertiesOfType(type).filter((member) => only?.has(member.name) ?? true);
+    const found: string[] = [];
+    const names = members.map((member) => member.name);
+    if (JSON.stringify(Object.keys(properties).sort()) !== JSON.stringify([...names].sort())) {
+      found.push(
+        `${path}: properties ${Object.keys(properties).sort()} in the schema, ${[...names].sort()} in the contract`,
+      );
+    }
+    const mandatory = members
+      .filter((member) => !(member.flags & ts.SymbolFlags.Optional))
+      .map((m) => m.name);
+    if (JSON.stringify([...required].sort()) !== JSON.stringify(mandatory.sort())) {
+      found.push(
+        `${path}: required ${[...required].sort()} in the schema, ${mandatory.sort()} in the contract`,
+      );
+    }
+    for (const member of members) {
+      found.push(
+        ...differences(
+          `${path}.${member.name}`,
+          properties[member.name],
+          checker.getTypeOfSymbol(member),
+          reached,
+        ),
+      );
+    }
+    return found;
+  }
+
+  function primitive(type: ts.Type): string | undefined {
+    if (type.flags & (ts.TypeFlags.String | ts.TypeFlags.StringLiteral)) return "string";
+    if (type.flags & (ts.TypeFlags.Number | ts.TypeFlags.NumberLiteral)) return "number";
+    if (type.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return "boolean";
+    return undefined;
+  }
+
+  test("inputs and outputs, and every object type they reach, property by property, optional ones included", () => {
+    const reached = new Set<string>();
+    const inputs = objectDifferences(
+      "inputs",
+      batch?.inputProperties ?? {},
+      batch?.requiredInputs ?? [],
+      exported("BatchInputs"),
+      reached,
+      new Set(USER_INPUT_NAMES),
+    );
+    const outputs = objectDifferences(
+      "outputs",
+      batch?.properties ?? {},
+      batch?.required ?? [],
+      exported("BatchOutputs"),
+      reached,
+      new Set([...USER_INPUT_NAMES, ...LIVE_OUTPUT_NAMES, ...PROVIDER_OUTPUT_NAMES]),
+    );
+    expect([...inputs, ...outputs]).toEqual([]);
+    // Every object type of the schema was compared: none is left over.
+    expect([...reached].sort()).toEqual(Object.keys(schema.types).sort());
+  });
+});

@@ -1,4 +1,5 @@
 import type { EmulatorClock } from "../clock";
+import type { OutputOrder } from "../config";
 import type { RequestFailure } from "../faults/injector";
 import type { Disk } from "../store/disk";
 import type { Persister } from "../store/persister";
@@ -13,6 +14,8 @@ export interface EngineContext {
   durations: EmulatorDurations;
   /** The enqueued-token limit of each model that has one. */
   enqueuedTokenLimits: ReadonlyMap<string, number>;
+  /** The order of the lines in the output and error files a batch publishes. */
+  outputOrder: OutputOrder;
   persister: Persister;
   log: (line: string) => void;
   /** Whether a request of a batch (by its `url`) fails on purpose; absent: none does. */

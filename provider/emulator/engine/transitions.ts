@@ -1,4 +1,5 @@
 import { rename, rm } from "node:fs/promises";
+import { reorderLines } from "../execution/output-order";
 import { runLines } from "../execution/run-lines";
 import { newId } from "../ids";
 import type { LifecycleStep, LifecycleView } from "../lifecycle";
@@ -177,7 +178,8 @@ export async function expire(ctx: EngineContext, batch: BatchRecord, at: number)
 
 /**
  * Ends a batch: publishes its output and error files (when they have lines) as files with purpose
- * `batch_output`, and lets go of its input file's contents if that file was deleted meanwhile.
+ * `batch_output`, their lines in the emulator's output order, and lets go of its input file's
+ * contents if that file was deleted meanwhile.
  */
 export async function finish(ctx: EngineContext, batch: BatchRecord, at: number): Promise<void> {
   batch.stuck = false;
@@ -200,6 +202,8 @@ async function publish(
     await rm(work, { force: true });
     return undefined;
   }
+  // The lines were written as the requests ran, in input order; the API promises no order.
+  await reorderLines(work, bytes, ctx.outputOrder, kind, ctx.disk.tempPath(), ctx.disk.persistent);
   const id = newId.file();
   await rename(work, ctx.disk.fileBlob(id));
   ctx.store.files.set(id, {

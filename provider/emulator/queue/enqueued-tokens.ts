@@ -3,8 +3,13 @@ import { countRequestLine } from "../../cost/tally";
 import type { BatchRecord } from "../store/records";
 import { readLines } from "../validation/line-reader";
 
-/** The statuses whose batches hold tokens in the organization's queue. */
-const ENQUEUED_STATUSES = new Set(["validating", "in_progress", "finalizing"]);
+/**
+ * The statuses whose batches hold tokens in the organization's queue. A batch takes its place when
+ * its validation passes (the API refuses it from `validating` when it does not fit, and its
+ * message speaks of `in_progress` batches), so one still validating holds none: counting it would
+ * refuse an earlier batch for a later one.
+ */
+const ENQUEUED_STATUSES = new Set(["in_progress", "finalizing"]);
 
 /** The error code and message the API fails a batch with when the queue has no room for it. */
 export const TOKEN_LIMIT_EXCEEDED = "token_limit_exceeded";

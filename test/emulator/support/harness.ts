@@ -69,6 +69,30 @@ export async function fileLines(client: OpenAI, fileId: string): Promise<Record<
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The response body of each line of an output file, by custom_id: what a joined record must carry. */
+export async function answersById(client: OpenAI, fileId: string): Promise<Map<string, unknown>> {
+  return new Map(
+    (await fileLines(client, fileId)).map((line) => [
+      line.custom_id as string,
+      (line.response as { body: unknown }).body,
+    ]),
+  );
+}
+
+/**
+ * The custom_ids of a file's lines, sorted as `chatJsonl` numbers its requests (`req-2` before
+ * `req-10`): the emulator writes output and error lines in a shuffled order by default.
+ */
+export async function sortedCustomIds(client: OpenAI, fileId: string): Promise<string[]> {
+  return (await fileLines(client, fileId)).map((line) => line.custom_id as string).sort(byRequestNumber);
+}
+
+/** Orders `req-N` ids by N, and other ids after them by their text. */
+export function byRequestNumber(a: string, b: string): number {
+  const number = (id: string) => (/^req-\d+$/.test(id) ? Number(id.slice(4)) : Number.POSITIVE_INFINITY);
+  return number(a) - number(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** The error an SDK call fails with. */
 export async function failure(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
   try {

@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { costOfUsage } from "../../../provider/cost/actual";
 import { estimateCost } from "../../../provider/cost/estimate";
-import { BATCH_PRICE_TABLE, PRICE_TABLE_AS_OF } from "../../../provider/cost/price-table";
+import { BATCH_PRICE_TABLE, type ModelPrice, PRICE_TABLE_AS_OF } from "../../../provider/cost/price-table";
 import { priceOf, pricesProblems } from "../../../provider/cost/prices";
 import { emptyTally, type TokenTally } from "../../../provider/cost/tally";
+import { REPO_ROOT } from "../../support/repo";
 
 const tally = (overrides: Partial<TokenTally>): TokenTally => ({
   ...emptyTally("/v1/chat/completions"),
@@ -22,6 +25,31 @@ describe("the price table", () => {
       expect(price.output, model).toBeGreaterThanOrEqual(0);
       expect(price.cachedInput ?? price.input, model).toBeLessThanOrEqual(price.input);
     }
+  });
+
+  test("is the table docs/cost.md shows, row by row, with the same date", () => {
+    const page = readFileSync(join(REPO_ROOT, "docs", "cost.md"), "utf8");
+    const section = page.slice(page.indexOf("## Prices"));
+    expect(section).toContain(`**dated ${PRICE_TABLE_AS_OF}**`);
+    const rows = section
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .map((line) => line.split("|").map((cell) => cell.trim()));
+    expect(rows.length).toBeGreaterThan(0);
+    const documented: Record<string, ModelPrice> = {};
+    for (const [, models, input, cached, output] of rows) {
+      const price = (cell: string | undefined) =>
+        cell === undefined || cell === "" ? undefined : Number(cell);
+      for (const [, model] of (models ?? "").matchAll(/`([^`]+)`/g)) {
+        documented[model as string] = {
+          input: price(input) as number,
+          ...(price(cached) === undefined ? {} : { cachedInput: price(cached) as number }),
+          // An empty output cell is a model that answers with no output tokens (embeddings).
+          output: price(output) ?? 0,
+        };
+      }
+    }
+    expect(documented).toEqual(BATCH_PRICE_TABLE);
   });
 
   test("moderation is free; embeddings have no output price", () => {
