@@ -4,6 +4,7 @@ import { LIMITS } from "../../contract";
 import { locateJsonError } from "./json-syntax";
 import type { LineProblem } from "./line-problem";
 import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
+import { MAX_NESTING_DEPTH, nestingDeeperThan } from "./nesting";
 import { findLoneSurrogate, firstInvalidUtf8, mayHoldLoneSurrogate } from "./text-rules";
 
 const NEWLINE = 0x0a;
@@ -178,6 +179,15 @@ export class JsonlScanner {
       this.report({
         line,
         message: "the line is empty; remove blank lines (only a final newline may end the file)",
+      });
+      return;
+    }
+    const tooDeep = nestingDeeperThan(text);
+    if (tooDeep !== undefined) {
+      // Refused before it is parsed: the parsed value of a deep line takes far more memory than its bytes.
+      this.report({
+        line,
+        message: `the line nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep (level ${MAX_NESTING_DEPTH + 1} opens at column ${tooDeep}); a request may nest at most ${MAX_NESTING_DEPTH} levels, so flatten it`,
       });
       return;
     }
