@@ -3,6 +3,7 @@ import { BATCH_ENDPOINTS, type CompletionWindow, LIMITS, type OutputExpiresAfter
 import type { InputProblem } from "../errors";
 import type { BatchEndpointArg } from "../resource/batch";
 import { checkResultsArguments } from "../results/check-arguments";
+import { describeValue, notANumber } from "../validation/describe-value";
 
 /**
  * One inline request line of a `BatchSet`: only `custom_id` and `body` are needed, as in a
@@ -156,7 +157,7 @@ function checkCount(property: string, value: unknown, most: number): InputProble
     return [
       {
         property,
-        reason: `expected a whole number from 1 to ${most}; got ${JSON.stringify(value) ?? String(value)}`,
+        reason: `${property} is ${describeValue(value)}${notANumber(value)}; give a whole number from 1 to ${most}`,
       },
     ];
   }

@@ -333,12 +333,16 @@ describe("BatchSet wiring", () => {
     [{ endpoint: "/v1/chat", requests: [] }, 'endpoint: "/v1/chat" is not an endpoint the Batch API runs'],
     [
       { endpoint: "/v1/chat/completions", requests: [], maxRequestsPerBatch: 60_000 },
-      "maxRequestsPerBatch: expected a whole number from 1 to 50000; got 60000",
+      "maxRequestsPerBatch: maxRequestsPerBatch is 60000; give a whole number from 1 to 50000",
+    ],
+    [
+      { endpoint: "/v1/chat/completions", requests: [], maxBytesPerBatch: Number.NaN },
+      "maxBytesPerBatch: maxBytesPerBatch is NaN, which is not a number; give a whole number from 1 to 209715200",
     ],
     [{ endpoint: "/v1/chat/completions", inputFile: "missing.jsonl" }, "inputFile: cannot read"],
     [
       { endpoint: "/v1/chat/completions", requests: [], maxFailedRatio: 1.5 },
-      "maxFailedRatio: maxFailedRatio must be a number from 0 to 1",
+      "maxFailedRatio: maxFailedRatio is 1.5; give a number from 0 to 1",
     ],
     [
       { endpoint: "/v1/chat/completions", inputFile: "tickets.jsonl", resultsPath: "tickets.jsonl" },
@@ -346,7 +350,7 @@ describe("BatchSet wiring", () => {
     ],
     [
       { endpoint: "/v1/chat/completions", requests: [], retryFailedRequests: -1 },
-      "retryFailedRequests: retryFailedRequests must be a whole number",
+      "retryFailedRequests: retryFailedRequests is -1; give a whole number",
     ],
   ])("bad arguments %j are refused before anything registers: %s", (args, message) => {
     const before = registered.length;

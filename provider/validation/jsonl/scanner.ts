@@ -5,7 +5,12 @@ import { locateJsonError } from "./json-syntax";
 import type { LineProblem } from "./line-problem";
 import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
 import { MAX_NESTING_DEPTH, nestingDeeperThan } from "./nesting";
-import { findLoneSurrogate, firstInvalidUtf8, mayHoldLoneSurrogate } from "./text-rules";
+import {
+  BYTE_ORDER_MARK_PROBLEM,
+  findLoneSurrogate,
+  firstInvalidUtf8,
+  mayHoldLoneSurrogate,
+} from "./text-rules";
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -171,7 +176,7 @@ export class JsonlScanner {
     if (hasByteOrderMark) {
       this.report({
         line,
-        message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM",
+        message: BYTE_ORDER_MARK_PROBLEM,
       });
     }
     const text = hasByteOrderMark ? rawText.slice(1) : rawText;
