@@ -29,11 +29,6 @@ export function checkResultsArguments(inputs: Inputs): InputProblem[] {
         property: "resultsPath",
         reason: `resultsPath must be the path of a file, relative to the Pulumi project, such as "results.jsonl"; got ${describeValue(path)}`,
       });
-    } else if (typeof inputs.inputFile === "string" && inputs.inputFile === path) {
-      problems.push({
-        property: "resultsPath",
-        reason: `resultsPath is the inputFile (${JSON.stringify(path)}); writing the results there would overwrite the input, so choose another path`,
-      });
     }
   }
   const retries = inputs.retryFailedRequests;

@@ -299,18 +299,6 @@ describe("checkArguments", () => {
     expect(checkArguments({ ...valid, ...extra })).toEqual([{ property, reason }]);
   });
 
-  test("resultsPath may not be the inputFile", () => {
-    expect(
-      checkArguments({ endpoint: "/v1/embeddings", inputFile: "in.jsonl", resultsPath: "in.jsonl" }),
-    ).toEqual([
-      {
-        property: "resultsPath",
-        reason:
-          'resultsPath is the inputFile ("in.jsonl"); writing the results there would overwrite the input, so choose another path',
-      },
-    ]);
-  });
-
   test("valid results arguments and unknown ones pass", () => {
     expect(
       checkArguments({ ...valid, maxFailedRatio: 0, resultsPath: "r.jsonl", retryFailedRequests: 3 }),
