@@ -712,12 +712,19 @@ export interface SetResultsShard {
   resultsSha256?: string;
   /** Added to each record's `line`: the input line before the shard's first request. */
   lineOffset: number;
+  /** The child's input, its shard file, as the child names it (absent in states written before it). */
+  inputFile?: string;
 }
 
 /** The inputs of a `BatchSet`'s results resource. */
 export interface SetResultsInputs {
   /** The set's name, for messages. */
   setName: string;
+  /**
+   * The set's `inputFile` as its children name their files (relative to the project, or absolute),
+   * so that `resultsPath` is never the input; absent for inline requests and in older states.
+   */
+  inputFile?: string;
   /** Where the set's joined results go, relative to the project; none when only the policy is wanted. */
   resultsPath?: string;
   /** As on `Batch`, over the whole set. */

@@ -1,4 +1,5 @@
 import type { InputProblem } from "../errors";
+import { describeValue, notANumber } from "../validation/describe-value";
 import { isUnknown } from "../validation/unknowns";
 import { pricesProblems } from "./prices";
 
@@ -10,7 +11,7 @@ export function costArgumentProblems(inputs: Readonly<Record<string, unknown>>):
     if (typeof maxCostUsd !== "number" || !Number.isFinite(maxCostUsd) || maxCostUsd < 0) {
       problems.push({
         property: "maxCostUsd",
-        reason: `maxCostUsd is ${JSON.stringify(maxCostUsd)}; give the most the batch may cost in US dollars, a number of 0 or more`,
+        reason: `maxCostUsd is ${describeValue(maxCostUsd)}${notANumber(maxCostUsd, "a number of US dollars")}; give the most the batch may cost in US dollars, a number of 0 or more`,
       });
     }
   }
@@ -18,7 +19,7 @@ export function costArgumentProblems(inputs: Readonly<Record<string, unknown>>):
     if (typeof assumed !== "number" || !Number.isInteger(assumed) || assumed < 0) {
       problems.push({
         property: "assumedOutputTokensPerRequest",
-        reason: `assumedOutputTokensPerRequest is ${JSON.stringify(assumed)}; give a whole number of tokens, 0 or more`,
+        reason: `assumedOutputTokensPerRequest is ${describeValue(assumed)}${notANumber(assumed, "a number of tokens")}; give a whole number of tokens, 0 or more`,
       });
     }
   }

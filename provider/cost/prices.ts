@@ -1,3 +1,4 @@
+import { describeValue, notANumber } from "../validation/describe-value";
 import { BATCH_PRICE_TABLE, type ModelPrice, PRICE_TABLE_AS_OF } from "./price-table";
 
 /** Prices given by the user, by model name, in US dollars per million tokens at batch rates. */
@@ -59,7 +60,7 @@ export function pricesProblems(value: unknown): string[] {
       }
       if (typeof rate !== "number" || !Number.isFinite(rate) || rate < 0) {
         problems.push(
-          `prices["${model}"].${key} is ${JSON.stringify(rate) ?? "missing"}; give US dollars per million tokens as a number of 0 or more`,
+          `prices["${model}"].${key} is ${rate === undefined ? "missing" : `${describeValue(rate)}${notANumber(rate, "a price")}`}; give US dollars per million tokens as a number of 0 or more`,
         );
       }
     }

@@ -27,7 +27,8 @@ export function isBatchInputError(value: unknown): value is BatchInputError {
   return hasBrand(value, "input");
 }
 
-function formatProblems(problems: readonly InputProblem[]): string {
+/** The message of an input error: one line for one problem, one line each for several. */
+export function formatProblems(problems: readonly InputProblem[]): string {
   if (problems.length === 1) {
     const only = problems[0]!;
     return `${only.property}: ${only.reason}`;

@@ -17,7 +17,9 @@ import {
   type ResultsSummary,
   type TokenPrice,
 } from "../contract";
-import { BatchInputError } from "../errors";
+import type { InputProblem } from "../errors";
+import { nestedNonFiniteProblems } from "./nested-numbers";
+import { ProgramInputError } from "./program-input-error";
 import { serializedProvider } from "./serialized-provider";
 
 /**
@@ -180,19 +182,36 @@ export class Batch extends pulumi.dynamic.Resource {
     opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> },
   );
   constructor(name: string, args: BatchArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-    if (args === undefined && opts?.id === undefined) {
-      throw new BatchInputError([
-        {
-          property: "args",
-          reason: `new Batch("${name}", args) needs its arguments; give at least endpoint and one input`,
-        },
-      ]);
+    const problems = argumentProblems(name, args, opts);
+    if (problems.length > 0) {
+      // Before the resource exists: the engine prints the message under the stack.
+      throw new ProgramInputError(problems, undefined);
     }
     // `endpoint` is seeded too, for `Batch.get`, which passes no arguments.
     const outputs = Object.fromEntries(["endpoint", ...OUTPUT_NAMES].map((output) => [output, undefined]));
     const inputs = args === undefined ? {} : { ...args, resourceKey: resourceKeyOf(name, opts) };
     super(serializedProvider, name, { ...outputs, ...inputs }, opts, BATCH_MODULE, BATCH_TYPE);
   }
+}
+
+/**
+ * What the class itself refuses, before anything registers: no arguments (other than for
+ * `Batch.get`), and numbers inside the arguments' objects that would reach the provider as null.
+ * Everything else is checked by the provider's `check`, at preview.
+ */
+function argumentProblems(
+  name: string,
+  args: BatchArgs | undefined,
+  opts: pulumi.CustomResourceOptions | undefined,
+): InputProblem[] {
+  if (args !== undefined) return nestedNonFiniteProblems(args as unknown as Record<string, unknown>);
+  if (opts?.id !== undefined) return [];
+  return [
+    {
+      property: "args",
+      reason: `new Batch("${name}", args) needs its arguments; give at least endpoint and one input`,
+    },
+  ];
 }
 
 /**

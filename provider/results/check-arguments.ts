@@ -1,4 +1,5 @@
 import type { InputProblem } from "../errors";
+import { describeValue, notANumber } from "../validation/describe-value";
 import { isUnknown } from "../validation/unknowns";
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -17,7 +18,7 @@ export function checkResultsArguments(inputs: Inputs): InputProblem[] {
     if (typeof ratio !== "number" || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
       problems.push({
         property: "maxFailedRatio",
-        reason: `maxFailedRatio must be a number from 0 to 1 (the share of requests that may fail), not ${JSON.stringify(ratio)}; 0 fails on any failure`,
+        reason: `maxFailedRatio is ${describeValue(ratio)}${notANumber(ratio)}; give a number from 0 to 1 (the share of requests that may fail; 0 fails on any failure)`,
       });
     }
   }
@@ -26,12 +27,7 @@ export function checkResultsArguments(inputs: Inputs): InputProblem[] {
     if (typeof path !== "string" || path.trim() === "" || path.endsWith("/") || path.includes("\0")) {
       problems.push({
         property: "resultsPath",
-        reason: `resultsPath must be the path of a file, relative to the Pulumi project, such as "results.jsonl"; got ${JSON.stringify(path)}`,
-      });
-    } else if (typeof inputs.inputFile === "string" && inputs.inputFile === path) {
-      problems.push({
-        property: "resultsPath",
-        reason: `resultsPath is the inputFile (${JSON.stringify(path)}); writing the results there would overwrite the input, so choose another path`,
+        reason: `resultsPath must be the path of a file, relative to the Pulumi project, such as "results.jsonl"; got ${describeValue(path)}`,
       });
     }
   }
@@ -45,7 +41,7 @@ export function checkResultsArguments(inputs: Inputs): InputProblem[] {
     ) {
       problems.push({
         property: "retryFailedRequests",
-        reason: `retryFailedRequests must be a whole number of follow-up batches from 0 to ${MAX_RETRY_ATTEMPTS}, not ${JSON.stringify(retries)}`,
+        reason: `retryFailedRequests is ${describeValue(retries)}${notANumber(retries)}; give a whole number of follow-up batches from 0 to ${MAX_RETRY_ATTEMPTS}`,
       });
     }
   }

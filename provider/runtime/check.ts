@@ -4,6 +4,7 @@ import { costArgumentProblems } from "../cost/arguments";
 import { checkCost } from "../cost/batch-estimate";
 import { tallyCacheDir } from "../cost/cache";
 import { type InputProblem, isBatchInputFileError } from "../errors";
+import { batchPathProblems } from "../paths/batch-paths";
 import { checkArguments } from "../validation/arguments";
 import type { LineProblem } from "../validation/jsonl/line-problem";
 import {
@@ -32,9 +33,10 @@ export async function checkBatch(
   cwd: string,
   options: CheckOptions = {},
 ): Promise<CheckOutcome> {
-  const argumentFailures = [...checkArguments(news), ...costArgumentProblems(news)];
+  const valueFailures = [...checkArguments(news), ...costArgumentProblems(news)];
+  const failed = new Set(valueFailures.map((failure) => failure.property));
+  const argumentFailures = [...valueFailures, ...batchPathProblems(news, cwd, failed)];
   const inputs = withDefaults(news);
-  const failed = new Set(argumentFailures.map((failure) => failure.property));
   const complete = failed.has("requests") || applyRequestDefaults(inputs, failed.has("endpoint"));
   const source =
     failed.has("requests") || failed.has("inputFile") || !complete ? undefined : sourceOf(inputs, cwd);

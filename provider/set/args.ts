@@ -3,6 +3,7 @@ import { BATCH_ENDPOINTS, type CompletionWindow, LIMITS, type OutputExpiresAfter
 import type { InputProblem } from "../errors";
 import type { BatchEndpointArg } from "../resource/batch";
 import { checkResultsArguments } from "../results/check-arguments";
+import { describeValue, notANumber } from "../validation/describe-value";
 
 /**
  * One inline request line of a `BatchSet`: only `custom_id` and `body` are needed, as in a
@@ -117,6 +118,11 @@ export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProb
       property: "inputFile",
       reason: "must be a path (a plain, non-empty string: the split reads the file while the program runs)",
     });
+  } else if (typeof args.inputFile === "string" && args.inputFile.includes("\0")) {
+    problems.push({
+      property: "inputFile",
+      reason: `${JSON.stringify(args.inputFile)} holds a NUL byte (\\u0000), which no file name can; give the path of the .jsonl file`,
+    });
   }
   if (args.requests !== undefined && !Array.isArray(args.requests)) {
     problems.push({
@@ -131,19 +137,28 @@ export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProb
     args.shardCacheDir !== undefined &&
     (typeof args.shardCacheDir !== "string" || args.shardCacheDir === "")
   ) {
-    problems.push({ property: "shardCacheDir", reason: "must be a folder path (a non-empty string)" });
+    problems.push({
+      property: "shardCacheDir",
+      reason: `must be a folder path (a plain, non-empty string), not ${describeValue(args.shardCacheDir)}`,
+    });
+  } else if (typeof args.shardCacheDir === "string" && args.shardCacheDir.includes("\0")) {
+    problems.push({
+      property: "shardCacheDir",
+      reason: `${JSON.stringify(args.shardCacheDir)} holds a NUL byte (\\u0000), which no folder name can; give the path of a folder, such as ".pulumi-openai-batch/shards"`,
+    });
   }
   problems.push(...checkResultsArguments(plainResultsArguments(args)));
   return problems;
 }
 
 /**
- * The results arguments that are plain values, with the input file they must not overwrite. An
- * output of another resource is checked by the engine when it is known.
+ * The results arguments that are plain values. An output of another resource is checked by the
+ * engine when it is known; so are the paths (the results resource's check compares `resultsPath`
+ * with the set's input and shard files).
  */
 function plainResultsArguments(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  for (const name of ["resultsPath", "maxFailedRatio", "retryFailedRequests", "inputFile"]) {
+  for (const name of ["resultsPath", "maxFailedRatio", "retryFailedRequests"]) {
     const value = args[name];
     if (typeof value !== "object" || value === null) plain[name] = value;
   }
@@ -156,7 +171,7 @@ function checkCount(property: string, value: unknown, most: number): InputProble
     return [
       {
         property,
-        reason: `expected a whole number from 1 to ${most}; got ${JSON.stringify(value) ?? String(value)}`,
+        reason: `${property} is ${describeValue(value)}${notANumber(value)}; give a whole number from 1 to ${most}`,
       },
     ];
   }

@@ -1,8 +1,11 @@
-import { isAbsolute } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
+import { isBatchInputError } from "../errors";
 import { Batch, type BatchArgs } from "../resource/batch";
+import { ProgramInputError } from "../resource/program-input-error";
 import type { BatchSetArgs } from "./args";
+import { childPath } from "./child-path";
 import { childResultsPath, setResultsFolder } from "./results/paths";
 import { BatchSetResults } from "./results/resource";
 import { type PlannedShard, planShards } from "./shards";
@@ -42,7 +45,7 @@ export class BatchSet extends pulumi.ComponentResource {
   constructor(name: string, args: BatchSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
     const { root, fromEngine } = projectRoot();
-    const shards = planShards(name, args, root, fromEngine);
+    const shards = plannedOrThrown(() => planShards(name, args, root, fromEngine), this);
     // With resultsPath, maxFailedRatio or retryFailedRequests, each batch writes its own results
     // into the cache folder and accepts any share of failures; one results resource joins them and
     // judges the whole set, so that one batch alone never fails the up.
@@ -84,6 +87,9 @@ export class BatchSet extends pulumi.ComponentResource {
           `${name}-results`,
           {
             setName: name,
+            ...(args.inputFile === undefined
+              ? {}
+              : { inputFile: childPath(root, resolve(root, args.inputFile), fromEngine) }),
             ...(args.resultsPath === undefined ? {} : { resultsPath: args.resultsPath }),
             ...(args.maxFailedRatio === undefined ? {} : { maxFailedRatio: args.maxFailedRatio }),
             shards: shards.map((shard, index) => ({
@@ -91,6 +97,7 @@ export class BatchSet extends pulumi.ComponentResource {
               resultsPath: resultsOf(shard),
               resultsSha256: batches[index]!.resultsSha256,
               lineOffset: shard.firstLine - 1,
+              inputFile: shard.inputFile,
             })),
           },
           { parent: this, dependsOn: batches },
@@ -109,6 +116,20 @@ export class BatchSet extends pulumi.ComponentResource {
       resultsSummary: this.resultsSummary,
       resultsSha256: this.resultsSha256,
     });
+  }
+}
+
+/**
+ * The shards; an input error (a wrong argument, a path the split cannot use, a bad line) is thrown
+ * as a `ProgramInputError` of the set, which the engine prints as one line under the set, without
+ * a stack trace.
+ */
+function plannedOrThrown(plan: () => PlannedShard[], set: BatchSet): PlannedShard[] {
+  try {
+    return plan();
+  } catch (error) {
+    if (isBatchInputError(error)) throw new ProgramInputError(error.problems, set);
+    throw error;
   }
 }
 

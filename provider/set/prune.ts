@@ -8,8 +8,10 @@ export const SHARD_MAX_IDLE_DAYS = 14;
 /** A partial file (a split that crashed) this old is removed. */
 const PARTIAL_MAX_AGE_DAYS = 1;
 
-const SHARD_FILE = /^[0-9a-f]{64}\.jsonl$/;
-const PARTIAL_FILE = /^\.partial-\d+-\d+$/;
+/** The name of a shard file: the sha256 of its bytes. */
+export const SHARD_FILE = /^[0-9a-f]{64}\.jsonl$/;
+/** The name of a shard file being written. */
+export const PARTIAL_FILE = /^\.partial-\d+-\d+$/;
 
 /**
  * Prunes the shard cache after a successful split. The current split's shard files are marked as

@@ -1,8 +1,11 @@
 import { resolve } from "node:path";
 import { LIMITS } from "../contract";
 import { BatchInputError } from "../errors";
+import { pathFacts } from "../paths/facts";
+import { describeFileSystemError } from "../validation/jsonl/open-input-file";
 import { withRequestDefaults } from "../validation/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
+import { setPathProblems } from "./cache-paths";
 import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";
 import { childName } from "./names";
@@ -34,7 +37,14 @@ export function planShards(
 ): PlannedShard[] {
   const problems = checkSetArgs(args as unknown as Record<string, unknown>);
   if (problems.length > 0) throw new BatchInputError(problems);
-  const cacheDir = resolve(root, args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR);
+  const cache = pathFacts(args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR, root);
+  const input = args.inputFile === undefined ? undefined : pathFacts(args.inputFile, root);
+  const pathProblems = setPathProblems(
+    { value: args.shardCacheDir, facts: cache },
+    input === undefined ? undefined : { value: args.inputFile, facts: input },
+  );
+  if (pathProblems.length > 0) throw new BatchInputError(pathProblems);
+  const cacheDir = cache.path;
   const embeddings = args.endpoint === "/v1/embeddings";
   const bounds = {
     maxRequests: args.maxRequestsPerBatch ?? LIMITS.maxLines,
@@ -62,14 +72,14 @@ export function planShards(
           property: "requests",
           label: "requests",
         });
-  let written = split();
+  let written = splitting(split, cacheDir, input?.path);
   const missing = pruneShardCache(
     cacheDir,
     written.map((shard) => shard.file),
   );
   if (missing.length > 0) {
     // Another run's prune removed a shard after this split found it: the same split writes it again.
-    written = split();
+    written = splitting(split, cacheDir, input?.path);
   }
   const waves = planWaves(
     written.map((shard) => shard.tokens),
@@ -98,13 +108,46 @@ export function planShards(
 }
 
 /**
+ * Runs the split; a file system failure on the way (the disk is full, the cache folder was
+ * removed or made read-only meanwhile) is an input error that names the file and the folder.
+ */
+function splitting(
+  split: () => WrittenShard[],
+  cacheDir: string,
+  inputPath: string | undefined,
+): WrittenShard[] {
+  try {
+    return split();
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    if (typeof failure.code !== "string" || typeof failure.syscall !== "string") throw error;
+    const reason = describeFileSystemError(error);
+    if (inputPath !== undefined && failure.path === inputPath) {
+      throw new BatchInputError([{ property: "inputFile", reason: `cannot read ${inputPath}: ${reason}` }]);
+    }
+    const where = typeof failure.path === "string" ? failure.path : cacheDir;
+    throw new BatchInputError([
+      {
+        property: "shardCacheDir",
+        reason: `the shard files could not be written to ${cacheDir} (${where}: ${reason}); make the folder writable, or give shardCacheDir another folder, and run the program again`,
+      },
+    ]);
+  }
+}
+
+/**
  * The inline requests with `method` and `url` filled in. The endpoint is a plain string here
  * (`checkSetArgs` has passed), so every line can be completed.
  */
 function filledRequests(args: BatchSetArgs): unknown[] {
   const filled = withRequestDefaults(args.requests ?? [], args.endpoint);
   if (filled === undefined) {
-    throw new Error(`the requests could not be completed with the endpoint ${JSON.stringify(args.endpoint)}`);
+    throw new BatchInputError([
+      {
+        property: "requests",
+        reason: `the requests could not be completed with the endpoint ${JSON.stringify(args.endpoint)}; give each line its url`,
+      },
+    ]);
   }
   return filled;
 }

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
 import { BatchInputError } from "../errors";
+import { describeFileSystemError } from "../validation/jsonl/open-input-file";
 import type { ShardBounds } from "./bounds";
 import { Chunker } from "./chunker";
 import { customIdOf, fastCustomIdHash } from "./custom-id";
@@ -177,7 +178,7 @@ export function splitFile(path: string, options: SplitOptions): WrittenShard[] {
         reason:
           code === "ENOENT"
             ? `cannot read ${path}: there is no such file; inputFile is relative to the Pulumi project's directory`
-            : `cannot read ${path}: ${(error as Error).message}`,
+            : `cannot read ${path}: ${describeFileSystemError(error)}`,
       },
     ]);
   }

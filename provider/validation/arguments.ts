@@ -8,6 +8,7 @@ import {
 } from "../contract";
 import type { InputProblem } from "../errors";
 import { checkResultsArguments } from "../results/check-arguments";
+import { describeValue, notANumber } from "./describe-value";
 import { isUnknown } from "./unknowns";
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -185,9 +186,13 @@ function checkOutputExpiresAfter(value: unknown): InputProblem[] {
       seconds < LIMITS.minOutputExpirySeconds ||
       seconds > LIMITS.maxOutputExpirySeconds)
   ) {
+    const what =
+      typeof seconds === "number" && Number.isFinite(seconds)
+        ? " is out of range"
+        : notANumber(seconds, "a number of seconds") || " is not a number";
     problems.push({
       property: "outputExpiresAfter.seconds",
-      reason: `${JSON.stringify(seconds)} is out of range; use a whole number of seconds from ${LIMITS.minOutputExpirySeconds} (1 hour) to ${LIMITS.maxOutputExpirySeconds} (30 days)`,
+      reason: `${describeValue(seconds)}${what}; use a whole number of seconds from ${LIMITS.minOutputExpirySeconds} (1 hour) to ${LIMITS.maxOutputExpirySeconds} (30 days)`,
     });
   }
   return problems;
@@ -240,7 +245,7 @@ function checkSeconds(
     return [
       {
         property,
-        reason: `${property} must be a number of seconds greater than 0, not ${describeValue(value)}`,
+        reason: `${property} is ${describeValue(value)}${notANumber(value, "a number of seconds")}; give a number of seconds greater than 0, at most ${bounds.max} (${bounds.maxWords})`,
       },
     ];
   }
@@ -258,14 +263,6 @@ function checkSeconds(
     ];
   }
   return [];
-}
-
-/** A value as the user wrote it: NaN and Infinity by name (JSON would print them as null). */
-function describeValue(value: unknown): string {
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    return String(value);
-  }
-  return JSON.stringify(value) ?? String(value);
 }
 
 function listOf(values: readonly string[]): string {

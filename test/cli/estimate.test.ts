@@ -134,6 +134,24 @@ describe("openai-batch estimate --json: one JSON document on stdout for every ou
     expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: { kind: "usage", message } });
   });
 
+  test("a file that starts with a byte-order mark: invalid, saying so and how to remove it, exit 1", async () => {
+    writeFileSync(
+      join(dir, "bom.jsonl"),
+      `\uFEFF${JSON.stringify({ custom_id: "a", method: "POST", url: "/v1/chat/completions", body: { model: "gpt-4o", messages: [] } })}\n`,
+    );
+    const message =
+      "bom.jsonl:1: the file starts with a UTF-8 byte-order mark (the bytes EF BB BF); save it as UTF-8 without a BOM, or delete those first three bytes";
+    for (const args of [
+      ["bom.jsonl", "--json"],
+      ["bom.jsonl", "--json", "--endpoint", "/v1/chat/completions"],
+    ]) {
+      const result = await inDir(...args);
+      expect(result).toMatchObject({ code: 1, stderr: "" });
+      expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: { kind: "invalid", message } });
+    }
+    expect(await inDir("bom.jsonl")).toEqual({ code: 1, signal: null, stdout: "", stderr: `${message}\n` });
+  });
+
   test("a first line without a url: a usage error that asks for --endpoint", async () => {
     writeFileSync(join(dir, "nourl.jsonl"), '{"custom_id":"a","body":{"model":"gpt-4o"}}\n');
     const result = await inDir("nourl.jsonl", "--json");

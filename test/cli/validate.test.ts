@@ -29,6 +29,18 @@ const run = (args: string[], stdin?: string) =>
   });
 
 describe("openai-batch validate (the built command, as a process)", () => {
+  test("a line nested deeper than 100 levels is invalid, named by its line, exit 1", async () => {
+    const deep = line("b", { model: "m", messages: [], x: JSON.parse(`${"[".repeat(99)}${"]".repeat(99)}`) });
+    writeFileSync(join(dir, "deep.jsonl"), `${line("a")}\n${deep}\n`);
+    const column = deep.indexOf('"x":') + 4 + 99;
+    expect(await run(["deep.jsonl"])).toEqual({
+      code: 1,
+      signal: null,
+      stdout: "deep.jsonl: invalid: 1 problem in 2 lines\n",
+      stderr: `deep.jsonl:2: the line nests objects and arrays more than 100 levels deep (level 101 opens at column ${column}); a request may nest at most 100 levels, so flatten it\n`,
+    });
+  });
+
   test("a valid file: one line on stdout with singular and plural right, exit 0", async () => {
     expect(await run(["one.jsonl"])).toEqual({
       code: 0,

@@ -75,6 +75,39 @@ describe("one line", () => {
   test("a byte-order mark before the first line is ignored", () => {
     expect(checkLine(`\uFEFF${line(valid)}`, 1, CHAT, newLineCheckState())).toBeUndefined();
   });
+
+  /** The valid request with body.x nested so that the line is `depth` levels deep (itself is 1). */
+  const nested = (depth: number) =>
+    line(valid).replace(
+      '"messages":[]',
+      `"messages":[],"x":${"[".repeat(depth - 2)}${"]".repeat(depth - 2)}`,
+    );
+
+  test("a line 100 levels deep is valid; 101 levels is an invalid_json_line, before it is parsed", () => {
+    expect(checkLine(nested(100), 1, CHAT, newLineCheckState())).toBeUndefined();
+    expect(checkLine(nested(101), 4, CHAT, newLineCheckState())).toEqual({
+      code: "invalid_json_line",
+      message: "This line nests objects and arrays more than 100 levels deep. Flatten the request.",
+      line: 4,
+      param: null,
+    });
+    // Brackets inside strings are text, not nesting.
+    const text = line({ ...valid, body: { model: "m", messages: [], note: "[".repeat(500) } });
+    expect(checkLine(text, 1, CHAT, newLineCheckState())).toBeUndefined();
+  });
+
+  test("a line a million levels deep fails validation in the batch, with its line", async () => {
+    const path = fileWith(`${line(valid)}\n${nested(1_000_000)}\n`);
+    const result = await validateInputFile(path, CHAT);
+    expect(result.errors).toEqual([
+      {
+        code: "invalid_json_line",
+        message: "This line nests objects and arrays more than 100 levels deep. Flatten the request.",
+        line: 2,
+        param: null,
+      },
+    ]);
+  });
 });
 
 describe("reading lines", () => {

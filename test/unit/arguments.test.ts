@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { costArgumentProblems } from "../../provider/cost/arguments";
 import { checkArguments } from "../../provider/validation/arguments";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -159,7 +160,8 @@ describe("checkArguments", () => {
       [
         {
           property: "waitTimeoutSeconds",
-          reason: "waitTimeoutSeconds must be a number of seconds greater than 0, not NaN",
+          reason:
+            "waitTimeoutSeconds is NaN, which is not a number of seconds; give a number of seconds greater than 0, at most 604800 (one week)",
         },
       ],
     ],
@@ -169,7 +171,30 @@ describe("checkArguments", () => {
       [
         {
           property: "pollIntervalSeconds",
-          reason: "pollIntervalSeconds must be a number of seconds greater than 0, not Infinity",
+          reason:
+            "pollIntervalSeconds is Infinity, which is not a number of seconds; give a number of seconds greater than 0, at most 86400 (one day)",
+        },
+      ],
+    ],
+    [
+      "an output expiry of NaN seconds, named as such",
+      { ...valid, outputExpiresAfter: { anchor: "created_at", seconds: Number.NaN } },
+      [
+        {
+          property: "outputExpiresAfter.seconds",
+          reason:
+            "NaN, which is not a number of seconds; use a whole number of seconds from 3600 (1 hour) to 2592000 (30 days)",
+        },
+      ],
+    ],
+    [
+      "an output expiry of null seconds (a NaN inside an object reaches the provider as null)",
+      { ...valid, outputExpiresAfter: { anchor: "created_at", seconds: null } },
+      [
+        {
+          property: "outputExpiresAfter.seconds",
+          reason:
+            "null is not a number; use a whole number of seconds from 3600 (1 hour) to 2592000 (30 days)",
         },
       ],
     ],
@@ -199,7 +224,8 @@ describe("checkArguments", () => {
       [
         {
           property: "waitTimeoutSeconds",
-          reason: "waitTimeoutSeconds must be a number of seconds greater than 0, not 0",
+          reason:
+            "waitTimeoutSeconds is 0; give a number of seconds greater than 0, at most 604800 (one week)",
         },
       ],
     ],
@@ -232,12 +258,17 @@ describe("checkArguments", () => {
     [
       { maxFailedRatio: 1.5 },
       "maxFailedRatio",
-      "maxFailedRatio must be a number from 0 to 1 (the share of requests that may fail), not 1.5; 0 fails on any failure",
+      "maxFailedRatio is 1.5; give a number from 0 to 1 (the share of requests that may fail; 0 fails on any failure)",
     ],
     [
       { maxFailedRatio: "0.1" },
       "maxFailedRatio",
-      'maxFailedRatio must be a number from 0 to 1 (the share of requests that may fail), not "0.1"; 0 fails on any failure',
+      'maxFailedRatio is "0.1"; give a number from 0 to 1 (the share of requests that may fail; 0 fails on any failure)',
+    ],
+    [
+      { maxFailedRatio: Number.NaN },
+      "maxFailedRatio",
+      "maxFailedRatio is NaN, which is not a number; give a number from 0 to 1 (the share of requests that may fail; 0 fails on any failure)",
     ],
     [
       { resultsPath: "" },
@@ -252,27 +283,20 @@ describe("checkArguments", () => {
     [
       { retryFailedRequests: 1.5 },
       "retryFailedRequests",
-      "retryFailedRequests must be a whole number of follow-up batches from 0 to 10, not 1.5",
+      "retryFailedRequests is 1.5; give a whole number of follow-up batches from 0 to 10",
     ],
     [
       { retryFailedRequests: 11 },
       "retryFailedRequests",
-      "retryFailedRequests must be a whole number of follow-up batches from 0 to 10, not 11",
+      "retryFailedRequests is 11; give a whole number of follow-up batches from 0 to 10",
+    ],
+    [
+      { retryFailedRequests: Number.NEGATIVE_INFINITY },
+      "retryFailedRequests",
+      "retryFailedRequests is -Infinity, which is not a number; give a whole number of follow-up batches from 0 to 10",
     ],
   ])("results argument %j is refused", (extra, property, reason) => {
     expect(checkArguments({ ...valid, ...extra })).toEqual([{ property, reason }]);
-  });
-
-  test("resultsPath may not be the inputFile", () => {
-    expect(
-      checkArguments({ endpoint: "/v1/embeddings", inputFile: "in.jsonl", resultsPath: "in.jsonl" }),
-    ).toEqual([
-      {
-        property: "resultsPath",
-        reason:
-          'resultsPath is the inputFile ("in.jsonl"); writing the results there would overwrite the input, so choose another path',
-      },
-    ]);
   });
 
   test("valid results arguments and unknown ones pass", () => {
@@ -311,5 +335,27 @@ describe("checkArguments", () => {
         waitTimeoutSeconds: "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
       }),
     ).toEqual([]);
+  });
+});
+
+describe("costArgumentProblems", () => {
+  test.each([
+    [
+      { maxCostUsd: Number.NaN },
+      "maxCostUsd",
+      "maxCostUsd is NaN, which is not a number of US dollars; give the most the batch may cost in US dollars, a number of 0 or more",
+    ],
+    [
+      { maxCostUsd: -1 },
+      "maxCostUsd",
+      "maxCostUsd is -1; give the most the batch may cost in US dollars, a number of 0 or more",
+    ],
+    [
+      { assumedOutputTokensPerRequest: Number.POSITIVE_INFINITY },
+      "assumedOutputTokensPerRequest",
+      "assumedOutputTokensPerRequest is Infinity, which is not a number of tokens; give a whole number of tokens, 0 or more",
+    ],
+  ])("%j names the value as given", (inputs, property, reason) => {
+    expect(costArgumentProblems(inputs)).toEqual([{ property, reason }]);
   });
 });

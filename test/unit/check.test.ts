@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -148,5 +148,92 @@ describe("checkBatch", () => {
     expect(result.failures[1]?.reason).toBe(
       'custom_id "a" is already used on requests[0]; every custom_id must be unique',
     );
+  });
+});
+
+describe("checkBatch: resultsPath against the file system", () => {
+  const line = `${JSON.stringify(request("a"))}\n`;
+
+  test.each([
+    ["the same name", "in.jsonl"],
+    ["./ in front", "./in.jsonl"],
+    ["through a folder and ..", "sub/../in.jsonl"],
+    ["a symbolic link to it", "link.jsonl"],
+  ])("resultsPath that is the inputFile (%s) is refused, naming both", async (_name, resultsPath) => {
+    const dir = project({ "in.jsonl": line });
+    mkdirSync(join(dir, "sub"));
+    symlinkSync(join(dir, "in.jsonl"), join(dir, "link.jsonl"));
+    const { failures } = await checkBatch(
+      { endpoint: CHAT, inputFile: "in.jsonl", resultsPath, waitForCompletion: true },
+      dir,
+      { cacheDir: null },
+    );
+    expect(failures).toEqual([
+      {
+        property: "resultsPath",
+        reason: `resultsPath ${JSON.stringify(resultsPath)} is the same file as inputFile "in.jsonl" (${realpathSync(join(dir, "in.jsonl"))}): writing there would overwrite the input; give resultsPath another path`,
+      },
+    ]);
+  });
+
+  test("resultsPath given as the inputFile's absolute path is refused", async () => {
+    const dir = project({ "in.jsonl": line });
+    const absolute = join(dir, "in.jsonl");
+    const { failures } = await checkBatch(
+      { endpoint: CHAT, inputFile: absolute, resultsPath: "in.jsonl" },
+      dir,
+      {
+        cacheDir: null,
+      },
+    );
+    expect(failures.map((failure) => failure.property)).toEqual(["resultsPath"]);
+  });
+
+  test("a resultsPath that is a directory is refused before any batch runs", async () => {
+    const dir = project({ "in.jsonl": line });
+    mkdirSync(join(dir, "results"));
+    const { failures } = await checkBatch(
+      { endpoint: CHAT, inputFile: "in.jsonl", resultsPath: "results" },
+      dir,
+      {
+        cacheDir: null,
+      },
+    );
+    expect(failures).toEqual([
+      {
+        property: "resultsPath",
+        reason: `resultsPath "results" (${join(dir, "results")}) cannot be written: it is a directory; give the path of a file in a folder that can be written, such as "results.jsonl"`,
+      },
+    ]);
+  });
+
+  test("a resultsPath in folders still to be made passes (up makes them), and so does one beside the input", async () => {
+    const dir = project({ "in.jsonl": line });
+    for (const resultsPath of ["out/2026/results.jsonl", "in.results.jsonl"]) {
+      const { failures } = await checkBatch({ endpoint: CHAT, inputFile: "in.jsonl", resultsPath }, dir, {
+        cacheDir: null,
+      });
+      expect(failures).toEqual([]);
+    }
+  });
+
+  test("an unknown resultsPath or inputFile (preview) is passed over", async () => {
+    const dir = project({ "in.jsonl": line });
+    const unknownPath = await checkBatch(
+      { endpoint: CHAT, inputFile: "in.jsonl", resultsPath: UNKNOWN },
+      dir,
+      {
+        cacheDir: null,
+      },
+    );
+    expect(unknownPath.failures).toEqual([]);
+    const unknownInput = await checkBatch(
+      { endpoint: CHAT, inputFile: UNKNOWN, resultsPath: "in.jsonl" },
+      dir,
+      {
+        cacheDir: null,
+      },
+    );
+    expect(unknownInput.failures).toEqual([]);
   });
 });

@@ -98,7 +98,11 @@ describe("validateBatchInput: one rule per row", () => {
     [
       "a byte-order mark",
       `\uFEFF${line()}\n`,
-      { line: 1, message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM" },
+      {
+        line: 1,
+        message:
+          "the file starts with a UTF-8 byte-order mark (the bytes EF BB BF); save it as UTF-8 without a BOM, or delete those first three bytes",
+      },
     ],
   ])("%s", async (_name, content, expected) => {
     expect(await problemsOf(content)).toEqual([expected]);

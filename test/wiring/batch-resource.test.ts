@@ -140,5 +140,39 @@ describe("Batch resource wiring", () => {
     expect((caught as Error).message).toBe(
       'args: new Batch("broken", args) needs its arguments; give at least endpoint and one input',
     );
+    // Printed by the engine as its message alone, without a JavaScript stack trace.
+    expect(pulumi.ResourceError.isInstance(caught)).toBe(true);
+    expect((caught as pulumi.ResourceError).hideStack).toBe(true);
+  });
+
+  test("NaN and Infinity inside an argument's objects are refused by name before anything registers (the provider would see null)", () => {
+    const before = registered.length;
+    let caught: unknown;
+    try {
+      new Batch("nan", {
+        endpoint: "/v1/chat/completions",
+        requests: [{ custom_id: "a", body: { model: "m", messages: [], temperature: Number.NaN } }],
+        outputExpiresAfter: { anchor: "created_at", seconds: Number.POSITIVE_INFINITY },
+        // An output inside an argument is not walked: its value is not known yet.
+        metadata: { team: pulumi.output("search") },
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isBatchInputError(caught)).toBe(true);
+    expect((caught as { problems: unknown }).problems).toEqual([
+      {
+        property: "requests[0].body.temperature",
+        reason:
+          "requests[0].body.temperature is NaN, which is not a number JSON can carry (Pulumi would send it to the provider as null); give a finite number",
+      },
+      {
+        property: "outputExpiresAfter.seconds",
+        reason:
+          "outputExpiresAfter.seconds is Infinity, which is not a number JSON can carry (Pulumi would send it to the provider as null); give a finite number",
+      },
+    ]);
+    expect(pulumi.ResourceError.isInstance(caught)).toBe(true);
+    expect(registered.length).toBe(before);
   });
 });

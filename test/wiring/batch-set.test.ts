@@ -187,6 +187,8 @@ describe("BatchSet wiring", () => {
           resultsPath: child.inputs.resultsPath,
           resultsSha256: `sha-of-${child.name}`,
           lineOffset: offset,
+          // The child's shard file, which the set's resultsPath must never be.
+          inputFile: child.inputs.inputFile,
         };
         offset += countLines(child.inputs.inputFile as string);
         return shard;
@@ -333,22 +335,26 @@ describe("BatchSet wiring", () => {
     [{ endpoint: "/v1/chat", requests: [] }, 'endpoint: "/v1/chat" is not an endpoint the Batch API runs'],
     [
       { endpoint: "/v1/chat/completions", requests: [], maxRequestsPerBatch: 60_000 },
-      "maxRequestsPerBatch: expected a whole number from 1 to 50000; got 60000",
+      "maxRequestsPerBatch: maxRequestsPerBatch is 60000; give a whole number from 1 to 50000",
+    ],
+    [
+      { endpoint: "/v1/chat/completions", requests: [], maxBytesPerBatch: Number.NaN },
+      "maxBytesPerBatch: maxBytesPerBatch is NaN, which is not a number; give a whole number from 1 to 209715200",
     ],
     [{ endpoint: "/v1/chat/completions", inputFile: "missing.jsonl" }, "inputFile: cannot read"],
     [
       { endpoint: "/v1/chat/completions", requests: [], maxFailedRatio: 1.5 },
-      "maxFailedRatio: maxFailedRatio must be a number from 0 to 1",
-    ],
-    [
-      { endpoint: "/v1/chat/completions", inputFile: "tickets.jsonl", resultsPath: "tickets.jsonl" },
-      "resultsPath: resultsPath is the inputFile",
+      "maxFailedRatio: maxFailedRatio is 1.5; give a number from 0 to 1",
     ],
     [
       { endpoint: "/v1/chat/completions", requests: [], retryFailedRequests: -1 },
-      "retryFailedRequests: retryFailedRequests must be a whole number",
+      "retryFailedRequests: retryFailedRequests is -1; give a whole number",
     ],
-  ])("bad arguments %j are refused before anything registers: %s", (args, message) => {
+    [
+      { endpoint: "/v1/chat/completions", requests: [], shardCacheDir: "/dev/null" },
+      'shardCacheDir: shardCacheDir "/dev/null" (/dev/null) cannot hold the shard files: it is a character device, not a folder',
+    ],
+  ])("bad arguments %j are refused before anything registers: %s", async (args, message) => {
     const before = registered.length;
     let thrown: unknown;
     try {
@@ -358,6 +364,12 @@ describe("BatchSet wiring", () => {
     }
     expect(isBatchInputError(thrown)).toBe(true);
     expect((thrown as Error).message).toContain(message);
+    // A Pulumi ResourceError of the set that hides its stack: the engine prints the message alone.
+    expect(pulumi.ResourceError.isInstance(thrown)).toBe(true);
+    expect((thrown as pulumi.ResourceError).hideStack).toBe(true);
+    const resource = (thrown as pulumi.ResourceError).resource;
+    expect(pulumi.ComponentResource.isInstance(resource)).toBe(true);
+    expect(await output((resource as pulumi.Resource).urn)).toContain(`${BATCH_SET_TYPE_TOKEN}::bad`);
     expect(registered.length - before).toBeLessThanOrEqual(1);
   });
 });

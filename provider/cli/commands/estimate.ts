@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { BATCH_ENDPOINTS } from "../../contract";
@@ -6,6 +7,7 @@ import { tallyFile } from "../../cost/count-file";
 import { type CostEstimate, estimateCost } from "../../cost/estimate";
 import { isBatchInputFileError } from "../../errors";
 import { describeFileSystemError, openInputFile } from "../../validation/jsonl/open-input-file";
+import { BYTE_ORDER_MARK_PROBLEM } from "../../validation/jsonl/text-rules";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { CliFileError, CliUsageError } from "../errors";
 import { parseOptions } from "../options";
@@ -65,6 +67,9 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<E
   const args = parseEstimateArguments(argv);
   const path = resolve(io.cwd, args.file);
   await checkReadable(path, args.file);
+  if (await startsWithByteOrderMark(path)) {
+    return reportInvalid(`${args.file}:1: ${BYTE_ORDER_MARK_PROBLEM}`, {}, args, io);
+  }
   const endpoint = args.endpoint ?? (await firstLineUrl(path));
   if (endpoint === undefined) {
     throw new CliUsageError(`${args.file}:1: no url to take the endpoint from; pass --endpoint`);
@@ -77,15 +82,7 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<E
   }
   if (tally.invalidLines > 0) {
     const message = `${args.file}: ${plural(tally.invalidLines, "line")} ${tally.invalidLines === 1 ? "is" : "are"} not a JSON request with a body; \`openai-batch validate ${args.file}\` names them`;
-    if (args.json) {
-      writeJson(io.stdout, {
-        ok: false,
-        error: { kind: "invalid", message, invalidLines: tally.invalidLines },
-      });
-    } else {
-      io.stderr.write(`${message}\n`);
-    }
-    return EXIT.invalid;
+    return reportInvalid(message, { invalidLines: tally.invalidLines }, args, io);
   }
   const { estimate, warnings } = estimateCost(tally);
   for (const warning of warnings) {
@@ -94,6 +91,33 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<E
   if (args.json) writeJson(io.stdout, estimate);
   else io.stdout.write(`${describe(args.file, estimate)}\n`);
   return EXIT.ok;
+}
+
+/** Reports a file that cannot be estimated as it is (kind "invalid"), and returns exit code 1. */
+function reportInvalid(
+  message: string,
+  details: Record<string, unknown>,
+  args: EstimateArguments,
+  io: CliIo,
+): ExitCode {
+  if (args.json) {
+    writeJson(io.stdout, { ok: false, error: { kind: "invalid", message, ...details } });
+  } else {
+    io.stderr.write(`${message}\n`);
+  }
+  return EXIT.invalid;
+}
+
+/** Whether the file starts with the UTF-8 byte-order mark, which no JSON line may start with. */
+async function startsWithByteOrderMark(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(3);
+    const { bytesRead } = await handle.read(head, 0, 3, 0);
+    return bytesRead === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Refuses a file that is missing or not a regular file, naming it as the user wrote it. */

@@ -9,6 +9,7 @@ import { describeFileSystemError } from "../../validation/jsonl/open-input-file"
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { writeJson } from "../output";
 import { parseResultsArguments, RESULTS_USAGE, type ResultsArguments } from "./results-arguments";
+import { checkResultsPaths } from "./results-paths";
 
 /**
  * `openai-batch results <batch-id>`: writes the joined records, a one-line summary, and with
@@ -19,6 +20,7 @@ import { parseResultsArguments, RESULTS_USAGE, type ResultsArguments } from "./r
  */
 export async function runResults(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseResultsArguments(argv);
+  checkResultsPaths(parsed, io.cwd);
   // The paths, read and written from the current directory.
   const command: ResultsArguments = {
     ...parsed,

@@ -1,5 +1,6 @@
 import type { BatchErrorEntry } from "../store/records";
 import { VALIDATION_CODES as CODES } from "./codes";
+import { MAX_LINE_DEPTH, nestsDeeperThan } from "./nesting";
 import { holdsLoneSurrogate } from "./unicode";
 
 /** What the validator remembers from line to line. */
@@ -28,6 +29,14 @@ export function checkLine(
   state: LineCheckState,
 ): BatchErrorEntry | undefined {
   const source = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (nestsDeeperThan(source)) {
+    return error(
+      CODES.invalidJsonLine,
+      `This line nests objects and arrays more than ${MAX_LINE_DEPTH} levels deep. Flatten the request.`,
+      line,
+      null,
+    );
+  }
   let value: unknown;
   try {
     value = source.trim() === "" ? undefined : JSON.parse(source);

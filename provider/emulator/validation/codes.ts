@@ -12,8 +12,8 @@ export const VALIDATION_CODES = {
   /** An /v1/embeddings batch has more than 50,000 inputs in all. */
   tooManyEmbeddingInputs: "too_many_embedding_inputs",
   /**
-   * A line is not a JSON object (also: an empty or blank line, bytes that are not UTF-8, or a
-   * lone surrogate escape).
+   * A line is not a JSON object (also: an empty or blank line, bytes that are not UTF-8, a lone
+   * surrogate escape, or objects and arrays nested more than 100 levels deep).
    */
   invalidJsonLine: "invalid_json_line",
   /** A line lacks custom_id, method, url or body (param names it). */

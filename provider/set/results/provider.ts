@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchOutputs, SetResultsInputs, SetResultsOutputs, SetResultsShard } from "../../contract";
-import { BatchWaitError } from "../../errors";
+import { BatchWaitError, type InputProblem } from "../../errors";
+import { type ReadPath, resultsFileProblems } from "../../paths/results-path";
 import { checkResultsArguments } from "../../results/check-arguments";
 import { exceedsFailedRatio, failedRatioMessage } from "../../results/failure-policy";
 import { fileSha256 } from "../../results/file-hash";
@@ -26,6 +27,9 @@ export function createSetResultsProvider(cwd: () => string = () => process.cwd()
         resultsPath: news.resultsPath,
         maxFailedRatio: news.maxFailedRatio,
       });
+      if (failures.every((failure) => failure.property !== "resultsPath")) {
+        failures.push(...setResultsPathProblems(news, cwd()));
+      }
       return { inputs: news, failures };
     },
     async diff(_id, olds, news) {
@@ -52,6 +56,30 @@ export function createSetResultsProvider(cwd: () => string = () => process.cwd()
       // Nothing to remove: the joined file is the user's, as `Batch` leaves its own.
     },
   };
+}
+
+/**
+ * The set's `resultsPath` must be a file `pulumi up` can write, and none of the files the set
+ * reads: its input, a shard file, or a batch's own results. Skipped while any of them is unknown.
+ */
+function setResultsPathProblems(news: SetResultsInputs, root: string): InputProblem[] {
+  const shards = Array.isArray(news.shards) ? news.shards : [];
+  const paths = [
+    news.resultsPath,
+    news.inputFile,
+    ...shards.flatMap((shard) => [shard.inputFile, shard.resultsPath]),
+  ];
+  if (typeof news.resultsPath !== "string" || containsUnknown(paths)) return [];
+  const reads: ReadPath[] = [];
+  if (typeof news.inputFile === "string")
+    reads.push({ property: "the set's inputFile", value: news.inputFile });
+  for (const shard of shards) {
+    if (typeof shard.inputFile === "string") reads.push({ property: "a shard file", value: shard.inputFile });
+    if (typeof shard.resultsPath === "string") {
+      reads.push({ property: "the results file of one of the set's batches", value: shard.resultsPath });
+    }
+  }
+  return resultsFileProblems("resultsPath", news.resultsPath, root, reads);
 }
 
 /** What decides the joined file: each child's batch and results, in order. */

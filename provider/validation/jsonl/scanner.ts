@@ -4,7 +4,13 @@ import { LIMITS } from "../../contract";
 import { locateJsonError } from "./json-syntax";
 import type { LineProblem } from "./line-problem";
 import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
-import { findLoneSurrogate, firstInvalidUtf8, mayHoldLoneSurrogate } from "./text-rules";
+import { MAX_NESTING_DEPTH, nestingDeeperThan } from "./nesting";
+import {
+  BYTE_ORDER_MARK_PROBLEM,
+  findLoneSurrogate,
+  firstInvalidUtf8,
+  mayHoldLoneSurrogate,
+} from "./text-rules";
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -170,7 +176,7 @@ export class JsonlScanner {
     if (hasByteOrderMark) {
       this.report({
         line,
-        message: "the file starts with a byte-order mark; save it as UTF-8 without a BOM",
+        message: BYTE_ORDER_MARK_PROBLEM,
       });
     }
     const text = hasByteOrderMark ? rawText.slice(1) : rawText;
@@ -178,6 +184,15 @@ export class JsonlScanner {
       this.report({
         line,
         message: "the line is empty; remove blank lines (only a final newline may end the file)",
+      });
+      return;
+    }
+    const tooDeep = nestingDeeperThan(text);
+    if (tooDeep !== undefined) {
+      // Refused before it is parsed: the parsed value of a deep line takes far more memory than its bytes.
+      this.report({
+        line,
+        message: `the line nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep (level ${MAX_NESTING_DEPTH + 1} opens at column ${tooDeep}); a request may nest at most ${MAX_NESTING_DEPTH} levels, so flatten it`,
       });
       return;
     }

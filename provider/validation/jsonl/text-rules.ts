@@ -4,6 +4,10 @@
  * JSON text (inline requests), numbers JSON cannot hold (NaN, Infinity).
  */
 
+/** What is wrong with a file that starts with a byte-order mark, and how to fix it. */
+export const BYTE_ORDER_MARK_PROBLEM =
+  "the file starts with a UTF-8 byte-order mark (the bytes EF BB BF); save it as UTF-8 without a BOM, or delete those first three bytes";
+
 /** The offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   let index = 0;

@@ -80,6 +80,10 @@ describe("the price table", () => {
       { "gpt-4o": { input: -1, output: 2 } },
       ['prices["gpt-4o"].input is -1; give US dollars per million tokens'],
     ],
+    [
+      { "gpt-4o": { input: Number.NaN, output: 2 } },
+      ['prices["gpt-4o"].input is NaN, which is not a price; give US dollars per million tokens'],
+    ],
     [{ "gpt-4o": { input: 1 } }, ['prices["gpt-4o"].output is missing']],
     [{ "gpt-4o": { input: 1, output: 1, cached: 1 } }, ['prices["gpt-4o"].cached is not a price']],
   ])("prices %j: %j", (value, starts) => {
