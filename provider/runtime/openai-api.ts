@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
-import { type BatchApiError, isBatchApiError } from "../errors";
+import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
@@ -230,17 +230,30 @@ export class OpenAIBatchApi {
 
   /**
    * Opens a file's content as a stream of bytes, read as they arrive and never held whole.
-   * Undefined when the API no longer has the file (404). Opening is retried like any read; a
-   * stream cut off half-way is asked for again from the byte where it stopped (see
-   * resumable-download.ts), so that its reader sees every byte once.
+   * Undefined when the API no longer has the file (404). The file's metadata (`file`, retrieved
+   * when not given) bounds the download: an answer that runs past its `bytes` is stopped.
+   * Opening is retried like any read; a stream cut off half-way is asked for again from the byte
+   * where it stopped (see resumable-download.ts), so that its reader sees every byte once.
    */
-  async openFileContent(id: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+  async openFileContent(id: string, file?: ApiFile): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const metadata = file ?? (await this.retrieveFile(id));
+    if (metadata === undefined) {
+      return undefined;
+    }
+    const expectedBytes: unknown = metadata.bytes;
+    if (typeof expectedBytes !== "number" || !Number.isSafeInteger(expectedBytes) || expectedBytes < 0) {
+      throw new BatchApiError({
+        operation: `download file ${id}`,
+        apiMessage: `the file's metadata gives no size (bytes is ${JSON.stringify(expectedBytes) ?? "missing"}), so its content cannot be read within bounds; the server does not answer as the OpenAI API does (check openai:baseUrl, or OPENAI_BASE_URL)`,
+      });
+    }
     const first = await this.requestFileContent(id, 0);
     if (first === undefined) {
       return undefined;
     }
     return resumableContent(first, {
       fileId: id,
+      expectedBytes,
       maxRetries: this.settings.maxRetries,
       reopen: (from) => this.requestFileContent(id, from),
       deps: this.deps,

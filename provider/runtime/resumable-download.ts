@@ -11,6 +11,8 @@ export interface ContentResponse {
 
 export interface ResumeOptions {
   fileId: string;
+  /** The file's size as its metadata gives it (`bytes`); more than `downloadLimitOf` it is refused. */
+  expectedBytes: number;
   /** How many cuts in a row that bring no new byte are resumed before giving up. */
   maxRetries: number;
   /**
@@ -25,6 +27,15 @@ export interface ResumeOptions {
 export const MAX_RESUMES = 50;
 
 /**
+ * The most bytes a download of a file of `bytes` bytes (its metadata's size) reads: the size and
+ * a slack of 1%, at least 64 KiB, so that a size reported a little short does not fail a download
+ * that is otherwise fine, while a server that sends without end is stopped.
+ */
+export function downloadLimitOf(bytes: number): number {
+  return bytes + Math.max(64 << 10, Math.ceil(bytes / 100));
+}
+
+/**
  * The bytes of a file's content, resumed where they stopped when the connection is cut: the file
  * is asked for again from the first byte not yet received. A 206 answer must start at that
  * byte; a 200 answer (a server that ignores `Range`) carries the whole file again, and the
@@ -37,7 +48,9 @@ export async function* resumableContent(
   first: ContentResponse,
   options: ResumeOptions,
 ): AsyncGenerator<Uint8Array> {
+  const limit = downloadLimitOf(options.expectedBytes);
   const size = sizeOf(first);
+  if (size !== undefined && size > limit) throw tooLong(options, `announces ${size} bytes`);
   let response = first;
   let received = 0;
   let stalled = 0;
@@ -53,6 +66,9 @@ export async function* resumableContent(
         }
         const piece = skip > 0 ? chunk.subarray(skip) : chunk;
         skip = 0;
+        if (received + piece.length > limit) {
+          throw tooLong(options, `sent more than ${limit} bytes and was stopped there`);
+        }
         received += piece.length;
         progressed = true;
         yield piece;
@@ -129,6 +145,14 @@ function rangeOf(response: ContentResponse): { start: number; total: number | un
   const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range")?.trim() ?? "");
   if (match === null) return undefined;
   return { start: Number(match[1]), total: match[2] === "*" ? undefined : Number(match[2]) };
+}
+
+/** The server sends more than the file holds: a faulty or hostile server, or not the API. */
+function tooLong(options: ResumeOptions, what: string): BatchApiError {
+  return new BatchApiError({
+    operation: `download file ${options.fileId}`,
+    apiMessage: `the file's metadata gives its size as ${options.expectedBytes} bytes, but the answer ${what}; the server does not answer as the OpenAI API does (check openai:baseUrl, or OPENAI_BASE_URL)`,
+  });
 }
 
 function changed(fileId: string, received: number, detail: string): BatchApiError {

@@ -3,6 +3,7 @@ import { isBatchApiError } from "../../provider/errors";
 import { realDeps } from "../../provider/runtime/deps";
 import {
   type ContentResponse,
+  downloadLimitOf,
   MAX_RESUMES,
   resumableContent,
 } from "../../provider/runtime/resumable-download";
@@ -35,6 +36,7 @@ async function read(
   first: ContentResponse,
   next: (from: number) => ContentResponse | undefined,
   maxRetries = 2,
+  expectedBytes = FILE.length,
 ) {
   const asked: number[] = [];
   const chunks: Buffer[] = [];
@@ -42,6 +44,7 @@ async function read(
   try {
     for await (const chunk of resumableContent(first, {
       fileId: "file-x",
+      expectedBytes,
       maxRetries,
       reopen: async (from) => {
         asked.push(from);
@@ -119,10 +122,70 @@ describe("resumableContent", () => {
       first,
       (from) => answer(206, { "content-range": `bytes ${from}-999/1000` }, big.subarray(from), 1),
       2,
+      big.length,
     );
     expect(result.asked).toHaveLength(MAX_RESUMES);
     expect(result.text).toHaveLength(MAX_RESUMES + 1);
     expect(result.error?.message).toContain(`cut off after ${MAX_RESUMES + 1} of 1000 bytes`);
     expect(result.error?.message).toContain(`was resumed ${MAX_RESUMES} times`);
+  });
+});
+
+describe("a download is bounded by the file's size", () => {
+  test.each([
+    [0, 65_536],
+    [20, 65_556],
+    [10_000_000, 10_100_000],
+    [200 * 1024 * 1024, 200 * 1024 * 1024 + 2_097_152],
+  ])("a file of %i bytes is read up to %i", (bytes, limit) => {
+    expect(downloadLimitOf(bytes)).toBe(limit);
+  });
+
+  /** An answer far longer than the file (it stops at 4 MiB, so that a reader without a bound ends too), counting what it sent. */
+  function endless(headers: Record<string, string> = {}) {
+    const sent = { bytes: 0 };
+    const chunk = Buffer.alloc(16 << 10, 0x61);
+    const response: ContentResponse = {
+      status: 200,
+      headers: { get: (name) => headers[name] ?? null },
+      body: (async function* () {
+        while (sent.bytes < 4 << 20) {
+          sent.bytes += chunk.length;
+          yield new Uint8Array(chunk);
+        }
+      })(),
+    };
+    return { response, sent };
+  }
+
+  test("a body that runs past the file's bytes is stopped at the limit, naming the file and its size", async () => {
+    const { response, sent } = endless();
+    const result = await read(response, () => undefined, 2, 1_000);
+    expect(result.text.length).toBeLessThanOrEqual(downloadLimitOf(1_000));
+    expect(sent.bytes).toBeLessThanOrEqual(downloadLimitOf(1_000) + (16 << 10));
+    expect(result.asked).toEqual([]);
+    expect(isBatchApiError(result.error)).toBe(true);
+    expect(result.error?.message).toContain("download file file-x");
+    expect(result.error?.message).toContain(
+      `the file's metadata gives its size as 1000 bytes, but the answer sent more than ${downloadLimitOf(1_000)} bytes and was stopped there`,
+    );
+  });
+
+  test("an answer that announces more than the limit is refused before a byte is read", async () => {
+    const { response, sent } = endless({ "content-length": String(10 << 20) });
+    const result = await read(response, () => undefined, 2, 1_000);
+    expect(sent.bytes).toBe(0);
+    expect(result.text).toBe("");
+    expect(result.error?.message).toContain(`but the answer announces ${10 << 20} bytes`);
+  });
+
+  test("a resumed answer counts the bytes of the whole download", async () => {
+    // Each answer sends 40,000 new bytes and is cut; the sum passes the limit on the third.
+    const big = Buffer.alloc(200_000, 0x62);
+    const first = answer(200, {}, big, 40_000);
+    const result = await read(first, (from) => answer(200, {}, big, from + 40_000), 5, 1_000);
+    expect(result.asked).toEqual([40_000]);
+    expect(result.text.length).toBe(40_000);
+    expect(result.error?.message).toContain("sent more than 66536 bytes and was stopped there");
   });
 });
