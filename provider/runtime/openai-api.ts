@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
+import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
@@ -255,26 +256,37 @@ export class OpenAIBatchApi {
       fileId: id,
       expectedBytes,
       maxRetries: this.settings.maxRetries,
+      idleTimeoutMs: this.settings.requestTimeoutMs,
       reopen: (from) => this.requestFileContent(id, from),
       deps: this.deps,
     });
   }
 
-  /** One request for a file's content, from byte `from` on (`Range`); undefined on a 404. */
+  /**
+   * One request for a file's content, from byte `from` on (`Range`); undefined on a 404. The
+   * answer can be cancelled, for the idle time-out of its body.
+   */
   private async requestFileContent(id: string, from: number): Promise<ContentResponse | undefined> {
     const headers = from > 0 ? { range: `bytes=${from}-` } : undefined;
+    let controller = new AbortController();
     const response = await this.orUndefinedOn404(() =>
-      this.withRetries("download the file's content", () =>
-        this.client.files.content(id, headers === undefined ? undefined : { headers }),
-      ),
+      this.withRetries("download the file's content", () => {
+        controller = new AbortController();
+        return this.client.files.content(id, {
+          ...(headers === undefined ? {} : { headers }),
+          signal: controller.signal,
+        });
+      }),
     );
     if (response === undefined) {
       return undefined;
     }
+    const cancel = controller;
     return {
       status: response.status,
       headers: response.headers,
       body: response.body as AsyncIterable<Uint8Array> | null,
+      cancel: () => cancel.abort(),
     };
   }
 
@@ -321,6 +333,12 @@ export class OpenAIBatchApi {
   }
 }
 
+const FILE_CONTENT = /\/files\/[^/]+\/content$/;
+
+/**
+ * The `fetch` the SDK calls: it logs each call, and reads every answer but file content within
+ * bounds (see bounded-answer.ts).
+ */
 function loggingFetch(deps: RuntimeDeps): typeof fetch {
   return async (input, init) => {
     const started = deps.now();
@@ -330,13 +348,15 @@ function loggingFetch(deps: RuntimeDeps): typeof fetch {
       return deps.fetch(input, init);
     }
     const path = url.pathname;
+    let response: Response;
     try {
-      const response = await deps.fetch(input, init);
-      deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
-      return response;
+      response = await deps.fetch(input, init);
     } catch (error) {
       deps.log.debug(`${method} ${path} -> no response (${deps.now() - started} ms)`);
       throw error;
     }
+    deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
+    // File content is streamed (and bounded by the file's size); every other body is read here.
+    return response.ok && FILE_CONTENT.test(path) ? response : boundedAnswer(response, `${method} ${path}`);
   };
 }

@@ -1,12 +1,15 @@
 import { BatchApiError } from "../errors";
 import { retryDelayMs } from "../policy/retry";
 import type { RuntimeDeps } from "./deps";
+import { withIdleTimeout } from "./idle-timeout";
 
 /** An answer to a request for a file's content: its status, headers and body. */
 export interface ContentResponse {
   status: number;
   headers: { get(name: string): string | null };
   body: AsyncIterable<Uint8Array> | null;
+  /** Stops the transfer of the body (its read then fails); without it, no idle time-out applies. */
+  cancel?(): void;
 }
 
 export interface ResumeOptions {
@@ -15,6 +18,8 @@ export interface ResumeOptions {
   expectedBytes: number;
   /** How many cuts in a row that bring no new byte are resumed before giving up. */
   maxRetries: number;
+  /** A body that sends no byte for this long is cancelled and counts as cut (see idle-timeout.ts). */
+  idleTimeoutMs?: number;
   /**
    * Asks for the content again from byte `from` (with `Range: bytes=<from>-`); undefined when
    * the file is gone (404). Retries its own failures as any read does.
@@ -59,7 +64,7 @@ export async function* resumableContent(
     let progressed = false;
     let cut: unknown;
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of bodyOf(response, options.idleTimeoutMs)) {
         if (skip >= chunk.length) {
           skip -= chunk.length;
           continue;
@@ -106,6 +111,15 @@ export async function* resumableContent(
     }
     response = next;
   }
+}
+
+/** The answer's body, under the idle time-out when there is one and the answer can be cancelled. */
+function bodyOf(response: ContentResponse, idleTimeoutMs: number | undefined): AsyncIterable<Uint8Array> {
+  const body = response.body ?? (async function* () {})();
+  const cancel = response.cancel;
+  return idleTimeoutMs === undefined || cancel === undefined
+    ? body
+    : withIdleTimeout(body, idleTimeoutMs, () => cancel.call(response));
 }
 
 /**

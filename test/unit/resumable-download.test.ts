@@ -37,6 +37,7 @@ async function read(
   next: (from: number) => ContentResponse | undefined,
   maxRetries = 2,
   expectedBytes = FILE.length,
+  idleTimeoutMs?: number,
 ) {
   const asked: number[] = [];
   const chunks: Buffer[] = [];
@@ -46,6 +47,7 @@ async function read(
       fileId: "file-x",
       expectedBytes,
       maxRetries,
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
       reopen: async (from) => {
         asked.push(from);
         return next(from);
@@ -187,5 +189,45 @@ describe("a download is bounded by the file's size", () => {
     expect(result.asked).toEqual([40_000]);
     expect(result.text.length).toBe(40_000);
     expect(result.error?.message).toContain("sent more than 66536 bytes and was stopped there");
+  });
+});
+
+describe("a body that stops sending", () => {
+  /** An answer that sends `bytes[0..sendFirst]`, then nothing until it is cancelled. */
+  function stalling(sendFirst: number) {
+    const state = { cancels: 0 };
+    let stop: (error: Error) => void = () => undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject;
+    });
+    const response: ContentResponse = {
+      status: 200,
+      headers: { get: (name) => (name === "content-length" ? String(FILE.length) : null) },
+      body: (async function* () {
+        if (sendFirst > 0) yield new Uint8Array(FILE.subarray(0, sendFirst));
+        await stopped;
+      })(),
+      cancel: () => {
+        state.cancels += 1;
+        stop(new TypeError("aborted"));
+      },
+    };
+    return { response, state };
+  }
+
+  test("is cancelled after the idle time-out and resumed from the byte where it stopped", async () => {
+    const { response, state } = stalling(7);
+    const result = await read(response, (from) => part(from), 2, FILE.length, 20);
+    expect(result).toEqual({ text: FILE.toString(), asked: [7], error: undefined });
+    expect(state.cancels).toBe(1);
+  });
+
+  test("one that stalls every time gives up after maxRetries, saying why", async () => {
+    const later = [stalling(0), stalling(0)];
+    const result = await read(stalling(7).response, () => later.shift()?.response, 1, FILE.length, 20);
+    expect(result.asked).toEqual([7, 7]);
+    expect(result.error?.message).toContain(
+      "the download was cut off after 7 of 20 bytes (no byte came for 0.02 s (openai:requestTimeoutSeconds)) and 2 resumes in a row brought no new byte",
+    );
   });
 });
