@@ -124,11 +124,17 @@ async function all<T>(records: AsyncIterable<T>): Promise<T[]> {
 const connection = () => ({ apiKey: KEY, baseUrl: server.url });
 
 describe("bounded reading, through readBatchResults and resultsPath", () => {
-  test("readBatchResults: an output file without a line break is an error naming the file and the byte", async () => {
+  /** Serves `batch_noline`: an output file of one line, then 400 MiB without a line break. */
+  function serveNoLine(): string {
     const head = outputLine("a");
     serveBatch(server, "batch_noline", {
       output: { body: prefixed(head, repeated("y", 400 * MiB)), bytes: head.length + 400 * MiB },
     });
+    return head;
+  }
+
+  test("readBatchResults: an output file without a line break is an error naming the file and the byte", async () => {
+    const head = serveNoLine();
     const error = await failureOf(all(readBatchResults("batch_noline", connection())));
     expect(isBatchApiError(error)).toBe(true);
     expect(error.message).toContain(
@@ -149,6 +155,7 @@ describe("bounded reading, through readBatchResults and resultsPath", () => {
 `,
     );
     writeFileSync(join(work, "abc.jsonl"), REQUESTS.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    serveNoLine();
     serveBatch(server, "batch_fine", {
       output: { body: outputLine("a") + outputLine("b") + outputLine("c") },
     });

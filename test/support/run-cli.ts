@@ -71,9 +71,9 @@ export interface MeasuredRun extends CliRun {
 }
 
 /**
- * Runs a compiled command as `runBin` does, and reads its peak RSS as it exits (from
- * `process.resourceUsage().maxRSS`, written by a preloaded script). A process killed by a signal
- * has no figure: that is an error.
+ * Runs a compiled command as `runBin` does, and reads its peak RSS as it exits (VmHWM, written
+ * by a preloaded script: see peak-rss.cjs). A process killed by a signal has no figure: that is
+ * an error.
  */
 export async function runBinMeasured(
   bin: string,
