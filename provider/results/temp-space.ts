@@ -46,8 +46,11 @@ async function ownRoot(): Promise<string | undefined> {
   await mkdir(root, { recursive: true, mode: 0o700 }).catch(() => undefined);
   try {
     const stat = await lstat(root);
-    const mine = typeof process.getuid !== "function" || stat.uid === process.getuid();
-    return stat.isDirectory() && mine && (stat.mode & 0o077) === 0 ? root : undefined;
+    // Where there are no uids (Windows), the folder is under the user's own temporary folder.
+    const posix = typeof process.getuid === "function";
+    const mine = !posix || stat.uid === process.getuid?.();
+    const closed = !posix || (stat.mode & 0o077) === 0;
+    return stat.isDirectory() && mine && closed ? root : undefined;
   } catch {
     return undefined;
   }
