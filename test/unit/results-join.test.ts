@@ -302,6 +302,19 @@ describe("joinWithoutInput", () => {
 });
 
 describe("summary", () => {
+  test("the codes it names are the server's text: escaped, and cut to 100 characters", () => {
+    const summary = emptySummary();
+    countRecord(summary, { custom_id: "a", status: "failed", error: { code: "\u001b[2J", message: "x" } });
+    countRecord(summary, {
+      custom_id: "b",
+      status: "failed",
+      error: { code: "c".repeat(300), message: "x" },
+    });
+    expect(describeSummary(summary)).toBe(
+      `2 requests: 0 succeeded, 2 failed (\\x1b[2J 1, ${"c".repeat(100)}…(cut) 1)`,
+    );
+  });
+
   test("counts statuses and error codes of unsuccessful records", () => {
     const summary = emptySummary();
     const records: BatchResultRecord[] = [
