@@ -66,11 +66,11 @@ export class EmulatorProcess {
   }
 
   private async admin(method: string, path: string, body?: unknown): Promise<unknown> {
+    // A call that changes state must say JSON, with or without a body (see the emulator's README).
     const response = await fetch(`${this.origin}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok) {
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);

@@ -1,3 +1,4 @@
+import { displayable } from "../display";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "./command";
 import { COMMANDS } from "./commands";
 import { CliFileError, CliUsageError } from "./errors";
@@ -76,7 +77,7 @@ export async function runCli(
 function reportFailure(error: unknown, command: CliCommand | undefined, json: boolean, io: CliIo): ExitCode {
   const prefix = command === undefined ? PROGRAM : `${PROGRAM} ${command.name}`;
   const kind = error instanceof CliUsageError ? "usage" : error instanceof CliFileError ? "file" : "internal";
-  const message = error instanceof Error ? error.message : String(error);
+  const message = displayable(error instanceof Error ? error.message : String(error));
   if (json) {
     writeJson(io.stdout, {
       ok: false,

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { displayable } from "../display";
 import { runCli } from "./dispatch";
+import { exitOnSignals } from "./signals";
 
 /** The `openai-batch` command. Each subcommand lives in ./commands; see ./dispatch for the rest. */
+exitOnSignals();
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -12,7 +15,9 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`openai-batch: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `openai-batch: ${displayable(error instanceof Error ? error.message : String(error))}\n`,
+    );
     process.exitCode = 2;
   },
 );

@@ -7,6 +7,7 @@ import type { CallLog } from "./call-log";
 import type { FaultDecision, FaultInjector } from "./faults/injector";
 import { checkBearer } from "./http/auth";
 import { isClientGoneError } from "./http/consume-body";
+import { crossSiteRefusal } from "./http/cross-site";
 import { json, type Reply, sendCutReply, sendReply } from "./http/reply";
 import { matchRoute } from "./http/router";
 import { newId } from "./ids";
@@ -99,6 +100,8 @@ async function runAdmin(
   path: string,
 ): Promise<Reply> {
   if (!isLoopback(req.socket.remoteAddress)) return errorReply(adminForbidden());
+  const crossSite = crossSiteRefusal(method, req.headers);
+  if (crossSite !== undefined) return errorReply(crossSite);
   return run(deps, req, method, path, adminRoutes);
 }
 

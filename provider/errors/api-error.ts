@@ -1,4 +1,5 @@
 import type { BatchOutputs } from "../contract";
+import { displayable } from "../display";
 import { ERROR_BRAND, hasBrand } from "./brand";
 
 export interface ApiErrorDetails {
@@ -57,7 +58,11 @@ export class BatchApiError extends Error {
   readonly reasons: string[] | undefined;
 
   constructor(details: ApiErrorDetails, record?: UnknownOutcomeRecord) {
-    super(record === undefined ? formatApiError(details) : `${formatApiError(details)} ${record.note}`);
+    super(
+      displayable(
+        record === undefined ? formatApiError(details) : `${formatApiError(details)} ${record.note}`,
+      ),
+    );
     this.operation = details.operation;
     this.status = details.status;
     this.code = details.code;
@@ -86,14 +91,23 @@ export function isBatchApiError(value: unknown): value is BatchApiError {
   return hasBrand(value, "api");
 }
 
+/**
+ * The message: the server's text in it (message, code, param, request id) cut to a readable
+ * length and, with the rest, made displayable by the constructor.
+ */
 function formatApiError(d: ApiErrorDetails): string {
   const facts = factsOf(d);
+  const apiMessage = displayable(d.apiMessage, MAX_MESSAGE_CHARS);
   if (d.status === 401) {
     // Whatever the provider was doing, the news is the key: say so first, and how to set one.
-    return `The OpenAI API refused the API key (${facts.join(", ")}) when the provider tried to ${d.operation}: ${withoutFinalPeriod(d.apiMessage)}. Set a valid key with \`pulumi config set --secret openai:apiKey <key>\`, or in OPENAI_API_KEY in the environment that runs pulumi.`;
+    return `The OpenAI API refused the API key (${facts.join(", ")}) when the provider tried to ${d.operation}: ${withoutFinalPeriod(apiMessage)}. Set a valid key with \`pulumi config set --secret openai:apiKey <key>\`, or in OPENAI_API_KEY in the environment that runs pulumi.`;
   }
-  return `Could not ${d.operation}: ${d.apiMessage} (${facts.join(", ")})${adviceFor(d.status)}`;
+  return `Could not ${d.operation}: ${apiMessage} (${facts.join(", ")})${adviceFor(d.status)}`;
 }
+
+/** The most of the API's message a message shows, and of a code, param or request id. */
+const MAX_MESSAGE_CHARS = 2_000;
+const MAX_FIELD_CHARS = 200;
 
 function withoutFinalPeriod(text: string): string {
   return text.replace(/\.+$/, "");
@@ -102,9 +116,9 @@ function withoutFinalPeriod(text: string): string {
 function factsOf(d: ApiErrorDetails): string[] {
   return [
     d.status === undefined ? "no HTTP response" : `HTTP ${d.status}`,
-    d.code ? `code ${d.code}` : undefined,
-    d.param ? `param ${d.param}` : undefined,
-    d.requestId ? `request id ${d.requestId}` : undefined,
+    d.code ? `code ${displayable(d.code, MAX_FIELD_CHARS)}` : undefined,
+    d.param ? `param ${displayable(d.param, MAX_FIELD_CHARS)}` : undefined,
+    d.requestId ? `request id ${displayable(d.requestId, MAX_FIELD_CHARS)}` : undefined,
   ].filter((fact): fact is string => fact !== undefined);
 }
 

@@ -1,4 +1,5 @@
 import type { BatchOutputs, BatchStatus } from "../contract";
+import { displayable } from "../display";
 import { ERROR_BRAND, hasBrand } from "./brand";
 
 /**
@@ -18,11 +19,13 @@ export class BatchWaitError extends Error {
   readonly reasons: string[];
   readonly lastStatus: BatchStatus | undefined;
 
+  /** `reason` is shown to a person: the server's text in it is made displayable. */
   constructor(id: string, properties: BatchOutputs, reason: string) {
-    super(reason);
+    const shown = displayable(reason);
+    super(shown);
     this.id = id;
     this.properties = properties;
-    this.reasons = [reason];
+    this.reasons = [shown];
     this.lastStatus = properties.status;
   }
 }

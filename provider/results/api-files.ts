@@ -73,7 +73,7 @@ async function openResultFile(
   batch: BatchFacts,
 ): Promise<AsyncIterable<Uint8Array>> {
   const file = await api.retrieveFile(id);
-  const content = file === undefined ? undefined : await api.openFileContent(id);
+  const content = file === undefined ? undefined : await api.openFileContent(id, file);
   if (content !== undefined) {
     return content;
   }

@@ -3,7 +3,7 @@ import type { OpenAIBatchApi } from "../runtime/openai-api";
 import { filesOf } from "./api-files";
 import { absentRecord, resultOfLine } from "./classify";
 import type { ErrorExample } from "./failure-policy";
-import { splitLines } from "./lines";
+import { resultLines } from "./join";
 import type { SettledResults } from "./settle";
 import { countRecord, emptySummary } from "./summary";
 
@@ -29,7 +29,7 @@ export async function countedSummary(
     id,
     ...(outs.status === undefined ? {} : { status: outs.status }),
   })) {
-    for await (const line of splitLines(await file.open())) {
+    for await (const line of resultLines(file)) {
       const text = line.bytes.toString("utf8");
       if (text.trim() === "") continue;
       const { customId, record } = resultOfLine(text);

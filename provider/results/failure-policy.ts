@@ -1,4 +1,5 @@
 import type { ResultsSummary } from "../contract";
+import { displayable } from "../display";
 
 /** One request that failed with a code: the example a message shows for that code. */
 export interface ErrorExample {
@@ -22,9 +23,14 @@ export function exceedsFailedRatio(summary: ResultsSummary, maxFailedRatio: numb
   return unsuccessful / total > maxFailedRatio;
 }
 
+/** The most of an error code or custom_id, and of an example message, the message shows. */
+const MAX_CODE_CHARS = 100;
+const MAX_EXAMPLE_CHARS = 500;
+
 /**
  * Why the results fail `pulumi up`: the counts, the three most frequent error codes with one
- * message and custom_id each, and where the full results are.
+ * message and custom_id each, and where the full results are. The codes, ids and messages come
+ * from the batch's files: they are cut to a readable length and their control characters escaped.
  */
 export function failedRatioMessage(
   batchId: string,
@@ -48,9 +54,10 @@ export function failedRatioMessage(
     .slice(0, 3)
     .map(([code, count]) => {
       const example = examples.get(code);
+      const shown = `${displayable(code, MAX_CODE_CHARS)} ×${count}`;
       return example === undefined
-        ? `${code} ×${count}`
-        : `${code} ×${count} (e.g. ${example.customId}: ${example.message})`;
+        ? shown
+        : `${shown} (e.g. ${displayable(example.customId, MAX_CODE_CHARS)}: ${displayable(example.message, MAX_EXAMPLE_CHARS)})`;
     });
   return [
     `Batch ${batchId}: ${unsuccessful} of ${total} requests did not succeed (${summary.succeeded} succeeded, ${counts}); ${rule}.`,

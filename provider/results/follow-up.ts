@@ -1,6 +1,4 @@
 import { openAsBlob } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BatchAttempt, type BatchOutputs, CREATE_TOKEN_METADATA_KEY, DEFAULTS } from "../contract";
 import type { RuntimeDeps } from "../runtime/deps";
@@ -11,6 +9,7 @@ import { writeAtomically } from "./atomic-file";
 import type { InputSource } from "./input";
 import { openInput } from "./input";
 import { splitLines } from "./lines";
+import { makeTempDir, removeTempDir } from "./temp-space";
 
 /** Clocks differ: a batch or file made this long before the attempt began still counts as its own. */
 const CLOCK_SLACK_SECONDS = 300;
@@ -36,7 +35,7 @@ export async function createFollowUp(
     deps.log.info(`follow-up batch ${earlier.id} was created by an earlier attempt; taking it`);
     return earlier;
   }
-  const dir = await mkdtemp(join(tmpdir(), "openai-batch-retry-"));
+  const dir = await makeTempDir("retry");
   try {
     const path = join(dir, `${token}.jsonl`);
     await writeAtomically(path, async (write) => {
@@ -72,7 +71,7 @@ export async function createFollowUp(
       ),
     );
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempDir(dir);
   }
 }
 

@@ -3,7 +3,7 @@ import type { BatchRequestLine } from "../contract";
 import { BatchInputError } from "../errors";
 import { customIdOf } from "./classify";
 import type { InputRequest } from "./join";
-import { splitLines } from "./lines";
+import { LineTooLongError, type RawLine, splitLines } from "./lines";
 
 /** An input read from elsewhere than a local file, such as the API's copy of it. */
 export interface StreamedInput {
@@ -37,7 +37,7 @@ export async function* inputRequests(input: InputSource): AsyncGenerator<InputRe
     typeof input === "string"
       ? { label: input, bytes: openInput(input) }
       : { label: (input as StreamedInput).label, bytes: await (input as StreamedInput).open() };
-  for await (const line of splitLines(bytes)) {
+  for await (const line of linesOfInput(label, bytes)) {
     let text = line.bytes.toString("utf8");
     if (line.number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const customId = customIdOf(text);
@@ -50,6 +50,21 @@ export async function* inputRequests(input: InputSource): AsyncGenerator<InputRe
       ]);
     }
     yield { customId, line: line.number };
+  }
+}
+
+/** The lines of an input; one too long to be a request line is a `BatchInputError` naming the line and byte. */
+async function* linesOfInput(label: string, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<RawLine> {
+  try {
+    yield* splitLines(bytes);
+  } catch (error) {
+    if (!(error instanceof LineTooLongError)) throw error;
+    throw new BatchInputError([
+      {
+        property: "input",
+        reason: `${label}:${error.line}: ${error.reason}; give the input file the batch ran`,
+      },
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { absentRecord, customIdOfBytes, type LineResult, ResultLineProblem, resultOfLine } from "./classify";
-import { type RawLine, splitLines } from "./lines";
+import { LineTooLongError, type RawLine, splitLines } from "./lines";
 import { Spool, type SpooledLine } from "./spool";
 import type { BatchResultRecord } from "./types";
 
@@ -68,7 +68,7 @@ async function* joinAttemptsWithInput(
     for (const attempt of attempts) {
       for (const id of attempt.customIds ?? []) index.set(id, { kind: "absent", status: attempt.status });
       for (const file of attempt.files) {
-        for await (const line of splitLines(await file.open())) {
+        for await (const line of resultLines(file)) {
           const customId = customIdOfBytes(line.bytes);
           if (customId === undefined) throw new ResultFileProblem(file, line.number, "it has no custom_id");
           const entry: IndexEntry = {
@@ -128,7 +128,7 @@ async function* joinOneBatchWithInput(
       else ahead.set(customId, entry);
     };
     for (const file of attempt.files.filter((f) => f.kind !== "output")) {
-      for await (const line of splitLines(await file.open())) {
+      for await (const line of resultLines(file)) {
         await keep(customIdOrThrow(line, file), line.bytes, file, line.number);
       }
     }
@@ -180,7 +180,20 @@ async function* outputLines(
   files: readonly ResultFile[],
 ): AsyncGenerator<{ file: ResultFile; line: RawLine }> {
   for (const file of files) {
-    for await (const line of splitLines(await file.open())) yield { file, line };
+    for await (const line of resultLines(file)) yield { file, line };
+  }
+}
+
+/**
+ * The lines of a result file, opened now. A line too long to be a result line is a
+ * `ResultFileProblem` that names the file and the byte where the line starts.
+ */
+export async function* resultLines(file: ResultFile): AsyncGenerator<RawLine> {
+  try {
+    yield* splitLines(await file.open());
+  } catch (error) {
+    if (error instanceof LineTooLongError) throw new ResultFileProblem(file, error.line, error.reason);
+    throw error;
   }
 }
 
@@ -196,7 +209,7 @@ export async function* joinWithoutInput(
 ): AsyncGenerator<BatchResultRecord> {
   for (const attempt of attempts) {
     for (const file of attempt.files) {
-      for await (const line of splitLines(await file.open())) {
+      for await (const line of resultLines(file)) {
         const { customId, record } = parseLine(line.bytes.toString("utf8"), file, line.number);
         yield { custom_id: customId ?? "", ...record };
       }

@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
+import { makeTempDir, removeTempDir } from "./temp-space";
 
 /** Where a line was put: its byte range in the spool file. */
 export interface SpooledLine {
@@ -30,12 +30,13 @@ export class Spool {
     private readonly handle: FileHandle,
   ) {}
 
+  /** A spool in a temporary folder of its own (see temp-space.ts); `dispose` removes it. */
   static async create(): Promise<Spool> {
-    const dir = await mkdtemp(join(tmpdir(), "openai-batch-results-"));
+    const dir = await makeTempDir("results");
     try {
       return new Spool(dir, await open(join(dir, "lines"), "w+"));
     } catch (error) {
-      await rm(dir, { recursive: true, force: true });
+      await removeTempDir(dir);
       throw error;
     }
   }
@@ -74,6 +75,6 @@ export class Spool {
 
   async dispose(): Promise<void> {
     await this.handle.close().catch(() => undefined);
-    await rm(this.dir, { recursive: true, force: true });
+    await removeTempDir(this.dir);
   }
 }

@@ -1,3 +1,4 @@
+import { displayable } from "../display";
 import type { BatchResultRecord, BatchResultsSummary } from "./types";
 
 export function emptySummary(): BatchResultsSummary {
@@ -16,7 +17,7 @@ export function totalOf(summary: BatchResultsSummary): number {
   return summary.succeeded + summary.failed + summary.expired + summary.cancelled + summary.missing;
 }
 
-/** "48 succeeded, 2 failed (server_error 2)" */
+/** "48 succeeded, 2 failed (server_error 2)"; the codes (the server's text) made displayable. */
 export function describeSummary(summary: BatchResultsSummary): string {
   const parts = [`${summary.succeeded} succeeded`];
   for (const status of ["failed", "expired", "cancelled", "missing"] as const) {
@@ -24,6 +25,6 @@ export function describeSummary(summary: BatchResultsSummary): string {
   }
   const codes = Object.entries(summary.errorCodes)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-    .map(([code, count]) => `${code} ${count}`);
+    .map(([code, count]) => `${displayable(code, 100)} ${count}`);
   return `${totalOf(summary)} requests: ${parts.join(", ")}${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
 }

@@ -1,10 +1,13 @@
 import OpenAI from "openai";
+import { scrubKey } from "../display";
 import { BatchApiError } from "../errors";
 import { parseRetryAfter } from "../policy/retry";
+import { AnswerTooLongError } from "./bounded-answer";
 
 /**
  * The one place where an SDK error becomes a `BatchApiError`, with the status, the API's code, the
- * request id and the server's `Retry-After`. The key is scrubbed from the text in case a server
+ * request id and the server's `Retry-After`. The key is scrubbed from every field the server
+ * filled in (message, code, param, request id, the text of a connection error), in case a server
  * ever echoed it.
  */
 export function toBatchApiError(
@@ -14,6 +17,7 @@ export function toBatchApiError(
   nowMs: number,
   baseUrl?: string,
 ): BatchApiError {
+  const scrub = (text: string) => scrubKey(text, apiKey);
   if (error instanceof OpenAI.APIError) {
     const body = error.error as { message?: unknown } | undefined;
     const apiMessage = typeof body?.message === "string" ? body.message : describeNoResponse(error, baseUrl);
@@ -21,15 +25,15 @@ export function toBatchApiError(
     return new BatchApiError({
       operation,
       ...(error.status === undefined ? {} : { status: error.status }),
-      ...(typeof error.code === "string" ? { code: error.code } : {}),
-      ...(typeof error.param === "string" ? { param: error.param } : {}),
-      ...(error.requestID ? { requestId: error.requestID } : {}),
+      ...(typeof error.code === "string" ? { code: scrub(error.code) } : {}),
+      ...(typeof error.param === "string" ? { param: scrub(error.param) } : {}),
+      ...(error.requestID ? { requestId: scrub(error.requestID) } : {}),
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      apiMessage: scrub(apiMessage, apiKey),
+      apiMessage: scrub(apiMessage),
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new BatchApiError({ operation, apiMessage: scrub(message, apiKey) });
+  return new BatchApiError({ operation, apiMessage: scrub(message) });
 }
 
 function describeNoResponse(
@@ -39,6 +43,10 @@ function describeNoResponse(
   const where = baseUrl === undefined ? "" : ` at ${withoutCredentials(baseUrl)}`;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return `the request to the API${where} timed out (raise openai:requestTimeoutSeconds if the network is slow)`;
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof AnswerTooLongError) {
+    return cause.message;
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const detail = connectionDetail((error as { cause?: unknown }).cause);
@@ -60,10 +68,6 @@ function connectionDetail(cause: unknown): string {
   const code = (inner as { code?: unknown }).code;
   const text = inner.message !== "" ? inner.message : typeof code === "string" ? code : "";
   return text === "" ? "" : ` (${text})`;
-}
-
-function scrub(text: string, apiKey: string | undefined): string {
-  return apiKey && apiKey.length >= 4 ? text.split(apiKey).join("***") : text;
 }
 
 /** The URL without any user name or password it may carry. */

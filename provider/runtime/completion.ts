@@ -1,5 +1,6 @@
 import type { BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
+import { displayable } from "../display";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
@@ -84,7 +85,7 @@ function unsuccessfulReason(id: string, outputs: BatchOutputs): string {
         .slice(0, 5)
         .map(
           (e) =>
-            `${e.line === undefined ? "" : `line ${e.line}: `}${withoutFinalPeriod(e.message ?? e.code ?? "error")}`,
+            `${e.line === undefined ? "" : `line ${e.line}: `}${withoutFinalPeriod(displayable(e.message ?? e.code ?? "error", 500))}`,
         )
         .join("; ");
       return `Batch ${id} failed${firstErrors ? `: ${firstErrors}` : ""}. ${replaceHint}`;

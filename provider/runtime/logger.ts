@@ -1,7 +1,10 @@
+import { displayable } from "../display";
+
 /**
  * A leveled logger, off by default. Turn it on with PULUMI_OPENAI_BATCH_LOG=debug|info|warn; lines
  * go to stderr, which Pulumi keeps in its engine log. It is only ever given method, path, status
- * and ids: never headers, so never the Authorization header.
+ * and ids: never headers, so never the Authorization header. Each message is one line, its
+ * control characters escaped (it may carry a server's text).
  */
 export type LogLevel = "debug" | "info" | "warn" | "off";
 
@@ -18,7 +21,7 @@ export const LOG_LEVEL_VARIABLE = "PULUMI_OPENAI_BATCH_LOG";
 export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
   const at = (wanted: LogLevel) => (message: string) => {
     if (RANK[wanted] >= RANK[level]) {
-      write(`[pulumi-openai-batch] ${wanted}: ${message}\n`);
+      write(`[pulumi-openai-batch] ${wanted}: ${displayable(message)}\n`);
     }
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn") };

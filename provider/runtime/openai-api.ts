@@ -1,7 +1,8 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
-import { type BatchApiError, isBatchApiError } from "../errors";
+import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
+import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
@@ -230,38 +231,62 @@ export class OpenAIBatchApi {
 
   /**
    * Opens a file's content as a stream of bytes, read as they arrive and never held whole.
-   * Undefined when the API no longer has the file (404). Opening is retried like any read; a
-   * stream cut off half-way is asked for again from the byte where it stopped (see
-   * resumable-download.ts), so that its reader sees every byte once.
+   * Undefined when the API no longer has the file (404). The file's metadata (`file`, retrieved
+   * when not given) bounds the download: an answer that runs past its `bytes` is stopped.
+   * Opening is retried like any read; a stream cut off half-way is asked for again from the byte
+   * where it stopped (see resumable-download.ts), so that its reader sees every byte once.
    */
-  async openFileContent(id: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+  async openFileContent(id: string, file?: ApiFile): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const metadata = file ?? (await this.retrieveFile(id));
+    if (metadata === undefined) {
+      return undefined;
+    }
+    const expectedBytes: unknown = metadata.bytes;
+    if (typeof expectedBytes !== "number" || !Number.isSafeInteger(expectedBytes) || expectedBytes < 0) {
+      throw new BatchApiError({
+        operation: `download file ${id}`,
+        apiMessage: `the file's metadata gives no size (bytes is ${JSON.stringify(expectedBytes) ?? "missing"}), so its content cannot be read within bounds; the server does not answer as the OpenAI API does (check openai:baseUrl, or OPENAI_BASE_URL)`,
+      });
+    }
     const first = await this.requestFileContent(id, 0);
     if (first === undefined) {
       return undefined;
     }
     return resumableContent(first, {
       fileId: id,
+      expectedBytes,
       maxRetries: this.settings.maxRetries,
+      idleTimeoutMs: this.settings.requestTimeoutMs,
       reopen: (from) => this.requestFileContent(id, from),
       deps: this.deps,
     });
   }
 
-  /** One request for a file's content, from byte `from` on (`Range`); undefined on a 404. */
+  /**
+   * One request for a file's content, from byte `from` on (`Range`); undefined on a 404. The
+   * answer can be cancelled, for the idle time-out of its body.
+   */
   private async requestFileContent(id: string, from: number): Promise<ContentResponse | undefined> {
     const headers = from > 0 ? { range: `bytes=${from}-` } : undefined;
+    let controller = new AbortController();
     const response = await this.orUndefinedOn404(() =>
-      this.withRetries("download the file's content", () =>
-        this.client.files.content(id, headers === undefined ? undefined : { headers }),
-      ),
+      this.withRetries("download the file's content", () => {
+        controller = new AbortController();
+        return this.client.files.content(id, {
+          ...(headers === undefined ? {} : { headers }),
+          signal: controller.signal,
+        });
+      }),
     );
     if (response === undefined) {
       return undefined;
     }
+    const cancel = controller;
     return {
       status: response.status,
       headers: response.headers,
       body: response.body as AsyncIterable<Uint8Array> | null,
+      cancel: () => cancel.abort(),
     };
   }
 
@@ -308,6 +333,12 @@ export class OpenAIBatchApi {
   }
 }
 
+const FILE_CONTENT = /\/files\/[^/]+\/content$/;
+
+/**
+ * The `fetch` the SDK calls: it logs each call, and reads every answer but file content within
+ * bounds (see bounded-answer.ts).
+ */
 function loggingFetch(deps: RuntimeDeps): typeof fetch {
   return async (input, init) => {
     const started = deps.now();
@@ -317,13 +348,15 @@ function loggingFetch(deps: RuntimeDeps): typeof fetch {
       return deps.fetch(input, init);
     }
     const path = url.pathname;
+    let response: Response;
     try {
-      const response = await deps.fetch(input, init);
-      deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
-      return response;
+      response = await deps.fetch(input, init);
     } catch (error) {
       deps.log.debug(`${method} ${path} -> no response (${deps.now() - started} ms)`);
       throw error;
     }
+    deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
+    // File content is streamed (and bounded by the file's size); every other body is read here.
+    return response.ok && FILE_CONTENT.test(path) ? response : boundedAnswer(response, `${method} ${path}`);
   };
 }

@@ -1,4 +1,5 @@
 import { urnOfResourceKey } from "../diagnostics";
+import { displayable } from "../display";
 import type { RuntimeDeps } from "./deps";
 
 /**
@@ -39,7 +40,8 @@ export function formatProgress(batch: ProgressSnapshot, nowMs: number, resourceN
   if (typeof batch.expires_at === "number" && !isFinished(batch.status)) {
     parts.push(expiry(batch.expires_at * 1000 - nowMs));
   }
-  const head = `${resourceName ? `${resourceName}: ` : ""}${batch.id} ${batch.status}`;
+  // The id and the status are the server's text.
+  const head = `${resourceName ? `${resourceName}: ` : ""}${displayable(batch.id, 100)} ${displayable(batch.status, 40)}`;
   return parts.length === 0 ? head : `${head}: ${parts.join(", ")}`;
 }
 

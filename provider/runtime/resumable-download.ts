@@ -1,18 +1,25 @@
 import { BatchApiError } from "../errors";
 import { retryDelayMs } from "../policy/retry";
 import type { RuntimeDeps } from "./deps";
+import { withIdleTimeout } from "./idle-timeout";
 
 /** An answer to a request for a file's content: its status, headers and body. */
 export interface ContentResponse {
   status: number;
   headers: { get(name: string): string | null };
   body: AsyncIterable<Uint8Array> | null;
+  /** Stops the transfer of the body (its read then fails); without it, no idle time-out applies. */
+  cancel?(): void;
 }
 
 export interface ResumeOptions {
   fileId: string;
+  /** The file's size as its metadata gives it (`bytes`); more than `downloadLimitOf` it is refused. */
+  expectedBytes: number;
   /** How many cuts in a row that bring no new byte are resumed before giving up. */
   maxRetries: number;
+  /** A body that sends no byte for this long is cancelled and counts as cut (see idle-timeout.ts). */
+  idleTimeoutMs?: number;
   /**
    * Asks for the content again from byte `from` (with `Range: bytes=<from>-`); undefined when
    * the file is gone (404). Retries its own failures as any read does.
@@ -23,6 +30,15 @@ export interface ResumeOptions {
 
 /** However often a download makes progress, it is resumed at most this many times in all. */
 export const MAX_RESUMES = 50;
+
+/**
+ * The most bytes a download of a file of `bytes` bytes (its metadata's size) reads: the size and
+ * a slack of 1%, at least 64 KiB, so that a size reported a little short does not fail a download
+ * that is otherwise fine, while a server that sends without end is stopped.
+ */
+export function downloadLimitOf(bytes: number): number {
+  return bytes + Math.max(64 << 10, Math.ceil(bytes / 100));
+}
 
 /**
  * The bytes of a file's content, resumed where they stopped when the connection is cut: the file
@@ -37,7 +53,9 @@ export async function* resumableContent(
   first: ContentResponse,
   options: ResumeOptions,
 ): AsyncGenerator<Uint8Array> {
+  const limit = downloadLimitOf(options.expectedBytes);
   const size = sizeOf(first);
+  if (size !== undefined && size > limit) throw tooLong(options, `announces ${size} bytes`);
   let response = first;
   let received = 0;
   let stalled = 0;
@@ -46,13 +64,16 @@ export async function* resumableContent(
     let progressed = false;
     let cut: unknown;
     try {
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of bodyOf(response, options.idleTimeoutMs)) {
         if (skip >= chunk.length) {
           skip -= chunk.length;
           continue;
         }
         const piece = skip > 0 ? chunk.subarray(skip) : chunk;
         skip = 0;
+        if (received + piece.length > limit) {
+          throw tooLong(options, `sent more than ${limit} bytes and was stopped there`);
+        }
         received += piece.length;
         progressed = true;
         yield piece;
@@ -92,6 +113,15 @@ export async function* resumableContent(
   }
 }
 
+/** The answer's body, under the idle time-out when there is one and the answer can be cancelled. */
+function bodyOf(response: ContentResponse, idleTimeoutMs: number | undefined): AsyncIterable<Uint8Array> {
+  const body = response.body ?? (async function* () {})();
+  const cancel = response.cancel;
+  return idleTimeoutMs === undefined || cancel === undefined
+    ? body
+    : withIdleTimeout(body, idleTimeoutMs, () => cancel.call(response));
+}
+
 /**
  * How many bytes of a resumed answer were received before: none for a 206 that starts where the
  * download stopped, all of them for a 200 that sends the whole file again.
@@ -129,6 +159,14 @@ function rangeOf(response: ContentResponse): { start: number; total: number | un
   const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get("content-range")?.trim() ?? "");
   if (match === null) return undefined;
   return { start: Number(match[1]), total: match[2] === "*" ? undefined : Number(match[2]) };
+}
+
+/** The server sends more than the file holds: a faulty or hostile server, or not the API. */
+function tooLong(options: ResumeOptions, what: string): BatchApiError {
+  return new BatchApiError({
+    operation: `download file ${options.fileId}`,
+    apiMessage: `the file's metadata gives its size as ${options.expectedBytes} bytes, but the answer ${what}; the server does not answer as the OpenAI API does (check openai:baseUrl, or OPENAI_BASE_URL)`,
+  });
 }
 
 function changed(fileId: string, received: number, detail: string): BatchApiError {

@@ -15,9 +15,8 @@ async function admin(
 ): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${env.emulator.origin}/_emulator${path}`, {
     method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, json: await response.json() };
 }
@@ -98,6 +97,75 @@ describe("admin API", () => {
 
   test("unknown admin routes are a 404 and need no key", async () => {
     expect((await admin("GET", "/nothing")).status).toBe(404);
+  });
+});
+
+describe("admin API against cross-site requests", () => {
+  /** A request as a web page on another site can send it without a CORS preflight, or with its own. */
+  async function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
+    const response = await fetch(`${env.emulator.origin}/_emulator${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    return { status: response.status, json: (await response.json()) as { error?: { message: string } } };
+  }
+
+  async function stateIsKept(): Promise<void> {
+    expect((await env.client.files.list()).data).toHaveLength(1);
+    expect(await admin("GET", "/faults")).toEqual({ status: 200, json: { faults: [LATENCY] } });
+  }
+
+  const LATENCY = { kind: "latency", latencyMs: 1 };
+  beforeEach(async () => {
+    await createBatch(env.client, chatJsonl(1));
+    await admin("PUT", "/faults", { faults: [LATENCY] });
+  });
+
+  test("a text/plain POST from a foreign Origin (a page's form or fetch) is refused and changes nothing", async () => {
+    const refused = await raw(
+      "POST",
+      "/reset",
+      { "content-type": "text/plain;charset=UTF-8", origin: "https://attacker.example" },
+      "{}",
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.json.error?.message).toContain("https://attacker.example");
+    await stateIsKept();
+  });
+
+  test("a state-changing call without a JSON content type is refused (415), even from no Origin", async () => {
+    for (const headers of [
+      {},
+      { "content-type": "text/plain" },
+      { "content-type": "application/x-www-form-urlencoded" },
+    ]) {
+      const refused = await raw("POST", "/reset", headers, "");
+      expect(refused.status).toBe(415);
+      expect(refused.json.error?.message).toContain("Content-Type: application/json");
+    }
+    expect((await raw("POST", "/clock/advance", { "content-type": "text/plain" }, '{"ms":5}')).status).toBe(
+      415,
+    );
+    await stateIsKept();
+  });
+
+  test("a JSON call from a foreign Origin is refused; from the emulator's own Origin it works", async () => {
+    const json = { "content-type": "application/json" };
+    expect((await raw("GET", "/faults", { origin: "http://evil.example" })).status).toBe(403);
+    expect((await raw("POST", "/reset", { ...json, origin: "null" })).status).toBe(403);
+    await stateIsKept();
+    const own = await raw("POST", "/reset", { ...json, origin: env.emulator.origin });
+    expect(own).toEqual({ status: 200, json: { reset: true } });
+    expect((await env.client.files.list()).data).toEqual([]);
+  });
+
+  test("a JSON POST without an Origin (a script, curl, the tests) works", async () => {
+    expect(await raw("POST", "/reset", { "content-type": "application/json; charset=utf-8" })).toEqual({
+      status: 200,
+      json: { reset: true },
+    });
+    expect((await env.client.files.list()).data).toEqual([]);
   });
 });
 

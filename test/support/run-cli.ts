@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./repo";
 
@@ -22,6 +23,10 @@ export interface CliRunOptions {
   killAfterMs?: number;
   /** The command's whole environment; default: this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Options for `node` itself, before the command. */
+  nodeArgs?: readonly string[];
+  /** Called with the process once it has started (e.g. to signal it). */
+  started?: (child: ChildProcess) => void;
 }
 
 /** Runs a compiled command as a process and collects what it printed and how it exited. */
@@ -29,7 +34,7 @@ export function runBin(bin: string, args: readonly string[], options: CliRunOpti
   if (!existsSync(bin)) {
     throw new RangeError(`${bin} is missing: run \`npm run build\` first`);
   }
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     stdio: ["pipe", "pipe", "pipe"],
     ...(options.env === undefined ? {} : { env: options.env }),
@@ -46,6 +51,7 @@ export function runBin(bin: string, args: readonly string[], options: CliRunOpti
     // The command may exit before it reads all of stdin.
   });
   child.stdin.end(options.stdin);
+  options.started?.(child);
   const timer =
     options.killAfterMs === undefined
       ? undefined
@@ -57,4 +63,38 @@ export function runBin(bin: string, args: readonly string[], options: CliRunOpti
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** A run and the peak resident set size of its process, in MiB. */
+export interface MeasuredRun extends CliRun {
+  peakRssMiB: number;
+}
+
+/**
+ * Runs a compiled command as `runBin` does, and reads its peak RSS as it exits (VmHWM, written
+ * by a preloaded script: see peak-rss.cjs). A process killed by a signal has no figure: that is
+ * an error.
+ */
+export async function runBinMeasured(
+  bin: string,
+  args: readonly string[],
+  options: CliRunOptions = {},
+): Promise<MeasuredRun> {
+  const dir = mkdtempSync(join(tmpdir(), "peak-rss-"));
+  const file = join(dir, "kib");
+  try {
+    const run = await runBin(bin, args, {
+      ...options,
+      nodeArgs: ["--require", join(__dirname, "peak-rss.cjs"), ...(options.nodeArgs ?? [])],
+      env: { ...(options.env ?? process.env), PEAK_RSS_FILE: file },
+    });
+    if (!existsSync(file)) {
+      throw new RangeError(
+        `no peak RSS: the process ended with ${run.signal ?? run.code}; stderr: ${run.stderr}`,
+      );
+    }
+    return { ...run, peakRssMiB: Number(readFileSync(file, "utf8")) / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * The `isX` guards work across two copies of the package: each error made by one copy is
  * recognised by the other copy's guard (where `instanceof` fails), and only by the right guard.
- * The two copies are the compiled errors module, as `npm run build` leaves it, copied twice.
+ * The two copies are the compiled errors module (and the display module it uses), as
+ * `npm run build` leaves them, copied twice.
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -24,6 +25,8 @@ function loadCopy(): typeof Errors {
   const dir = mkdtempSync(join(tmpdir(), "errors-copy-"));
   dirs.push(dir);
   cpSync(COMPILED, join(dir, "errors"), { recursive: true });
+  // The errors module shows the server's text through the display module beside it.
+  cpSync(join(COMPILED, "..", "display"), join(dir, "display"), { recursive: true });
   return createRequire(join(dir, "errors", "index.js"))("./index.js") as typeof Errors;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { createLogger } from "../../provider/runtime/logger";
 import {
   formatProgress,
   PROGRESS_HEARTBEAT_MS,
@@ -45,8 +46,32 @@ describe("formatProgress", () => {
       undefined,
       "batch_abc cancelling",
     ],
+    [
+      {
+        id: "batch_\u202ecba",
+        status: "\u001b[2J\u001b]0;t\u0007\nfake",
+        request_counts: null,
+        expires_at: null,
+      },
+      undefined,
+      "batch_\\u202ecba \\x1b[2J\\x1b]0;t\\x07\\nfake",
+    ],
+    [
+      { id: `batch_${"x".repeat(200)}`, status: "s".repeat(100), request_counts: null, expires_at: null },
+      undefined,
+      `batch_${"x".repeat(94)}…(cut) ${"s".repeat(40)}…(cut)`,
+    ],
   ])("%j as %s", (batch, name, line) => {
     expect(formatProgress(batch, NOW, name)).toBe(line);
+  });
+});
+
+describe("the logger", () => {
+  test("each message is one line, the server's text in it escaped", () => {
+    const lines: string[] = [];
+    const log = createLogger("debug", (line) => lines.push(line));
+    log.warn("polling failed (\u001b[2J\nfake line)");
+    expect(lines).toEqual(["[pulumi-openai-batch] warn: polling failed (\\x1b[2J\\nfake line)\n"]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { replaceHintFor } from "../../provider/runtime/completion";
+import { replaceHintFor, requireCompleted } from "../../provider/runtime/completion";
 
 describe("the --replace hint of a batch that did not complete", () => {
   test("names the URN of a resource without a parent, quoted for the shell", () => {
@@ -20,6 +20,21 @@ describe("the --replace hint of a batch that did not complete", () => {
   ])("for %s, says where to find the URN", (_name, key) => {
     expect(replaceHintFor(key)).toBe(
       "Change the input (a new input replaces the batch) or run `pulumi up --replace <urn>` with this resource's URN (`pulumi stack --show-urns` lists them) to run it again.",
+    );
+  });
+});
+
+describe("the message of a batch that failed", () => {
+  test("shows the API's errors with their control characters escaped, each cut to 500 characters", () => {
+    const outputs = {
+      status: "failed",
+      errors: [
+        { code: "invalid_json_line", line: 3, message: "\u001b[2J\nfake line" },
+        { code: "too_long", message: "x".repeat(1_000) },
+      ],
+    } as unknown as Parameters<typeof requireCompleted>[1];
+    expect(() => requireCompleted("batch_1", outputs)).toThrow(
+      `Batch batch_1 failed: line 3: \\x1b[2J\\nfake line; ${"x".repeat(500)}…(cut). Change the input`,
     );
   });
 });

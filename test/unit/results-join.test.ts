@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { absentRecord, customIdOf, resultOfLine } from "../../provider/results/classify";
 import { joinWithInput, joinWithoutInput, type ResultAttempt } from "../../provider/results/join";
-import { splitLines } from "../../provider/results/lines";
+import { LineTooLongError, MAX_LINE_BYTES, splitLines } from "../../provider/results/lines";
 import { countRecord, describeSummary, emptySummary } from "../../provider/results/summary";
 import type { BatchResultRecord } from "../../provider/results/types";
 
@@ -119,6 +119,79 @@ describe("splitLines", () => {
   });
 });
 
+describe("splitLines: bounded lines", () => {
+  test("the bound is the API's 200 MiB file limit", () => {
+    expect(MAX_LINE_BYTES).toBe(200 * 1024 * 1024);
+  });
+
+  test("a line of exactly the bound passes, with or without \\r\\n", async () => {
+    const lines = await all(splitLines(chunks("0123456789\r\nabcdefghij\n0123456789", 4), 10));
+    expect(lines.map((l) => [l.number, l.bytes.toString(), l.offset])).toEqual([
+      [1, "0123456789", 0],
+      [2, "abcdefghij", 12],
+      [3, "0123456789", 23],
+    ]);
+  });
+
+  test.each([
+    ["a line break never comes", "ok\n", undefined],
+    ["a line in the middle is too long, and lines follow", "ok\nfine\n", "xyz\nok\n"],
+  ])(
+    "%s: an error with the line and the byte it starts at, before more is held",
+    async (_case, head, tail) => {
+      let pulled = 0;
+      async function* source(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from(head);
+        // Far past the bound, without end as far as the bound goes (a reader without one ends too).
+        for (let sent = 0; sent < (tail === undefined ? 3_000 : 30); sent += 3) {
+          pulled += 3;
+          yield Buffer.from("xyz");
+        }
+        yield Buffer.from(tail ?? "");
+      }
+      const error = await all(splitLines(source(), 10)).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(LineTooLongError);
+      const { line, offset } = error as LineTooLongError;
+      const lines = head.split("\n").length;
+      expect([line, offset]).toEqual([lines, head.length]);
+      expect((error as Error).message).toBe(
+        `line ${lines}: it starts at byte ${head.length} and runs past 10 bytes without a line break; a line may be at most 10 bytes (200 MiB, the API's limit on a whole batch file), so this is not a file of JSONL lines`,
+      );
+      expect(pulled).toBe(12);
+    },
+  );
+
+  test("a last line without a line break one byte over the bound is refused", async () => {
+    const error = await all(splitLines(chunks("ok\n0123456789a", 20), 10)).catch(
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(LineTooLongError);
+    expect([(error as LineTooLongError).line, (error as LineTooLongError).offset]).toEqual([2, 3]);
+  });
+
+  test("through a join, the error names the result file and the byte", async () => {
+    const endless: ResultAttempt = {
+      files: [
+        {
+          kind: "output",
+          id: "file-out",
+          open: async () =>
+            (async function* () {
+              yield Buffer.from(`${ok("a")}\n`);
+              // 210 MiB of blanks without a line break, one buffer sent again and again.
+              const blanks = Buffer.alloc(1 << 20, 0x20);
+              for (let sent = 0; sent < 210; sent += 1) yield blanks;
+            })(),
+        },
+      ],
+    };
+    const error = await all(joinWithoutInput([endless])).catch((failure: unknown) => failure as Error);
+    expect((error as Error).message).toBe(
+      `line 2 of the output file file-out: it starts at byte ${ok("a").length + 1} and runs past 209,715,200 bytes without a line break; a line may be at most 209,715,200 bytes (200 MiB, the API's limit on a whole batch file), so this is not a file of JSONL lines`,
+    );
+  });
+});
+
 describe("joinWithInput", () => {
   test("input order whatever the file order; missing requests; unknown custom_ids come last without a line", async () => {
     const records = await all(
@@ -229,6 +302,19 @@ describe("joinWithoutInput", () => {
 });
 
 describe("summary", () => {
+  test("the codes it names are the server's text: escaped, and cut to 100 characters", () => {
+    const summary = emptySummary();
+    countRecord(summary, { custom_id: "a", status: "failed", error: { code: "\u001b[2J", message: "x" } });
+    countRecord(summary, {
+      custom_id: "b",
+      status: "failed",
+      error: { code: "c".repeat(300), message: "x" },
+    });
+    expect(describeSummary(summary)).toBe(
+      `2 requests: 0 succeeded, 2 failed (\\x1b[2J 1, ${"c".repeat(100)}…(cut) 1)`,
+    );
+  });
+
   test("counts statuses and error codes of unsuccessful records", () => {
     const summary = emptySummary();
     const records: BatchResultRecord[] = [

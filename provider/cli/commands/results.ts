@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { displayable, scrubKey } from "../../display";
 import { isBatchApiError, isBatchInputError } from "../../errors";
 import { type WriteChunk, writeAtomically } from "../../results/atomic-file";
 import { readBatchResults } from "../../results/read-batch-results";
@@ -30,6 +31,9 @@ export async function runResults(argv: readonly string[], io: CliIo): Promise<Ex
   };
   // Under --json the outcome is one document: on stdout, unless the records are there.
   const report = command.out === undefined ? io.stderr : io.stdout;
+  // What is shown (not the records, which are data) never carries the key, even one a server echoed.
+  const key = process.env.OPENAI_API_KEY;
+  const show = (text: string) => displayable(scrubKey(text, key));
   try {
     const { summary, failedLines } = await writeRecords(command, io);
     if (command.failedRequests !== undefined && command.input !== undefined) {
@@ -40,23 +44,33 @@ export async function runResults(argv: readonly string[], io: CliIo): Promise<Ex
     }
     const ok = summary.succeeded === totalOf(summary);
     if (command.json) {
-      writeJson(report, {
-        ok,
-        batchId: command.batchId,
-        ...summary,
-        ...(parsed.out === undefined ? {} : { out: parsed.out }),
-        ...(parsed.failedRequests === undefined ? {} : { failedRequests: parsed.failedRequests }),
-      });
+      writeJson(
+        report,
+        scrubbed(key, {
+          ok,
+          batchId: command.batchId,
+          ...summary,
+          ...(parsed.out === undefined ? {} : { out: parsed.out }),
+          ...(parsed.failedRequests === undefined ? {} : { failedRequests: parsed.failedRequests }),
+        }),
+      );
     } else {
-      io.stderr.write(`${summaryLine(parsed, summary)}\n`);
+      io.stderr.write(`${show(summaryLine(parsed, summary))}\n`);
     }
     return ok ? EXIT.ok : EXIT.invalid;
   } catch (error) {
     const failure = failureOf(error);
-    if (command.json) writeJson(report, { ok: false, error: failure });
-    else io.stderr.write(`openai-batch results: ${failure.message}\n`);
+    if (command.json) writeJson(report, scrubbed(key, { ok: false, error: failure }));
+    else io.stderr.write(`openai-batch results: ${show(failure.message)}\n`);
     return EXIT.usage;
   }
+}
+
+/** A JSON document without the key in any string of it. */
+function scrubbed(key: string | undefined, value: unknown): unknown {
+  return JSON.parse(
+    scrubKey(JSON.stringify(value), key === undefined ? undefined : JSON.stringify(key).slice(1, -1)),
+  );
 }
 
 function pathIn(io: CliIo, path: string | undefined): string | undefined {

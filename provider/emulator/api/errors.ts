@@ -140,6 +140,21 @@ export function adminForbidden(): ApiError {
   return new ApiError(403, "The emulator's admin API only answers loopback clients.");
 }
 
+export function adminCrossSite(origin: string): ApiError {
+  return new ApiError(
+    403,
+    `The emulator's admin API refuses requests from another site (Origin ${JSON.stringify(origin)}); call it from a script or a command line, which send no Origin.`,
+  );
+}
+
+export function adminNeedsJson(contentType: string | undefined): ApiError {
+  const given = contentType === undefined ? "no Content-Type" : `Content-Type ${JSON.stringify(contentType)}`;
+  return new ApiError(
+    415,
+    `The emulator's admin API takes calls that change its state only with Content-Type: application/json (got ${given}); send that header, with or without a body.`,
+  );
+}
+
 function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
