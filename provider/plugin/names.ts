@@ -4,3 +4,8 @@ export const CONFIG_NAMESPACE = PACKAGE_NAME;
 export const BATCH_RESOURCE_TOKEN = `${PACKAGE_NAME}:index:Batch`;
 /** The executable the Pulumi engine runs for the package: `pulumi-resource-<package>`. */
 export const PLUGIN_EXECUTABLE = `pulumi-resource-${PACKAGE_NAME}`;
+/**
+ * Where the engine fetches the plugin when it is not installed: the releases of the repository
+ * (package.json's `repository`), whose assets are the archives `npm run plugin:archive` builds.
+ */
+export const PLUGIN_DOWNLOAD_URL = "github://api.github.com/pulumi-openai-batch/pulumi-openai-batch";

@@ -1,31 +1,37 @@
-import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import type { BatchInputs } from "../contract";
 import { type BatchResourceProvider, createBatchProvider, type RuntimeDeps } from "../runtime";
 import { pluginConfigFromEnv } from "./config-source";
 import { BATCH_RESOURCE_TOKEN, CONFIG_NAMESPACE } from "./names";
+import { argumentsOver } from "./provider-arguments";
 import { schemaText } from "./schema";
 import { plainProperties } from "./secrets";
+import type { ConfigurableProvider } from "./serve";
 
 /**
  * The plugin's provider: the `@pulumi/pulumi/provider` interface over the same runtime that the
  * dynamic provider runs, so every operation has one implementation. What differs is only the
- * wiring: settings come from `PULUMI_CONFIG` (namespace `openai-batch`) and the environment,
- * secrets arrive wrapped and are unwrapped, and the create token is keyed by the resource's URN.
+ * wiring: settings come from the provider resource's arguments (`Configure`), then the stack
+ * config in `PULUMI_CONFIG` (namespace `openai-batch`), then the environment; secrets arrive
+ * wrapped and are unwrapped; and the create token is keyed by the resource's URN.
  */
 export function createPluginProvider(
   version: string,
   overrides: Partial<RuntimeDeps> = {},
-): pulumiProvider.Provider {
+): ConfigurableProvider {
   const runtime: BatchResourceProvider = createBatchProvider(overrides, {
     configNamespace: CONFIG_NAMESPACE,
   });
   const env = overrides.env ?? process.env;
+  const stackConfig = pluginConfigFromEnv(env, CONFIG_NAMESPACE);
   // `configure` only records the settings; its promise never rejects.
-  void runtime.configure({ config: pluginConfigFromEnv(env, CONFIG_NAMESPACE) });
+  void runtime.configure({ config: stackConfig });
 
   return {
     version,
     getSchema: async () => schemaText(version),
+    async configureWith({ args }) {
+      await runtime.configure({ config: argumentsOver(args, CONFIG_NAMESPACE, stackConfig) });
+    },
     async check(urn, _olds, news) {
       requireBatch(urn);
       const inputs = plainProperties(news);

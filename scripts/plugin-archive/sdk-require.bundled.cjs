@@ -7,6 +7,7 @@ const modules = {
   "./proto/engine_grpc_pb": () => require("@pulumi/pulumi/proto/engine_grpc_pb"),
   "./proto/engine_pb": () => require("@pulumi/pulumi/proto/engine_pb"),
   "./proto/provider_pb": () => require("@pulumi/pulumi/proto/provider_pb"),
+  "./proto/provider_grpc_pb": () => require("@pulumi/pulumi/proto/provider_grpc_pb"),
 };
 
 exports.requireFromSdk = (request) => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import {
   DEFAULTS,
@@ -9,6 +11,7 @@ import {
 import type { Described } from "../../provider/describe";
 import { buildSchema, type SchemaProperty } from "../../provider/plugin/schema";
 import { SETTING_SOURCES } from "../../provider/runtime/settings";
+import { REPO_ROOT } from "../support/repo";
 
 const schema = buildSchema("1.2.3");
 const batch = schema.resources["openai-batch:index:Batch"];
@@ -105,6 +108,29 @@ describe("the plugin's schema, built from the contract", () => {
     expect(Object.values(variables).filter((variable) => variable.secret === true)).toHaveLength(1);
     expect(schema.version).toBe("1.2.3");
     expect(schema.name).toBe("openai-batch");
+  });
+
+  test("an explicit provider takes every setting as an argument: apiKey secret, no default or environment variable for the SDKs to store", () => {
+    const provider = schema.provider.inputProperties;
+    expect(Object.keys(provider)).toEqual(Object.keys(SETTING_SOURCES));
+    expect(provider.apiKey).toMatchObject({ type: "string", secret: true });
+    expect(provider.maxRetries?.type).toBe("integer");
+    expect(provider.requestTimeoutSeconds?.type).toBe("number");
+    for (const property of Object.values(provider)) {
+      expect(property.default).toBeUndefined();
+      expect(property.defaultInfo).toBeUndefined();
+    }
+    expect(provider.baseUrl?.description).toContain(
+      "When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.",
+    );
+  });
+
+  test("pluginDownloadURL points at the releases of the repository named in package.json", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      repository: { url: string };
+    };
+    const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(manifest.repository.url)?.[1];
+    expect(schema.pluginDownloadURL).toBe(`github://api.github.com/${repository}`);
   });
 });
 
