@@ -1,7 +1,19 @@
-import { LIVE_OUTPUT_DESCRIPTIONS, PROVIDER_OUTPUT_DESCRIPTIONS, USER_INPUT_DESCRIPTIONS } from "../contract";
+import {
+  LIVE_OUTPUT_DESCRIPTIONS,
+  PROVIDER_OUTPUT_DESCRIPTIONS,
+  SET_INPUT_DESCRIPTIONS,
+  SET_OUTPUT_DESCRIPTIONS,
+  USER_INPUT_DESCRIPTIONS,
+} from "../contract";
 import type { OnChange } from "../describe";
 import { CONFIG_VARIABLES } from "./config";
-import { BATCH_RESOURCE_TOKEN, CONFIG_NAMESPACE, PACKAGE_NAME, PLUGIN_DOWNLOAD_URL } from "./names";
+import {
+  BATCH_RESOURCE_TOKEN,
+  BATCH_SET_RESOURCE_TOKEN,
+  CONFIG_NAMESPACE,
+  PACKAGE_NAME,
+  PLUGIN_DOWNLOAD_URL,
+} from "./names";
 
 /** A property of a Pulumi package schema (the subset this package uses). */
 export interface SchemaProperty {
@@ -43,6 +55,8 @@ export interface PackageSchema {
 }
 
 export interface SchemaResource {
+  /** A component: the provider's `construct` makes it and its children. */
+  isComponent?: true;
   description: string;
   inputProperties: Record<string, SchemaProperty>;
   requiredInputs: string[];
@@ -85,6 +99,8 @@ export function buildSchema(version: string): PackageSchema {
     },
     types,
   );
+  const setInputs = properties(SET_INPUT_DESCRIPTIONS, types);
+  const setOutputs = properties(SET_OUTPUT_DESCRIPTIONS, types);
   return {
     name: PACKAGE_NAME,
     displayName: "OpenAI Batch",
@@ -123,6 +139,15 @@ export function buildSchema(version: string): PackageSchema {
         requiredInputs: inputs.required,
         properties: outputs.properties,
         required: outputs.required,
+      },
+      [BATCH_SET_RESOURCE_TOKEN]: {
+        isComponent: true,
+        description:
+          "Any number of requests, split into batches within the API's limits (50,000 requests and 200 MB each, and the enqueued-token limit with `maxEnqueuedTokens`); one child `Batch` per shard. The split is content-defined: an edit of one request replaces only the batch that holds it. Give exactly one of `inputFile` and `requests`; these and the bounds must be plain values, since the split runs when the program runs.",
+        inputProperties: setInputs.properties,
+        requiredInputs: setInputs.required,
+        properties: setOutputs.properties,
+        required: setOutputs.required,
       },
     },
     types: sortedByKey(types),

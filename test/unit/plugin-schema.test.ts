@@ -6,6 +6,7 @@ import {
   IN_PLACE_INPUT_NAMES,
   LIVE_OUTPUT_NAMES,
   PROVIDER_OUTPUT_NAMES,
+  SET_INPUT_DESCRIPTIONS,
   USER_INPUT_NAMES,
 } from "../../provider/contract";
 import type { Described } from "../../provider/describe";
@@ -123,6 +124,36 @@ describe("the plugin's schema, built from the contract", () => {
     expect(provider.baseUrl?.description).toContain(
       "When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.",
     );
+  });
+
+  test("has BatchSet as a component with the TypeScript class's arguments and outputs", () => {
+    const set = schema.resources["openai-batch:index:BatchSet"];
+    expect(set?.isComponent).toBe(true);
+    expect(Object.keys(set?.inputProperties ?? {})).toEqual(Object.keys(SET_INPUT_DESCRIPTIONS));
+    expect(set?.requiredInputs).toEqual(["endpoint"]);
+    expect(Object.keys(set?.properties ?? {})).toEqual([
+      "batchIds",
+      "shardCount",
+      "waveCount",
+      "status",
+      "requestCounts",
+      "resultsSummary",
+      "resultsSha256",
+    ]);
+    expect(set?.required).toEqual(["batchIds", "shardCount", "waveCount"]);
+    expect(set?.inputProperties.requests?.items).toEqual({
+      $ref: "#/types/openai-batch:index:BatchSetRequestLine",
+    });
+    expect(schema.types["openai-batch:index:BatchSetRequestLine"]?.required).toEqual(["custom_id", "body"]);
+    // A component's inputs are read when the program runs: nothing about replacing.
+    for (const property of Object.values(set?.inputProperties ?? {})) {
+      expect(property.replaceOnChanges).toBeUndefined();
+    }
+    // The results resource is the set's own child, not something to declare.
+    expect(Object.keys(schema.resources)).toEqual([
+      "openai-batch:index:Batch",
+      "openai-batch:index:BatchSet",
+    ]);
   });
 
   test("pluginDownloadURL points at the releases of the repository named in package.json", () => {
