@@ -103,7 +103,7 @@ describe("the plugin's BatchSet, made by construct", () => {
     const typescript = new BatchSet("tickets", { ...args });
     await output(typescript.batchIds);
     const state = constructed.state as Record<string, pulumi.Input<unknown>>;
-    const shardCount = await output<number>(state.shardCount);
+    const shardCount = await output(state.shardCount as pulumi.Input<number>);
     expect(shardCount).toBeGreaterThanOrEqual(4);
     expect(await output(state.batchIds)).toEqual(
       registered.filter((r) => r.type === "openai-batch:index:Batch").map((r) => `batch_${r.name}`),
