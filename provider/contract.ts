@@ -865,10 +865,11 @@ export const SET_INPUT_DESCRIPTIONS = {
     description:
       "The largest share (0..1) of the set's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request of the set succeeded. Judged over the whole set.",
   },
+  // No default: given at all (even 0), it makes the set read its results and judge them as a whole.
   retryFailedRequests: {
-    ...forSet(USER_INPUT_DESCRIPTIONS.retryFailedRequests),
+    type: "integer",
     description:
-      "How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason; when given, the results are judged over the whole set.",
+      "How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.",
   },
   cancelOnDelete: {
     ...forSet(USER_INPUT_DESCRIPTIONS.cancelOnDelete),

@@ -36,13 +36,20 @@ export function startWorker(source: WorkerSource, options: WorkerOptions): Worke
     : new Worker(source.code, { ...options, eval: true });
 }
 
+/**
+ * The worker's code inside the single executable. Every worker is built into it, so a missing one
+ * is a broken build, said as such, never a quiet fall-back to one thread.
+ */
 function embeddedWorker(entry: string): WorkerSource | undefined {
   const sea = seaModule();
   if (sea === undefined || !sea.isSea()) return undefined;
+  const asset = `${WORKER_ASSET_PREFIX}${entry}.js`;
   try {
-    return { kind: "code", entry, code: sea.getAsset(`${WORKER_ASSET_PREFIX}${entry}.js`, "utf8") };
-  } catch {
-    return undefined;
+    return { kind: "code", entry, code: sea.getAsset(asset, "utf8") };
+  } catch (error) {
+    throw new RangeError(
+      `this executable carries no worker ${asset} (${(error as Error).message}); build the plugin archive again with \`npm run plugin:archive\``,
+    );
   }
 }
 

@@ -145,6 +145,8 @@ describe("the plugin's schema, built from the contract", () => {
       $ref: "#/types/openai-batch:index:BatchSetRequestLine",
     });
     expect(schema.types["openai-batch:index:BatchSetRequestLine"]?.required).toEqual(["custom_id", "body"]);
+    // Given at all, retryFailedRequests changes what the set does: the SDKs must not fill it in.
+    expect(set?.inputProperties.retryFailedRequests?.default).toBeUndefined();
     // A component's inputs are read when the program runs: nothing about replacing.
     for (const property of Object.values(set?.inputProperties ?? {})) {
       expect(property.replaceOnChanges).toBeUndefined();
