@@ -23,11 +23,11 @@ import {
   engineEnv,
   freshVenvWithWheel,
   homeWithPlugin,
+  lifecycleRoot,
   type ProcessRun,
   pythonWithPulumi,
   run,
 } from "./support/languages";
-import { lifecycleRoot } from "./support/sdk-lifecycle";
 
 const API_KEY = `sk-python-${randomBytes(16).toString("hex")}`;
 const TICKETS = 60_000;

@@ -4,7 +4,8 @@
  * Pulumi version next to the CLI's cache directory, and a runner for their processes.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { describe, it } from "vitest";
 import { cacheBinDir, e2eSkipRequested, requireEngine, wantedVersion } from "./engine";
@@ -14,6 +15,13 @@ export interface ProcessRun {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A scratch folder with the program's Pulumi home, backend and working folder. */
+export function lifecycleRoot(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const dir of ["home", "backend", "work"]) mkdirSync(join(root, dir));
+  return root;
 }
 
 /** Runs a command without blocking this process (the emulator serves from it meanwhile). */
