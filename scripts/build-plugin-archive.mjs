@@ -110,10 +110,14 @@ async function bundle(work) {
   return { main, workers };
 }
 
-/** The preparation blob of the single executable (platform-neutral: no snapshot, no code cache). */
-function seaBlob(work, bundled) {
-  const config = join(work, "sea-config.json");
-  const blob = join(work, "sea-prep.blob");
+/**
+ * The preparation blob of the single executable. With `codeCache`, V8's compiled code of the
+ * bundle goes in too, which shortens start-up but ties the blob to this Node.js and platform (the
+ * host's archive); without it the blob is platform-neutral (the other platforms').
+ */
+function seaBlob(work, bundled, codeCache) {
+  const config = join(work, `sea-config${codeCache ? "-cached" : ""}.json`);
+  const blob = join(work, `sea-prep${codeCache ? "-cached" : ""}.blob`);
   writeFileSync(
     config,
     JSON.stringify({
@@ -121,7 +125,7 @@ function seaBlob(work, bundled) {
       output: blob,
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
-      useCodeCache: false,
+      useCodeCache: codeCache,
       assets: bundled.workers,
     }),
   );
@@ -165,7 +169,7 @@ function nodeBinary(platform) {
   return binary;
 }
 
-async function buildArchive(platform, blob, out, work) {
+async function buildArchive(platform, blobs, out, work) {
   const spec = PLATFORMS[platform];
   const dir = join(work, platform);
   rmSync(dir, { recursive: true, force: true });
@@ -174,6 +178,7 @@ async function buildArchive(platform, blob, out, work) {
   copyFileSync(nodeBinary(platform), executable);
   chmodSync(executable, 0o755);
   const { inject } = require("postject");
+  const blob = platform === hostPlatform() ? blobs.host() : blobs.neutral();
   await inject(executable, "NODE_SEA_BLOB", readFileSync(blob), {
     sentinelFuse: SEA_FUSE,
     ...(platform.startsWith("darwin") ? { machoSegmentName: "NODE_SEA" } : {}),
@@ -195,10 +200,18 @@ async function main() {
   const work = join(out, `.work-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
-    const blob = seaBlob(work, await bundle(work));
+    const bundled = await bundle(work);
+    const once = (make) => {
+      let made;
+      return () => (made ??= make());
+    };
+    const blobs = {
+      host: once(() => seaBlob(work, bundled, true)),
+      neutral: once(() => seaBlob(work, bundled, false)),
+    };
     const archives = [];
     for (const platform of platforms) {
-      archives.push(await buildArchive(platform, blob, out, work));
+      archives.push(await buildArchive(platform, blobs, out, work));
       log(`built ${archives.at(-1)}`);
     }
     console.log(archives[0]);

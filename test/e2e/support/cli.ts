@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, it } from "vitest";
 import { type Engine, e2eSkipRequested, engine, missingEngineMessage } from "./engine";
-import { installPluginArchive } from "./plugin-archive";
+import { installPluginArchive, pathWithoutPlugin } from "./plugin-archive";
 
 export const YAML_HOST = "pulumi-language-yaml";
 
@@ -98,7 +98,7 @@ export class CliProject {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       NO_COLOR: "1",
-      PATH: [...new Set(path)].join(delimiter),
+      PATH: pathWithoutPlugin([...new Set(path)]),
       ...env,
     });
     project.installOutput = installOutput;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { describe, it } from "vitest";
 import { cacheBinDir, e2eSkipRequested, requireEngine, wantedVersion } from "./engine";
-import { installPluginArchive } from "./plugin-archive";
+import { installPluginArchive, pathWithoutPlugin } from "./plugin-archive";
 
 export interface ProcessRun {
   code: number;
@@ -68,10 +68,9 @@ export function engineEnv(root: string, options: { withoutNode?: boolean } = {})
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     OPENAI_API_KEY: "",
-    PATH: dirs
-      .join(delimiter)
+    PATH: pathWithoutPlugin(dirs)
       .split(delimiter)
-      .filter((dir) => dir !== "" && !(options.withoutNode === true && existsSync(join(dir, "node"))))
+      .filter((dir) => !(options.withoutNode === true && existsSync(join(dir, "node"))))
       .join(delimiter),
   };
 }

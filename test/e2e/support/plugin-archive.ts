@@ -6,7 +6,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { repoRoot, requireEngine } from "./engine";
 
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
@@ -14,6 +14,19 @@ const VERSION = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")
 const ARCHIVES = join(repoRoot, "dist", "plugin-archives");
 /** A build that holds the lock longer than this has died; the lock is taken over. */
 const LOCK_STALE_MS = 15 * 60_000;
+
+/**
+ * PATH as on a user's machine: the directories given, less any that holds a
+ * `pulumi-resource-openai-batch` (npm puts this package's `node_modules/.bin` on the PATH of
+ * whatever it runs, and the engine would prefer that copy to the installed one, with a warning).
+ */
+export function pathWithoutPlugin(dirs: readonly string[]): string {
+  return dirs
+    .join(delimiter)
+    .split(delimiter)
+    .filter((dir) => dir !== "" && !existsSync(join(dir, "pulumi-resource-openai-batch")))
+    .join(delimiter);
+}
 
 /** Pulumi's name of this machine's platform (`linux-amd64`). */
 function platform(): string {
