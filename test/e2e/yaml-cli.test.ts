@@ -225,10 +225,14 @@ describeWithYamlHost("the YAML BatchSet example through the pulumi CLI", () => {
   let emulator: TestEmulator;
   let project: CliProject;
   let batchIds: string[];
-  const rows = (text: string, verb: string) =>
-    text
-      .split("\n")
-      .filter((line) => new RegExp(`openai-batch:index:Batch tickets-[0-9a-f]{12} ${verb}`).test(line));
+  /** The child batches named on rows of the output with this verb (a row may be printed more than once). */
+  const rows = (text: string, verb: string) => [
+    ...new Set(
+      [...text.matchAll(new RegExp(`openai-batch:index:Batch (tickets-[0-9a-f]{12}) ${verb}`, "g"))].map(
+        (match) => match[1],
+      ),
+    ),
+  ];
 
   beforeAll(async () => {
     emulator = await TestEmulator.start({ apiKey: API_KEY });
