@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { REPO_ROOT } from "../../test/support/repo";
@@ -35,6 +35,7 @@ export async function runPluginSection(options: SectionOptions): Promise<Omit<Se
     .split("\n")
     .at(-1) as string;
   const buildMs = performance.now() - built;
+  mkdirSync(options.dataDir, { recursive: true });
   const work = mkdtempSync(join(options.dataDir, "plugin-"));
   try {
     execFileSync("tar", ["-xzf", archive, "-C", work]);
