@@ -66,6 +66,8 @@ describe("the plugin's provider arguments, through its gRPC server", () => {
     const host = await ProviderHost.startServer(PLUGIN, cwd, {
       PULUMI_CONFIG: JSON.stringify({ apiKey: CONFIG_KEY, baseUrl: fromConfig.url }),
       OPENAI_API_KEY: "sk-wrong-from-the-environment",
+      // Every API call logged (to standard error, which is searched for the key).
+      PULUMI_OPENAI_BATCH_LOG: "debug",
     });
     hosts.push(host);
     return host;
@@ -93,6 +95,7 @@ describe("the plugin's provider arguments, through its gRPC server", () => {
     expect(await status(fromArguments, created.id)).toBe(200);
     expect(fromConfig.calls().filter((call) => call.path === "/v1/batches")).toEqual([]);
     expect(JSON.stringify(created.properties)).not.toContain(ARGUMENT_KEY);
+    expect(host.stderr()).toContain("debug: POST /v1/batches -> 200");
     expect(host.stderr()).not.toContain(ARGUMENT_KEY);
   });
 
