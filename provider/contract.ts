@@ -740,3 +740,181 @@ export interface SetResultsOutputs extends SetResultsInputs {
   /** Hex sha256 of the file written at `resultsPath`. */
   resultsSha256?: string;
 }
+
+/** One inline request line of a `BatchSet`: `method` and `url` are filled in when left out. */
+export interface BatchSetRequestLineInputs {
+  custom_id: string;
+  method?: string;
+  url?: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The arguments of a `BatchSet` as plain values: what the TypeScript class takes (each may be a
+ * `pulumi.Input` there, except those the split reads), and what the plugin's component takes.
+ */
+export interface BatchSetInputs {
+  endpoint: BatchEndpoint;
+  inputFile?: string;
+  requests?: BatchSetRequestLineInputs[];
+  maxRequestsPerBatch?: number;
+  maxBytesPerBatch?: number;
+  maxEnqueuedTokens?: number;
+  shardCacheDir?: string;
+  completionWindow?: CompletionWindow;
+  metadata?: Record<string, string>;
+  outputExpiresAfter?: OutputExpiresAfter;
+  waitForCompletion?: boolean;
+  waitTimeoutSeconds?: number;
+  pollIntervalSeconds?: number;
+  resultsPath?: string;
+  maxFailedRatio?: number;
+  retryFailedRequests?: number;
+  cancelOnDelete?: boolean;
+  deleteInputFileOnDelete?: boolean;
+}
+
+/** The outputs of a `BatchSet`. */
+export interface BatchSetOutputs {
+  batchIds: string[];
+  shardCount: number;
+  waveCount: number;
+  status?: BatchStatus;
+  requestCounts?: RequestCounts;
+  resultsSummary?: ResultsSummary;
+  resultsSha256?: string;
+}
+
+/** Drops what a `Batch`'s description says about replacing: a set's inputs are read when the program runs. */
+function forSet<D extends { onChange?: unknown }>(description: D): Omit<D, "onChange"> {
+  const { onChange: _onChange, ...rest } = description;
+  return rest;
+}
+
+/** A `BatchSet`'s arguments, described for other languages, in the order of the README's table. */
+export const SET_INPUT_DESCRIPTIONS = {
+  endpoint: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.endpoint),
+    description: "The endpoint every request line calls. Changing it replaces every batch.",
+  },
+  inputFile: {
+    type: "string",
+    description:
+      "Path of a local `.jsonl` file of any size, relative to the Pulumi project. Give exactly one of `inputFile` and `requests`.",
+  },
+  requests: {
+    type: "array",
+    items: {
+      type: "object",
+      name: "BatchSetRequestLine",
+      description: "One request line of a set; `method` and `url` are filled in when left out.",
+      properties: {
+        custom_id: {
+          type: "string",
+          required: true,
+          description: "Unique in the whole set; results carry it.",
+        },
+        method: { type: "string", description: "`POST`, the default." },
+        url: {
+          type: "string",
+          description: "The endpoint; the default is the set's `endpoint`, and it must be equal to it.",
+        },
+        body: { type: "map", values: { type: "any" }, required: true, description: "The request body." },
+      },
+    },
+    description: "Request lines given inline. Give exactly one of `inputFile` and `requests`.",
+  },
+  maxRequestsPerBatch: {
+    type: "integer",
+    default: LIMITS.maxLines,
+    description: `Most requests in one batch; at most ${LIMITS.maxLines}.`,
+  },
+  maxBytesPerBatch: {
+    type: "integer",
+    default: LIMITS.maxFileBytes,
+    description: `Most bytes in one batch; at most ${LIMITS.maxFileBytes} (200 MB).`,
+  },
+  maxEnqueuedTokens: {
+    type: "integer",
+    description:
+      "The organization's enqueued-token limit for the model: each shard's estimated input tokens stay within it, and the shards run in waves that fit it, all in one `pulumi up`.",
+  },
+  shardCacheDir: {
+    type: "string",
+    default: ".pulumi-openai-batch/shards",
+    description: "Folder of the shard files, relative to the Pulumi project.",
+  },
+  completionWindow: forSet(USER_INPUT_DESCRIPTIONS.completionWindow),
+  metadata: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.metadata),
+    description: `Given to every batch: up to ${MAX_USER_METADATA_KEYS} string pairs. A change replaces every batch.`,
+  },
+  outputExpiresAfter: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.outputExpiresAfter),
+    description: "When the output and error files expire. A change replaces every batch.",
+  },
+  waitForCompletion: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.waitForCompletion),
+    description: "Wait in `pulumi up` until every batch finishes (waves other than the last always wait).",
+  },
+  waitTimeoutSeconds: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.waitTimeoutSeconds),
+    description: "How long one `pulumi up` waits for each batch, in seconds.",
+  },
+  pollIntervalSeconds: forSet(USER_INPUT_DESCRIPTIONS.pollIntervalSeconds),
+  resultsPath: {
+    type: "string",
+    description:
+      "Local path, relative to the Pulumi project, where the joined results of the whole set are written as JSONL in input order, once every batch has finished; written again when missing or changed.",
+  },
+  maxFailedRatio: {
+    type: "number",
+    description:
+      "The largest share (0..1) of the set's requests that may be unsuccessful before `pulumi up` fails; absent, it fails only when no request of the set succeeded. Judged over the whole set.",
+  },
+  // No default: given at all (even 0), it makes the set read its results and judge them as a whole.
+  retryFailedRequests: {
+    type: "integer",
+    description:
+      "How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.",
+  },
+  cancelOnDelete: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.cancelOnDelete),
+    description: "Cancel the running batches when the set is deleted or a batch is replaced.",
+  },
+  deleteInputFileOnDelete: {
+    ...forSet(USER_INPUT_DESCRIPTIONS.deleteInputFileOnDelete),
+    description: "Delete the uploaded input files on delete.",
+  },
+} satisfies Described<BatchSetInputs>;
+
+/** A `BatchSet`'s outputs, described for other languages. */
+export const SET_OUTPUT_DESCRIPTIONS = {
+  batchIds: {
+    type: "array",
+    items: { type: "string" },
+    required: true,
+    description: "The ids of the child batches, in shard order.",
+  },
+  shardCount: {
+    type: "integer",
+    required: true,
+    description: "How many shards (and so batches) the requests were split into.",
+  },
+  waveCount: {
+    type: "integer",
+    required: true,
+    description: "How many waves the shards run in (1 without `maxEnqueuedTokens`).",
+  },
+  status: {
+    ...LIVE_OUTPUT_DESCRIPTIONS.status,
+    description: "The least advanced status of the batches; absent while any is unknown.",
+  },
+  requestCounts: REQUEST_COUNTS_DESCRIPTION,
+  resultsSummary: {
+    ...PROVIDER_OUTPUT_DESCRIPTIONS.resultsSummary,
+    description:
+      "Counts of the set's results by status and error code, summed over the batches, once every batch has finished and its results were read.",
+  },
+  resultsSha256: PROVIDER_OUTPUT_DESCRIPTIONS.resultsSha256,
+} satisfies Described<BatchSetOutputs>;

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { findWorker, startWorker, type WorkerSource } from "../workers/source";
 import { lineAlignedRanges, tallyFileRange } from "./count-range";
 import type { CountJob } from "./count-worker";
 import { mergeTallies, type TokenTally } from "./tally";
@@ -56,25 +55,24 @@ export async function tallyFile(
 }
 
 /**
- * The compiled worker module beside this one. When this module runs from its TypeScript source
- * (in tests), the compiled copy under dist/ is used if it has been built; without one, counting
- * stays in the calling thread.
+ * The compiled worker module beside this one (or the single executable's copy). When this module
+ * runs from its TypeScript source (in tests), the compiled copy under dist/ is used if it has been
+ * built; without one, counting stays in the calling thread.
  */
-function workerScript(): string | undefined {
-  const candidates = [
+function workerScript(): WorkerSource | undefined {
+  return findWorker("cost/count-worker", [
     join(__dirname, "count-worker.js"),
     join(__dirname, "..", "..", "dist", "provider", "cost", "count-worker.js"),
-  ];
-  return candidates.find((candidate) => existsSync(candidate));
+  ]);
 }
 
 /**
  * Counts one range in a worker with a capped heap. A worker that runs out of heap (a line of tens
  * of megabytes) is not a failure: its range is counted again in the calling thread.
  */
-function runWorker(script: string, job: CountJob, oldGenerationMib: number): Promise<TokenTally> {
+function runWorker(script: WorkerSource, job: CountJob, oldGenerationMib: number): Promise<TokenTally> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, {
+    const worker = startWorker(script, {
       workerData: job,
       resourceLimits: {
         maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB,

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { requireFromSdk } from "./sdk-require";
 
 /** How a diagnostic is shown: info (a progress line) or warning. */
 export type DiagnosticSeverity = "info" | "warning";
@@ -46,10 +46,9 @@ export function engineLog(
 
   const connect = (): EngineConnection => {
     if (connection === undefined) {
-      const requireSdk = createRequire(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb"));
-      const grpc = requireSdk("@grpc/grpc-js") as Grpc;
-      const engrpc = requireSdk("./engine_grpc_pb") as EngineGrpc;
-      const proto = requireSdk("./engine_pb") as EngineProto;
+      const grpc = requireFromSdk("@grpc/grpc-js") as Grpc;
+      const engrpc = requireFromSdk("./proto/engine_grpc_pb") as EngineGrpc;
+      const proto = requireFromSdk("./proto/engine_pb") as EngineProto;
       connection = {
         client: new engrpc.EngineClient(address, grpc.credentials.createInsecure()),
         proto,

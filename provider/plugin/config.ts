@@ -22,7 +22,7 @@ export const CONFIG_VARIABLES = {
     type: "string",
     secret: true,
     environment: SETTING_SOURCES.apiKey.env,
-    description: "The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <key>`.",
+    description: "The OpenAI API key.",
   },
   baseUrl: {
     type: "string",

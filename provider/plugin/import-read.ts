@@ -5,7 +5,7 @@
  * as an empty one, so that the request reaches the provider's `read` (which works from the id).
  * It changes the message class of the very copy of @pulumi/pulumi that serves the plugin.
  */
-import { createRequire } from "node:module";
+import { requireFromSdk } from "../diagnostics/sdk-require";
 
 interface ProtoMessage {
   toJavaScript(): unknown;
@@ -20,9 +20,10 @@ let applied = false;
 export function readEmptyPropertiesOnImport(): void {
   if (applied) return;
   applied = true;
-  const sdkRequire = createRequire(require.resolve("@pulumi/pulumi/provider"));
-  const provider = sdkRequire("../proto/provider_pb") as { ReadRequest: { prototype: ReadRequestPrototype } };
-  const struct = sdkRequire("google-protobuf/google/protobuf/struct_pb") as {
+  const provider = requireFromSdk("./proto/provider_pb") as {
+    ReadRequest: { prototype: ReadRequestPrototype };
+  };
+  const struct = requireFromSdk("google-protobuf/google/protobuf/struct_pb") as {
     Struct: new () => ProtoMessage;
   };
   const prototype = provider.ReadRequest.prototype;

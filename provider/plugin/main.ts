@@ -3,15 +3,16 @@
  * The entry point of the `pulumi-resource-openai-batch` plugin: serves the provider over gRPC to
  * the Pulumi engine (which passes its address as the argument).
  */
-import { main } from "@pulumi/pulumi/provider";
 import { resourceDiagnostics } from "../diagnostics";
 import { readEmptyPropertiesOnImport } from "./import-read";
 import { createPluginProvider } from "./provider";
+import { serveProvider } from "./serve";
 import { packageVersion } from "./version";
 
 readEmptyPropertiesOnImport();
 // Progress lines and warnings go to the engine at the same address, under each resource's URN.
-void main(
+// Provider arguments arrive with `Configure`, which `serveProvider` hands on (see serve.ts).
+void serveProvider(
   createPluginProvider(packageVersion(), resourceDiagnostics(process.argv[2])),
   process.argv.slice(2),
 );

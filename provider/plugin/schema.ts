@@ -1,7 +1,19 @@
-import { LIVE_OUTPUT_DESCRIPTIONS, PROVIDER_OUTPUT_DESCRIPTIONS, USER_INPUT_DESCRIPTIONS } from "../contract";
+import {
+  LIVE_OUTPUT_DESCRIPTIONS,
+  PROVIDER_OUTPUT_DESCRIPTIONS,
+  SET_INPUT_DESCRIPTIONS,
+  SET_OUTPUT_DESCRIPTIONS,
+  USER_INPUT_DESCRIPTIONS,
+} from "../contract";
 import type { OnChange } from "../describe";
 import { CONFIG_VARIABLES } from "./config";
-import { BATCH_RESOURCE_TOKEN, PACKAGE_NAME } from "./names";
+import {
+  BATCH_RESOURCE_TOKEN,
+  BATCH_SET_RESOURCE_TOKEN,
+  CONFIG_NAMESPACE,
+  PACKAGE_NAME,
+  PLUGIN_DOWNLOAD_URL,
+} from "./names";
 
 /** A property of a Pulumi package schema (the subset this package uses). */
 export interface SchemaProperty {
@@ -30,6 +42,9 @@ export interface PackageSchema {
   description: string;
   keywords: string[];
   license: string;
+  repository: string;
+  /** Where the engine downloads the plugin from when it is not installed. */
+  pluginDownloadURL: string;
   /** `supportPack`: SDKs are generated as self-contained packages (the Go SDK gets its own go.mod). */
   meta: { moduleFormat: string; supportPack: boolean };
   language: Record<string, unknown>;
@@ -40,6 +55,8 @@ export interface PackageSchema {
 }
 
 export interface SchemaResource {
+  /** A component: the provider's `construct` makes it and its children. */
+  isComponent?: true;
   description: string;
   inputProperties: Record<string, SchemaProperty>;
   requiredInputs: string[];
@@ -64,7 +81,7 @@ type AnyProperty = AnyDescription & {
 };
 
 /** Go import path of the generated Go SDK (a module of its own, in sdk/go). */
-export const GO_IMPORT_BASE_PATH = "pulumi-openai-batch/sdk/go/openaibatch";
+export const GO_IMPORT_BASE_PATH = "github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch";
 
 /**
  * The Pulumi package schema of the plugin, built from the contract's descriptions: the `Batch`
@@ -82,6 +99,8 @@ export function buildSchema(version: string): PackageSchema {
     },
     types,
   );
+  const setInputs = properties(SET_INPUT_DESCRIPTIONS, types);
+  const setOutputs = properties(SET_OUTPUT_DESCRIPTIONS, types);
   return {
     name: PACKAGE_NAME,
     displayName: "OpenAI Batch",
@@ -90,6 +109,8 @@ export function buildSchema(version: string): PackageSchema {
       "OpenAI Batch jobs as Pulumi resources: preview checks every request line, up uploads the input and creates the batch (and can wait for it), destroy cancels it.",
     keywords: ["pulumi", "openai", "batch", "category/utility"],
     license: "MIT",
+    repository: "https://github.com/pulumi-openai-batch/pulumi-openai-batch",
+    pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
     meta: { moduleFormat: "(.*)", supportPack: true },
     language: {
       python: {
@@ -107,8 +128,8 @@ export function buildSchema(version: string): PackageSchema {
     config: { variables: configVariables() },
     provider: {
       description:
-        "The provider of OpenAI Batch resources. It takes its settings from the stack config (`openai-batch:*`) and the `OPENAI_*` environment variables, not from arguments.",
-      inputProperties: {},
+        "The provider of OpenAI Batch resources. Each setting comes from its argument, else from the stack config (`openai-batch:<name>`), else from its `OPENAI_*` environment variable; so one program can use several OpenAI projects or keys, one explicit provider each.",
+      inputProperties: providerArguments(),
     },
     resources: {
       [BATCH_RESOURCE_TOKEN]: {
@@ -118,6 +139,15 @@ export function buildSchema(version: string): PackageSchema {
         requiredInputs: inputs.required,
         properties: outputs.properties,
         required: outputs.required,
+      },
+      [BATCH_SET_RESOURCE_TOKEN]: {
+        isComponent: true,
+        description:
+          "Any number of requests, split into batches within the API's limits (50,000 requests and 200 MB each, and the enqueued-token limit with `maxEnqueuedTokens`); one child `Batch` per shard. The split is content-defined: an edit of one request replaces only the batch that holds it. Give exactly one of `inputFile` and `requests`; these and the bounds must be plain values, since the split runs when the program runs.",
+        inputProperties: setInputs.properties,
+        requiredInputs: setInputs.required,
+        properties: setOutputs.properties,
+        required: setOutputs.required,
       },
     },
     types: sortedByKey(types),
@@ -148,13 +178,40 @@ function withInputsOnChange(
 function configVariables(): Record<string, SchemaProperty> {
   const variables: Record<string, SchemaProperty> = {};
   for (const [name, variable] of Object.entries(CONFIG_VARIABLES)) {
-    const property: SchemaProperty = { type: variable.type, description: variable.description };
+    const hint =
+      "secret" in variable
+        ? ` Set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${name} <value>\`.`
+        : "";
+    const property: SchemaProperty = { type: variable.type, description: `${variable.description}${hint}` };
     if ("default" in variable) property.default = variable.default;
     if ("secret" in variable) property.secret = true;
     if ("environment" in variable) property.defaultInfo = { environment: [variable.environment] };
     variables[name] = property;
   }
   return variables;
+}
+
+/**
+ * The arguments of an explicit provider: one per setting, as the config variables. No default
+ * is declared and no environment variable is named for the SDKs: a generated SDK would read that
+ * variable in the program and store its value (the key, too) in the provider's state. The plugin
+ * falls back to the stack config and the environment itself, when it runs.
+ */
+function providerArguments(): Record<string, SchemaProperty> {
+  const properties: Record<string, SchemaProperty> = {};
+  for (const [name, variable] of Object.entries(CONFIG_VARIABLES)) {
+    const fallback = [
+      `\`${CONFIG_NAMESPACE}:${name}\` of the stack config`,
+      ...("environment" in variable ? [`then \`${variable.environment}\``] : []),
+      ...("default" in variable ? [`then ${variable.default}`] : []),
+    ].join(", ");
+    properties[name] = {
+      type: variable.type,
+      description: `${variable.description} When not given: ${fallback}.`,
+      ...("secret" in variable ? { secret: true } : {}),
+    };
+  }
+  return properties;
 }
 
 function properties(

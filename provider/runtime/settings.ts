@@ -100,7 +100,7 @@ export function requireUsableSettings(settings: ProviderSettings, namespace?: st
     const key = settingKey("apiKey", namespace);
     problems.push({
       property: key,
-      reason: `no OpenAI API key is set; run \`pulumi config set --secret ${key} <key>\`, or set OPENAI_API_KEY in the environment that runs pulumi`,
+      reason: `no OpenAI API key is set; run \`pulumi config set --secret ${key} <key>\`, or set OPENAI_API_KEY in the environment that runs pulumi${namespace === undefined ? "" : ", or give the provider resource an apiKey argument"}`,
     });
   }
   if (problems.length > 0 || settings.apiKey === undefined) {

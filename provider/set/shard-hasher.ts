@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from "node:worker_threads";
+import { findWorker, startWorker, type WorkerSource } from "../workers/source";
 
 /**
  * The sha256 of each shard, computed in order as the split writes it. Bytes passed to `update`
@@ -90,11 +90,11 @@ export class WorkerHasher implements ShardHasher {
   private nextBuffer = 0;
   private seq = 0;
 
-  constructor(script: string) {
+  constructor(script: WorkerSource) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const data: HashWorkerData = { progress: this.progress, port: channel.port2 };
-    this.worker = new Worker(script, { workerData: data, transferList: [channel.port2] });
+    this.worker = startWorker(script, { workerData: data, transferList: [channel.port2] });
     this.worker.unref();
   }
 
@@ -175,15 +175,15 @@ export class WorkerHasher implements ShardHasher {
 }
 
 /**
- * The compiled hashing thread beside this module; when this module runs from its TypeScript
- * source (in tests), the compiled copy under dist/ if it has been built; otherwise undefined.
+ * The compiled hashing thread beside this module (or the single executable's copy); when this
+ * module runs from its TypeScript source (in tests), the compiled copy under dist/ if it has been
+ * built; otherwise undefined.
  */
-export function hashWorkerScript(): string | undefined {
-  const candidates = [
+export function hashWorkerScript(): WorkerSource | undefined {
+  return findWorker("set/hash-worker", [
     join(__dirname, "hash-worker.js"),
     join(__dirname, "..", "..", "dist", "provider", "set", "hash-worker.js"),
-  ];
-  return candidates.find((candidate) => existsSync(candidate));
+  ]);
 }
 
 /** The thread that hashes shards failed or stopped; the split wrote nothing under a final name. */

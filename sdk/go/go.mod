@@ -1,4 +1,4 @@
-module pulumi-openai-batch/sdk/go
+module github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go
 
 go 1.25
 

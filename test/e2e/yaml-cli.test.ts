@@ -1,10 +1,12 @@
 /**
- * The YAML example (examples/yaml, `runtime: yaml`, the plugin through `plugins.providers`) run
- * through the Pulumi CLI as a person types the commands: `pulumi preview`, `pulumi up --yes`,
- * `pulumi refresh --yes` and `pulumi destroy --yes`, against the emulator. The API key is set with
+ * The YAML examples (examples/yaml and examples/yaml-batchset, `runtime: yaml`) run through the
+ * Pulumi CLI as a person types the commands: `pulumi preview`, `pulumi up --yes`,
+ * `pulumi refresh --yes` and `pulumi destroy --yes`, against the emulator, with the plugin archive
+ * installed into the Pulumi home (no `plugins` section, nothing on PATH). The API key is set with
  * `pulumi config set --secret` and appears in no command's output.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { RecordedCall } from "../../provider/emulator";
@@ -29,7 +31,7 @@ describeWithYamlHost("the YAML example through the pulumi CLI", () => {
   beforeAll(async () => {
     // A manual clock: the batch moves only when the test says so.
     emulator = await TestEmulator.start({ apiKey: API_KEY, manualClock: true });
-    project = CliProject.create(join(repoRoot, "examples", "yaml"), { OPENAI_API_KEY: "" });
+    project = await CliProject.create(join(repoRoot, "examples", "yaml"), { OPENAI_API_KEY: "" });
     await project.ok(["stack", "init", "dev", "--non-interactive"]);
     await project.ok(["config", "set", "--secret", "openai-batch:apiKey", API_KEY]);
     await project.ok(["config", "set", "openai-batch:baseUrl", emulator.url]);
@@ -124,7 +126,7 @@ describeWithYamlHost("pulumi import of an existing batch through the plugin", ()
 
   beforeAll(async () => {
     emulator = await TestEmulator.start({ apiKey: API_KEY, manualClock: true });
-    project = CliProject.create(join(repoRoot, "examples", "yaml"), { OPENAI_API_KEY: "" });
+    project = await CliProject.create(join(repoRoot, "examples", "yaml"), { OPENAI_API_KEY: "" });
     await project.ok(["stack", "init", "dev", "--non-interactive"]);
     await project.ok(["config", "set", "--secret", "openai-batch:apiKey", API_KEY]);
     await project.ok(["config", "set", "openai-batch:baseUrl", emulator.url]);
@@ -213,6 +215,94 @@ describeWithYamlHost("pulumi import of an existing batch through the plugin", ()
       expect(mutatingPaths(calls)).toEqual(["POST /v1/batches/batch_*/cancel"]);
       expect(["cancelling", "cancelled"]).toContain((await emulator.batch(made.id)).status);
       expect(await emulator.fileExists(file.id)).toBe(true);
+      for (const { args, run } of project.runs) expect(run.output, args.join(" ")).not.toContain(API_KEY);
+    },
+    OP_TIMEOUT,
+  );
+});
+
+describeWithYamlHost("the YAML BatchSet example through the pulumi CLI", () => {
+  let emulator: TestEmulator;
+  let project: CliProject;
+  let batchIds: string[];
+  /** The child batches named on rows of the output with this verb (a row may be printed more than once). */
+  const rows = (text: string, verb: string) => [
+    ...new Set(
+      [...text.matchAll(new RegExp(`openai-batch:index:Batch (tickets-[0-9a-f]{12}) ${verb}`, "g"))].map(
+        (match) => match[1],
+      ),
+    ),
+  ];
+
+  beforeAll(async () => {
+    emulator = await TestEmulator.start({ apiKey: API_KEY });
+    project = await CliProject.create(join(repoRoot, "examples", "yaml-batchset"), { OPENAI_API_KEY: "" });
+    await project.ok(["stack", "init", "dev", "--non-interactive"]);
+    await project.ok(["config", "set", "--secret", "openai-batch:apiKey", API_KEY]);
+    await project.ok(["config", "set", "openai-batch:baseUrl", emulator.url]);
+  }, SETUP_TIMEOUT);
+
+  afterAll(async () => {
+    project?.cleanup();
+    await emulator?.close();
+  });
+
+  test(
+    "the installed plugin is used with no plugins section, no PATH entry and no warning; preview splits the file and calls no API that changes anything",
+    async () => {
+      expect(project.installOutput).not.toMatch(/warning/i);
+      const { result, calls } = await emulator.during(() => project.ok(["preview", "--non-interactive"]));
+      expect(result?.stdout).toMatch(/\+\s+openai-batch:index:BatchSet tickets create/);
+      expect(rows(result?.stdout ?? "", "create").length).toBeGreaterThanOrEqual(3);
+      expect(result?.output).not.toContain("using pulumi-resource-openai-batch from $PATH");
+      expect(mutatingPaths(calls)).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "pulumi up --yes creates a batch per shard, waits, and joins the results in input order",
+    async () => {
+      const up = await project.ok(["up", "--yes", "--non-interactive"]);
+      expect(up.output).not.toContain("using pulumi-resource-openai-batch from $PATH");
+      const outputs = JSON.parse((await project.ok(["stack", "output", "--json"])).stdout) as Record<
+        string,
+        unknown
+      >;
+      batchIds = outputs.batchIds as string[];
+      expect(batchIds.length).toBe(outputs.shardCount);
+      expect(batchIds.length).toBeGreaterThanOrEqual(3);
+      expect(rows(up.stdout, "created").length).toBe(batchIds.length);
+      expect(outputs.status).toBe("completed");
+      expect(outputs.requestCounts).toEqual({ total: 6, completed: 6, failed: 0 });
+      expect(outputs.resultsSummary).toMatchObject({ succeeded: 6, failed: 0, missing: 0 });
+      const results = readFileSync(join(project.projectDir, "results", "tickets.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      expect(results.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id)).toEqual(
+        [1, 2, 3, 4, 5, 6].map((i) => `ticket-${i}`),
+      );
+      for (const id of batchIds) expect((await emulator.batch(id)).status).toBe("completed");
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "pulumi refresh --yes reads every batch and changes nothing",
+    async () => {
+      const refresh = await project.ok(["refresh", "--yes", "--non-interactive"]);
+      expect(rows(refresh.stdout, "refreshing").length).toBe(batchIds.length);
+      expect(refresh.stdout).toMatch(new RegExp(`Resources:\\s+${batchIds.length + 3} unchanged`));
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "pulumi destroy --yes removes the set and its uploaded inputs; the key was never shown",
+    async () => {
+      const destroy = await project.ok(["destroy", "--yes", "--non-interactive"]);
+      expect(destroy.stdout).toMatch(new RegExp(`- ${batchIds.length + 3} deleted`));
+      expect(await emulator.files("batch")).toEqual([]);
       for (const { args, run } of project.runs) expect(run.output, args.join(" ")).not.toContain(API_KEY);
     },
     OP_TIMEOUT,

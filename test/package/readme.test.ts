@@ -179,6 +179,10 @@ describe("README.md's TypeScript snippets", () => {
   }, 60_000);
 });
 
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+).version;
+
 describe("README.md's shell commands", () => {
   const commands = readmeCommands(README);
   const firstProgram = readmeBlocks(README).find((block) => block.language === "ts")!;
@@ -204,7 +208,7 @@ describe("README.md's shell commands", () => {
   test("are all of a kind this test knows", () => {
     expect(commands.length).toBeGreaterThan(10);
     const known =
-      /^(npm (run|test|install)|npx openai-batch(-emulator)? |pulumi (config set|preview|up|destroy|stack output|import) ?)/;
+      /^(npm (run|test|install)|npx openai-batch(-emulator)? |pulumi (config set|preview|up|destroy|stack output|import|plugin install) ?)/;
     for (const { command, where } of commands) {
       expect(command, `${where}: a command this test does not exercise yet`).toMatch(known);
     }
@@ -245,6 +249,18 @@ describe("README.md's shell commands", () => {
         expect(outputs, `${where}: ${command}`).toContain(args[2]);
       } else if (args[0] === "import" && args.length > 1) {
         expect(args[1], `${where}: ${command}`).toBe(BATCH_RESOURCE_TOKEN);
+      } else if (args[0] === "plugin") {
+        // The plugin's name and this release's version, and an archive named as the build names it.
+        const [, , kind, name, version, flag, archive] = args;
+        expect([kind, name, version, flag], `${where}: ${command}`).toEqual([
+          "resource",
+          "openai-batch",
+          PACKAGE_VERSION,
+          "--file",
+        ]);
+        expect(archive, `${where}: ${command}`).toBe(
+          `pulumi-resource-openai-batch-v${PACKAGE_VERSION}-linux-amd64.tar.gz`,
+        );
       }
     }
   });

@@ -140,7 +140,7 @@ describe("the plugin's provider", () => {
     const schema = JSON.parse(await plugin.getSchema!()) as { name: string; version: string };
     expect([schema.name, schema.version]).toEqual(["openai-batch", "9.9.9"]);
     await expect(plugin.check!("urn:pulumi:dev::proj::openai-batch:index:Other::x", {}, {})).rejects.toThrow(
-      "unknown resource type openai-batch:index:Other; this provider has only openai-batch:index:Batch",
+      "unknown resource type openai-batch:index:Other; this provider serves openai-batch:index:Batch and openai-batch:index:BatchSetResults",
     );
   });
 });

@@ -51,7 +51,20 @@ export class ProviderHost {
 
   static async start(cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
     const script = join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
-    const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+    return ProviderHost.startServer([process.execPath, script], cwd, env);
+  }
+
+  /**
+   * Any provider server started as the engine starts a plugin: `command` with the engine's address
+   * (here one where nothing listens) as its last argument, in `cwd`.
+   */
+  static async startServer(
+    command: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<ProviderHost> {
+    const [file, ...args] = command;
+    const child = spawn(file as string, [...args, "127.0.0.1:1"], {
       cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     });
@@ -76,7 +89,8 @@ export class ProviderHost {
     return new ProviderHost(child, client, () => stderr);
   }
 
-  async configure(config: Record<string, string>): Promise<void> {
+  /** `Configure` with these arguments (a provider resource's inputs, as the engine sends them). */
+  async configure(config: Record<string, unknown>): Promise<void> {
     const request = new provproto.ConfigureRequest();
     request.setArgs(structproto.Struct.fromJavaScript(config));
     await this.call("configure", request);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
@@ -6,6 +7,7 @@ import {
   IN_PLACE_INPUT_NAMES,
   LIVE_OUTPUT_NAMES,
   PROVIDER_OUTPUT_NAMES,
+  SET_INPUT_DESCRIPTIONS,
   USER_INPUT_NAMES,
 } from "../../provider/contract";
 import type { Described } from "../../provider/describe";
@@ -108,6 +110,61 @@ describe("the plugin's schema, built from the contract", () => {
     expect(Object.values(variables).filter((variable) => variable.secret === true)).toHaveLength(1);
     expect(schema.version).toBe("1.2.3");
     expect(schema.name).toBe("openai-batch");
+  });
+
+  test("an explicit provider takes every setting as an argument: apiKey secret, no default or environment variable for the SDKs to store", () => {
+    const provider = schema.provider.inputProperties;
+    expect(Object.keys(provider)).toEqual(Object.keys(SETTING_SOURCES));
+    expect(provider.apiKey).toMatchObject({ type: "string", secret: true });
+    expect(provider.maxRetries?.type).toBe("integer");
+    expect(provider.requestTimeoutSeconds?.type).toBe("number");
+    for (const property of Object.values(provider)) {
+      expect(property.default).toBeUndefined();
+      expect(property.defaultInfo).toBeUndefined();
+    }
+    expect(provider.baseUrl?.description).toContain(
+      "When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.",
+    );
+  });
+
+  test("has BatchSet as a component with the TypeScript class's arguments and outputs", () => {
+    const set = schema.resources["openai-batch:index:BatchSet"];
+    expect(set?.isComponent).toBe(true);
+    expect(Object.keys(set?.inputProperties ?? {})).toEqual(Object.keys(SET_INPUT_DESCRIPTIONS));
+    expect(set?.requiredInputs).toEqual(["endpoint"]);
+    expect(Object.keys(set?.properties ?? {})).toEqual([
+      "batchIds",
+      "shardCount",
+      "waveCount",
+      "status",
+      "requestCounts",
+      "resultsSummary",
+      "resultsSha256",
+    ]);
+    expect(set?.required).toEqual(["batchIds", "shardCount", "waveCount"]);
+    expect(set?.inputProperties.requests?.items).toEqual({
+      $ref: "#/types/openai-batch:index:BatchSetRequestLine",
+    });
+    expect(schema.types["openai-batch:index:BatchSetRequestLine"]?.required).toEqual(["custom_id", "body"]);
+    // Given at all, retryFailedRequests changes what the set does: the SDKs must not fill it in.
+    expect(set?.inputProperties.retryFailedRequests?.default).toBeUndefined();
+    // A component's inputs are read when the program runs: nothing about replacing.
+    for (const property of Object.values(set?.inputProperties ?? {})) {
+      expect(property.replaceOnChanges).toBeUndefined();
+    }
+    // The results resource is the set's own child, not something to declare.
+    expect(Object.keys(schema.resources)).toEqual([
+      "openai-batch:index:Batch",
+      "openai-batch:index:BatchSet",
+    ]);
+  });
+
+  test("pluginDownloadURL points at the releases of the repository named in package.json", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
+      repository: { url: string };
+    };
+    const repository = /github\.com\/([^/]+\/[^/.]+)/.exec(manifest.repository.url)?.[1];
+    expect(schema.pluginDownloadURL).toBe(`github://api.github.com/${repository}`);
   });
 });
 

@@ -94,7 +94,7 @@ describe("settings in another config namespace", () => {
     expect(settings.apiKey).toBeUndefined();
     expect(settings.problems.map((problem) => problem.property)).toEqual(["openai-batch:baseUrl"]);
     expect(() => requireUsableSettings(settings, "openai-batch")).toThrow(
-      "openai-batch:apiKey: no OpenAI API key is set; run `pulumi config set --secret openai-batch:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi",
+      "openai-batch:apiKey: no OpenAI API key is set; run `pulumi config set --secret openai-batch:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi, or give the provider resource an apiKey argument",
     );
     expect(resolveSettings(config({ "openai-batch:apiKey": "sk-plugin" }), {}, "openai-batch").apiKey).toBe(
       "sk-plugin",

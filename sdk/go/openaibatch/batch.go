@@ -8,8 +8,8 @@ import (
 	"reflect"
 
 	"errors"
+	"github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-openai-batch/sdk/go/openaibatch/internal"
 )
 
 // An OpenAI Batch job. `pulumi up` uploads the input and creates the batch, `pulumi refresh` reads it, `pulumi destroy` cancels it, and a change of what it runs replaces it. Give exactly one of `requests`, `inputFile` and `inputFileId`.

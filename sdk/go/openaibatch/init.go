@@ -7,8 +7,8 @@ import (
 	"fmt"
 
 	"github.com/blang/semver"
+	"github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-openai-batch/sdk/go/openaibatch/internal"
 )
 
 type module struct {
@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "openai-batch:index:Batch":
 		r = &Batch{}
+	case "openai-batch:index:BatchSet":
+		r = &BatchSet{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

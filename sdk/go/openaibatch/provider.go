@@ -7,11 +7,11 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-openai-batch/sdk/go/openaibatch/internal"
 )
 
-// The provider of OpenAI Batch resources. It takes its settings from the stack config (`openai-batch:*`) and the `OPENAI_*` environment variables, not from arguments.
+// The provider of OpenAI Batch resources. Each setting comes from its argument, else from the stack config (`openai-batch:<name>`), else from its `OPENAI_*` environment variable; so one program can use several OpenAI projects or keys, one explicit provider each.
 type Provider struct {
 	pulumi.ProviderResourceState
 }
@@ -23,6 +23,9 @@ func NewProvider(ctx *pulumi.Context,
 		args = &ProviderArgs{}
 	}
 
+	if args.ApiKey != nil {
+		args.ApiKey = pulumi.ToSecret(args.ApiKey).(pulumi.StringPtrInput)
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Provider
 	err := ctx.RegisterResource("pulumi:providers:openai-batch", name, args, &resource, opts...)
@@ -33,10 +36,34 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
+	// The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+	ApiKey *string `pulumi:"apiKey"`
+	// The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+	BaseUrl *string `pulumi:"baseUrl"`
+	// How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+	MaxRetries *int `pulumi:"maxRetries"`
+	// The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+	Organization *string `pulumi:"organization"`
+	// The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
+	Project *string `pulumi:"project"`
+	// How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
+	RequestTimeoutSeconds *float64 `pulumi:"requestTimeoutSeconds"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
+	// The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+	ApiKey pulumi.StringPtrInput
+	// The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+	BaseUrl pulumi.StringPtrInput
+	// How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+	MaxRetries pulumi.IntPtrInput
+	// The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+	Organization pulumi.StringPtrInput
+	// The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
+	Project pulumi.StringPtrInput
+	// How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
+	RequestTimeoutSeconds pulumi.Float64PtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

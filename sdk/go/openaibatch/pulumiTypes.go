@@ -7,8 +7,8 @@ import (
 	"context"
 	"reflect"
 
+	"github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"pulumi-openai-batch/sdk/go/openaibatch/internal"
 )
 
 var _ = internal.GetEnvOrDefault
@@ -286,6 +286,133 @@ func (o BatchRequestLineArrayOutput) Index(i pulumi.IntInput) BatchRequestLineOu
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) BatchRequestLine {
 		return vs[0].([]BatchRequestLine)[vs[1].(int)]
 	}).(BatchRequestLineOutput)
+}
+
+// One request line of a set; `method` and `url` are filled in when left out.
+type BatchSetRequestLine struct {
+	// The request body.
+	Body map[string]interface{} `pulumi:"body"`
+	// Unique in the whole set; results carry it.
+	Custom_id string `pulumi:"custom_id"`
+	// `POST`, the default.
+	Method *string `pulumi:"method"`
+	// The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+	Url *string `pulumi:"url"`
+}
+
+// BatchSetRequestLineInput is an input type that accepts BatchSetRequestLineArgs and BatchSetRequestLineOutput values.
+// You can construct a concrete instance of `BatchSetRequestLineInput` via:
+//
+//	BatchSetRequestLineArgs{...}
+type BatchSetRequestLineInput interface {
+	pulumi.Input
+
+	ToBatchSetRequestLineOutput() BatchSetRequestLineOutput
+	ToBatchSetRequestLineOutputWithContext(context.Context) BatchSetRequestLineOutput
+}
+
+// One request line of a set; `method` and `url` are filled in when left out.
+type BatchSetRequestLineArgs struct {
+	// The request body.
+	Body pulumi.MapInput `pulumi:"body"`
+	// Unique in the whole set; results carry it.
+	Custom_id pulumi.StringInput `pulumi:"custom_id"`
+	// `POST`, the default.
+	Method pulumi.StringPtrInput `pulumi:"method"`
+	// The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+	Url pulumi.StringPtrInput `pulumi:"url"`
+}
+
+func (BatchSetRequestLineArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BatchSetRequestLine)(nil)).Elem()
+}
+
+func (i BatchSetRequestLineArgs) ToBatchSetRequestLineOutput() BatchSetRequestLineOutput {
+	return i.ToBatchSetRequestLineOutputWithContext(context.Background())
+}
+
+func (i BatchSetRequestLineArgs) ToBatchSetRequestLineOutputWithContext(ctx context.Context) BatchSetRequestLineOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BatchSetRequestLineOutput)
+}
+
+// BatchSetRequestLineArrayInput is an input type that accepts BatchSetRequestLineArray and BatchSetRequestLineArrayOutput values.
+// You can construct a concrete instance of `BatchSetRequestLineArrayInput` via:
+//
+//	BatchSetRequestLineArray{ BatchSetRequestLineArgs{...} }
+type BatchSetRequestLineArrayInput interface {
+	pulumi.Input
+
+	ToBatchSetRequestLineArrayOutput() BatchSetRequestLineArrayOutput
+	ToBatchSetRequestLineArrayOutputWithContext(context.Context) BatchSetRequestLineArrayOutput
+}
+
+type BatchSetRequestLineArray []BatchSetRequestLineInput
+
+func (BatchSetRequestLineArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]BatchSetRequestLine)(nil)).Elem()
+}
+
+func (i BatchSetRequestLineArray) ToBatchSetRequestLineArrayOutput() BatchSetRequestLineArrayOutput {
+	return i.ToBatchSetRequestLineArrayOutputWithContext(context.Background())
+}
+
+func (i BatchSetRequestLineArray) ToBatchSetRequestLineArrayOutputWithContext(ctx context.Context) BatchSetRequestLineArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BatchSetRequestLineArrayOutput)
+}
+
+// One request line of a set; `method` and `url` are filled in when left out.
+type BatchSetRequestLineOutput struct{ *pulumi.OutputState }
+
+func (BatchSetRequestLineOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BatchSetRequestLine)(nil)).Elem()
+}
+
+func (o BatchSetRequestLineOutput) ToBatchSetRequestLineOutput() BatchSetRequestLineOutput {
+	return o
+}
+
+func (o BatchSetRequestLineOutput) ToBatchSetRequestLineOutputWithContext(ctx context.Context) BatchSetRequestLineOutput {
+	return o
+}
+
+// The request body.
+func (o BatchSetRequestLineOutput) Body() pulumi.MapOutput {
+	return o.ApplyT(func(v BatchSetRequestLine) map[string]interface{} { return v.Body }).(pulumi.MapOutput)
+}
+
+// Unique in the whole set; results carry it.
+func (o BatchSetRequestLineOutput) Custom_id() pulumi.StringOutput {
+	return o.ApplyT(func(v BatchSetRequestLine) string { return v.Custom_id }).(pulumi.StringOutput)
+}
+
+// `POST`, the default.
+func (o BatchSetRequestLineOutput) Method() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchSetRequestLine) *string { return v.Method }).(pulumi.StringPtrOutput)
+}
+
+// The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+func (o BatchSetRequestLineOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BatchSetRequestLine) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type BatchSetRequestLineArrayOutput struct{ *pulumi.OutputState }
+
+func (BatchSetRequestLineArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]BatchSetRequestLine)(nil)).Elem()
+}
+
+func (o BatchSetRequestLineArrayOutput) ToBatchSetRequestLineArrayOutput() BatchSetRequestLineArrayOutput {
+	return o
+}
+
+func (o BatchSetRequestLineArrayOutput) ToBatchSetRequestLineArrayOutputWithContext(ctx context.Context) BatchSetRequestLineArrayOutput {
+	return o
+}
+
+func (o BatchSetRequestLineArrayOutput) Index(i pulumi.IntInput) BatchSetRequestLineOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) BatchSetRequestLine {
+		return vs[0].([]BatchSetRequestLine)[vs[1].(int)]
+	}).(BatchSetRequestLineOutput)
 }
 
 // Token usage (only for batches created after September 2025).
@@ -698,7 +825,7 @@ func (o CostEstimatePtrOutput) Requests() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// When the output and error files expire.
+// When the output and error files expire. A change replaces every batch.
 type OutputExpiresAfter struct {
 	// Always `created_at`.
 	Anchor string `pulumi:"anchor"`
@@ -717,7 +844,7 @@ type OutputExpiresAfterInput interface {
 	ToOutputExpiresAfterOutputWithContext(context.Context) OutputExpiresAfterOutput
 }
 
-// When the output and error files expire.
+// When the output and error files expire. A change replaces every batch.
 type OutputExpiresAfterArgs struct {
 	// Always `created_at`.
 	Anchor pulumi.StringInput `pulumi:"anchor"`
@@ -778,7 +905,7 @@ func (i *outputExpiresAfterPtrType) ToOutputExpiresAfterPtrOutputWithContext(ctx
 	return pulumi.ToOutputWithContext(ctx, i).(OutputExpiresAfterPtrOutput)
 }
 
-// When the output and error files expire.
+// When the output and error files expire. A change replaces every batch.
 type OutputExpiresAfterOutput struct{ *pulumi.OutputState }
 
 func (OutputExpiresAfterOutput) ElementType() reflect.Type {
@@ -951,7 +1078,7 @@ func (o RequestCountsPtrOutput) Total() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Counts of the joined results by status and error code, once the batch has finished.
+// Counts of the set's results by status and error code, summed over the batches, once every batch has finished and its results were read.
 type ResultsSummary struct {
 	// Requests cancelled unrun.
 	Cancelled int `pulumi:"cancelled"`
@@ -967,7 +1094,7 @@ type ResultsSummary struct {
 	Succeeded int `pulumi:"succeeded"`
 }
 
-// Counts of the joined results by status and error code, once the batch has finished.
+// Counts of the set's results by status and error code, summed over the batches, once every batch has finished and its results were read.
 type ResultsSummaryOutput struct{ *pulumi.OutputState }
 
 func (ResultsSummaryOutput) ElementType() reflect.Type {
@@ -1217,6 +1344,8 @@ func (o TokenPriceMapOutput) MapIndex(k pulumi.StringInput) TokenPriceOutput {
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*BatchRequestLineInput)(nil)).Elem(), BatchRequestLineArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*BatchRequestLineArrayInput)(nil)).Elem(), BatchRequestLineArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BatchSetRequestLineInput)(nil)).Elem(), BatchSetRequestLineArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BatchSetRequestLineArrayInput)(nil)).Elem(), BatchSetRequestLineArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputExpiresAfterInput)(nil)).Elem(), OutputExpiresAfterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputExpiresAfterPtrInput)(nil)).Elem(), OutputExpiresAfterArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TokenPriceInput)(nil)).Elem(), TokenPriceArgs{})
@@ -1227,6 +1356,8 @@ func init() {
 	pulumi.RegisterOutputType(BatchErrorArrayOutput{})
 	pulumi.RegisterOutputType(BatchRequestLineOutput{})
 	pulumi.RegisterOutputType(BatchRequestLineArrayOutput{})
+	pulumi.RegisterOutputType(BatchSetRequestLineOutput{})
+	pulumi.RegisterOutputType(BatchSetRequestLineArrayOutput{})
 	pulumi.RegisterOutputType(BatchUsageOutput{})
 	pulumi.RegisterOutputType(BatchUsagePtrOutput{})
 	pulumi.RegisterOutputType(BatchUsageInputTokensDetailsOutput{})

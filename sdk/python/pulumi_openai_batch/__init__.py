@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .batch import *
+from .batch_set import *
 from .provider import *
 from ._inputs import *
 from . import outputs
@@ -26,7 +27,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_openai_batch",
   "classes": {
-   "openai-batch:index:Batch": "Batch"
+   "openai-batch:index:Batch": "Batch",
+   "openai-batch:index:BatchSet": "BatchSet"
   }
  }
 ]

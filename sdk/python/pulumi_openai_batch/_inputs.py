@@ -17,6 +17,8 @@ from . import _utilities
 __all__ = [
     'BatchRequestLineArgs',
     'BatchRequestLineArgsDict',
+    'BatchSetRequestLineArgs',
+    'BatchSetRequestLineArgsDict',
     'OutputExpiresAfterArgs',
     'OutputExpiresAfterArgsDict',
     'TokenPriceArgs',
@@ -113,9 +115,101 @@ class BatchRequestLineArgs:
         pulumi.set(self, "url", value)
 
 
+class BatchSetRequestLineArgsDict(TypedDict):
+    """
+    One request line of a set; `method` and `url` are filled in when left out.
+    """
+    body: pulumi.Input[Mapping[str, Any]]
+    """
+    The request body.
+    """
+    custom_id: pulumi.Input[_builtins.str]
+    """
+    Unique in the whole set; results carry it.
+    """
+    method: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    `POST`, the default.
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+    """
+
+@pulumi.input_type
+class BatchSetRequestLineArgs:
+    def __init__(__self__, *,
+                 body: pulumi.Input[Mapping[str, Any]],
+                 custom_id: pulumi.Input[_builtins.str],
+                 method: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One request line of a set; `method` and `url` are filled in when left out.
+
+        :param pulumi.Input[Mapping[str, Any]] body: The request body.
+        :param pulumi.Input[_builtins.str] custom_id: Unique in the whole set; results carry it.
+        :param pulumi.Input[_builtins.str] method: `POST`, the default.
+        :param pulumi.Input[_builtins.str] url: The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+        """
+        pulumi.set(__self__, "body", body)
+        pulumi.set(__self__, "custom_id", custom_id)
+        if method is not None:
+            pulumi.set(__self__, "method", method)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def body(self) -> pulumi.Input[Mapping[str, Any]]:
+        """
+        The request body.
+        """
+        return pulumi.get(self, "body")
+
+    @body.setter
+    def body(self, value: pulumi.Input[Mapping[str, Any]]):
+        pulumi.set(self, "body", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def custom_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        Unique in the whole set; results carry it.
+        """
+        return pulumi.get(self, "custom_id")
+
+    @custom_id.setter
+    def custom_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "custom_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def method(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        `POST`, the default.
+        """
+        return pulumi.get(self, "method")
+
+    @method.setter
+    def method(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "method", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The endpoint; the default is the set's `endpoint`, and it must be equal to it.
+        """
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
 class OutputExpiresAfterArgsDict(TypedDict):
     """
-    When the output and error files expire.
+    When the output and error files expire. A change replaces every batch.
     """
     anchor: pulumi.Input[_builtins.str]
     """
@@ -132,7 +226,7 @@ class OutputExpiresAfterArgs:
                  anchor: pulumi.Input[_builtins.str],
                  seconds: pulumi.Input[_builtins.int]):
         """
-        When the output and error files expire.
+        When the output and error files expire. A change replaces every batch.
 
         :param pulumi.Input[_builtins.str] anchor: Always `created_at`.
         :param pulumi.Input[_builtins.int] seconds: Seconds after the anchor, from 3600 to 2592000.

@@ -489,13 +489,13 @@ class CostEstimate(dict):
 @pulumi.output_type
 class OutputExpiresAfter(dict):
     """
-    When the output and error files expire.
+    When the output and error files expire. A change replaces every batch.
     """
     def __init__(__self__, *,
                  anchor: _builtins.str,
                  seconds: _builtins.int):
         """
-        When the output and error files expire.
+        When the output and error files expire. A change replaces every batch.
 
         :param _builtins.str anchor: Always `created_at`.
         :param _builtins.int seconds: Seconds after the anchor, from 3600 to 2592000.
@@ -568,7 +568,7 @@ class RequestCounts(dict):
 @pulumi.output_type
 class ResultsSummary(dict):
     """
-    Counts of the joined results by status and error code, once the batch has finished.
+    Counts of the set's results by status and error code, summed over the batches, once every batch has finished and its results were read.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -595,7 +595,7 @@ class ResultsSummary(dict):
                  missing: _builtins.int,
                  succeeded: _builtins.int):
         """
-        Counts of the joined results by status and error code, once the batch has finished.
+        Counts of the set's results by status and error code, summed over the batches, once every batch has finished and its results were read.
 
         :param _builtins.int cancelled: Requests cancelled unrun.
         :param Mapping[str, _builtins.int] error_codes: How many unsuccessful requests had each error code.

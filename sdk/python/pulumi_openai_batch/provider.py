@@ -18,11 +18,107 @@ __all__ = ['ProviderArgs', 'Provider']
 
 @pulumi.input_type
 class ProviderArgs:
-    def __init__(__self__):
+    def __init__(__self__, *,
+                 api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 project: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a Provider resource.
+
+        :param pulumi.Input[_builtins.str] api_key: The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+        :param pulumi.Input[_builtins.str] base_url: The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+        :param pulumi.Input[_builtins.int] max_retries: How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+        :param pulumi.Input[_builtins.str] organization: The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+        :param pulumi.Input[_builtins.str] project: The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
         """
-        pass
+        if api_key is not None:
+            pulumi.set(__self__, "api_key", api_key)
+        if base_url is not None:
+            pulumi.set(__self__, "base_url", base_url)
+        if max_retries is not None:
+            pulumi.set(__self__, "max_retries", max_retries)
+        if organization is not None:
+            pulumi.set(__self__, "organization", organization)
+        if project is not None:
+            pulumi.set(__self__, "project", project)
+        if request_timeout_seconds is not None:
+            pulumi.set(__self__, "request_timeout_seconds", request_timeout_seconds)
+
+    @_builtins.property
+    @pulumi.getter(name="apiKey")
+    def api_key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+        """
+        return pulumi.get(self, "api_key")
+
+    @api_key.setter
+    def api_key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "api_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="baseUrl")
+    def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+        """
+        return pulumi.get(self, "base_url")
+
+    @base_url.setter
+    def base_url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "base_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRetries")
+    def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+        """
+        return pulumi.get(self, "max_retries")
+
+    @max_retries.setter
+    def max_retries(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_retries", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def organization(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+        """
+        return pulumi.get(self, "organization")
+
+    @organization.setter
+    def organization(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "organization", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def project(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
+        """
+        return pulumi.get(self, "project")
+
+    @project.setter
+    def project(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "project", value)
+
+    @_builtins.property
+    @pulumi.getter(name="requestTimeoutSeconds")
+    def request_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
+        """
+        return pulumi.get(self, "request_timeout_seconds")
+
+    @request_timeout_seconds.setter
+    def request_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "request_timeout_seconds", value)
 
 
 @pulumi.type_token("pulumi:providers:openai-batch")
@@ -31,12 +127,24 @@ class Provider(pulumi.ProviderResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 project: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         """
-        The provider of OpenAI Batch resources. It takes its settings from the stack config (`openai-batch:*`) and the `OPENAI_*` environment variables, not from arguments.
+        The provider of OpenAI Batch resources. Each setting comes from its argument, else from the stack config (`openai-batch:<name>`), else from its `OPENAI_*` environment variable; so one program can use several OpenAI projects or keys, one explicit provider each.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.str] api_key: The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+        :param pulumi.Input[_builtins.str] base_url: The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+        :param pulumi.Input[_builtins.int] max_retries: How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+        :param pulumi.Input[_builtins.str] organization: The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+        :param pulumi.Input[_builtins.str] project: The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
+        :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
         """
         ...
     @overload
@@ -45,7 +153,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The provider of OpenAI Batch resources. It takes its settings from the stack config (`openai-batch:*`) and the `OPENAI_*` environment variables, not from arguments.
+        The provider of OpenAI Batch resources. Each setting comes from its argument, else from the stack config (`openai-batch:<name>`), else from its `OPENAI_*` environment variable; so one program can use several OpenAI projects or keys, one explicit provider each.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.
@@ -62,6 +170,12 @@ class Provider(pulumi.ProviderResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 project: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -71,6 +185,12 @@ class Provider(pulumi.ProviderResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
+            __props__.__dict__["api_key"] = None if api_key is None else pulumi.Output.secret(api_key)
+            __props__.__dict__["base_url"] = base_url
+            __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
+            __props__.__dict__["organization"] = organization
+            __props__.__dict__["project"] = project
+            __props__.__dict__["request_timeout_seconds"] = pulumi.Output.from_input(request_timeout_seconds).apply(pulumi.runtime.to_json) if request_timeout_seconds is not None else None
         super(Provider, __self__).__init__(
             'openai-batch',
             resource_name,

@@ -1,24 +1,15 @@
 /**
  * Pulumi projects run through the `pulumi` command line, exactly as a person types the commands
- * (no Automation API): an isolated home, a local backend and a copy of the project, with the
- * plugin from this checkout and the YAML language host found on PATH.
+ * (no Automation API): an isolated home holding the plugin archive installed as a user installs
+ * it, a local backend and a copy of the project; the YAML language host is found on PATH.
  */
 import { execFile } from "node:child_process";
-import {
-  accessSync,
-  constants,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, it } from "vitest";
 import { type Engine, e2eSkipRequested, engine, missingEngineMessage } from "./engine";
-import { pluginBinDir } from "./plugin";
+import { installPluginArchive, pathWithoutPlugin } from "./plugin-archive";
 
 export const YAML_HOST = "pulumi-language-yaml";
 
@@ -75,6 +66,8 @@ export class CliProject {
   readonly env: Readonly<Record<string, string>>;
   /** Every command run, with its output, for searches across all of them. */
   readonly runs: { args: string[]; run: CliRun }[] = [];
+  /** What `pulumi plugin install` printed when the home was made. */
+  installOutput = "";
 
   private constructor(
     readonly root: string,
@@ -86,32 +79,30 @@ export class CliProject {
   }
 
   /**
-   * Copies `sourceDir` and points its `plugins.providers` path (`../../bin`) at this checkout's
-   * `bin/`, so the copy runs the plugin under test wherever it lies.
+   * Copies `sourceDir` and installs the plugin archive of this checkout into the copy's own
+   * Pulumi home, where the engine finds it as it finds any installed plugin.
    */
-  static create(sourceDir: string, env: Readonly<Record<string, string>> = {}): CliProject {
+  static async create(sourceDir: string, env: Readonly<Record<string, string>> = {}): Promise<CliProject> {
     if (engine === undefined) throw new Error(missingEngineMessage());
     const root = mkdtempSync(join(tmpdir(), "pulumi-openai-batch-cli-"));
     const projectDir = join(root, "project");
     cpSync(sourceDir, projectDir, { recursive: true });
-    const manifest = join(projectDir, "Pulumi.yaml");
-    writeFileSync(
-      manifest,
-      readFileSync(manifest, "utf8").replace("path: ../../bin", `path: ${pluginBinDir}`),
-    );
     for (const dir of ["home", "backend"]) mkdirSync(join(root, dir));
+    const installOutput = await installPluginArchive(join(root, "home"));
     const hostDir = yamlHostDir();
     const path = [...engine.pathDirs, ...(hostDir === undefined ? [] : [hostDir]), process.env.PATH ?? ""];
-    return new CliProject(root, engine, {
+    const project = new CliProject(root, engine, {
       PULUMI_HOME: join(root, "home"),
       PULUMI_BACKEND_URL: `file://${join(root, "backend")}`,
       PULUMI_CONFIG_PASSPHRASE: "cli-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       NO_COLOR: "1",
-      PATH: [...new Set(path)].join(delimiter),
+      PATH: pathWithoutPlugin([...new Set(path)]),
       ...env,
     });
+    project.installOutput = installOutput;
+    return project;
   }
 
   /** Runs `pulumi <args>` in the project; never throws on a non-zero exit (see `code`). */

@@ -4,16 +4,24 @@
  * Pulumi version next to the CLI's cache directory, and a runner for their processes.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { describe, it } from "vitest";
 import { cacheBinDir, e2eSkipRequested, requireEngine, wantedVersion } from "./engine";
-import { pluginBinDir } from "./plugin";
+import { installPluginArchive, pathWithoutPlugin } from "./plugin-archive";
 
 export interface ProcessRun {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A scratch folder with the program's Pulumi home, backend and working folder. */
+export function lifecycleRoot(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const dir of ["home", "backend", "work"]) mkdirSync(join(root, dir));
+  return root;
 }
 
 /** Runs a command without blocking this process (the emulator serves from it meanwhile). */
@@ -44,9 +52,14 @@ export function run(
   });
 }
 
-/** The environment in which an inline program drives the engine and finds the plugin. */
-export function engineEnv(root: string): Record<string, string> {
+/**
+ * The environment in which a program drives the engine, as on a user's machine: the Pulumi home
+ * `root/home` (where `installPluginArchive` put the plugin), a local backend, and a PATH with the
+ * engine and nothing of this checkout. With `withoutNode`, the PATH holds no `node` at all.
+ */
+export function engineEnv(root: string, options: { withoutNode?: boolean } = {}): Record<string, string> {
   const engine = requireEngine();
+  const dirs = [...engine.pathDirs, ...(options.withoutNode === true ? [] : [process.env.PATH ?? ""])];
   return {
     PULUMI_HOME: join(root, "home"),
     PULUMI_BACKEND_URL: `file://${join(root, "backend")}`,
@@ -55,8 +68,16 @@ export function engineEnv(root: string): Record<string, string> {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     OPENAI_API_KEY: "",
-    PATH: [pluginBinDir, ...engine.pathDirs, process.env.PATH ?? ""].join(delimiter),
+    PATH: pathWithoutPlugin(dirs)
+      .split(delimiter)
+      .filter((dir) => !(options.withoutNode === true && existsSync(join(dir, "node"))))
+      .join(delimiter),
   };
+}
+
+/** A fresh Pulumi home in `root/home` holding only the installed plugin archive; returns what the install printed. */
+export async function homeWithPlugin(root: string): Promise<string> {
+  return installPluginArchive(join(root, "home"));
 }
 
 function onPath(name: string): boolean {
@@ -118,18 +139,37 @@ export async function pythonWithPulumi(): Promise<string> {
   return python;
 }
 
-/** Installs (again) the Python SDK from `sdkDir` into the environment of `python`. */
-export async function installPythonSdk(python: string, sdkDir: string): Promise<void> {
-  const args = [
-    "-m",
-    "pip",
-    "install",
-    "--quiet",
-    "--no-deps",
-    "--no-build-isolation",
-    "--force-reinstall",
-    sdkDir,
-  ];
+/**
+ * Builds the Python SDK in `sdkDir` (a copy: pip builds in the source folder) into a wheel in
+ * `outDir` with `pip wheel`, using the build tools of `python`'s environment; returns its path.
+ */
+export async function buildPythonWheel(python: string, sdkDir: string, outDir: string): Promise<string> {
+  const args = ["-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", outDir, sdkDir];
   const result = await run(python, args);
   if (result.code !== 0) throw new Error(`pip ${args.join(" ")} failed:\n${result.stderr}`);
+  const wheel = readdirSync(outDir).find((name) => name.endsWith(".whl"));
+  if (wheel === undefined) throw new Error(`pip wheel made no wheel in ${outDir}`);
+  return join(outDir, wheel);
+}
+
+/**
+ * A fresh virtual environment in `venv` with the wheel and what it requires (`pulumi` at the CLI's
+ * version) from PyPI, nothing from the checkout. The packages come from a folder of PyPI's files
+ * kept beside the CLI's cache directory, filled by `pip download` the first time; returns its python.
+ */
+export async function freshVenvWithWheel(venv: string, wheel: string): Promise<string> {
+  const version = wantedVersion();
+  const wheelhouse = join(dirname(cacheBinDir(version)), "python-wheelhouse");
+  mkdirSync(wheelhouse, { recursive: true });
+  const made = await run("python3", ["-m", "venv", venv]);
+  if (made.code !== 0) throw new Error(`python3 -m venv failed:\n${made.stderr}`);
+  const python = join(venv, "bin", "python");
+  const wanted = [`pulumi==${version}`, wheel];
+  const offline = ["-m", "pip", "install", "--quiet", "--no-index", "--find-links", wheelhouse, ...wanted];
+  if ((await run(python, offline)).code === 0) return python;
+  const download = await run(python, ["-m", "pip", "download", "--quiet", "--dest", wheelhouse, ...wanted]);
+  if (download.code !== 0) throw new Error(`pip download failed:\n${download.stderr}`);
+  const installed = await run(python, offline);
+  if (installed.code !== 0) throw new Error(`pip install failed:\n${installed.stderr}`);
+  return python;
 }

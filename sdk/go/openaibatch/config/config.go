@@ -4,14 +4,14 @@
 package config
 
 import (
+	"github.com/pulumi-openai-batch/pulumi-openai-batch/sdk/go/openaibatch/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-	"pulumi-openai-batch/sdk/go/openaibatch/internal"
 )
 
 var _ = internal.GetEnvOrDefault
 
-// The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <key>`.
+// The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <value>`.
 func GetApiKey(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "openai-batch:apiKey")
 	if err == nil {

@@ -16,7 +16,7 @@ from .. import _utilities
 
 apiKey: Optional[str]
 """
-The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <key>`.
+The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <value>`.
 """
 
 baseUrl: str

@@ -23,7 +23,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def api_key(self) -> Optional[str]:
         """
-        The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <key>`.
+        The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <value>`.
         """
         return __config__.get('apiKey') or _utilities.get_env('OPENAI_API_KEY')
 
