@@ -2,10 +2,10 @@ import type { EncodingName } from "../encodings";
 
 /**
  * The tokens of one byte-pair encoding and their ranks, looked up by their bytes. The ranks are
- * the tables that gpt-tokenizer ships (OpenAI's published o200k_base and cl100k_base), and the
- * pre-tokenizer is gpt-tokenizer's, so counts equal gpt-tokenizer's.
+ * the tables that gpt-tokenizer ships (OpenAI's published o200k_base and cl100k_base).
  */
 export interface RankTable {
+  readonly encoding: EncodingName;
   /** Rank by the token's bytes, one latin1 character per byte. ASCII tokens are their own text. */
   readonly byBytes: ReadonlyMap<string, number>;
   /** Rank by the token's text, for tokens that are whole UTF-8 characters and not all ASCII. */
@@ -18,8 +18,6 @@ export interface RankTable {
   readonly bytePairRank: Int32Array;
   /** The byte length of each token, by rank. */
   readonly tokenBytes: Uint8Array;
-  /** Splits text into pre-tokens (words, numbers, punctuation, whitespace runs); global, unicode. */
-  readonly splitter: RegExp;
 }
 
 type RawRanks = readonly (string | readonly number[])[];
@@ -33,14 +31,14 @@ const loaded = new Map<EncodingName, RankTable>();
 export function rankTable(encoding: EncodingName): RankTable {
   let table = loaded.get(encoding);
   if (table === undefined) {
-    table = buildRankTable(rawRanks(encoding), splitterOf(encoding));
+    table = buildRankTable(rawRanks(encoding), encoding);
     loaded.set(encoding, table);
   }
   return table;
 }
 
 /** Builds a table from ranks as gpt-tokenizer ships them: the token's text, or its bytes when they are not UTF-8. */
-export function buildRankTable(ranks: RawRanks, splitter: RegExp): RankTable {
+export function buildRankTable(ranks: RawRanks, encoding: EncodingName): RankTable {
   const byBytes = new Map<string, number>();
   const byText = new Map<string, number>();
   let longest = 0;
@@ -73,13 +71,13 @@ export function buildRankTable(ranks: RawRanks, splitter: RegExp): RankTable {
     }
   }
   return {
+    encoding,
     byBytes,
     byText,
     longestTokenBytes: longest,
     byteRank,
     bytePairRank,
     tokenBytes,
-    splitter: new RegExp(splitter.source, splitter.flags),
   };
 }
 
@@ -98,12 +96,4 @@ function rawRanks(encoding: EncodingName): RawRanks {
       ? (require("gpt-tokenizer/bpeRanks/o200k_base") as { default: RawRanks })
       : (require("gpt-tokenizer/bpeRanks/cl100k_base") as { default: RawRanks });
   return module.default;
-}
-
-function splitterOf(encoding: EncodingName): RegExp {
-  const patterns = require("gpt-tokenizer/encodingParams/constants") as {
-    O200K_TOKEN_SPLIT_REGEX: RegExp;
-    CL100K_TOKEN_SPLIT_REGEX: RegExp;
-  };
-  return encoding === "o200k_base" ? patterns.O200K_TOKEN_SPLIT_REGEX : patterns.CL100K_TOKEN_SPLIT_REGEX;
 }

@@ -1,4 +1,5 @@
 import { BytePairMerger, type MergeWork } from "./byte-pair-merge";
+import { preTokenize } from "./pre-tokenizer";
 import { isAscii, type RankTable } from "./rank-table";
 import { WINDOW_BYTES, WindowedMerger } from "./windowed-merge";
 
@@ -10,10 +11,11 @@ const CACHE_MAX_CHARS = 64;
 const KEEP_BYTES = 1024 * 1024;
 
 /**
- * Counts the tokens of a text in one encoding: the text is split into pre-tokens by the
- * encoding's pattern, a pre-token that is a token counts one, and any other is merged byte by
- * byte (see BytePairMerger). Special-token text such as `<|endoftext|>` is plain text, as it is to
- * the API. Time grows with the text's length (n log n within one pre-token), whatever the text.
+ * Counts the tokens of a text in one encoding: the text is split into pre-tokens as the
+ * encoding's pattern splits it (pre-tokenizer.ts), a pre-token that is a token counts one, and
+ * any other is merged byte by byte (byte-pair-merge.ts; a long one in windows,
+ * windowed-merge.ts). Special-token text such as `<|endoftext|>` is plain text, as it is to the
+ * API. Time grows in proportion to the text's length, whatever the text.
  */
 export class BpeTextCounter {
   private bytes = Buffer.allocUnsafe(256);
@@ -27,17 +29,10 @@ export class BpeTextCounter {
   }
 
   count(text: string, work?: MergeWork): number {
-    const splitter = this.table.splitter;
-    splitter.lastIndex = 0;
     let tokens = 0;
-    for (let match = splitter.exec(text); match !== null; match = splitter.exec(text)) {
-      const piece = match[0];
-      if (piece === "") {
-        splitter.lastIndex += 1;
-        continue;
-      }
-      tokens += this.pieceTokens(piece, work);
-    }
+    preTokenize(text, this.table.encoding, (start, end) => {
+      tokens += this.pieceTokens(text.substring(start, end), work);
+    });
     return tokens;
   }
 
