@@ -28,6 +28,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/results") as typeof import("./sections/results")).runResultsSection;
     case "split":
       return (require("./sections/split") as typeof import("./sections/split")).runSplitSection;
+    case "tokens":
+      return (require("./sections/tokens") as typeof import("./sections/tokens")).runTokensSection;
   }
 }
 

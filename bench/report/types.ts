@@ -33,7 +33,16 @@ export interface SectionResult {
   durationMs: number;
 }
 
-export type SectionId = "validate" | "upload" | "overhead" | "wait" | "stack" | "cost" | "results" | "split";
+export type SectionId =
+  | "validate"
+  | "upload"
+  | "overhead"
+  | "wait"
+  | "stack"
+  | "cost"
+  | "results"
+  | "split"
+  | "tokens";
 
 export const SECTION_IDS: readonly SectionId[] = [
   "validate",
@@ -44,6 +53,7 @@ export const SECTION_IDS: readonly SectionId[] = [
   "cost",
   "results",
   "split",
+  "tokens",
 ];
 
 export interface Machine {

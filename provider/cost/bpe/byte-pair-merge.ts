@@ -1,4 +1,4 @@
-import type { RankTable } from "./rank-table";
+import { type PairRanks, pairRanksOf, type RankTable } from "./rank-table";
 
 /** No pair: a rank above every real one. */
 export const NONE = 0x7fffffff;
@@ -10,6 +10,9 @@ const RANK_SPAN = 2 ** 18;
 const PAIR_CACHE_SIZE = 1 << 16;
 const PAIR_CACHE_MASK = PAIR_CACHE_SIZE - 1;
 
+/** A pre-token longer than this is merged with the pair table (built on first use). */
+const PAIR_TABLE_BYTES = 256;
+
 /** Arrays above this many bytes are let go after a merge, so one long word does not keep them. */
 const KEEP_BYTES = 1024 * 1024;
 
@@ -19,8 +22,8 @@ export interface MergeWork {
   lookups: number;
   /** Pairs taken out of a rank's bucket to be merged or skipped. */
   pairsTaken: number;
-  /** Moves in the heap of ranks. */
-  heapMoves: number;
+  /** Words of the queue of ranks read to find the next rank to merge. */
+  queueReads: number;
 }
 
 /** The merges of one run, in order: the rank made and where its part starts. */
@@ -37,21 +40,25 @@ export interface MergeLog {
  * tokens.
  *
  * The reference scans every pair at each step, which is quadratic in the length of the pre-token
- * (a word of a megabyte takes hours). Here the parts are a doubly linked list (each part's length
- * and the length of the part before it), every pair that is a token sits in the bucket of its
- * rank (a doubly linked list too, so a pair that changes leaves its bucket in O(1)), and a binary
- * min-heap holds the ranks whose buckets are not empty. The lowest rank's bucket is taken whole
- * and its pairs merged from left to right. A merge replaces the pair before and the pair after
- * the new part; neither can have the rank being merged (each holds more bytes), so the bucket
- * taken stays complete, unless one has a lower rank: then that rank comes first, exactly as the
- * reference would take it, and the rest of the bucket goes back to be taken again in order. Each
- * pair is looked up once, in O(1): a part is always a token, so a pair of parts is a pair of
- * ranks, remembered in a small cache, and no part is longer than the longest token, so a longer
- * pair is never looked up. Time: O(n) plus the rank heap's O(r log r) for the r ranks met, and a
- * sort of a bucket in the rare case its pairs came in out of order.
- *
- * Working memory: 18 bytes per byte of the pre-token, in arrays kept from one merge to the next
- * (let go after one of more than 1 MiB), and a fixed 13 bytes per token of the encoding.
+ * (a word of a megabyte takes hours). Here:
+ * - the parts are a doubly linked list: each part's length and the length of the part before it;
+ * - every pair that is a token sits in the bucket of its rank, a doubly linked list, so that a
+ *   pair that changes leaves its bucket in O(1); a pair whose first part is merged away stays
+ *   there, dead, and is skipped (no part starts at its byte again);
+ * - one bit a rank marks the buckets that hold pairs; the lowest is taken whole and its pairs
+ *   merged from left to right. A merge replaces the pair before and the pair after the new part;
+ *   neither can have the rank being merged (each holds more bytes than it), so the bucket taken
+ *   stays complete, unless one has a lower rank: that rank then comes first, as it would in the
+ *   reference, and the rest of the bucket goes back to be taken again in order;
+ * - a part is always a token, so a pair of parts is a pair of ranks: each is looked up once, in a
+ *   small cache of pairs of ranks, then (in a pre-token of more than 256 bytes) in the table of
+ *   all pairs of tokens (PairRanks) or by its bytes; no part is longer than the longest token, so
+ *   a longer pair is never looked up.
+ * Time: O(n) look-ups and list moves, a scan of the bits of the ranks (25,000 bytes for
+ * o200k_base) each time a lower rank comes up, and a sort of a bucket in the rare case its pairs
+ * came in out of order. Working memory: 18 bytes per byte of the pre-token, in arrays kept from one
+ * merge to the next (let go after one of more than 1 MiB), and a fixed 8 bytes per token of the
+ * encoding.
  */
 export class BytePairMerger {
   /** Length of the part that starts at each byte; 0 inside a part. */
@@ -70,24 +77,27 @@ export class BytePairMerger {
 
   private readonly bucketHead: Int32Array;
   private readonly bucketTail: Int32Array;
-  /** The heap of ranks whose buckets may hold pairs, and whether a rank is in it. */
-  private readonly rankHeap: Int32Array;
-  private readonly rankQueued: Uint8Array;
-  private rankHeapSize = 0;
+  /**
+   * The ranks whose buckets may hold pairs, one bit each, and the first word that may have a bit
+   * set: the next rank to merge is the lowest bit set.
+   */
+  private readonly queued: Int32Array;
+  private lowestQueued: number;
 
   private readonly pairCacheKey = new Float64Array(PAIR_CACHE_SIZE).fill(-1);
   private readonly pairCacheRank = new Int32Array(PAIR_CACHE_SIZE);
 
+  private pairs: PairRanks | undefined;
   private lookups = 0;
-  private heapMoves = 0;
+  private queueReads = 0;
   private pairsTaken = 0;
 
   constructor(private readonly table: RankTable) {
     const ranks = table.tokenBytes.length;
     this.bucketHead = new Int32Array(ranks).fill(-1);
     this.bucketTail = new Int32Array(ranks).fill(-1);
-    this.rankHeap = new Int32Array(ranks);
-    this.rankQueued = new Uint8Array(ranks);
+    this.queued = new Int32Array(Math.ceil(ranks / 32));
+    this.lowestQueued = this.queued.length;
   }
 
   /**
@@ -100,8 +110,9 @@ export class BytePairMerger {
     if (log !== undefined) log.size = 0;
     if (size <= 1) return size;
     this.reserve(size);
+    if (size > PAIR_TABLE_BYTES) this.pairs ??= pairRanksOf(this.table);
     this.lookups = size - 1;
-    this.heapMoves = 0;
+    this.queueReads = 0;
     this.pairsTaken = 0;
     const { length, previousLength, partRank, pairRank, bucketNext } = this;
     const { byteRank, bytePairRank, longestTokenBytes: longest } = this.table;
@@ -122,8 +133,7 @@ export class BytePairMerger {
     }
 
     let parts = size;
-    while (this.rankHeapSize > 0) {
-      const rank = this.popRank();
+    for (let rank = this.nextRank(); rank >= 0; rank = this.nextRank()) {
       const count = this.takeBucket(rank);
       const taken = this.taken;
       let index = 0;
@@ -133,8 +143,9 @@ export class BytePairMerger {
         if (length[start] === 0 || pairRank[start] !== rank) continue;
         const next = start + length[start]!;
         const merged = length[start]! + length[next]!;
-        // The part that started at `next` is now inside this one, which is the token `rank`.
-        this.leave(next);
+        // The part that started at `next` is now inside this one, which is the token `rank`. Its
+        // pair stays in its bucket, dead: no part starts there again, and a dead pair is skipped.
+        pairRank[next] = NONE;
         length[next] = 0;
         length[start] = merged;
         partRank[start] = rank;
@@ -166,7 +177,7 @@ export class BytePairMerger {
     }
     if (options.work !== undefined) {
       options.work.lookups += this.lookups;
-      options.work.heapMoves += this.heapMoves;
+      options.work.queueReads += this.queueReads;
       options.work.pairsTaken += this.pairsTaken;
     }
     if (size > KEEP_BYTES && log === undefined) this.release();
@@ -204,7 +215,10 @@ export class BytePairMerger {
     const key = leftRank * RANK_SPAN + rightRank;
     const slot = (Math.imul(leftRank, 0x9e3779b1) ^ rightRank) & PAIR_CACHE_MASK;
     if (this.pairCacheKey[slot] === key) return this.pairCacheRank[slot]!;
-    const rank = this.table.byBytes.get(bytes.substring(left, end)) ?? NONE;
+    const rank =
+      (this.pairs !== undefined
+        ? this.pairs.get(leftRank, rightRank)
+        : this.table.byBytes.get(bytes.substring(left, end))) ?? NONE;
     this.pairCacheKey[slot] = key;
     this.pairCacheRank[slot] = rank;
     return rank;
@@ -218,7 +232,7 @@ export class BytePairMerger {
     this.bucketNext[start] = -1;
     if (tail < 0) {
       this.bucketHead[rank] = start;
-      if (this.rankQueued[rank] === 0) this.pushRank(rank);
+      this.queue(rank);
     } else {
       this.bucketNext[tail] = start;
     }
@@ -266,44 +280,27 @@ export class BytePairMerger {
     return count;
   }
 
-  private pushRank(rank: number): void {
-    const heap = this.rankHeap;
-    this.rankQueued[rank] = 1;
-    let at = this.rankHeapSize;
-    this.rankHeapSize += 1;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      const above = heap[parent]!;
-      if (above <= rank) break;
-      heap[at] = above;
-      at = parent;
-      this.heapMoves += 1;
-    }
-    heap[at] = rank;
+  /** Marks a rank as having pairs to merge. */
+  private queue(rank: number): void {
+    const word = rank >>> 5;
+    this.queued[word]! |= 1 << (rank & 31);
+    if (word < this.lowestQueued) this.lowestQueued = word;
   }
 
-  private popRank(): number {
-    const heap = this.rankHeap;
-    const top = heap[0]!;
-    this.rankQueued[top] = 0;
-    this.rankHeapSize -= 1;
-    const size = this.rankHeapSize;
-    if (size > 0) {
-      const last = heap[size]!;
-      let at = 0;
-      for (;;) {
-        let child = 2 * at + 1;
-        if (child >= size) break;
-        if (child + 1 < size && heap[child + 1]! < heap[child]!) child += 1;
-        const below = heap[child]!;
-        if (below >= last) break;
-        heap[at] = below;
-        at = child;
-        this.heapMoves += 1;
+  /** Takes the lowest rank that has pairs to merge off the queue; -1 when there is none. */
+  private nextRank(): number {
+    const queued = this.queued;
+    for (let word = this.lowestQueued; word < queued.length; word += 1) {
+      this.queueReads += 1;
+      const bits = queued[word]!;
+      if (bits !== 0) {
+        this.lowestQueued = word;
+        queued[word] = bits & (bits - 1);
+        return word * 32 + 31 - Math.clz32(bits & -bits);
       }
-      heap[at] = last;
     }
-    return top;
+    this.lowestQueued = queued.length;
+    return -1;
   }
 
   /** Makes the arrays hold `size` bytes; `shrink` lets larger ones go. */

@@ -7,9 +7,16 @@ import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, test } from "vitest";
 import { BytePairMerger, type MergeLog, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
-import { buildRankTable, rankTable } from "../../../provider/cost/bpe/rank-table";
+import { buildRankTable, type RankTable, rankTable } from "../../../provider/cost/bpe/rank-table";
 import { BpeTextCounter } from "../../../provider/cost/bpe/text-counter";
-import { cutHolds, restricted, WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
+import {
+  ascending,
+  cutHolds,
+  cutHoldsByEvents,
+  cutHoldsByReplay,
+  restricted,
+  WindowedMerger,
+} from "../../../provider/cost/bpe/windowed-merge";
 import type { EncodingName } from "../../../provider/cost/encodings";
 
 const ENCODINGS: EncodingName[] = ["o200k_base", "cl100k_base"];
@@ -233,43 +240,72 @@ describe.each(ENCODINGS)("%s: a long pre-token merged in windows", (encoding) =>
 });
 
 describe("the check of a cut", () => {
-  test("holds exactly where merging the whole leaves a part boundary", () => {
-    const table = rankTable("o200k_base");
+  /** For each cut of each word: whether it holds, and whether merging the whole leaves a boundary there. */
+  function cuts(
+    table: RankTable,
+    words: string[],
+    check: typeof cutHolds,
+  ): { held: number; refused: number } {
     const merger = new BytePairMerger(table);
-    const random = seeded(13);
-    const alphabets = ["ab", "abcdefghijklmnopqrstuvwxyz", "ACGT", "a", "xyz0", " ="];
     let held = 0;
     let refused = 0;
-    for (let index = 0; index < 600; index += 1) {
-      const alphabet = alphabets[index % alphabets.length]!;
-      const word =
-        index % 4 === 3
-          ? Buffer.from(
-              Array.from({ length: 4 + random(12) }, () => String.fromCodePoint(0x4e00 + random(300))).join(
-                "",
-              ),
-            ).toString("latin1")
-          : Array.from({ length: 4 + random(36) }, () => alphabet[random(alphabet.length)]).join("");
+    for (const word of words) {
       merger.count(word);
       const boundaries = Array.from({ length: word.length }, (_, at) => merger.partsIn(at, at + 1) === 1);
       for (let cut = 1; cut < word.length; cut += 1) {
-        const left = logOf(merger, word.slice(0, cut));
-        const right = logOf(merger, word.slice(cut));
-        const holds = cutHolds(
-          table,
-          word,
-          cut,
-          restricted(left, 0, cut),
-          restricted(right, cut, word.length),
-        );
+        const left = restricted(logOf(merger, word.slice(0, cut)), 0, cut);
+        const right = restricted(logOf(merger, word.slice(cut)), cut, word.length);
+        const holds = check(table, word, cut, left, right);
         expect(holds, `${JSON.stringify(word)} cut at ${cut}`).toBe(boundaries[cut]);
         if (holds) held += 1;
         else refused += 1;
       }
     }
-    // Both answers are met many times.
-    expect(held).toBeGreaterThan(500);
-    expect(refused).toBeGreaterThan(500);
+    return { held, refused };
+  }
+
+  test("holds exactly where merging the whole leaves a part boundary (o200k_base)", () => {
+    const table = rankTable("o200k_base");
+    const random = seeded(13);
+    const alphabets = ["ab", "abcdefghijklmnopqrstuvwxyz", "ACGT", "a", "xyz0", " ="];
+    const words = Array.from({ length: 600 }, (_, index) => {
+      const alphabet = alphabets[index % alphabets.length]!;
+      return index % 4 === 3
+        ? Buffer.from(
+            Array.from({ length: 4 + random(12) }, () => String.fromCodePoint(0x4e00 + random(300))).join(""),
+          ).toString("latin1")
+        : Array.from({ length: 4 + random(36) }, () => alphabet[random(alphabet.length)]).join("");
+    });
+    // The real encodings merge in ascending rank order: the check replays only the few merges
+    // at the cut; the full replay gives the same answers.
+    const merger = new BytePairMerger(table);
+    expect(words.every((word) => ascending(logOf(merger, word)))).toBe(true);
+    for (const check of [cutHolds, cutHoldsByEvents, cutHoldsByReplay]) {
+      const { held, refused } = cuts(table, words, check);
+      // Both answers are met many times.
+      expect(held).toBeGreaterThan(500);
+      expect(refused).toBeGreaterThan(500);
+    }
+  });
+
+  test("holds exactly where merging the whole leaves a part boundary, with merges out of rank order", () => {
+    const random = seeded(29);
+    let unordered = 0;
+    for (let vocabulary = 0; vocabulary < 40; vocabulary += 1) {
+      const ranks: (string | number[])[] = Array.from({ length: 256 }, (_, byte) => [byte]);
+      const words = new Set<string>();
+      while (words.size < 16)
+        words.add(Array.from({ length: 2 + random(3) }, () => "ab"[random(2)]).join(""));
+      for (const word of words) ranks[256 + random(400)] ??= word;
+      const table = buildRankTable(ranks, "o200k_base");
+      const texts = Array.from({ length: 10 }, () =>
+        Array.from({ length: 4 + random(20) }, () => "ab"[random(2)]).join(""),
+      );
+      const merger = new BytePairMerger(table);
+      unordered += texts.filter((text) => !ascending(logOf(merger, text))).length;
+      cuts(table, texts, cutHolds);
+    }
+    expect(unordered).toBeGreaterThan(20);
   });
 });
 
@@ -287,7 +323,7 @@ describe("the work of a 1 MiB word", () => {
     const random = seeded(17);
     const size = 1024 * 1024;
     const word = Array.from({ length: size }, () => alphabet[random(alphabet.length)]).join("");
-    const work: MergeWork = { lookups: 0, pairsTaken: 0, heapMoves: 0 };
+    const work: MergeWork = { lookups: 0, pairsTaken: 0, queueReads: 0 };
     const tokens = new BpeTextCounter(rankTable("o200k_base")).count(word, work);
     const merges = size - tokens;
     // The first look-up of every adjacent pair of bytes, then two per merge: linear, not quadratic.
@@ -295,6 +331,6 @@ describe("the work of a 1 MiB word", () => {
     // Every pair taken from a bucket is merged or was dropped by a merge: at most one a byte.
     expect(work.pairsTaken).toBeLessThanOrEqual(size + merges);
     // The heap holds ranks, not pairs: its moves are bounded by the ranks met, not by the length.
-    expect(work.heapMoves).toBeLessThanOrEqual(size);
+    expect(work.queueReads).toBeLessThanOrEqual(size);
   });
 });
