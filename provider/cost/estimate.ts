@@ -1,5 +1,6 @@
 import { encodingOf } from "./encodings";
 import { type PriceOverrides, priceOf } from "./prices";
+import { MAX_STRING_CHARS } from "./string-limit";
 import type { TokenTally } from "./tally";
 
 /** A batch's cost before it runs. `null` where a figure is unknown. */
@@ -50,6 +51,13 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
   }
   if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
     warnings.push(`model ${model} is not one this package knows; its tokens were counted with o200k_base`);
+  }
+  if (tally.refusedRequests > 0) {
+    const where =
+      tally.firstRefusedLine === undefined ? "" : ` (the first on line ${tally.firstRefusedLine})`;
+    warnings.push(
+      `${tally.refusedRequests} of ${tally.requests} requests${where} hold a string of more than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests`,
+    );
   }
   if (tally.uncountedParts > 0) {
     warnings.push(

@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -197,4 +206,46 @@ describe("openai-batch estimate --json: one JSON document on stdout for every ou
       },
     });
   });
+});
+
+describe("openai-batch estimate on a file of one line of 150 MB", () => {
+  test("says the request holds a string longer than the API takes, and stays far below the line's size in memory", async () => {
+    // A word of 150 MiB without a break: over the API's 10,485,760 characters for one string.
+    const path = join(dir, "one-line.jsonl");
+    const fd = openSync(path, "w");
+    writeSync(
+      fd,
+      '{"custom_id":"long","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"',
+    );
+    const mebibyte = Buffer.alloc(1024 * 1024, "a");
+    for (let index = 0; index < 150; index += 1) writeSync(fd, mebibyte);
+    writeSync(fd, '"}]}}\n');
+    closeSync(fd);
+    // The command reports its peak RSS (worker threads included) when it exits.
+    const preload = join(dir, "report-rss.cjs");
+    const report = join(dir, "rss.txt");
+    writeFileSync(
+      preload,
+      `if (require("node:worker_threads").isMainThread) process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));\n`,
+    );
+    const result = await runBin(
+      OPENAI_BATCH_BIN,
+      ["estimate", "one-line.jsonl", "--endpoint", "/v1/chat/completions"],
+      {
+        cwd: dir,
+        killAfterMs: 120_000,
+        env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+      },
+    );
+    rmSync(path);
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stderr).toBe(
+      "warning: 1 of 1 requests (the first on line 1) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests\n",
+    );
+    expect(result.stdout).toContain("one-line.jsonl: 1 requests");
+    expect(result.stdout).toContain("input tokens:       0");
+    const peakRss = Number(readFileSync(report, "utf8"));
+    expect(peakRss).toBeGreaterThan(0);
+    expect(peakRss).toBeLessThan(150 * 1024 * 1024);
+  }, 180_000);
 });
