@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type BatchInputs, type BatchOutputs, CREATE_TOKEN_METADATA_KEY, DEFAULTS } from "../contract";
-import { phaseOf } from "../policy/lifecycle";
+import { interruptedCreate } from "../policy/in-flight";
 import { awaitCompletion } from "./completion";
 import type { RuntimeDeps } from "./deps";
+import type { InFlightMarker } from "./in-flight";
 import type { ApiBatch, ApiFile, OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
 import { removeOwnUploadsQuietly, uploadFilename } from "./own-uploads";
@@ -11,37 +12,35 @@ import { OutcomeUnknownError, retrying } from "./retrying";
 import { steeringOf } from "./state";
 import { prepareUpload } from "./upload-body";
 
-/** A live batch made by an earlier attempt is looked for among the batches of the last 25 hours. */
+/** Batches an earlier create of the resource made are looked for among those of the last 25 hours. */
 const LOOKBACK_SECONDS = 25 * 3600;
 /** Clocks differ: a batch or file made this long before the attempt began still counts as its own. */
 const CLOCK_SLACK_SECONDS = 300;
 
-/**
- * Only a batch that is still running is adopted: a finished one, or one being cancelled (the
- * old batch of a delete-before-replace), is never taken for the batch this create must make.
- */
-const isRunning = (batch: ApiBatch): boolean => phaseOf(batch.status) === "running";
-
 export interface CreatedBatch {
   id: string;
   outs: BatchOutputs;
-  /** True when the batch is one an earlier, interrupted attempt made. */
+  /** True when the batch is one an earlier, interrupted create made. */
   adopted: boolean;
 }
 
 /**
- * Uploads the input (unless a file id was given) and creates the batch, never leaving two live
- * batches for one resource: a running batch that an earlier, interrupted attempt made (found by
- * the create token in its metadata) is adopted, and a create whose answer was lost is looked up
+ * Uploads the input (unless a file id was given) and creates the batch, never making a second
+ * batch for a create that was interrupted: a batch that carries the create token (in its
+ * metadata) and was made by a create that never returned (its in-flight marker is still there) is
+ * adopted, whatever its status; one made by a create that returned is not, so that a deliberate
+ * re-run makes a new batch (policy/in-flight.ts). A create whose answer was lost is looked up
  * before it is tried again. When the create fails, or an earlier batch is adopted, the file just
  * uploaded is deleted. When a failure may have left a batch or a file behind (an outcome nobody
  * knows, or a clean-up that failed), the error records the resource under a placeholder id that
- * carries the create token, so that nothing runs or stays untracked.
+ * carries the create token, so that nothing runs or stays untracked. `marker` is uploaded before
+ * the batch is created; the caller deletes it (see in-flight.ts).
  */
 export async function createBatch(
   inputs: BatchInputs,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
+  marker: InFlightMarker,
 ): Promise<CreatedBatch> {
   const token = inputs.createToken ?? randomUUID().replaceAll("-", "");
   const uploads = inputs.inputFileId === undefined;
@@ -49,9 +48,9 @@ export async function createBatch(
   const leftBehind = (error: unknown, inputFileId?: string) =>
     recordedUnknownOutcome(error, token, inputs, inputFileId ?? inputs.inputFileId, uploads);
 
-  // The look-up for an earlier attempt's batch runs beside the upload, so it costs no time.
+  // The look-up for the batches of earlier creates runs beside the upload, so it costs no time.
   const [earlier, upload] = await Promise.allSettled([
-    api.findBatchByToken(token, startedAt - LOOKBACK_SECONDS, isRunning),
+    api.listBatchesByToken(token, startedAt - LOOKBACK_SECONDS),
     uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
@@ -62,13 +61,6 @@ export async function createBatch(
   if (earlier.status === "rejected") {
     throw (await dropUpload()) ? earlier.reason : leftBehind(earlier.reason);
   }
-  if (earlier.value !== undefined) {
-    await dropUpload();
-    deps.log.info(`adopting batch ${earlier.value.id}, which an earlier attempt created`);
-    // The earlier attempts may have left uploads that no batch uses.
-    await removeOwnUploadsQuietly(api, token, { keep: new Set([earlier.value.input_file_id]) }, deps);
-    return { ...(await finish(earlier.value, inputs, uploads, api, deps)), adopted: true };
-  }
   if (upload.status === "rejected") {
     if (upload.reason instanceof OutcomeUnknownError) {
       // The file may have been uploaded: record it, so that a later step deletes it.
@@ -76,13 +68,36 @@ export async function createBatch(
     }
     throw upload.reason;
   }
+  const batches = earlier.value;
+  // The marker goes up before the batch is made; the files are listed, for the markers of other
+  // creates, only when a batch already carries the token.
+  const [marked, listed] = await Promise.allSettled([
+    marker.ensure(),
+    batches.length > 0 ? api.listBatchFiles() : Promise.resolve([]),
+  ]);
+  if (marked.status === "rejected" || listed.status === "rejected") {
+    const failure: unknown =
+      marked.status === "rejected" ? marked.reason : (listed as PromiseRejectedResult).reason;
+    throw (await dropUpload()) ? failure : leftBehind(failure);
+  }
+  const interrupted = interruptedCreate(token, batches, listed.value, marker.ours());
+  if (interrupted !== undefined) {
+    const { batch } = interrupted;
+    marker.claim(interrupted.markers);
+    await dropUpload();
+    deps.log.info(`adopting batch ${batch.id} (${batch.status}), which an interrupted create made`);
+    // The earlier attempts may have left uploads that no batch uses.
+    await removeOwnUploadsQuietly(api, token, { keep: new Set([batch.input_file_id]) }, deps);
+    return { ...(await finish(batch, inputs, uploads, api, deps)), adopted: true };
+  }
   const inputFileId = inputs.inputFileId ?? uploadedFileId;
   if (inputFileId === undefined) {
     throw new RangeError("no input file: neither inputFileId nor an upload");
   }
   let batch: ApiBatch;
   try {
-    batch = await createOnce(inputs, inputFileId, token, startedAt, api, deps);
+    const known = new Set(batches.map((b) => b.id));
+    batch = await createOnce(inputs, inputFileId, token, startedAt, known, api, deps);
   } catch (error) {
     if (error instanceof OutcomeUnknownError) {
       // The batch may exist and read this file: keep it, and record both in the state.
@@ -132,11 +147,17 @@ async function uploadInput(
   );
 }
 
+/**
+ * Creates the batch, once: after a failure that may have come after the work, the batch this
+ * attempt made is looked for by its token, among those that were not there before (`known`), in
+ * any status (a small batch may have finished already).
+ */
 async function createOnce(
   inputs: BatchInputs,
   inputFileId: string,
   token: string,
   startedAt: number,
+  known: ReadonlySet<string>,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<ApiBatch> {
@@ -151,7 +172,8 @@ async function createOnce(
     () => api.createBatchOnce(params),
     {
       maxRetries: api.maxRetries,
-      recover: () => api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS, isRunning),
+      recover: () =>
+        api.findBatchByToken(token, startedAt - CLOCK_SLACK_SECONDS, (batch) => !known.has(batch.id)),
     },
     deps,
   );

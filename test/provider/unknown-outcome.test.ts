@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchInputs, BatchOutputs } from "../../provider/contract";
 import { type Emulator, type FaultRule, startEmulator } from "../../provider/emulator";
 import { type BatchApiError, isBatchApiError } from "../../provider/errors";
+import { isMarkerOf } from "../../provider/policy/in-flight";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
 import { EMBEDDINGS, embeddingRequests } from "./harness";
@@ -114,7 +115,11 @@ describe("a batch create whose outcome is unknown", () => {
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toContain("HTTP 500");
     expect(error.message).toContain(`recorded in the state as pending:${inputs.createToken}`);
-    expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
+    // The input file, and the create's in-flight marker, kept so that the next create adopts the batch.
+    const files = await batchFiles();
+    expect(files.map((f) => f.id).sort()).toEqual(
+      [batch.input_file_id, files.find((f) => isMarkerOf(f.filename, inputs.createToken!))?.id].sort(),
+    );
   });
 
   test("a delete cancels the batch and deletes its file", async () => {
@@ -142,6 +147,20 @@ describe("a batch create whose outcome is unknown", () => {
     expect(LIVE).toContain((await client.batches.retrieve(batch.id)).status);
     expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
   });
+
+  test.each(["completed", "failed", "expired", "cancelled"])(
+    "with the same inputs the replacement adopts the batch also when it is %s by then, and no marker is left",
+    async (status) => {
+      const { inputs, error, batch } = await unknownCreate();
+      await emulator.setBatchStatus(batch.id, status);
+      const replacement = await provider.create(inputs);
+      expect(replacement.id).toBe(batch.id);
+      expect(replacement.outs?.status).toBe(status);
+      await provider.delete!(error.id!, error.properties!);
+      expect((await allBatches()).map((b) => b.id)).toEqual([batch.id]);
+      expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
+    },
+  );
 
   test("the next up with changed inputs makes a new batch and cancels the one of unknown outcome", async () => {
     const { error, batch } = await unknownCreate();
