@@ -63,6 +63,19 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(env.emulator.calls().filter((c) => c.fault !== undefined)).toHaveLength(fault.count ?? 0);
   });
 
+  test("a 500 after the batch was created, which has finished by the look-up, is found: no second batch", async () => {
+    // A batch of the emulator finishes in 3 ms of its clock; the provider's wait before the look-up
+    // moves the clock on by more than that.
+    env = await providerWithEmulator({
+      emulator: { durations: { validatingMs: 1, inProgressMs: 1, finalizingMs: 1 } },
+    });
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(2) });
+    env.emulator.setFaults([{ method: "POST", path: "/v1/batches", kind: "server_error_after", count: 1 }]);
+    const { id } = await env.provider.create(inputs);
+    const batches = await allBatches();
+    expect(batches.map((b) => [b.id, b.status])).toEqual([[id, "completed"]]);
+  });
+
   test("the server's Retry-After is what the provider waits", async () => {
     const { result } = await createWith([
       { method: "POST", path: "/v1/batches", kind: "rate_limit", count: 1, retryAfterSeconds: 30 },
