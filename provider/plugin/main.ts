@@ -5,11 +5,14 @@
  */
 import { main } from "@pulumi/pulumi/provider";
 import { resourceDiagnostics } from "../diagnostics";
+import { watchEngine } from "../runtime/engine-watchdog";
 import { readEmptyPropertiesOnImport } from "./import-read";
 import { createPluginProvider } from "./provider";
 import { packageVersion } from "./version";
 
 readEmptyPropertiesOnImport();
+// The plugin stops once the engine at that address is gone.
+watchEngine(process.argv[2]);
 // Progress lines and warnings go to the engine at the same address, under each resource's URN.
 void main(
   createPluginProvider(packageVersion(), resourceDiagnostics(process.argv[2])),
