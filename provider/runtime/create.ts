@@ -58,8 +58,17 @@ export async function createBatch(
   /** Deletes the file just uploaded; true when no upload of this attempt may be left. */
   const dropUpload = async () =>
     uploadedFileId === undefined ? !uploadUnknown : deleteQuietly(api, uploadedFileId, deps);
+  /**
+   * The error of a create that made no batch: the file just uploaded and the in-flight marker
+   * are deleted; when either may be left, the resource is recorded under the placeholder instead.
+   */
+  const failedClean = async (error: unknown): Promise<unknown> => {
+    const uploadGone = await dropUpload();
+    const markerGone = await marker.release();
+    return uploadGone && markerGone ? error : leftBehind(error, uploadGone ? undefined : uploadedFileId);
+  };
   if (earlier.status === "rejected") {
-    throw (await dropUpload()) ? earlier.reason : leftBehind(earlier.reason);
+    throw await failedClean(earlier.reason);
   }
   if (upload.status === "rejected") {
     if (upload.reason instanceof OutcomeUnknownError) {
@@ -78,7 +87,7 @@ export async function createBatch(
   if (marked.status === "rejected" || listed.status === "rejected") {
     const failure: unknown =
       marked.status === "rejected" ? marked.reason : (listed as PromiseRejectedResult).reason;
-    throw (await dropUpload()) ? failure : leftBehind(failure);
+    throw await failedClean(failure instanceof OutcomeUnknownError ? failure.error : failure);
   }
   const interrupted = interruptedCreate(token, batches, listed.value, marker.ours());
   if (interrupted !== undefined) {
@@ -104,10 +113,7 @@ export async function createBatch(
       deps.log.warn(`kept the uploaded input file ${inputFileId}: the batch may have been created`);
       throw leftBehind(error.error, inputFileId);
     }
-    if (uploads && !(await deleteQuietly(api, inputFileId, deps))) {
-      throw leftBehind(error, inputFileId);
-    }
-    throw error;
+    throw await failedClean(error);
   }
   return { ...(await finish(batch, inputs, uploads, api, deps)), adopted: false };
 }

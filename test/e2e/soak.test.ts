@@ -3,7 +3,10 @@
  * after doing the work, dropped connections), a stack of four batches goes through up, replace
  * (changed inputs), refresh and destroy. Any of these may fail; what must hold is that no batch is
  * ever made twice, and that once the faults stop, one clean up and one destroy leave no batch
- * running untracked and no uploaded file behind. The figures are printed.
+ * running untracked and no uploaded file behind. Then the same faults where batches finish within
+ * a second (so that a create whose answer was lost, or a create run again, finds its batch
+ * finished): several seeds of faulted ups of one stack, then a clean up, must leave exactly one
+ * batch per create token, each in the state. The figures are printed.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -28,14 +31,22 @@ const RUNNING = new Set(["validating", "in_progress", "finalizing"]);
  * batch creates are answered 500 after doing the work four times in ten, and with one retry a
  * look-up after them fails often enough that some outcomes stay unknown.
  */
-const FAULTS: FaultRule[] = [
-  { kind: "rate_limit", rate: 0.1, seed: 81, retryAfterSeconds: 1 },
-  { kind: "server_error", rate: 0.1, seed: 181 },
-  { kind: "server_error_after", rate: 0.1, seed: 281 },
-  { kind: "drop_connection", rate: 0.1, seed: 381 },
-  { method: "POST", path: "/v1/files", kind: "server_error_after", rate: 0.4, seed: 481 },
-  { method: "POST", path: "/v1/batches", kind: "server_error_after", rate: 0.4, seed: 581 },
-];
+const FAULTS: FaultRule[] = faultsSeeded(81);
+
+/** The soak's faults, each rule's PRNG seeded from `seed`. */
+function faultsSeeded(seed: number): FaultRule[] {
+  return [
+    { kind: "rate_limit", rate: 0.1, seed, retryAfterSeconds: 1 },
+    { kind: "server_error", rate: 0.1, seed: seed + 100 },
+    { kind: "server_error_after", rate: 0.1, seed: seed + 200 },
+    { kind: "drop_connection", rate: 0.1, seed: seed + 300 },
+    { method: "POST", path: "/v1/files", kind: "server_error_after", rate: 0.4, seed: seed + 400 },
+    { method: "POST", path: "/v1/batches", kind: "server_error_after", rate: 0.4, seed: seed + 500 },
+  ];
+}
+
+/** The seeds of the faulted ups where batches finish within a second. */
+const FAST_SEEDS = [7, 19, 43];
 
 describeWithEngine("a fault soak: up, replace, refresh and destroy under steady faults", () => {
   let emulator: TestEmulator;
@@ -142,6 +153,72 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
       expect(afterCleanUp).toEqual({ duplicateBatches: 0, untrackedLiveBatches: 0, orphanedFiles: 0 });
       expect(afterDestroy).toEqual({ duplicateBatches: 0, untrackedLiveBatches: 0, orphanedFiles: 0 });
       expect(live).toEqual([]);
+      expect(await stack.resources()).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+});
+
+describeWithEngine("a fault soak in which batches finish within a second", () => {
+  let emulator: TestEmulator;
+  let ws: E2eWorkspace;
+  let stack: E2eStack;
+
+  beforeAll(async () => {
+    // Real time, and batches that finish half a second after they are made.
+    emulator = await TestEmulator.start({
+      durations: { validatingMs: 100, inProgressMs: 300, finalizingMs: 100 },
+    });
+    ws = await createWorkspace({ projectName: `${PROJECT}-fast`, env: emulator.providerEnv() });
+    stack = await ws.stack("fast", componentProgram());
+    await stack.setConfig("openai:maxRetries", "1");
+    await stack.setConfig("groups", JSON.stringify([{ name: "fast", batches: 4 }]));
+    await stack.setConfig("wait", "true");
+  }, SETUP_TIMEOUT);
+
+  afterAll(async () => {
+    await ws?.cleanup();
+    await emulator?.close();
+  });
+
+  test(
+    "faulted ups with several seeds, then a clean up: one batch per create token, each in the state",
+    async () => {
+      const outcomes: Record<string, string> = {};
+      for (const seed of FAST_SEEDS) {
+        emulator.emulator.setFaults(faultsSeeded(seed));
+        const { error, calls } = await emulator.during(() => stack.up());
+        emulator.emulator.setFaults([]);
+        const faulted = calls.filter((c) => c.fault !== undefined).length;
+        outcomes[`seed ${seed}`] =
+          `${error === undefined ? "succeeded" : "failed"}: ${calls.length} calls, ${faulted} faulted`;
+      }
+      const up = await emulator.during(() => stack.up());
+      expect(up.error).toBeUndefined();
+
+      const batches = await emulator.batches();
+      const perToken = new Map<string, number>();
+      for (const batch of batches) {
+        const token = batch.metadata?.[CREATE_TOKEN_METADATA_KEY] ?? batch.id;
+        perToken.set(token, (perToken.get(token) ?? 0) + 1);
+      }
+      const duplicateBatches = [...perToken.values()].reduce((sum, count) => sum + count - 1, 0);
+      const recorded = userResources(await stack.resources()).filter((r) => r.type.endsWith(":Batch"));
+      const untracked = batches.filter((b) => !recorded.some((r) => r.id === b.id)).length;
+      console.log(
+        `[soak, fast] ${JSON.stringify({ outcomes, batches: batches.length, duplicateBatches, untracked }, null, 2)}`,
+      );
+      expect({ duplicateBatches, untracked }).toEqual({ duplicateBatches: 0, untracked: 0 });
+      expect(recorded.map((r) => r.outputs?.status)).toEqual([
+        "completed",
+        "completed",
+        "completed",
+        "completed",
+      ]);
+
+      const destroy = await emulator.during(() => stack.destroy());
+      expect(destroy.error).toBeUndefined();
+      expect(await emulator.files("batch")).toEqual([]);
       expect(await stack.resources()).toEqual([]);
     },
     OP_TIMEOUT,

@@ -85,19 +85,36 @@ export function describeCall(call: RecordedCall): string {
 }
 
 /**
- * The calls as `describeCall` writes them, with the look-up for an earlier attempt's batch listed
- * before the upload when a create opens with them: the provider makes the two side by side, so
- * they arrive in either order.
+ * The calls as `describeCall` writes them, with the calls a create makes side by side in one order
+ * when a create opens with them (they arrive in either order): the look-up for an earlier create's
+ * batch before the upload, and then, when a batch already carries the create token, the listing
+ * of the files (for in-flight markers) before the upload of this create's marker.
  */
 export function describeCalls(calls: readonly RecordedCall[]): string[] {
   const described = calls.map(describeCall);
-  const [first, second] = described;
-  if (first?.startsWith("POST /v1/files ") && second?.startsWith("GET /v1/batches ")) {
-    described[0] = second;
-    described[1] = first;
-  }
+  const inOrder = (at: number, first: string, second: string): boolean => {
+    if (described[at]?.startsWith(second) && described[at + 1]?.startsWith(first)) {
+      [described[at], described[at + 1]] = [described[at + 1] as string, described[at] as string];
+    }
+    return described[at]?.startsWith(first) === true && described[at + 1]?.startsWith(second) === true;
+  };
+  if (inOrder(0, "GET /v1/batches ", "POST /v1/files ")) inOrder(2, "GET /v1/files ", "POST /v1/files ");
   return described;
 }
+
+/**
+ * What a create that finds no batch with its create token calls, in order: the look-up beside the
+ * upload, the upload of its in-flight marker, then the create.
+ */
+export const CREATE_OPENING: readonly string[] = [
+  "GET /v1/batches -> 200",
+  "POST /v1/files -> 200",
+  "POST /v1/files -> 200",
+  "POST /v1/batches -> 200",
+];
+
+/** The delete of a create's in-flight marker as the create returns (the marker's id is its own). */
+export const MARKER_DELETED = /^DELETE \/v1\/files\/file-\w+ -> 200$/;
 
 /** Calls that change something on the API side. */
 export function mutating(calls: readonly RecordedCall[]): RecordedCall[] {
