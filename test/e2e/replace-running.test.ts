@@ -264,9 +264,15 @@ describeWithEngine("replacing and destroying batches that are still running", ()
           MARKER_DELETED,
           `POST /v1/batches/${old.batchId}/cancel -> 200`,
           `DELETE /v1/files/${old.inputFileId} -> 200`,
+          // The new batch's input file carries the same token: the batches are listed, which
+          // shows that a batch still reads it, so it stays.
           "GET /v1/files -> 200",
+          "GET /v1/batches -> 200",
         ]);
         expect((await emulator.batch(old.batchId as string)).status).toBe("cancelling");
+        expect((await emulator.files("batch")).map((f) => f.id)).toContain(
+          (await batchResource(replaced)).outputs!.inputFileId,
+        );
         expect(await emulator.fileExists(old.inputFileId as string)).toBe(false);
         expect((await emulator.batch(now.batchId as string)).status).toBe("validating");
       },
