@@ -10,7 +10,7 @@ import { removeOwnUploadsQuietly, uploadFilename } from "./own-uploads";
 import { recordedUnknownOutcome } from "./pending";
 import { OutcomeUnknownError, retrying } from "./retrying";
 import { steeringOf } from "./state";
-import { prepareUpload } from "./upload-body";
+import { type PreparedUpload, prepareUpload } from "./upload-body";
 
 /** Batches an earlier create of the resource made are looked for among those of the last 25 hours. */
 const LOOKBACK_SECONDS = 25 * 3600;
@@ -48,10 +48,16 @@ export async function createBatch(
   const leftBehind = (error: unknown, inputFileId?: string) =>
     recordedUnknownOutcome(error, token, inputs, inputFileId ?? inputs.inputFileId, uploads);
 
-  // The look-up for the batches of earlier creates runs beside the upload, so it costs no time.
-  const [earlier, upload] = await Promise.allSettled([
+  // The look-up for the batches of earlier creates and the in-flight marker go beside the upload,
+  // so they cost no time; the marker goes once the input is known to be the one checked, and is up
+  // before the batch is made.
+  const preparing = uploads ? prepareUpload(inputs, deps.cwd()) : Promise.resolve(undefined);
+  const [earlier, upload, marked] = await Promise.allSettled([
     api.listBatchesByToken(token, startedAt - LOOKBACK_SECONDS),
-    uploads ? uploadInput(inputs, token, startedAt, api, deps) : Promise.resolve(undefined),
+    preparing.then((prepared) =>
+      prepared === undefined ? undefined : uploadInput(prepared, token, startedAt, api, deps),
+    ),
+    preparing.then(() => marker.ensure()),
   ]);
   const uploadedFileId = upload.status === "fulfilled" ? upload.value?.id : undefined;
   const uploadUnknown = upload.status === "rejected" && upload.reason instanceof OutcomeUnknownError;
@@ -67,29 +73,26 @@ export async function createBatch(
     const markerGone = await marker.release();
     return uploadGone && markerGone ? error : leftBehind(error, uploadGone ? undefined : uploadedFileId);
   };
-  if (earlier.status === "rejected") {
-    throw await failedClean(earlier.reason);
+  if (upload.status === "rejected" && upload.reason instanceof OutcomeUnknownError) {
+    // The file may have been uploaded: record it, so that a later step deletes it (and the marker).
+    throw leftBehind(upload.reason.error);
   }
-  if (upload.status === "rejected") {
-    if (upload.reason instanceof OutcomeUnknownError) {
-      // The file may have been uploaded: record it, so that a later step deletes it.
-      throw leftBehind(upload.reason.error);
+  const failure = [earlier, upload, marked].find((outcome) => outcome.status === "rejected");
+  if (failure !== undefined) {
+    const reason: unknown = failure.reason;
+    throw await failedClean(reason instanceof OutcomeUnknownError ? reason.error : reason);
+  }
+  const batches = (earlier as PromiseFulfilledResult<ApiBatch[]>).value;
+  // The files are listed, for the markers of other creates, only when a batch carries the token.
+  let files: ApiFile[] = [];
+  if (batches.length > 0) {
+    try {
+      files = await api.listBatchFiles();
+    } catch (error) {
+      throw await failedClean(error);
     }
-    throw upload.reason;
   }
-  const batches = earlier.value;
-  // The marker goes up before the batch is made; the files are listed, for the markers of other
-  // creates, only when a batch already carries the token.
-  const [marked, listed] = await Promise.allSettled([
-    marker.ensure(),
-    batches.length > 0 ? api.listBatchFiles() : Promise.resolve([]),
-  ]);
-  if (marked.status === "rejected" || listed.status === "rejected") {
-    const failure: unknown =
-      marked.status === "rejected" ? marked.reason : (listed as PromiseRejectedResult).reason;
-    throw await failedClean(failure instanceof OutcomeUnknownError ? failure.error : failure);
-  }
-  const interrupted = interruptedCreate(token, batches, listed.value, marker.ours());
+  const interrupted = interruptedCreate(token, batches, files, marker.ours());
   if (interrupted !== undefined) {
     const { batch } = interrupted;
     marker.claim(interrupted.markers);
@@ -133,13 +136,12 @@ async function finish(
 }
 
 async function uploadInput(
-  inputs: BatchInputs,
+  { body, stem, size }: PreparedUpload,
   token: string,
   startedAt: number,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<ApiFile> {
-  const { body, stem, size } = await prepareUpload(inputs, deps.cwd());
   // A name of this attempt's own, so that the look-up after a failed upload finds only its file,
   // and tied to the resource's create token, so that a later step finds it if it is left over.
   const filename = uploadFilename(stem, token);

@@ -253,13 +253,13 @@ describeWithEngine("replacing and destroying batches that are still running", ()
         const now = await outputValues(replaced);
         expect(now.batchId).not.toBe(old.batchId);
         expect((await batchResource(replaced)).outputs!.createToken).toBe(oldToken);
-        // The batch that carries the token is found, and the files listed for the markers of
+        // The batch that carries the token is found, so the files are listed for the markers of
         // creates that did not return: there is none.
         expect(describeCalls(calls)).toEqual([
           "GET /v1/batches -> 200",
           "POST /v1/files -> 200",
-          "GET /v1/files -> 200",
           "POST /v1/files -> 200",
+          "GET /v1/files -> 200",
           "POST /v1/batches -> 200",
           MARKER_DELETED,
           `POST /v1/batches/${old.batchId}/cancel -> 200`,

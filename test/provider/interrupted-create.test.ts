@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { BatchInputs } from "../../provider/contract";
-import { isBatchWaitError } from "../../provider/errors";
+import { type BatchApiError, isBatchApiError, isBatchWaitError } from "../../provider/errors";
 import { isMarkerOf } from "../../provider/policy/in-flight";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
@@ -153,5 +153,77 @@ describe("a create after one that returned (a deliberate re-run)", () => {
       [first.id, second.id].sort(),
     );
     expect(await markersOf(inputs.createToken)).toEqual([]);
+  });
+});
+
+describe("a marker that cannot be deleted, or whose upload's outcome is unknown", () => {
+  /** A file uploaded outside the provider, given as `inputFileId`. */
+  async function givenFile(): Promise<string> {
+    const file = await env.client.files.create({
+      file: new File([`${JSON.stringify(embeddingRequests(1)[0])}\n`], "given.jsonl"),
+      purpose: "batch",
+    });
+    return file.id;
+  }
+
+  async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => expect.unreachable("the create succeeded"),
+      (error: unknown) => error,
+    );
+  }
+
+  test("after a create that succeeded: a warning, and the resource's delete removes it", async () => {
+    env = await providerWithEmulator();
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      requests: embeddingRequests(2),
+      resourceKey: "p/s/m1",
+    });
+    // The create's only delete is its marker's: it fails, every try.
+    env.emulator.setFaults([{ method: "DELETE", path: "/v1/files/*", kind: "server_error", count: 4 }]);
+    const { id, outs } = await env.provider.create(inputs);
+    env.emulator.setFaults([]);
+    expect(env.logs.some((line) => line.includes("could not delete the in-flight marker"))).toBe(true);
+    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    await env.provider.delete(id, outs!);
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
+  test("after a create that made no batch: the resource is recorded under the placeholder, whose delete removes it", async () => {
+    env = await providerWithEmulator();
+    const fileId = await givenFile();
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, inputFileId: fileId, resourceKey: "p/s/m2" });
+    env.emulator.setFaults([
+      { method: "POST", path: "/v1/batches", kind: "server_error", count: 4 },
+      { method: "DELETE", path: "/v1/files/*", kind: "server_error", count: 4 },
+    ]);
+    const error = (await failureOf(env.provider.create(inputs))) as BatchApiError;
+    env.emulator.setFaults([]);
+    expect(isBatchApiError(error)).toBe(true);
+    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(await env.client.batches.list()).toMatchObject({ data: [] });
+    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    await env.provider.delete(error.id!, error.properties!);
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([fileId]);
+  });
+
+  test("when its upload's outcome is unknown: the resource is recorded under the placeholder, whose delete removes it", async () => {
+    // After the marker's lost answer, the provider waits, then looks for the file: that fails too.
+    env = await providerWithEmulator({
+      afterSleep: async (emulator) =>
+        emulator.setFaults([{ method: "GET", path: "/v1/files", kind: "server_error" }]),
+    });
+    const fileId = await givenFile();
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, inputFileId: fileId, resourceKey: "p/s/m3" });
+    env.emulator.setFaults([{ method: "POST", path: "/v1/files", kind: "server_error_after", count: 1 }]);
+    const error = (await failureOf(env.provider.create(inputs))) as BatchApiError;
+    env.emulator.setFaults([]);
+    expect(isBatchApiError(error)).toBe(true);
+    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(error.message).toContain("Could not upload the in-flight marker");
+    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    await env.provider.delete(error.id!, error.properties!);
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([fileId]);
   });
 });

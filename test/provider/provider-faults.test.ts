@@ -47,11 +47,12 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
       "a dropped connection on create",
       { method: "POST", path: "/v1/batches", kind: "drop_connection", count: 1 },
     ],
+    // The input and the in-flight marker are uploaded side by side: each fault on uploads meets both.
     [
       "a 500 after the file was stored",
-      { method: "POST", path: "/v1/files", kind: "server_error_after", count: 1 },
+      { method: "POST", path: "/v1/files", kind: "server_error_after", count: 2 },
     ],
-    ["a 429 on upload", { method: "POST", path: "/v1/files", kind: "rate_limit", count: 1 }],
+    ["a 429 on upload", { method: "POST", path: "/v1/files", kind: "rate_limit", count: 2 }],
     ["a 500 on the look-up", { method: "GET", path: "/v1/batches", kind: "server_error", count: 1 }],
   ] as [string, FaultRule][])("%s", async (_name, fault) => {
     const { result } = await createWith([fault]);

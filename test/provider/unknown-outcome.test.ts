@@ -178,6 +178,8 @@ describe("a batch create whose outcome is unknown", () => {
   });
 });
 
+// The input and the in-flight marker are uploaded side by side: the fault meets both, so that the
+// outcome of each is unknown.
 describe("an upload whose outcome is unknown", () => {
   test("is recorded under the placeholder id, and a refresh that finds no batch deletes the file", async () => {
     await setUp(
@@ -193,13 +195,15 @@ describe("an upload whose outcome is unknown", () => {
       method: "POST",
       path: "/v1/files",
       kind: "server_error_after",
-      count: 1,
+      count: 2,
     });
     expect(error.id).toBe(`pending:${inputs.createToken}`);
     expect(error.properties?.inputFileId).toBeUndefined();
     expect(await allBatches()).toEqual([]);
-    const [left] = await batchFiles();
-    expect(left?.filename).toContain(`.${inputs.createToken}.`);
+    // The input and the marker, each named after the create token.
+    const left = await batchFiles();
+    expect(left).toHaveLength(2);
+    for (const file of left) expect(file.filename).toContain(`.${inputs.createToken}.`);
 
     const read = await provider.read!(error.id!, error.properties as BatchOutputs);
     expect(read).toEqual({ id: "" });
@@ -220,9 +224,9 @@ describe("an upload whose outcome is unknown", () => {
       method: "POST",
       path: "/v1/files",
       kind: "server_error_after",
-      count: 1,
+      count: 2,
     });
-    expect(await batchFiles()).toHaveLength(1);
+    expect(await batchFiles()).toHaveLength(2);
     await provider.delete!(error.id!, error.properties as BatchOutputs);
     expect(await batchFiles()).toEqual([]);
   });

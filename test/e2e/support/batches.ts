@@ -85,26 +85,28 @@ export function describeCall(call: RecordedCall): string {
 }
 
 /**
- * The calls as `describeCall` writes them, with the calls a create makes side by side in one order
- * when a create opens with them (they arrive in either order): the look-up for an earlier create's
- * batch before the upload, and then, when a batch already carries the create token, the listing
- * of the files (for in-flight markers) before the upload of this create's marker.
+ * The calls as `describeCall` writes them, with the calls a create opens with side by side (they
+ * arrive in any order) put in one: the look-up for the batches of earlier creates, then the
+ * uploads (the input's and the in-flight marker's).
  */
 export function describeCalls(calls: readonly RecordedCall[]): string[] {
   const described = calls.map(describeCall);
-  const inOrder = (at: number, first: string, second: string): boolean => {
-    if (described[at]?.startsWith(second) && described[at + 1]?.startsWith(first)) {
-      [described[at], described[at + 1]] = [described[at + 1] as string, described[at] as string];
-    }
-    return described[at]?.startsWith(first) === true && described[at + 1]?.startsWith(second) === true;
-  };
-  if (inOrder(0, "GET /v1/batches ", "POST /v1/files ")) inOrder(2, "GET /v1/files ", "POST /v1/files ");
+  const opening = (call: string | undefined) =>
+    call?.startsWith("GET /v1/batches ") === true || call?.startsWith("POST /v1/files ") === true;
+  let end = 0;
+  while (end < 3 && opening(described[end])) end += 1;
+  const head = described.slice(0, end);
+  if (head.some((call) => call.startsWith("GET /v1/batches ")) && head.some((c) => c.startsWith("POST "))) {
+    head.sort((a, b) => (a.startsWith("GET ") ? 0 : 1) - (b.startsWith("GET ") ? 0 : 1));
+    described.splice(0, end, ...head);
+  }
   return described;
 }
 
 /**
- * What a create that finds no batch with its create token calls, in order: the look-up beside the
- * upload, the upload of its in-flight marker, then the create.
+ * What a create that finds no batch with its create token calls, in order (as `describeCalls`
+ * orders them): the look-up, the upload and the in-flight marker's upload side by side, then the
+ * create.
  */
 export const CREATE_OPENING: readonly string[] = [
   "GET /v1/batches -> 200",
