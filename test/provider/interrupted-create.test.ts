@@ -122,6 +122,18 @@ describe("a create after one that never returned", () => {
     },
   );
 
+  test("a create that adopted the batch and was killed in its turn keeps the markers: the next adopts it too", async () => {
+    env = await providerWithEmulator();
+    const inputs = await waitingInputs();
+    const [made] = await env.interrupted(inputs);
+    const [adopted] = await env.interrupted(inputs);
+    expect(adopted!.id).toBe(made!.id);
+    expect(await markersOf(inputs.createToken)).toHaveLength(2);
+    expect((await createdId(inputs)).id).toBe(made!.id);
+    expect((await env.batchesOf(inputs.createToken)).map((b) => b.id)).toEqual([made!.id]);
+    expect(await markersOf(inputs.createToken)).toEqual([]);
+  });
+
   test("once the create that adopted returns, the next create of the token is a deliberate re-run", async () => {
     env = await providerWithEmulator();
     const inputs = await waitingInputs();
