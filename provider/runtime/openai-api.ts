@@ -52,12 +52,12 @@ export class OpenAIBatchApi {
   }
 
   /**
-   * Uploads a batch input once (purpose `batch`). A Blob backed by a file on disk is streamed,
-   * never read whole: the SDK passes a File through as it is.
+   * Uploads a batch input once (purpose `batch`); `operation` names the upload in errors. A Blob
+   * backed by a file on disk is streamed, never read whole: the SDK passes a File through as it is.
    */
-  async uploadInputOnce(body: Blob, filename: string): Promise<ApiFile> {
+  async uploadInputOnce(body: Blob, filename: string, operation = "upload the input file"): Promise<ApiFile> {
     const file = new File([body], filename, { type: "application/jsonl" });
-    return this.once("upload the input file", () => this.client.files.create({ file, purpose: "batch" }));
+    return this.once(operation, () => this.client.files.create({ file, purpose: "batch" }));
   }
 
   /** Finds a file an earlier attempt uploaded: same name and size, created since `sinceSeconds`. */

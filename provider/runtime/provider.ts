@@ -9,6 +9,7 @@ import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
+import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
 import {
@@ -57,9 +58,10 @@ export function createBatchProvider(
     return api;
   };
 
-  // Batches that a create in this process adopted from an earlier attempt. A delete of one of
-  // them in the same process is the engine replacing a resource whose create token is unchanged
-  // (`pulumi up --replace`): the replacement now owns the batch, so it is not cancelled.
+  // Batches that a create in this process adopted from an interrupted create. A delete of one of
+  // them in the same process is the engine replacing the resource that records that create (the
+  // `pending:` placeholder of an unknown outcome) under the same create token: the replacement now
+  // owns the batch, so it is not cancelled.
   const adoptedHere = new Set<string>();
 
   // An operation returns once its progress lines have reached the engine, so that they are shown
@@ -99,8 +101,14 @@ export function createBatchProvider(
         : { ...diff, changes: true };
     },
     async create(inputs) {
+      // The marker lives until this create returns: through the waits, the results and the follow-ups.
       const created = await delivering(() =>
-        withResults(() => createThroughFullQueue(inputs, connect(), deps), undefined, { api: connect, deps }),
+        withInFlightMarker(inputs.createToken, connect, deps, (marker) =>
+          withResults(() => createThroughFullQueue(inputs, connect(), deps, marker), undefined, {
+            api: connect,
+            deps,
+          }),
+        ),
       );
       if (created.adopted) {
         adoptedHere.add(created.id);
