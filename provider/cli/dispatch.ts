@@ -1,4 +1,5 @@
 import { displayable } from "../display";
+import { isClosedPipe } from "./closed-output";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "./command";
 import { COMMANDS } from "./commands";
 import { CliFileError, CliUsageError } from "./errors";
@@ -75,6 +76,10 @@ export async function runCli(
 }
 
 function reportFailure(error: unknown, command: CliCommand | undefined, json: boolean, io: CliIo): ExitCode {
+  if (isClosedPipe(error)) {
+    // The reader of the output has gone (`| head -1`): nothing more to say, and nothing wrong.
+    return EXIT.ok;
+  }
   const prefix = command === undefined ? PROGRAM : `${PROGRAM} ${command.name}`;
   const kind = error instanceof CliUsageError ? "usage" : error instanceof CliFileError ? "file" : "internal";
   const message = displayable(error instanceof Error ? error.message : String(error));

@@ -7,6 +7,7 @@ import { copyLines } from "../../results/select-lines";
 import { countRecord, describeSummary, emptySummary, totalOf } from "../../results/summary";
 import type { BatchResultsSummary } from "../../results/types";
 import { describeFileSystemError } from "../../validation/jsonl/open-input-file";
+import { isClosedPipe } from "../closed-output";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { writeJson } from "../output";
 import { parseResultsArguments, RESULTS_USAGE, type ResultsArguments } from "./results-arguments";
@@ -59,6 +60,8 @@ export async function runResults(argv: readonly string[], io: CliIo): Promise<Ex
     }
     return ok ? EXIT.ok : EXIT.invalid;
   } catch (error) {
+    // The reader of the records has gone (`| head -1`): stop quietly, as a Unix tool does.
+    if (isClosedPipe(error)) return EXIT.ok;
     const failure = failureOf(error);
     if (command.json) writeJson(report, scrubbed(key, { ok: false, error: failure }));
     else io.stderr.write(`openai-batch results: ${show(failure.message)}\n`);
