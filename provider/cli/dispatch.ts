@@ -38,7 +38,12 @@ export async function runCli(
 ): Promise<ExitCode> {
   const [verb, ...rest] = argv;
   const json = argv.includes("--json");
-  if (verb === undefined || verb === "--help" || verb === "-h") {
+  if (verb === undefined) {
+    // No command is a wrong command line: the usage goes where errors go, and the exit code says so.
+    io.stderr.write(`${generalUsage(commands)}\n`);
+    return EXIT.usage;
+  }
+  if (verb === "--help" || verb === "-h") {
     io.stdout.write(`${generalUsage(commands)}\n`);
     return EXIT.ok;
   }
@@ -51,14 +56,19 @@ export async function runCli(
     }
     return EXIT.ok;
   }
+  const names = commands.map((candidate) => candidate.name).join(", ");
   if (verb === "help") {
-    const topic = commands.find((command) => command.name === rest[0]);
+    const [name] = rest;
+    const topic = commands.find((command) => command.name === name);
+    if (name !== undefined && topic === undefined) {
+      const message = `no help on ${JSON.stringify(name)}: it is not a command; the commands are ${names}`;
+      return reportFailure(new CliUsageError(message), undefined, json, io);
+    }
     io.stdout.write(`${topic?.usage ?? generalUsage(commands)}\n`);
     return EXIT.ok;
   }
   const command = commands.find((candidate) => candidate.name === verb);
   if (command === undefined) {
-    const names = commands.map((candidate) => candidate.name).join(", ");
     const message = verb.startsWith("-")
       ? `unknown option ${verb}; put a command first (${names})`
       : `unknown command ${JSON.stringify(verb)}; the commands are ${names}`;
