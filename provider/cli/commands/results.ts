@@ -2,10 +2,11 @@ import { resolve } from "node:path";
 import { displayable, scrubKey } from "../../display";
 import { isBatchApiError, isBatchInputError } from "../../errors";
 import { type WriteChunk, writeAtomically } from "../../results/atomic-file";
-import { readBatchResults } from "../../results/read-batch-results";
+import { readBatchResultsFor } from "../../results/read-batch-results";
 import { copyLines } from "../../results/select-lines";
 import { countRecord, describeSummary, emptySummary, totalOf } from "../../results/summary";
 import type { BatchResultsSummary } from "../../results/types";
+import { CLI_AUDIENCE } from "../../runtime/settings-advice";
 import { describeFileSystemError } from "../../validation/jsonl/open-input-file";
 import { isClosedPipe } from "../closed-output";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
@@ -87,7 +88,8 @@ async function writeRecords(
   const summary = emptySummary();
   const failedLines = new Set<number>();
   const produce = async (write: WriteChunk) => {
-    const records = readBatchResults(
+    const records = readBatchResultsFor(
+      CLI_AUDIENCE,
       command.batchId,
       command.input === undefined ? {} : { input: command.input },
     );
