@@ -1,4 +1,6 @@
-import { BatchApiError } from "../errors";
+import { displayable } from "../display";
+import { BatchApiError, BatchInputError } from "../errors";
+import { isTerminal } from "../policy/lifecycle";
 import type { ApiBatch, OpenAIBatchApi } from "../runtime/openai-api";
 import type { ResultAttempt, ResultFile } from "./join";
 import type { BatchResultsSource } from "./types";
@@ -25,6 +27,15 @@ export async function attemptOf(api: OpenAIBatchApi, source: BatchResultsSource)
         status: 404,
         apiMessage: `no batch found with id '${source}'; check the batch id`,
       });
+    }
+    if (!isTerminal(batch.status)) {
+      // Its files are written when it finishes: read now, every request would be "missing".
+      throw new BatchInputError([
+        {
+          property: source,
+          reason: `the batch is ${displayable(batch.status, 40)}, not finished: its results are written when it has completed, failed, expired or been cancelled; wait for that, then read them`,
+        },
+      ]);
     }
     return attemptOfBatch(api, batch);
   }

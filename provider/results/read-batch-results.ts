@@ -28,15 +28,18 @@ export function readBatchResults(
 /**
  * `readBatchResults` for a caller whose users set the key and the URL elsewhere than in a
  * program's options (the `openai-batch` command: the environment), so that messages advise them.
+ * `seen` is told the batch's status once it is known, before the first record.
  */
 export function readBatchResultsFor(
   audience: SettingsAudience,
   batch: BatchResultsSource,
   options: ReadBatchResultsOptions = {},
+  seen?: (status: string | undefined) => void,
 ): AsyncIterable<BatchResultRecord> {
   return (async function* () {
     const api = connect(options, audience);
     const attempt = await attemptOf(api, batch);
+    seen?.(attempt.status);
     const records =
       options.input === undefined
         ? joinWithoutInput([attempt])

@@ -55,6 +55,7 @@ describe("openai-batch results --json: one JSON document for every outcome", () 
     expect(JSON.parse(result.stderr)).toEqual({
       ok: true,
       batchId: id,
+      status: "completed",
       succeeded: 3,
       failed: 0,
       expired: 0,
