@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { BatchRequestLine } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
-import { isBatchApiError } from "../../provider/errors";
+import { isBatchApiError, isBatchInputError } from "../../provider/errors";
 import { type BatchResultRecord, readBatchResults } from "../../provider/results";
 import {
   answersById,
@@ -234,6 +234,16 @@ describe("readBatchResults against the emulator", () => {
     expect(isBatchApiError(refused) && refused.status).toBe(401);
     expect((refused as Error).message).toMatch(
       /^The OpenAI API refused the API key \(HTTP 401.*\) when readBatchResults tried to retrieve the batch: .+\. Set a valid key in apiKey \(OPENAI_API_KEY\), one for the server at http:\/\/127\.0\.0\.1:\d+\/v1 \(baseUrl \(OPENAI_BASE_URL\) names another, such as the local emulator\)\.$/,
+    );
+  });
+
+  test("a batch that has not finished is refused, saying to wait, rather than read as missing requests", async () => {
+    const target = await start();
+    const created = await createBatch(target.client, chatJsonl(2));
+    const error = await failureOf(readBatchResults(created.id, { ...api(target), input: inputFile(2) }));
+    expect(isBatchInputError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `${created.id}: the batch is validating, not finished: its results are written when it has completed, failed, expired or been cancelled; wait for that, then read them`,
     );
   });
 
