@@ -22,9 +22,11 @@ Options:
   --json       print the outcome as one JSON document on stdout, errors included
 
 Exit codes:
-  0   the command succeeded (for validate: every input is valid)
+  0   the command succeeded (for validate: every input is valid), or the reader of its output
+      stopped early (| head)
   1   an input is not valid (for results: some requests did not succeed)
-  2   the command line is wrong, or a file cannot be read (for results: or the API failed)`;
+  2   the command line is wrong (no command too), or a file cannot be read (for results: or the
+      API failed, or the batch has not finished)`;
 }
 
 /**

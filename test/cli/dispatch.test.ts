@@ -14,7 +14,9 @@ describe("openai-batch (the built command, as a process)", () => {
     expect(run.stdout).toMatch(/^Usage: openai-batch <command> \[options\]/);
     expect(run.stdout).toMatch(/^ {2}validate {3}check Batch API input files/m);
     expect(run.stdout).toContain("Exit codes:\n  0   the command succeeded");
-    expect(run.stdout).toContain("  2   the command line is wrong, or a file cannot be read");
+    expect(run.stdout).toContain(
+      "  2   the command line is wrong (no command too), or a file cannot be read",
+    );
   });
 
   test("no arguments is a usage error: the same help on stderr, nothing on stdout, exit 2", async () => {

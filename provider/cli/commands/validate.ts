@@ -29,7 +29,8 @@ Options:
   --json                  print one JSON document on stdout: a report per file and a summary
 
 Output: one line per file and, for several files, a summary on stdout; each problem, as
-file:line: message, on stderr.
+file:line: message, on stderr. A file over the limits is checked up to them, and counted to its
+end.
 
 Exit codes:
   0   every file is valid
