@@ -81,7 +81,7 @@ function connectionDetail(cause: unknown): string {
 }
 
 /** The URL without any user name or password it may carry. */
-function withoutCredentials(url: string): string {
+export function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = "";

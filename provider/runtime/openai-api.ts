@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { BatchApiError, isBatchApiError } from "../errors";
-import { toBatchApiError } from "./api-error-mapping";
+import { toBatchApiError, withoutCredentials } from "./api-error-mapping";
 import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
@@ -323,7 +323,7 @@ export class OpenAIBatchApi {
     const advice =
       audience.via === "pulumi" && audience.namespace === undefined
         ? undefined
-        : apiErrorAdvice(audience, baseUrl);
+        : apiErrorAdvice(audience, withoutCredentials(baseUrl));
     return toBatchApiError(operation, error, apiKey, this.deps.now(), baseUrl, advice);
   }
 
