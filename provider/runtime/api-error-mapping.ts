@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { scrubKey } from "../display";
+import { scrubKey, scrubUrlCredentials, withoutCredentials } from "../display";
 import { adviceOf, BatchApiError, type SettingsAdvice } from "../errors";
 import { parseRetryAfter } from "../policy/retry";
 import { AnswerTooLongError } from "./bounded-answer";
@@ -77,17 +77,5 @@ function connectionDetail(cause: unknown): string {
   }
   const code = (inner as { code?: unknown }).code;
   const text = inner.message !== "" ? inner.message : typeof code === "string" ? code : "";
-  return text === "" ? "" : ` (${text})`;
-}
-
-/** The URL without any user name or password it may carry. */
-export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
+  return text === "" ? "" : ` (${scrubUrlCredentials(text)})`;
 }

@@ -1,7 +1,8 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
+import { withoutCredentials } from "../display";
 import { BatchApiError, isBatchApiError } from "../errors";
-import { toBatchApiError, withoutCredentials } from "./api-error-mapping";
+import { toBatchApiError } from "./api-error-mapping";
 import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";

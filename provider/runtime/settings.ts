@@ -1,3 +1,4 @@
+import { hasCredentials, withoutCredentials } from "../display";
 import type { InputProblem } from "../errors";
 import { BatchInputError } from "../errors";
 import { missingKeyAdvice, PULUMI_AUDIENCE, type SettingsAudience, settingLabel } from "./settings-advice";
@@ -66,7 +67,12 @@ export function resolveSettings(
   if (!isHttpUrl(baseUrl)) {
     problems.push({
       property: label("baseUrl"),
-      reason: `${JSON.stringify(baseUrl)} is not an http(s) URL; set it like https://api.openai.com/v1`,
+      reason: `${JSON.stringify(withoutCredentials(baseUrl))} is not an http(s) URL; set it like https://api.openai.com/v1`,
+    });
+  } else if (hasCredentials(baseUrl)) {
+    problems.push({
+      property: label("baseUrl"),
+      reason: `${withoutCredentials(baseUrl)} carries a user name or password, which no request may carry; remove them from the URL (the API key goes in ${label("apiKey")})`,
     });
   }
   const maxRetries = parseNumber(pick("maxRetries"), DEFAULT_MAX_RETRIES, label("maxRetries"), problems, {

@@ -64,6 +64,25 @@ describe("resolveSettings", () => {
     expect(settings.maxRetries).toBe(2);
   });
 
+  test("a base URL with a user name or password is a problem that shows neither", () => {
+    const settings = resolveSettings(config({ "openai:baseUrl": "http://user:hunter2@127.0.0.1:9/v1" }), {});
+    expect(settings.problems).toEqual([
+      {
+        property: "openai:baseUrl",
+        reason:
+          "http://127.0.0.1:9/v1 carries a user name or password, which no request may carry; remove them from the URL (the API key goes in openai:apiKey)",
+      },
+    ]);
+    expect(JSON.stringify(settings.problems)).not.toContain("hunter2");
+  });
+
+  test("an unusable base URL's problem never shows a password it holds", () => {
+    const settings = resolveSettings(config({ "openai:baseUrl": "ftp://user:hunter2@x" }), {});
+    expect(settings.problems.map((problem) => problem.reason)).toEqual([
+      '"ftp://x" is not an http(s) URL; set it like https://api.openai.com/v1',
+    ]);
+  });
+
   test("a config whose get throws is treated as empty", () => {
     const throwing = {
       get: () => {
