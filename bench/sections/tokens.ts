@@ -6,14 +6,20 @@ import { benchText, TEXT_KINDS, type TextKind } from "./token-texts";
 const KIB = 1024;
 /** The target, and the assertion of both modes: no kind of text counts more than 4× slower than English of its size. */
 const MAX_RATIO_TO_ENGLISH = 4;
-const ROUNDS = 5;
+/**
+ * Measured rounds. Quick mode's texts are small (a long word of 512 KiB counts in tens of
+ * milliseconds), so one burst of other work or a collection can land on every round of a kind;
+ * more rounds make it likelier that each kind gets one undisturbed run, at a cost of about 100 ms
+ * a round.
+ */
+const ROUNDS = { quick: 15, full: 5 } as const;
 /** The reference (gpt-tokenizer's own counter, quadratic in a word's length) is timed on this one word only. */
 const REFERENCE_WORD_BYTES = 64 * KIB;
 
 /**
- * Times one count: the CPU time it takes in this thread, in milliseconds. Counting is work for
- * one thread and nothing else, so its CPU time is its cost; wall time on a shared machine adds
- * whatever else runs meanwhile.
+ * Times one count: the CPU time the process takes meanwhile (this thread's and the garbage
+ * collector's), in milliseconds. Counting is work for one thread and nothing else, so its CPU time
+ * is its cost; wall time on a shared machine adds whatever else runs meanwhile.
  */
 function timed(count: () => number): { ms: number; tokens: number } {
   const started = process.cpuUsage();
@@ -32,11 +38,12 @@ function fastest(times: readonly number[]): number {
  * a DNA sequence (the last three are one pre-token each, where byte-pair merging is quadratic in
  * the reference implementations), at two sizes in quick mode and three in full mode, with the
  * package's counter (o200k_base), in this process. Each size's texts are counted in turns, five
- * rounds after a first unmeasured one, and each kind's fastest CPU time is compared with
- * English's.
+ * rounds (fifteen in quick mode) after a first unmeasured one, and each kind's fastest CPU time
+ * is compared with English's.
  */
 export async function runTokensSection(options: SectionOptions): Promise<Omit<SectionResult, "durationMs">> {
   const sizes = options.quick ? [128 * KIB, 512 * KIB] : [1 * MIB, 4 * MIB, 16 * MIB];
+  const rounds = options.quick ? ROUNDS.quick : ROUNDS.full;
   const count = textCounter("o200k_base");
   const rows: Row[] = [];
   const assertions: Assertion[] = [];
@@ -46,7 +53,7 @@ export async function runTokensSection(options: SectionOptions): Promise<Omit<Se
     const texts = TEXT_KINDS.map((kind) => [kind, benchText(kind, size)] as const);
     const times = new Map<TextKind, number[]>(TEXT_KINDS.map((kind) => [kind, []]));
     const tokens = new Map<TextKind, number>();
-    for (let round = 0; round <= ROUNDS; round += 1) {
+    for (let round = 0; round <= rounds; round += 1) {
       for (const [kind, text] of texts) {
         const run = timed(() => count(text));
         tokens.set(kind, run.tokens);
@@ -118,7 +125,7 @@ export async function runTokensSection(options: SectionOptions): Promise<Omit<Se
     rows,
     assertions,
     notes: [
-      `Each size's four texts are counted in turns in one process: one round unmeasured, then the fastest of ${ROUNDS}, in CPU time of the counting thread (a shared machine only adds to it). English is generated sentences; the long word is random letters with no space; CJK is Chinese characters with no space or punctuation; DNA is A, C, G and T. The last three are one pre-token each, where tiktoken's reference merge and the JavaScript tokenizers are quadratic. Sizes are UTF-8 bytes.`,
+      `Each size's four texts are counted in turns in one process: one round unmeasured, then the fastest of ${rounds}, in CPU time of the process (the counting thread's and the garbage collector's; a shared machine only adds to it). English is generated sentences; the long word is random letters with no space; CJK is Chinese characters with no space or punctuation; DNA is A, C, G and T. The last three are one pre-token each, where tiktoken's reference merge and the JavaScript tokenizers are quadratic. Sizes are UTF-8 bytes.`,
       "A pre-token over 128 KiB is merged in windows of 64 KiB whose cuts are checked (docs/cost.md, Token counting), so the time per MiB stays flat from one size to the next. The first long word also builds the table of pairs of tokens (a few hundred milliseconds), in the unmeasured round.",
     ],
   };
