@@ -212,12 +212,16 @@ export class BytePairMerger {
     this.lookups += 1;
     const leftRank = this.partRank[left]!;
     const rightRank = this.partRank[right]!;
+    const pairs = this.pairs;
+    // Most pairs are no token (eight in ten in a long random word): the pair table's filter says
+    // so from one bit, before the cache is read.
+    if (pairs !== undefined && !pairs.mayHave(leftRank, rightRank)) return NONE;
     const key = leftRank * RANK_SPAN + rightRank;
     const slot = (Math.imul(leftRank, 0x9e3779b1) ^ rightRank) & PAIR_CACHE_MASK;
     if (this.pairCacheKey[slot] === key) return this.pairCacheRank[slot]!;
     const rank =
-      (this.pairs !== undefined
-        ? this.pairs.get(leftRank, rightRank)
+      (pairs !== undefined
+        ? pairs.get(leftRank, rightRank)
         : this.table.byBytes.get(bytes.substring(left, end))) ?? NONE;
     this.pairCacheKey[slot] = key;
     this.pairCacheRank[slot] = rank;

@@ -169,10 +169,15 @@ export class PairRanks {
     }
   }
 
+  /** False when `left` and `right` make no token; true when they may (one in ten may not). */
+  mayHave(left: number, right: number): boolean {
+    const bit = filterBit(left, right);
+    return (this.filter[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
   /** The rank of the token made of the tokens `left` and `right`, or undefined. */
   get(left: number, right: number): number | undefined {
-    const bit = filterBit(left, right);
-    if ((this.filter[bit >>> 5]! & (1 << (bit & 31))) === 0) return undefined;
+    if (!this.mayHave(left, right)) return undefined;
     let low = this.starts[left]!;
     let high = this.starts[left + 1]! - 1;
     const rights = this.right;

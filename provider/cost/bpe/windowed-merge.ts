@@ -211,11 +211,12 @@ export function restricted(
     into.starts = new Int32Array(log.ranks.length);
   }
   const { ranks, starts } = into;
+  const { ranks: fromRanks, starts: fromStarts, size: merges } = log;
   let size = 0;
-  for (let index = 0; index < log.size; index += 1) {
-    const start = windowStart + log.starts[index]!;
+  for (let index = 0; index < merges; index += 1) {
+    const start = windowStart + fromStarts[index]!;
     if (start < end) {
-      ranks[size] = log.ranks[index]!;
+      ranks[size] = fromRanks[index]!;
       starts[size] = start;
       size += 1;
     }
