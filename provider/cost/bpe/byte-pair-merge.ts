@@ -3,8 +3,8 @@ import { type PairRanks, pairRanksOf, type RankTable } from "./rank-table";
 /** No pair: a rank above every real one. */
 export const NONE = 0x7fffffff;
 
-/** Ranks are below 2^18 (o200k_base has 200,000 tokens), so two make one exact number. */
-const RANK_SPAN = 2 ** 18;
+/** Ranks are below 2^18 (o200k_base has 200,000 tokens): a pair of ranks and its answer fit in 64 bits. */
+const RANK_BITS = 18;
 
 /** Entries of the cache of pairs of part ranks (a power of two). */
 const PAIR_CACHE_SIZE = 1 << 16;
@@ -84,8 +84,12 @@ export class BytePairMerger {
   private readonly queued: Int32Array;
   private lowestQueued: number;
 
-  private readonly pairCacheKey = new Float64Array(PAIR_CACHE_SIZE).fill(-1);
-  private readonly pairCacheRank = new Int32Array(PAIR_CACHE_SIZE);
+  /**
+   * Two words a slot, so that a look-up reads one cache line: the left rank and the low 14 bits
+   * of the right one; then the right rank's high 4 bits and the answer (its rank + 1, 0 for none).
+   * An empty slot is -1, -1, which no pair of ranks below 2^18 − 2^14 matches.
+   */
+  private readonly pairCache = new Int32Array(2 * PAIR_CACHE_SIZE).fill(-1);
 
   private pairs: PairRanks | undefined;
   private lookups = 0;
@@ -216,15 +220,20 @@ export class BytePairMerger {
     // Most pairs are no token (eight in ten in a long random word): the pair table's filter says
     // so from one bit, before the cache is read.
     if (pairs !== undefined && !pairs.mayHave(leftRank, rightRank)) return NONE;
-    const key = leftRank * RANK_SPAN + rightRank;
-    const slot = (Math.imul(leftRank, 0x9e3779b1) ^ rightRank) & PAIR_CACHE_MASK;
-    if (this.pairCacheKey[slot] === key) return this.pairCacheRank[slot]!;
+    const cache = this.pairCache;
+    const low = leftRank | (rightRank << RANK_BITS);
+    const high = rightRank >>> (32 - RANK_BITS);
+    const slot = 2 * ((Math.imul(leftRank, 0x9e3779b1) ^ rightRank) & PAIR_CACHE_MASK);
+    if (cache[slot] === low) {
+      const found = cache[slot + 1]!;
+      if ((found & 15) === high) return found >>> 4 === 0 ? NONE : (found >>> 4) - 1;
+    }
     const rank =
       (pairs !== undefined
         ? pairs.get(leftRank, rightRank)
         : this.table.byBytes.get(bytes.substring(left, end))) ?? NONE;
-    this.pairCacheKey[slot] = key;
-    this.pairCacheRank[slot] = rank;
+    cache[slot] = low;
+    cache[slot + 1] = high | ((rank === NONE ? 0 : rank + 1) << 4);
     return rank;
   }
 

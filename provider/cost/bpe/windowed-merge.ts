@@ -39,7 +39,7 @@ export class WindowedMerger {
     let blockStart = 0;
     while (blockStart < size) {
       const windowEnd = Math.min(size, blockStart + WINDOW_BYTES + MARGIN_BYTES);
-      this.merger.count(bytes.substring(blockStart, windowEnd), {
+      const parts = this.merger.count(bytes.substring(blockStart, windowEnd), {
         log: this.log,
         ...(work === undefined ? {} : { work }),
       });
@@ -53,7 +53,8 @@ export class WindowedMerger {
         this.merger.release();
         return this.merger.count(bytes, work === undefined ? {} : { work });
       }
-      tokens += this.merger.partsIn(0, cut - blockStart);
+      // The window's parts less those of its margin (a scan of the margin, not of the window).
+      tokens += parts - this.merger.partsIn(cut - blockStart, windowEnd - blockStart);
       this.current = this.previous;
       this.previous = block;
       blockStart = cut;
