@@ -38,15 +38,20 @@ export class BpeTextCounter {
 
   private pieceTokens(piece: string, work: MergeWork | undefined): number {
     const ascii = isAscii(piece);
-    if ((ascii ? this.table.byBytes : this.table.byText).has(piece)) return 1;
-    const cached = this.merged.get(piece);
+    // A piece longer than the longest token is none, and one longer than the cache keeps is not
+    // in it: neither map is asked, as hashing a long piece costs a pass over it.
+    if (piece.length <= this.table.longestTokenBytes) {
+      if ((ascii ? this.table.byBytes : this.table.byText).has(piece)) return 1;
+    }
+    const cacheable = piece.length <= CACHE_MAX_CHARS;
+    const cached = cacheable ? this.merged.get(piece) : undefined;
     if (cached !== undefined) return cached;
     const bytes = ascii ? piece : this.latin1Bytes(piece);
     const tokens =
       bytes.length > 2 * WINDOW_BYTES
         ? this.windowed.count(bytes, work)
         : this.merger.count(bytes, work === undefined ? {} : { work });
-    if (piece.length <= CACHE_MAX_CHARS) {
+    if (cacheable) {
       if (this.merged.size >= CACHE_ENTRIES) {
         const oldest = this.merged.keys().next().value;
         if (oldest !== undefined) this.merged.delete(oldest);
