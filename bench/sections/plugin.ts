@@ -96,7 +96,7 @@ export async function runPluginSection(options: SectionOptions): Promise<Omit<Se
     });
     return {
       id: "plugin",
-      title: "Plugin archive against the bin/ wrapper",
+      title: "9. Plugin archive against the bin/ wrapper",
       rows,
       assertions,
       notes: [

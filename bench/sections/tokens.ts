@@ -34,7 +34,7 @@ function fastest(times: readonly number[]): number {
 }
 
 /**
- * Figure 9: counting time against text size, for English, a long word, Chinese without spaces and
+ * Figure 10: counting time against text size, for English, a long word, Chinese without spaces and
  * a DNA sequence (the last three are one pre-token each, where byte-pair merging is quadratic in
  * the reference implementations), at two sizes in quick mode and three in full mode, with the
  * package's counter (o200k_base), in this process. Each size's texts are counted in turns, five
@@ -121,7 +121,7 @@ export async function runTokensSection(options: SectionOptions): Promise<Omit<Se
   }
   return {
     id: "tokens",
-    title: "9. Count the tokens of a text: time against size, by kind of text (o200k_base)",
+    title: "10. Count the tokens of a text: time against size, by kind of text (o200k_base)",
     rows,
     assertions,
     notes: [
