@@ -1,7 +1,7 @@
 /**
  * The two encodings' pre-tokenizers written out as scans, used for every text. A regular
- * expression would do the same work, but V8 runs the pattern with a backtracking stack that grows with the length of a match
- * over non-Latin-1 letters, marks or punctuation: a run of about five million such characters
+ * expression would do the same work, but V8 runs the pattern with a backtracking stack that
+ * grows with the length of a match over non-Latin-1 letters, marks or punctuation: a run of about five million such characters
  * (a string the API still takes) throws "Maximum call stack size exceeded". These scans give the
  * same pre-tokens as the patterns (gpt-tokenizer's, which are tiktoken's), in one pass, whatever
  * the text.
