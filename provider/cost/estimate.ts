@@ -29,7 +29,27 @@ export interface EstimateOptions {
   models?: Readonly<Record<string, string>>;
   /** True where the lines name deployments, not models (Azure): the warnings say so. */
   deployments?: boolean;
+  /** How the warnings say to fix what they report; default: with the resource's arguments. */
+  advice?: EstimateAdvice;
 }
+
+/**
+ * What the warnings tell the user to do, in the terms of where the estimate is read: the
+ * resource's arguments (`prices`, `assumedOutputTokensPerRequest`) or the command line's options.
+ */
+export interface EstimateAdvice {
+  /** How to give the price of a model that has none, e.g. `pass prices: { "m": { input, output } }`. */
+  price(model: string): string;
+  /** How to bound the output of requests that set no output limit. */
+  unboundedOutput: string;
+}
+
+/** The advice of the `Batch` and `BatchSet` arguments. */
+export const ARGUMENT_ADVICE: EstimateAdvice = {
+  price: (model) => `pass prices: { "${model}": { input, output } }`,
+  unboundedOutput:
+    "set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+};
 
 export interface EstimateOutcome {
   estimate: CostEstimate;
@@ -39,6 +59,7 @@ export interface EstimateOutcome {
 
 /** Prices a tally. Pure. */
 export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): EstimateOutcome {
+  const advice = options.advice ?? ARGUMENT_ADVICE;
   const warnings: string[] = [];
   const models = options.models ?? {};
   const name = tally.model;
@@ -56,7 +77,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       maxOutputTokens = tally.maxOutputTokens + tally.unboundedRequests * assumed;
     } else {
       warnings.push(
-        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest`,
+        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; ${advice.unboundedOutput}`,
       );
     }
   }
@@ -85,8 +106,8 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       const of = deployment === undefined ? `model ${model}` : `deployment ${deployment} (model ${model})`;
       warnings.push(
         options.sources?.table === false
-          ? `no price for ${of}: the package ships prices for OpenAI only; pass prices: { "${model}": { input, output } }, or set openai:prices, to price it`
-          : `no price for ${of}; pass prices: { "${model}": { input, output } } to price it`,
+          ? `no price for ${of}: the package ships prices for OpenAI only; ${advice.price(model)}, or set openai:prices, to price it`
+          : `no price for ${of}; ${advice.price(model)} to price it`,
       );
     }
     return {

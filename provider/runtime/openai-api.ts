@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { type BackendProfile, type Credentials, connectionOf, sentEndpointOf } from "../backends";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
+import { withoutCredentials } from "../display";
 import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
 import { reshapedBatchAnswer } from "./batch-answers";
@@ -9,6 +10,7 @@ import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
+import { apiErrorAdvice, PULUMI_AUDIENCE } from "./settings-advice";
 import { fileCarriesToken } from "./token-files";
 
 export type ApiBatch = OpenAI.Batch;
@@ -366,7 +368,13 @@ export class OpenAIBatchApi {
   }
 
   private mapError(operation: string, error: unknown): BatchApiError {
-    return toBatchApiError(operation, error, this.secrets, this.deps.now(), this.settings.baseUrl);
+    const { baseUrl, audience = PULUMI_AUDIENCE } = this.settings;
+    // The provider's own advice is the default; other callers' goes with each error.
+    const advice =
+      audience.via === "pulumi" && audience.namespace === undefined
+        ? undefined
+        : apiErrorAdvice(audience, withoutCredentials(baseUrl));
+    return toBatchApiError(operation, error, this.secrets, this.deps.now(), baseUrl, advice);
   }
 
   private withRetries<T>(

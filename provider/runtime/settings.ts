@@ -1,7 +1,9 @@
 import { type BackendProfile, type BackendSettingName, chooseBackend } from "../backends";
 import type { PriceOverrides } from "../cost/prices";
+import { hasCredentials, withoutCredentials } from "../display";
 import type { InputProblem } from "../errors";
 import { BatchInputError } from "../errors";
+import { missingKeyAdvice, PULUMI_AUDIENCE, type SettingsAudience, settingLabel } from "./settings-advice";
 
 /** Where a setting may come from: Pulumi stack config, then the environment. */
 export interface ConfigSource {
@@ -26,6 +28,8 @@ export interface ProviderSettings {
   prices: PriceOverrides | undefined;
   /** Settings that were given but are wrong; reported by the first operation that calls the API. */
   problems: InputProblem[];
+  /** Who set them, and so how messages name them and what they advise; default: Pulumi's stack config. */
+  audience?: SettingsAudience;
 }
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -74,8 +78,10 @@ export function settingKey(name: SettingName, namespace?: string): string {
 export function resolveSettings(
   config: ConfigSource | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  namespace?: string,
+  audience: SettingsAudience = PULUMI_AUDIENCE,
 ): ProviderSettings {
+  const namespace = audience.via === "pulumi" ? audience.namespace : undefined;
+  const label = (name: SettingName) => settingLabel(name, audience);
   const pick = (name: SettingName): string | undefined => {
     const source = SETTING_SOURCES[name];
     const fromConfig = nonEmpty(safeGet(config, settingKey(name, namespace)));
@@ -85,25 +91,24 @@ export function resolveSettings(
   const baseUrl = pick("baseUrl") ?? DEFAULT_BASE_URL;
   if (!isHttpUrl(baseUrl)) {
     problems.push({
-      property: settingKey("baseUrl", namespace),
-      reason: `${JSON.stringify(baseUrl)} is not an http(s) URL; set it like https://api.openai.com/v1`,
+      property: label("baseUrl"),
+      reason: `${JSON.stringify(withoutCredentials(baseUrl))} is not an http(s) URL; set it like https://api.openai.com/v1`,
+    });
+  } else if (hasCredentials(baseUrl)) {
+    problems.push({
+      property: label("baseUrl"),
+      reason: `${withoutCredentials(baseUrl)} carries a user name or password, which no request may carry; remove them from the URL (the API key goes in ${label("apiKey")})`,
     });
   }
-  const maxRetries = parseNumber(
-    pick("maxRetries"),
-    DEFAULT_MAX_RETRIES,
-    settingKey("maxRetries", namespace),
-    problems,
-    {
-      integer: true,
-      min: 0,
-      what: "a whole number of retries, 0 or more",
-    },
-  );
+  const maxRetries = parseNumber(pick("maxRetries"), DEFAULT_MAX_RETRIES, label("maxRetries"), problems, {
+    integer: true,
+    min: 0,
+    what: "a whole number of retries, 0 or more",
+  });
   const timeoutSeconds = parseNumber(
     pick("requestTimeoutSeconds"),
     DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    settingKey("requestTimeoutSeconds", namespace),
+    label("requestTimeoutSeconds"),
     problems,
     { integer: false, min: Number.MIN_VALUE, what: "a number of seconds greater than 0" },
   );
@@ -122,14 +127,14 @@ export function resolveSettings(
       batchMetadata: pick("batchMetadata"),
     },
     baseUrl,
-    (name) => settingKey(name, namespace),
+    label,
     problems,
   );
   const azure = choice.profile.kind === "azure";
   if (azure && pick("baseUrl") === undefined) {
     problems.push({
-      property: settingKey("baseUrl", namespace),
-      reason: `the Azure backend needs the resource's endpoint; set ${settingKey("baseUrl", namespace)} to https://<resource>.openai.azure.com (or its /openai/v1 URL)`,
+      property: label("baseUrl"),
+      reason: `the Azure backend needs the resource's endpoint; set ${label("baseUrl")} to https://<resource>.openai.azure.com (or its /openai/v1 URL)`,
     });
   }
   return {
@@ -144,21 +149,22 @@ export function resolveSettings(
     adToken: azure ? nonEmpty(env[AZURE_ENV.adToken]) : undefined,
     prices: choice.prices,
     problems,
+    audience,
   };
 }
 
 /** The key, or an error that says how to set it. Also reports any wrong setting. */
-export function requireUsableSettings(settings: ProviderSettings, namespace?: string): string {
+export function requireUsableSettings(settings: ProviderSettings): string {
   const problems = [...settings.problems];
   const azure = settings.backend.kind === "azure";
   if (settings.apiKey === undefined && !(azure && settings.adToken !== undefined)) {
-    const key = settingKey("apiKey", namespace);
-    const env = azure
-      ? `OPENAI_API_KEY or ${AZURE_ENV.apiKey} (or an Entra ID token in ${AZURE_ENV.adToken})`
-      : "OPENAI_API_KEY";
+    const audience = settings.audience ?? PULUMI_AUDIENCE;
+    const azureAdvice = azure
+      ? `; for Azure, ${AZURE_ENV.apiKey} (or a Microsoft Entra ID token in ${AZURE_ENV.adToken}) serves too`
+      : "";
     problems.push({
-      property: key,
-      reason: `no ${settings.backend.name} API key is set; run \`pulumi config set --secret ${key} <key>\`, or set ${env} in the environment that runs pulumi${namespace === undefined ? "" : ", or give the provider resource an apiKey argument"}`,
+      property: settingLabel("apiKey", audience),
+      reason: `no ${settings.backend.name} API key is set; ${missingKeyAdvice(audience)}${azureAdvice}`,
     });
   }
   const credential = settings.apiKey ?? settings.adToken;

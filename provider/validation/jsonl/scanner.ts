@@ -247,14 +247,14 @@ export function megabytes(bytes: number): string {
 export function tooManyBytes(backend: BackendProfile, size: string): string {
   const most = megabytes(backend.limits.maxFileBytes);
   return backend.kind === "openai"
-    ? `the input is ${size}; a batch input file may be at most ${most}, so split it into several batches`
-    : `the input is ${size}; ${backend.name} allows at most ${most} per file, so split it into several batches`;
+    ? `the input is ${size}; a batch input file may be at most ${most}, so split it into several batches, or give it to BatchSet, which splits it into batches for you`
+    : `the input is ${size}; ${backend.name} allows at most ${most} per file, so split it into several batches, or give it to BatchSet, which splits it into batches for you`;
 }
 
 /** The problem of an input with more lines than the backend takes. */
 export function tooManyLines(backend: BackendProfile): string {
   const most = backend.limits.maxRequests.toLocaleString("en-US");
   return backend.kind === "openai"
-    ? `there are more than ${backend.limits.maxRequests} lines; a batch takes at most ${backend.limits.maxRequests} requests, so split the file`
-    : `there are more than ${most} lines; ${backend.name} allows at most ${most} requests per file, so split the file`;
+    ? `there are more than ${backend.limits.maxRequests} lines; a batch takes at most ${backend.limits.maxRequests} requests, so split the file, or give it to BatchSet, which splits it into batches for you`
+    : `there are more than ${most} lines; ${backend.name} allows at most ${most} requests per file, so split the file, or give it to BatchSet, which splits it into batches for you`;
 }
