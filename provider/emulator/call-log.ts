@@ -6,7 +6,7 @@ export class CallLog {
 
   /** Records a call as it arrives; its status is filled in when it is answered. */
   arrive(method: string, path: string, url: string, at: number): RecordedCall {
-    const entry: RecordedCall = { method, path, url, status: 0, at };
+    const entry: RecordedCall = { method, path, ...(url === path ? {} : { url }), status: 0, at };
     this.entries.push(entry);
     return entry;
   }

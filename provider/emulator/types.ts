@@ -107,8 +107,8 @@ export interface RecordedCall {
   method: string;
   /** The API's path without the query string, e.g. "/v1/batches" (under any profile's prefix). */
   path: string;
-  /** The path as requested, with its query, e.g. "/openai/batches?api-version=2024-10-21". */
-  url: string;
+  /** The path as requested, with its query, when it differs from `path`, e.g. "/openai/batches?api-version=2024-10-21". */
+  url?: string;
   /** Status sent; 0 when no answer was sent (dropped connection, client gone). */
   status: number;
   /** Emulator time of arrival, unix ms. */
