@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
+import type { FaultRule } from "../../provider/emulator";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const dirs: string[] = [];
@@ -137,3 +138,44 @@ test("a wrong key in api-key is refused, and the error does not show it", async 
   expect(String(error?.message)).not.toContain("sk-wrong-azure-key-0000000000");
   expect(JSON.stringify(error)).not.toContain("sk-wrong-azure-key-0000000000");
 });
+
+describe.each(["v1", "api-version"] as const)(
+  "Azure, the %s URL form, under faults: no duplicate, no orphan",
+  (form) => {
+    test.each([
+      [
+        "a 500 after the batch was created",
+        { method: "POST", path: "/v1/batches", kind: "server_error_after", count: 1 },
+      ],
+      [
+        "a dropped connection on create",
+        { method: "POST", path: "/v1/batches", kind: "drop_connection", count: 1 },
+      ],
+      [
+        "a 500 after the file was stored",
+        { method: "POST", path: "/v1/files", kind: "server_error_after", count: 2 },
+      ],
+      [
+        "a 429 on create",
+        { method: "POST", path: "/v1/batches", kind: "rate_limit", count: 2, retryAfterSeconds: 3 },
+      ],
+      ["a 500 on the look-up", { method: "GET", path: "/v1/batches", kind: "server_error", count: 1 }],
+    ] as [string, FaultRule][])("%s", async (_name, fault) => {
+      const setup = await azure(form);
+      env = setup.env;
+      const inputs = await env.checked({
+        endpoint: "/chat/completions",
+        requests,
+        resourceKey: "p/s/faulty",
+      });
+      env.emulator.setFaults([fault]);
+      const { id } = await env.provider.create(inputs);
+      env.emulator.setFaults([]);
+      const faulted = env.emulator.calls().filter((c) => c.fault !== undefined);
+      expect(faulted).toHaveLength(fault.count ?? 0);
+      const batches = (await env.client.batches.list({ limit: 100 })).data;
+      expect(batches.map((b) => b.id)).toEqual([id]);
+      expect(await env.batchFiles()).toHaveLength(1);
+    });
+  },
+);
