@@ -13,6 +13,7 @@ import {
 } from "../../provider/backends";
 import { checkCost } from "../../provider/cost/batch-estimate";
 import type { InputProblem } from "../../provider/errors";
+import { argumentsOver } from "../../provider/plugin/provider-arguments";
 import { resolveSettings } from "../../provider/runtime/settings";
 import { planShards, shardBoundsOf } from "../../provider/set/shards";
 import { checkArguments } from "../../provider/validation/arguments";
@@ -315,5 +316,38 @@ describe("cost by backend", () => {
     expect(outcome.failures[0]?.reason).toContain(
       "deployment batch-mini is not in openai:models, so its model and price are not known",
     );
+  });
+});
+
+describe("the plugin's settings", () => {
+  const PLUGIN = { via: "pulumi", namespace: "openai-batch" } as const;
+
+  test("openai-batch:backend and its fellows choose the backend, and problems name the plugin's keys", () => {
+    const config = {
+      get: (key: string) =>
+        ({ "openai-batch:backend": "azure", "openai-batch:apiVersion": "yesterday" })[key],
+    };
+    const settings = resolveSettings(config, { OPENAI_BASE_URL: "https://r.openai.azure.com" }, PLUGIN);
+    expect(settings.backend.kind).toBe("azure");
+    expect(settings.problems.map((problem) => problem.property)).toEqual(["openai-batch:apiVersion"]);
+  });
+
+  test("an explicit provider's arguments carry the backend, its models as an object, and batchMetadata as a boolean", () => {
+    const config = argumentsOver(
+      {
+        backend: "compatible",
+        preset: "together",
+        batchMetadata: true,
+        models: { "my-llama": "meta-llama/Llama-3-8b" },
+        baseUrl: "https://api.example.com/v1",
+      },
+      "openai-batch",
+      { get: () => undefined },
+    );
+    const settings = resolveSettings(config, {}, PLUGIN);
+    expect(settings.problems).toEqual([]);
+    expect(settings.backend.name).toBe("Together");
+    expect(settings.backend.createToken).toBe("metadata");
+    expect(settings.backend.models).toEqual({ "my-llama": "meta-llama/Llama-3-8b" });
   });
 });
