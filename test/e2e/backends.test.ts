@@ -27,8 +27,8 @@ const SET_REQUESTS = 150_000;
 const PROMPTS = ["What is a batch?", "Why shard?", "What is a deployment?", "Name a colour."];
 const RETRIED = { kind: "request_failure", count: 1, statusCode: 500, errorCode: "server_error" } as const;
 
-/** `count` ticket lines naming `model`. */
-function tickets(model: string): string {
+/** `count` question lines naming `model`. */
+function questions(model: string): string {
   const lines: string[] = [];
   for (let i = 0; i < SET_REQUESTS; i++) {
     lines.push(
@@ -36,7 +36,7 @@ function tickets(model: string): string {
         custom_id: `t-${i}`,
         method: "POST",
         url: "/v1/chat/completions",
-        body: { model, max_tokens: 2, messages: [{ role: "user", content: `Ticket ${i}` }] },
+        body: { model, max_tokens: 2, messages: [{ role: "user", content: `Question ${i}` }] },
       }),
     );
   }
@@ -65,8 +65,8 @@ describeWithEngine("one program on OpenAI and on Azure, the backend chosen by th
     const dir = join(root, name);
     const ws = await createWorkspace({ projectName: `e2e-backend-${name}`, env: emulator.providerEnv() });
     const stack = await ws.stack(name, backendProgram());
-    const input = join(root, `${name}-tickets.jsonl`);
-    writeFileSync(input, tickets(model));
+    const input = join(root, `${name}-questions.jsonl`);
+    writeFileSync(input, questions(model));
     await stack.setAllConfig({
       ...config,
       model,
