@@ -7,6 +7,7 @@
 import { createReadStream, openAsBlob } from "node:fs";
 import { basename } from "node:path";
 import OpenAI from "openai";
+import { OPENAI_PROFILE } from "../../provider/backends";
 import { realDeps } from "../../provider/runtime/deps";
 import { OpenAIBatchApi } from "../../provider/runtime/openai-api";
 import { serveInChild } from "../lib/child";
@@ -31,6 +32,10 @@ if (require.main === module) {
       project: undefined,
       maxRetries: 0,
       requestTimeoutMs: 600_000,
+      backend: OPENAI_PROFILE,
+      apiVersion: undefined,
+      adToken: undefined,
+      prices: undefined,
       problems: [],
     },
     realDeps({ env: {} }),

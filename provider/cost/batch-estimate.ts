@@ -1,3 +1,4 @@
+import { type BackendProfile, canonicalEndpoint, OPENAI_PROFILE } from "../backends";
 import type { BatchCostEstimate, BatchRequestLine } from "../contract";
 import type { InputProblem } from "../errors";
 import { readCachedTally, writeCachedTally } from "./cache";
@@ -18,6 +19,10 @@ export interface CostCheckInput {
   maxCostUsd?: number | undefined;
   assumedOutputTokensPerRequest?: number | undefined;
   prices?: PriceOverrides | undefined;
+  /** The backend: its `models` map and whether OpenAI's price table applies. OpenAI when absent. */
+  backend?: BackendProfile | undefined;
+  /** The stack's `openai:prices` setting, under `prices`. */
+  settingPrices?: PriceOverrides | undefined;
 }
 
 export interface CostCheckOutcome {
@@ -34,14 +39,26 @@ export interface CostCheckOutcome {
  * input's sha256, so an unchanged input is counted once.
  */
 export async function checkCost(input: CostCheckInput): Promise<CostCheckOutcome> {
-  const { tally, counted } = await tallyOf(input);
+  const backend = input.backend ?? OPENAI_PROFILE;
+  // Tokens are counted by the endpoint's OpenAI name (`/chat/completions` counts as `/v1/chat/completions`).
+  const { tally, counted } = await tallyOf({ ...input, endpoint: canonicalEndpoint(input.endpoint) });
+  const deployments = backend.kind === "azure";
   const { estimate, warnings } = estimateCost(tally, {
     ...(input.prices === undefined ? {} : { prices: input.prices }),
     ...(input.assumedOutputTokensPerRequest === undefined
       ? {}
       : { assumedOutputTokensPerRequest: input.assumedOutputTokensPerRequest }),
+    sources: { settings: input.settingPrices, table: backend.prices === "openai" },
+    models: backend.models,
+    deployments,
   });
-  return { estimate: stateShape(estimate), failures: guard(estimate, input.maxCostUsd), warnings, counted };
+  const deployment = deployments ? tally.model : undefined;
+  return {
+    estimate: stateShape(estimate),
+    failures: guard(estimate, input.maxCostUsd, deployment, backend),
+    warnings,
+    counted,
+  };
 }
 
 async function tallyOf(input: CostCheckInput): Promise<{ tally: TokenTally; counted: boolean }> {
@@ -81,14 +98,30 @@ function stateShape(estimate: CostEstimate): BatchCostEstimate {
   ) as unknown as BatchCostEstimate;
 }
 
-function guard(estimate: CostEstimate, maxCostUsd: number | undefined): InputProblem[] {
+function guard(
+  estimate: CostEstimate,
+  maxCostUsd: number | undefined,
+  deployment: string | undefined,
+  backend: BackendProfile,
+): InputProblem[] {
   if (maxCostUsd === undefined) {
     return [];
   }
   const fail = (reason: string): InputProblem[] => [{ property: "maxCostUsd", reason }];
   if (estimate.priceAsOf === null) {
+    if (deployment !== undefined && !Object.hasOwn(backend.models, deployment)) {
+      return fail(
+        `deployment ${deployment} is not in openai:models, so its model and price are not known and the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; set openai:models to {"${deployment}": "<model>"} and give that model's price in openai:prices (or the prices argument)`,
+      );
+    }
+    const what =
+      deployment === undefined
+        ? `model ${estimate.model ?? "(none)"}`
+        : `deployment ${deployment} (model ${estimate.model})`;
+    const setting =
+      backend.prices === "openai" ? "" : ", or set openai:prices (the package ships prices for OpenAI only)";
     return fail(
-      `there is no price for model ${estimate.model ?? "(none)"}, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates`,
+      `there is no price for ${what}, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates${setting}`,
     );
   }
   if (estimate.maxCostUsd === null) {

@@ -1,5 +1,5 @@
 import { encodingOf } from "./encodings";
-import { type PriceOverrides, priceOf } from "./prices";
+import { type PriceOverrides, type PriceSources, priceOf } from "./prices";
 import { MAX_STRING_CHARS } from "./string-limit";
 import type { TokenTally } from "./tally";
 
@@ -23,6 +23,12 @@ export interface EstimateOptions {
   prices?: PriceOverrides;
   /** Output tokens assumed for each request that sets no output limit. */
   assumedOutputTokensPerRequest?: number;
+  /** The `openai:prices` setting, and whether the shipped table applies. */
+  sources?: PriceSources;
+  /** The model each name in the request lines runs (`openai:models`): deployment names on Azure. */
+  models?: Readonly<Record<string, string>>;
+  /** True where the lines name deployments, not models (Azure): the warnings say so. */
+  deployments?: boolean;
   /** How the warnings say to fix what they report; default: with the resource's arguments. */
   advice?: EstimateAdvice;
 }
@@ -55,7 +61,12 @@ export interface EstimateOutcome {
 export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): EstimateOutcome {
   const advice = options.advice ?? ARGUMENT_ADVICE;
   const warnings: string[] = [];
-  const model = tally.model ?? null;
+  const models = options.models ?? {};
+  const name = tally.model;
+  const mapped = name !== undefined && Object.hasOwn(models, name) ? models[name] : undefined;
+  const model = mapped ?? name ?? null;
+  const deployment = options.deployments === true && name !== undefined ? name : undefined;
+  const named = (what: string) => (deployment === undefined ? `model ${what}` : `deployment ${deployment}`);
   const inputTokens = tally.endpoint === undefined ? null : tally.inputTokens;
   const assumed = options.assumedOutputTokensPerRequest;
   let maxOutputTokens: number | null = null;
@@ -71,7 +82,11 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
     }
   }
   if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
-    warnings.push(`model ${model} is not one this package knows; its tokens were counted with o200k_base`);
+    warnings.push(
+      deployment !== undefined && mapped === undefined
+        ? `deployment ${deployment} is not in openai:models, so its model is not known; its tokens were counted with o200k_base (the encoding of every Azure batch model) and it has no price; map it with openai:models {"${deployment}": "<model>"}`
+        : `${named(model)} is not one this package knows; its tokens were counted with o200k_base`,
+    );
   }
   if (tally.refusedRequests > 0) {
     const where =
@@ -85,10 +100,15 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       `${tally.uncountedParts} images, audio or file parts, or built-in tools, are not counted; the input tokens are a lower bound`,
     );
   }
-  const found = priceOf(tally.model, options.prices);
+  const found = priceOf(model ?? undefined, options.prices, options.sources);
   if (found === undefined) {
-    if (model !== null) {
-      warnings.push(`no price for model ${model}; ${advice.price(model)} to price it`);
+    if (model !== null && !(deployment !== undefined && mapped === undefined && !encodingOf(model).known)) {
+      const of = deployment === undefined ? `model ${model}` : `deployment ${deployment} (model ${model})`;
+      warnings.push(
+        options.sources?.table === false
+          ? `no price for ${of}: the package ships prices for OpenAI only; ${advice.price(model)}, or set openai:prices, to price it`
+          : `no price for ${of}; ${advice.price(model)} to price it`,
+      );
     }
     return {
       estimate: {

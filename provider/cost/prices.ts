@@ -7,6 +7,17 @@ export type PriceOverrides = Readonly<Record<string, Readonly<ModelPrice>>>;
 /** What `priceAsOf` says when the price of the model came from the `prices` argument. */
 export const GIVEN_PRICE_SOURCE = "prices argument";
 
+/** What `priceAsOf` says when the price came from the stack's `openai:prices` setting. */
+export const SETTING_PRICE_SOURCE = "prices setting";
+
+/** Where prices come from besides the `prices` argument. */
+export interface PriceSources {
+  /** The stack's `openai:prices` setting, under the argument. */
+  settings?: PriceOverrides | undefined;
+  /** Whether the shipped table (OpenAI's batch prices) applies; false for other backends. Default true. */
+  table?: boolean;
+}
+
 export interface FoundPrice {
   price: Readonly<ModelPrice>;
   /** The table's date, or `GIVEN_PRICE_SOURCE`. */
@@ -14,20 +25,31 @@ export interface FoundPrice {
 }
 
 /**
- * The batch price of a model: from `overrides` first, then from the table; a dated snapshot
+ * The batch price of a model: from `overrides` (the `prices` argument) first, then the
+ * `openai:prices` setting, then the table (where it applies); a dated snapshot
  * (`gpt-4o-mini-2024-07-18`) takes its family's price unless it is listed itself. Undefined for
- * a model neither knows.
+ * a model none knows.
  */
-export function priceOf(model: string | undefined, overrides: PriceOverrides = {}): FoundPrice | undefined {
+export function priceOf(
+  model: string | undefined,
+  overrides: PriceOverrides = {},
+  sources: PriceSources = {},
+): FoundPrice | undefined {
   if (model === undefined) {
     return undefined;
   }
+  const settings = sources.settings ?? {};
   for (const name of [model, withoutSnapshotDate(model)]) {
     const given = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
     if (given !== undefined) {
       return { price: given, asOf: GIVEN_PRICE_SOURCE };
     }
-    const listed = Object.hasOwn(BATCH_PRICE_TABLE, name) ? BATCH_PRICE_TABLE[name] : undefined;
+    const set = Object.hasOwn(settings, name) ? settings[name] : undefined;
+    if (set !== undefined) {
+      return { price: set, asOf: SETTING_PRICE_SOURCE };
+    }
+    const listed =
+      sources.table !== false && Object.hasOwn(BATCH_PRICE_TABLE, name) ? BATCH_PRICE_TABLE[name] : undefined;
     if (listed !== undefined) {
       return { price: listed, asOf: PRICE_TABLE_AS_OF };
     }

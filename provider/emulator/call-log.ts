@@ -5,8 +5,8 @@ export class CallLog {
   private entries: RecordedCall[] = [];
 
   /** Records a call as it arrives; its status is filled in when it is answered. */
-  arrive(method: string, path: string, at: number): RecordedCall {
-    const entry: RecordedCall = { method, path, status: 0, at };
+  arrive(method: string, path: string, url: string, at: number): RecordedCall {
+    const entry: RecordedCall = { method, path, ...(url === path ? {} : { url }), status: 0, at };
     this.entries.push(entry);
     return entry;
   }

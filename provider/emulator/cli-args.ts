@@ -1,4 +1,4 @@
-import { ENV, parseTokenLimits } from "./config";
+import { ENV, parseDeployments, parseTokenLimits } from "./config";
 import { EmulatorConfigError } from "./errors/config-error";
 import { parseFaultRulesJson } from "./faults/parse";
 import type { EmulatorOptions } from "./types";
@@ -25,6 +25,13 @@ Options:
                       shuffled: a seeded order, never the input's)             env ${ENV.outputOrder}
   --output-order-seed <n>
                       seed of the shuffled order (default 1)                   env ${ENV.outputOrderSeed}
+  --profile <openai|azure>
+                      the backend emulated (default openai); azure serves
+                      /openai/v1 and /openai?api-version=, takes the key in
+                      api-key, and keeps Azure's limits (see the README)       env ${ENV.profile}
+  --deployments <name=model[,name=model]>
+                      azure: the deployments lines may name, e.g.
+                      batch-mini=gpt-4o-mini (default: one per model)          env ${ENV.deployments}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version
@@ -51,6 +58,8 @@ const VALUE_FLAGS = [
   "--enqueued-token-limit",
   "--output-order",
   "--output-order-seed",
+  "--profile",
+  "--deployments",
 ];
 const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
 
@@ -122,6 +131,18 @@ export function parseCliArgs(
     }
     options.outputOrderSeed = Number(seed);
   }
+  const profile = values.get("--profile");
+  if (profile !== undefined) {
+    if (profile !== "openai" && profile !== "azure") {
+      throw new EmulatorConfigError(
+        "--profile",
+        `Expected --profile to be openai or azure; got ${JSON.stringify(profile)}.`,
+      );
+    }
+    options.profile = profile;
+  }
+  const deployments = values.get("--deployments");
+  if (deployments !== undefined) options.deployments = parseDeployments(deployments, "--deployments");
   if (switches.has("--manual-clock")) options.manualClock = true;
   return { kind: "start", options, log: switches.has("--log") };
 }

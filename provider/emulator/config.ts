@@ -1,5 +1,6 @@
 import { EmulatorConfigError } from "./errors/config-error";
 import { describe, parseFaultRules, parseFaultRulesJson } from "./faults/parse";
+import { type EmulatorProfile, emulatorProfile, PROFILE_NAMES, type ProfileName } from "./profiles";
 import type { EmulatorDurations, EmulatorOptions, FaultRule, OutputOrderName } from "./types";
 
 /** The environment variables the emulator reads when an option is absent. */
@@ -13,6 +14,8 @@ export const ENV = {
   enqueuedTokenLimits: "OPENAI_EMULATOR_ENQUEUED_TOKEN_LIMITS",
   outputOrder: "OPENAI_EMULATOR_OUTPUT_ORDER",
   outputOrderSeed: "OPENAI_EMULATOR_OUTPUT_ORDER_SEED",
+  profile: "OPENAI_EMULATOR_PROFILE",
+  deployments: "OPENAI_EMULATOR_DEPLOYMENTS",
 } as const;
 
 /** The seed of the shuffled output order when none is given. */
@@ -41,6 +44,10 @@ export interface ResolvedConfig {
   dataDir: string | undefined;
   enqueuedTokenLimits: ReadonlyMap<string, number>;
   outputOrder: OutputOrder;
+  /** The backend emulated, with its deployments (Azure). */
+  profile: EmulatorProfile;
+  /** Azure: an Entra ID token taken as a bearer token. */
+  entraToken: string | undefined;
   log: ((line: string) => void) | undefined;
 }
 
@@ -59,8 +66,86 @@ export function resolveConfig(options: EmulatorOptions, env: Env): ResolvedConfi
     dataDir: resolveDataDir(options.dataDir, env),
     enqueuedTokenLimits: resolveTokenLimits(options.enqueuedTokenLimits, env),
     outputOrder: resolveOutputOrder(options, env),
+    profile: resolveProfile(options, env),
+    entraToken: resolveEntraToken(options.entraToken),
     log: options.log,
   };
+}
+
+function resolveProfile(options: EmulatorOptions, env: Env): EmulatorProfile {
+  const name = options.profile ?? fromEnv(env, ENV.profile) ?? "openai";
+  const setting = options.profile !== undefined ? "profile" : ENV.profile;
+  if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be one of ${PROFILE_NAMES.join(", ")}; got ${JSON.stringify(name)}.`,
+    );
+  }
+  const text = fromEnv(env, ENV.deployments);
+  const deployments =
+    options.deployments !== undefined
+      ? checkDeployments(options.deployments, "deployments")
+      : text === undefined
+        ? undefined
+        : checkDeployments(parseDeployments(text, ENV.deployments), ENV.deployments);
+  if (deployments !== undefined && name !== "azure") {
+    const where = options.deployments !== undefined ? "deployments" : ENV.deployments;
+    throw new EmulatorConfigError(
+      where,
+      `\`${where}\` applies only to the azure profile; the profile is ${name}.`,
+    );
+  }
+  return emulatorProfile(name as ProfileName, deployments);
+}
+
+/** Reads `name=model[,name=model...]`, as the CLI flag and the environment give deployments. */
+export function parseDeployments(text: string, setting: string): Record<string, string> {
+  const deployments: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const match = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/.exec(part);
+    if (match === null) {
+      throw new EmulatorConfigError(
+        setting,
+        `Expected \`${setting}\` to be deployment=model pairs separated by commas, e.g. batch-4o-mini=gpt-4o-mini; got ${JSON.stringify(part)}.`,
+      );
+    }
+    deployments[match[1] as string] = match[2] as string;
+  }
+  return deployments;
+}
+
+function checkDeployments(option: Record<string, string>, setting: string): Record<string, string> {
+  if (
+    typeof option !== "object" ||
+    option === null ||
+    Array.isArray(option) ||
+    Object.keys(option).length === 0
+  ) {
+    throw new EmulatorConfigError(
+      setting,
+      `Expected \`${setting}\` to be an object of deployment names to models, at least one; got ${describe(option)}.`,
+    );
+  }
+  for (const [name, model] of Object.entries(option)) {
+    if (typeof model !== "string" || model.trim() === "") {
+      throw new EmulatorConfigError(
+        `${setting}.${name}`,
+        `Expected the model of deployment ${name} to be a model name; got ${describe(model)}.`,
+      );
+    }
+  }
+  return option;
+}
+
+function resolveEntraToken(option: string | undefined): string | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option !== "string" || option.length < 8 || !/^[\x21-\x7e]+$/.test(option)) {
+    throw new EmulatorConfigError(
+      "entraToken",
+      "Expected `entraToken` to be at least 8 printable characters without spaces.",
+    );
+  }
+  return option;
 }
 
 function fromEnv(env: Env, name: string): string | undefined {

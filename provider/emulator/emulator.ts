@@ -54,14 +54,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log,
       requestFailure: (url) => faults.decideRequest(url),
       tokens,
+      profile: config.profile,
     });
     const callLog = new CallLog();
     const control = new Control(engine, faults, callLog);
     const server = createEmulatorServer({
-      services: { store, disk, clock, engine, persister, control },
+      services: { store, disk, clock, engine, persister, control, profile: config.profile },
       faults,
       callLog,
       log: config.log,
+      profile: config.profile,
+      entraToken: config.entraToken,
     });
     const port = await listen(server, config.port, config.host);
     if (!config.manualClock) engine.startTimer(TICK_MS);
@@ -71,7 +74,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const origin = `http://${hostInUrl}:${port}`;
     let closing: Promise<void> | undefined;
     return {
-      url: `${origin}/v1`,
+      url: `${origin}${config.profile.mounts[0]?.prefix ?? "/v1"}`,
+      profile: config.profile.name,
       origin,
       apiKey: store.apiKey,
       port,

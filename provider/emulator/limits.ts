@@ -45,6 +45,10 @@ export const BATCH_ENDPOINTS = [
 ] as const;
 export type BatchEndpoint = (typeof BATCH_ENDPOINTS)[number];
 
+export function isBatchEndpoint(value: string): value is BatchEndpoint {
+  return (BATCH_ENDPOINTS as readonly string[]).includes(value);
+}
+
 /** Purposes accepted when a file is created (POST /v1/files, POST /v1/uploads). */
 export const UPLOAD_PURPOSES = ["assistants", "batch", "fine-tune", "vision", "user_data", "evals"] as const;
 

@@ -2,15 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, isApiError } from "./api/api-error";
-import { adminForbidden, rateLimited, serverError } from "./api/errors";
+import { adminForbidden, missingApiVersion, rateLimited, serverError } from "./api/errors";
 import type { CallLog } from "./call-log";
 import type { FaultDecision, FaultInjector } from "./faults/injector";
-import { checkBearer } from "./http/auth";
+import { checkKey } from "./http/auth";
 import { isClientGoneError } from "./http/consume-body";
 import { crossSiteRefusal } from "./http/cross-site";
 import { json, type Reply, sendCutReply, sendReply } from "./http/reply";
 import { matchRoute } from "./http/router";
 import { newId } from "./ids";
+import { type ApiMount, type EmulatorProfile, routeThrough } from "./profiles";
 import { adminRoutes } from "./routes/admin";
 import { batchRoutes } from "./routes/batches";
 import type { RouteTable, Services } from "./routes/context";
@@ -24,10 +25,14 @@ export interface ServerDeps {
   faults: FaultInjector;
   callLog: CallLog;
   log: ((line: string) => void) | undefined;
+  /** The backend emulated: where the API is served and how a call proves its key. */
+  profile: EmulatorProfile;
+  /** Azure: a Microsoft Entra ID token taken as a bearer token. */
+  entraToken: string | undefined;
 }
 
 /**
- * The HTTP server. /v1 calls are recorded, may meet an injected fault, must carry the bearer key,
+ * The HTTP server. API calls (under /v1, or under the profile's mounts) are recorded, may meet an injected fault, must carry the bearer key,
  * and are routed to the API handlers; /_emulator calls (loopback clients only) go to the admin
  * API, are not recorded and never meet a fault. Every error is answered in the OpenAI format.
  */
@@ -43,11 +48,15 @@ export function createEmulatorServer(deps: ServerDeps): Server {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const method = (req.method ?? "GET").toUpperCase();
-  const path = pathOf(req.url);
+  const rawPath = pathOf(req.url);
   const headers: Record<string, string> = { "x-request-id": newId.requestId() };
-  const isAdmin = path === "/_emulator" || path.startsWith("/_emulator/");
-  const isApi = path === "/v1" || path.startsWith("/v1/");
-  const entry = isApi ? deps.callLog.arrive(method, path, deps.services.clock.now()) : undefined;
+  const isAdmin = rawPath === "/_emulator" || rawPath.startsWith("/_emulator/");
+  const routed = isAdmin ? undefined : mountOf(deps.profile, rawPath);
+  const isApi = routed !== undefined;
+  const path = routed?.path ?? rawPath;
+  const entry = isApi
+    ? deps.callLog.arrive(method, path, req.url ?? path, deps.services.clock.now())
+    : undefined;
   const decision: FaultDecision = isApi ? deps.faults.decide(method, path) : { latencyMs: 0 };
   // The fault is known now; the status only once the answer is sent.
   if (entry !== undefined && decision.recorded !== undefined)
@@ -68,7 +77,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } else if (decision.failure?.kind === "server_error") {
     reply = errorReply(serverError());
   } else {
-    reply = isAdmin ? await runAdmin(deps, req, method, path) : await runApi(deps, req, method, path);
+    reply = isAdmin
+      ? await runAdmin(deps, req, method, path)
+      : await runApi(deps, req, method, path, routed?.mount);
     if (decision.failure?.kind === "server_error_after") reply = errorReply(serverError());
   }
 
@@ -85,12 +96,32 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   );
 }
 
-async function runApi(deps: ServerDeps, req: IncomingMessage, method: string, path: string): Promise<Reply> {
-  if (path === "/v1" || path.startsWith("/v1/")) {
-    const authError = checkBearer(req.headers, deps.services.store.apiKey);
-    if (authError !== undefined) return errorReply(authError);
-  }
+async function runApi(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  mount: ApiMount | undefined,
+): Promise<Reply> {
+  // A path under no mount of the profile (such as /v1 under Azure's) is not served.
+  if (mount === undefined) return run(deps, req, method, path, []);
+  const authError = checkKey(req.headers, deps.services.store.apiKey, {
+    ...mount,
+    entraToken: deps.entraToken,
+  });
+  if (authError !== undefined) return errorReply(authError);
+  const query = new URL(req.url ?? "/", "http://emulator.invalid").searchParams;
+  if (mount.apiVersion && !query.get("api-version")) return errorReply(missingApiVersion());
   return run(deps, req, method, path, API_ROUTES);
+}
+
+/** The mount a path falls under (the first that matches), with the API path it routes to. */
+function mountOf(profile: EmulatorProfile, path: string): { mount: ApiMount; path: string } | undefined {
+  for (const mount of profile.mounts) {
+    const routed = routeThrough(mount, path);
+    if (routed !== undefined) return { mount, path: routed };
+  }
+  return undefined;
 }
 
 async function runAdmin(

@@ -41,6 +41,19 @@ export interface EmulatorOptions {
   outputOrder?: OutputOrderName;
   /** Seed of the shuffled order (an integer from 0 to 4294967295); default 1. Env: OPENAI_EMULATOR_OUTPUT_ORDER_SEED. */
   outputOrderSeed?: number;
+  /**
+   * The backend emulated: `"openai"` (the default), `"azure"` (Azure OpenAI's v1 and api-version
+   * paths, its `api-key` header, deployments and limits). See the README's Profiles. Env: OPENAI_EMULATOR_PROFILE.
+   */
+  profile?: "openai" | "azure";
+  /**
+   * Azure: the deployments the emulator knows, each with the model it runs, e.g.
+   * `{ "batch-4o-mini": "gpt-4o-mini" }`; default one per model, named after it. Env:
+   * OPENAI_EMULATOR_DEPLOYMENTS (`name=model,name=model`).
+   */
+  deployments?: Record<string, string>;
+  /** Azure: a Microsoft Entra ID token taken as `Authorization: Bearer <token>`; none by default. */
+  entraToken?: string;
   /** Receives one line per request; off by default. Never receives the Authorization header. */
   log?: (line: string) => void;
 }
@@ -92,8 +105,10 @@ export interface FaultRule {
 
 export interface RecordedCall {
   method: string;
-  /** Path without the query string, e.g. "/v1/batches". */
+  /** The API's path without the query string, e.g. "/v1/batches" (under any profile's prefix). */
   path: string;
+  /** The path as requested, with its query, when it differs from `path`, e.g. "/openai/batches?api-version=2024-10-21". */
+  url?: string;
   /** Status sent; 0 when no answer was sent (dropped connection, client gone). */
   status: number;
   /** Emulator time of arrival, unix ms. */
@@ -108,8 +123,13 @@ export interface SetBatchStatusOptions {
 }
 
 export interface Emulator {
-  /** Base URL including /v1, e.g. "http://127.0.0.1:43123/v1": the SDK's baseURL. */
+  /**
+   * Base URL of the API, e.g. "http://127.0.0.1:43123/v1": the SDK's baseURL. Under the Azure
+   * profile, the v1 API's ("…/openai/v1").
+   */
   url: string;
+  /** The backend emulated. */
+  profile: "openai" | "azure";
   /** "http://127.0.0.1:43123" */
   origin: string;
   apiKey: string;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { BackendProfile } from "../backends";
 import {
   type BatchSetInputs,
   type BatchStatus,
@@ -64,9 +65,17 @@ export class PluginBatchSet extends pulumi.ComponentResource {
   /** The outputs, for `construct`'s answer. */
   readonly state: Record<string, pulumi.Output<unknown>>;
 
-  constructor(name: string, args: BatchSetArgs, opts: pulumi.ComponentResourceOptions, cwd: string) {
+  constructor(
+    name: string,
+    args: BatchSetArgs,
+    opts: pulumi.ComponentResourceOptions,
+    cwd: string,
+    backend?: BackendProfile,
+  ) {
     super(BATCH_SET_RESOURCE_TOKEN, name, {}, opts);
-    this.state = setOutputs(wireBatchSet(this, name, args, PLUGIN_CHILDREN, { root: cwd, fromEngine: true }));
+    this.state = setOutputs(
+      wireBatchSet(this, name, args, PLUGIN_CHILDREN, { root: cwd, fromEngine: true }, backend),
+    );
     this.registerOutputs(this.state);
   }
 }

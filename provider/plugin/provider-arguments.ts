@@ -18,7 +18,8 @@ export function argumentsOver(
     get(key) {
       const value = key.startsWith(prefix) ? plain[key.slice(prefix.length)] : undefined;
       if (typeof value === "string" && value.trim() !== "") return value;
-      if (typeof value === "number") return String(value);
+      if (typeof value === "number" || typeof value === "boolean") return String(value);
+      if (typeof value === "object" && value !== null) return JSON.stringify(value);
       return fallback.get(key);
     },
   };

@@ -72,7 +72,13 @@ export function createPluginProvider(
           },
         ]);
       }
-      const set = new PluginBatchSet(name, inputs as unknown as BatchSetArgs, options, cwd());
+      const set = new PluginBatchSet(
+        name,
+        inputs as unknown as BatchSetArgs,
+        options,
+        cwd(),
+        runtime.backend(),
+      );
       return { urn: set.urn, state: set.state };
     },
   };

@@ -6,19 +6,21 @@ import { AnswerTooLongError } from "./bounded-answer";
 
 /**
  * The one place where an SDK error becomes a `BatchApiError`, with the status, the API's code, the
- * request id and the server's `Retry-After`. The key is scrubbed from every field the server
- * filled in (message, code, param, request id, the text of a connection error), in case a server
- * ever echoed it.
+ * request id and the server's `Retry-After`. The key (whether the calls sent it as a bearer token
+ * or in an `api-key` header), or an Entra ID token, is scrubbed from every field the server filled
+ * in (message, code, param, request id, the text of a connection error), in case a server ever
+ * echoed it.
  */
 export function toBatchApiError(
   operation: string,
   error: unknown,
-  apiKey: string | undefined,
+  secrets: string | readonly string[] | undefined,
   nowMs: number,
   baseUrl?: string,
   advice?: SettingsAdvice,
 ): BatchApiError {
-  const scrub = (text: string) => scrubKey(text, apiKey);
+  const keys = secrets === undefined ? [] : typeof secrets === "string" ? [secrets] : secrets;
+  const scrub = (text: string) => keys.reduce((scrubbed, key) => scrubKey(scrubbed, key), text);
   if (error instanceof OpenAI.APIError) {
     const body = error.error as { message?: unknown } | undefined;
     const apiMessage =

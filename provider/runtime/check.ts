@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import { type BackendProfile, OPENAI_PROFILE } from "../backends";
 import { type BatchInputs, DEFAULTS } from "../contract";
 import { costArgumentProblems } from "../cost/arguments";
 import { checkCost } from "../cost/batch-estimate";
 import { tallyCacheDir } from "../cost/cache";
+import type { PriceOverrides } from "../cost/prices";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { batchPathProblems } from "../paths/batch-paths";
 import { checkArguments } from "../validation/arguments";
@@ -33,7 +35,8 @@ export async function checkBatch(
   cwd: string,
   options: CheckOptions = {},
 ): Promise<CheckOutcome> {
-  const valueFailures = [...checkArguments(news), ...costArgumentProblems(news)];
+  const backend = options.backend ?? OPENAI_PROFILE;
+  const valueFailures = [...checkArguments(news, backend), ...costArgumentProblems(news)];
   const failed = new Set(valueFailures.map((failure) => failure.property));
   const argumentFailures = [...valueFailures, ...batchPathProblems(news, cwd, failed)];
   const inputs = withDefaults(news);
@@ -41,7 +44,7 @@ export async function checkBatch(
   const source =
     failed.has("requests") || failed.has("inputFile") || !complete ? undefined : sourceOf(inputs, cwd);
   const contentFailures =
-    source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"));
+    source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"), backend);
   const costFailures =
     contentFailures.length === 0 && !failed.has("endpoint")
       ? await estimateInto(inputs, source, failed, cwd, options)
@@ -63,6 +66,10 @@ export interface CheckOptions {
   log?: Logger;
   /** Also told each of the estimate's warnings, to show them under the resource. */
   warn?: (message: string) => void;
+  /** The backend whose endpoints, limits and line rules apply, and whose models are priced; OpenAI's when absent. */
+  backend?: BackendProfile;
+  /** The stack's `openai:prices` setting, under the `prices` argument. */
+  prices?: PriceOverrides | undefined;
 }
 
 /**
@@ -105,6 +112,8 @@ async function estimateInto(
       ? inputs.assumedOutputTokensPerRequest
       : undefined,
     prices: usable("prices") ? inputs.prices : undefined,
+    backend: options.backend,
+    settingPrices: options.prices,
   });
   inputs.estimate = outcome.estimate;
   for (const warning of outcome.warnings) {
@@ -119,9 +128,10 @@ async function checkContent(
   source: SourceToRead,
   inputs: BatchInputs,
   endpointFailed: boolean,
+  backend: BackendProfile,
 ): Promise<InputProblem[]> {
   const endpoint = endpointFailed || isUnknown(inputs.endpoint) ? undefined : inputs.endpoint;
-  const report = await readReport(source, endpoint);
+  const report = await readReport(source, endpoint, backend);
   if ("failure" in report) {
     return [{ property: source.property, reason: report.failure }];
   }
@@ -219,9 +229,13 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
 async function readReport(
   source: SourceToRead,
   endpoint: string | undefined,
+  backend: BackendProfile,
 ): Promise<BatchInputReport | { failure: string }> {
   try {
-    return await validateBatchInput(source.input, endpoint === undefined ? {} : { endpoint });
+    return await validateBatchInput(
+      source.input,
+      endpoint === undefined ? { backend } : { endpoint, backend },
+    );
   } catch (error) {
     if (!isBatchInputFileError(error)) {
       throw error;

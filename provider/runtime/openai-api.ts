@@ -1,14 +1,17 @@
 import OpenAI from "openai";
+import { type BackendProfile, type Credentials, connectionOf, sentEndpointOf } from "../backends";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
 import { withoutCredentials } from "../display";
 import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
+import { reshapedBatchAnswer } from "./batch-answers";
 import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
 import { apiErrorAdvice, PULUMI_AUDIENCE } from "./settings-advice";
+import { fileCarriesToken } from "./token-files";
 
 export type ApiBatch = OpenAI.Batch;
 export type ApiFile = OpenAI.FileObject;
@@ -32,14 +35,30 @@ const MAX_LOOKUP_PAGES = 10;
  */
 export class OpenAIBatchApi {
   private readonly client: OpenAI;
+  /** Every secret the calls carry (the key, or an Entra ID token), scrubbed from every error. */
+  private readonly secrets: readonly string[];
 
   constructor(
     private readonly settings: ProviderSettings & { apiKey: string },
     private readonly deps: RuntimeDeps,
   ) {
+    // `requireUsableSettings` hands over the Entra ID token as `apiKey` when no key is set.
+    const credentials: Credentials =
+      settings.adToken !== undefined && settings.apiKey === settings.adToken
+        ? { apiKey: undefined, adToken: settings.adToken }
+        : { apiKey: settings.apiKey };
+    const connection = connectionOf(
+      settings.backend.kind,
+      settings.baseUrl,
+      settings.apiVersion,
+      credentials,
+    );
+    this.secrets = connection.secrets;
     this.client = new OpenAI({
-      apiKey: settings.apiKey,
-      baseURL: settings.baseUrl,
+      apiKey: connection.sdkKey,
+      baseURL: connection.baseURL,
+      ...(connection.defaultQuery === undefined ? {} : { defaultQuery: { ...connection.defaultQuery } }),
+      defaultHeaders: { ...connection.defaultHeaders },
       organization: settings.organization ?? null,
       project: settings.project ?? null,
       maxRetries: 0,
@@ -53,13 +72,23 @@ export class OpenAIBatchApi {
     return this.settings.maxRetries;
   }
 
+  /** The backend this API talks to. */
+  get backend(): BackendProfile {
+    return this.settings.backend;
+  }
+
+  /** The purpose of batch input files on this backend (`batch`, Together's `batch-api`). */
+  private get purpose(): OpenAI.FilePurpose {
+    return this.settings.backend.filePurpose as OpenAI.FilePurpose;
+  }
+
   /**
    * Uploads a batch input once (purpose `batch`); `operation` names the upload in errors. A Blob
    * backed by a file on disk is streamed, never read whole: the SDK passes a File through as it is.
    */
   async uploadInputOnce(body: Blob, filename: string, operation = "upload the input file"): Promise<ApiFile> {
     const file = new File([body], filename, { type: "application/jsonl" });
-    return this.once(operation, () => this.client.files.create({ file, purpose: "batch" }));
+    return this.once(operation, () => this.client.files.create({ file, purpose: this.purpose }));
   }
 
   /** Finds a file an earlier attempt uploaded: same name and size, created since `sinceSeconds`. */
@@ -69,7 +98,7 @@ export class OpenAIBatchApi {
     sinceSeconds: number,
   ): Promise<ApiFile | undefined> {
     const page = await this.withRetries("look for an uploaded input file", () =>
-      this.client.files.list({ purpose: "batch", order: "desc", limit: 100 }),
+      this.client.files.list({ purpose: this.purpose, order: "desc", limit: 100 }),
     );
     return page.data.find(
       (file) => file.filename === filename && file.bytes === bytes && file.created_at >= sinceSeconds,
@@ -81,7 +110,10 @@ export class OpenAIBatchApi {
     return this.once("create the batch", () =>
       this.client.batches.create({
         input_file_id: params.inputFileId,
-        endpoint: params.endpoint,
+        endpoint: sentEndpointOf(
+          this.settings.backend,
+          params.endpoint,
+        ) as OpenAI.BatchCreateParams["endpoint"],
         completion_window: params.completionWindow,
         metadata: params.metadata,
         ...(params.outputExpiresAfter ? { output_expires_after: params.outputExpiresAfter } : {}),
@@ -90,31 +122,48 @@ export class OpenAIBatchApi {
   }
 
   /**
-   * Finds the newest batch created since `sinceSeconds` whose metadata carries `token` and that
-   * `accept` takes (newest first, at most ten pages of 100).
+   * Finds the newest batch created since `sinceSeconds` that carries `token` and that `accept`
+   * takes (newest first, at most ten pages of 100).
    */
   async findBatchByToken(
     token: string,
     sinceSeconds: number,
     accept: (batch: ApiBatch) => boolean = () => true,
   ): Promise<ApiBatch | undefined> {
+    const carries = await this.tokenCarrier(token);
     for await (const batch of this.batchesSince(sinceSeconds)) {
-      if (batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token && accept(batch)) {
+      if (carries(batch) && accept(batch)) {
         return batch;
       }
     }
     return undefined;
   }
 
-  /** Every batch created since `sinceSeconds` whose metadata carries `token`, newest first. */
+  /** Every batch created since `sinceSeconds` that carries `token`, newest first. */
   async listBatchesByToken(token: string, sinceSeconds: number): Promise<ApiBatch[]> {
+    const carries = await this.tokenCarrier(token);
     const found: ApiBatch[] = [];
     for await (const batch of this.batchesSince(sinceSeconds)) {
-      if (batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token) {
+      if (carries(batch)) {
         found.push(batch);
       }
     }
     return found;
+  }
+
+  /**
+   * How a batch is known to carry a create token: by its metadata, or, on a backend that keeps no
+   * batch metadata, by its input file, whose name carries the token (one listing of the files).
+   */
+  private async tokenCarrier(token: string): Promise<(batch: ApiBatch) => boolean> {
+    if (this.settings.backend.createToken === "metadata") {
+      return (batch) => batch.metadata?.[CREATE_TOKEN_METADATA_KEY] === token;
+    }
+    const files = await this.listBatchFiles();
+    const inputs = new Set(
+      files.filter((file) => fileCarriesToken(file.filename, token)).map((file) => file.id),
+    );
+    return (batch) => inputs.has(batch.input_file_id);
   }
 
   /**
@@ -151,7 +200,7 @@ export class OpenAIBatchApi {
       const cursor = after;
       const result = await this.withRetries("list the uploaded input files", () =>
         this.client.files.list({
-          purpose: "batch",
+          purpose: this.purpose,
           limit: 10_000,
           order: "desc",
           ...(cursor === undefined ? {} : { after: cursor }),
@@ -319,13 +368,13 @@ export class OpenAIBatchApi {
   }
 
   private mapError(operation: string, error: unknown): BatchApiError {
-    const { apiKey, baseUrl, audience = PULUMI_AUDIENCE } = this.settings;
+    const { baseUrl, audience = PULUMI_AUDIENCE } = this.settings;
     // The provider's own advice is the default; other callers' goes with each error.
     const advice =
       audience.via === "pulumi" && audience.namespace === undefined
         ? undefined
         : apiErrorAdvice(audience, withoutCredentials(baseUrl));
-    return toBatchApiError(operation, error, apiKey, this.deps.now(), baseUrl, advice);
+    return toBatchApiError(operation, error, this.secrets, this.deps.now(), baseUrl, advice);
   }
 
   private withRetries<T>(
@@ -364,7 +413,9 @@ function loggingFetch(deps: RuntimeDeps): typeof fetch {
       throw error;
     }
     deps.log.debug(`${method} ${path} -> ${response.status} (${deps.now() - started} ms)`);
-    // File content is streamed (and bounded by the file's size); every other body is read here.
-    return response.ok && FILE_CONTENT.test(path) ? response : boundedAnswer(response, `${method} ${path}`);
+    // File content is streamed (and bounded by the file's size); every other body is read here,
+    // and a batch object is put in OpenAI's shape (see backends/batch-shape.ts).
+    if (response.ok && FILE_CONTENT.test(path)) return response;
+    return reshapedBatchAnswer(await boundedAnswer(response, `${method} ${path}`), path);
   };
 }

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { BackendProfile } from "../backends";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
 import { deleteFollowUps } from "../results/delete-follow-ups";
@@ -30,6 +31,8 @@ export type BatchResourceProvider = Required<
   Omit<pulumi.dynamic.ResourceProvider<BatchInputs, BatchOutputs>, "configure">
 > & {
   configure(req: { config: ConfigSource }): Promise<void>;
+  /** The backend of the settings `configure` last recorded (a plugin set splits within its limits). */
+  backend(): BackendProfile;
 };
 
 export interface BatchProviderOptions {
@@ -81,11 +84,14 @@ export function createBatchProvider(
       settings = resolveSettings(req.config, deps.env, audience);
       api = undefined;
     },
+    backend: () => settings.backend,
     async check(_olds, news) {
       const urn = urnOfResourceKey(news.resourceKey);
       const outcome = await checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), {
         log: deps.log,
         warn: (message) => deps.warning(message, urn),
+        backend: settings.backend,
+        prices: settings.prices,
       });
       await deps.delivered();
       return outcome;

@@ -1,3 +1,5 @@
+import { type BackendProfile, type BackendSettingName, chooseBackend } from "../backends";
+import type { PriceOverrides } from "../cost/prices";
 import { hasCredentials, withoutCredentials } from "../display";
 import type { InputProblem } from "../errors";
 import { BatchInputError } from "../errors";
@@ -16,6 +18,14 @@ export interface ProviderSettings {
   /** How often a call that is safe to repeat is retried. */
   maxRetries: number;
   requestTimeoutMs: number;
+  /** The backend: OpenAI, Azure OpenAI, or an OpenAI-compatible API (see backends/). */
+  backend: BackendProfile;
+  /** Azure's older API version (`api-version`); undefined for the v1 API and other backends. */
+  apiVersion: string | undefined;
+  /** A Microsoft Entra ID token (AZURE_OPENAI_AD_TOKEN), for Azure when no key is set. */
+  adToken: string | undefined;
+  /** Prices by model for every batch of the stack (`openai:prices`), under each resource's `prices`. */
+  prices: PriceOverrides | undefined;
   /** Settings that were given but are wrong; reported by the first operation that calls the API. */
   problems: InputProblem[];
   /** Who set them, and so how messages name them and what they advise; default: Pulumi's stack config. */
@@ -34,7 +44,22 @@ export const SETTING_SOURCES = {
   project: { config: "openai:project", env: "OPENAI_PROJECT_ID" },
   maxRetries: { config: "openai:maxRetries", env: undefined },
   requestTimeoutSeconds: { config: "openai:requestTimeoutSeconds", env: undefined },
-} as const;
+  backend: { config: "openai:backend", env: undefined },
+  apiVersion: { config: "openai:apiVersion", env: undefined },
+  models: { config: "openai:models", env: undefined },
+  prices: { config: "openai:prices", env: undefined },
+  preset: { config: "openai:preset", env: undefined },
+  maxRequestsPerFile: { config: "openai:maxRequestsPerFile", env: undefined },
+  maxBytesPerFile: { config: "openai:maxBytesPerFile", env: undefined },
+  endpoints: { config: "openai:endpoints", env: undefined },
+  filePurpose: { config: "openai:filePurpose", env: undefined },
+  maxCustomIdLength: { config: "openai:maxCustomIdLength", env: undefined },
+  batchMetadata: { config: "openai:batchMetadata", env: undefined },
+} as const satisfies Record<string, { config: string; env: string | undefined }> &
+  Record<BackendSettingName, unknown>;
+
+/** Azure's own environment variables: its key, read after OPENAI_API_KEY, and an Entra ID token. */
+export const AZURE_ENV = { apiKey: "AZURE_OPENAI_API_KEY", adToken: "AZURE_OPENAI_AD_TOKEN" } as const;
 
 export type SettingName = keyof typeof SETTING_SOURCES;
 
@@ -87,13 +112,42 @@ export function resolveSettings(
     problems,
     { integer: false, min: Number.MIN_VALUE, what: "a number of seconds greater than 0" },
   );
+  const choice = chooseBackend(
+    {
+      backend: pick("backend"),
+      apiVersion: pick("apiVersion"),
+      models: pick("models"),
+      prices: pick("prices"),
+      preset: pick("preset"),
+      maxRequestsPerFile: pick("maxRequestsPerFile"),
+      maxBytesPerFile: pick("maxBytesPerFile"),
+      endpoints: pick("endpoints"),
+      filePurpose: pick("filePurpose"),
+      maxCustomIdLength: pick("maxCustomIdLength"),
+      batchMetadata: pick("batchMetadata"),
+    },
+    baseUrl,
+    label,
+    problems,
+  );
+  const azure = choice.profile.kind === "azure";
+  if (azure && pick("baseUrl") === undefined) {
+    problems.push({
+      property: label("baseUrl"),
+      reason: `the Azure backend needs the resource's endpoint; set ${label("baseUrl")} to https://<resource>.openai.azure.com (or its /openai/v1 URL)`,
+    });
+  }
   return {
-    apiKey: pick("apiKey"),
+    apiKey: pick("apiKey") ?? (azure ? nonEmpty(env[AZURE_ENV.apiKey]) : undefined),
     baseUrl: baseUrl.replace(/\/+$/, ""),
     organization: pick("organization"),
     project: pick("project"),
     maxRetries,
     requestTimeoutMs: timeoutSeconds * 1000,
+    backend: choice.profile,
+    apiVersion: choice.apiVersion,
+    adToken: azure ? nonEmpty(env[AZURE_ENV.adToken]) : undefined,
+    prices: choice.prices,
     problems,
     audience,
   };
@@ -102,16 +156,22 @@ export function resolveSettings(
 /** The key, or an error that says how to set it. Also reports any wrong setting. */
 export function requireUsableSettings(settings: ProviderSettings): string {
   const problems = [...settings.problems];
-  if (settings.apiKey === undefined) {
+  const azure = settings.backend.kind === "azure";
+  if (settings.apiKey === undefined && !(azure && settings.adToken !== undefined)) {
+    const audience = settings.audience ?? PULUMI_AUDIENCE;
+    const azureAdvice = azure
+      ? `; for Azure, ${AZURE_ENV.apiKey} (or a Microsoft Entra ID token in ${AZURE_ENV.adToken}) serves too`
+      : "";
     problems.push({
-      property: settingLabel("apiKey", settings.audience ?? PULUMI_AUDIENCE),
-      reason: `no OpenAI API key is set; ${missingKeyAdvice(settings.audience ?? PULUMI_AUDIENCE)}`,
+      property: settingLabel("apiKey", audience),
+      reason: `no ${settings.backend.name} API key is set; ${missingKeyAdvice(audience)}${azureAdvice}`,
     });
   }
-  if (problems.length > 0 || settings.apiKey === undefined) {
+  const credential = settings.apiKey ?? settings.adToken;
+  if (problems.length > 0 || credential === undefined) {
     throw new BatchInputError(problems);
   }
-  return settings.apiKey;
+  return credential;
 }
 
 function safeGet(config: ConfigSource | undefined, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { BATCH_ENDPOINTS, type CompletionWindow, LIMITS, type OutputExpiresAfter } from "../contract";
+import { type BackendProfile, endpointNames, OPENAI_PROFILE } from "../backends";
+import type { CompletionWindow, OutputExpiresAfter } from "../contract";
 import type { InputProblem } from "../errors";
 import type { BatchEndpointArg } from "../resource/batch";
 import { checkResultsArguments } from "../results/check-arguments";
@@ -42,9 +43,9 @@ export interface BatchSetArgs {
    * `method` and `url` filled in. Give this or `inputFile`.
    */
   requests?: readonly BatchSetRequestLine[];
-  /** Most requests in one batch; default and most 50,000. */
+  /** Most requests in one batch; default and most the backend's limit (OpenAI: 50,000; Azure: 100,000). */
   maxRequestsPerBatch?: number;
-  /** Most bytes in one batch; default and most 200 MB (209,715,200 bytes). */
+  /** Most bytes in one batch; default and most the backend's limit (OpenAI and Azure: 200 MB, 209,715,200 bytes). */
   maxBytesPerBatch?: number;
   /**
    * The organization's enqueued-token limit for the model. Each shard's estimated input tokens
@@ -97,13 +98,21 @@ export interface BatchSetArgs {
 
 export const DEFAULT_SHARD_CACHE_DIR = ".pulumi-openai-batch/shards";
 
-/** Checks the arguments that decide the shards; one problem per property, all at once. */
-export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProblem[] {
+/**
+ * Checks the arguments that decide the shards, against the backend's endpoints and limits; one
+ * problem per property, all at once.
+ */
+export function checkSetArgs(
+  args: Readonly<Record<string, unknown>>,
+  backend: BackendProfile = OPENAI_PROFILE,
+): InputProblem[] {
   const problems: InputProblem[] = [];
-  if (!(BATCH_ENDPOINTS as readonly unknown[]).includes(args.endpoint)) {
+  const endpoints = endpointNames(backend);
+  if (!endpoints.includes(args.endpoint as string)) {
+    const runs = backend.kind === "openai" ? "the Batch API runs" : `${backend.name} runs in a batch`;
     problems.push({
       property: "endpoint",
-      reason: `${JSON.stringify(args.endpoint) ?? "undefined"} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")} (a plain string: the split needs it while the program runs)`,
+      reason: `${JSON.stringify(args.endpoint) ?? "undefined"} is not an endpoint ${runs}; use one of ${endpoints.join(", ")} (a plain string: the split needs it while the program runs)`,
     });
   }
   const given = (["inputFile", "requests"] as const).filter((name) => args[name] !== undefined);
@@ -130,8 +139,12 @@ export function checkSetArgs(args: Readonly<Record<string, unknown>>): InputProb
       reason: "must be a plain array of request lines (the split reads them while the program runs)",
     });
   }
-  problems.push(...checkCount("maxRequestsPerBatch", args.maxRequestsPerBatch, LIMITS.maxLines));
-  problems.push(...checkCount("maxBytesPerBatch", args.maxBytesPerBatch, LIMITS.maxFileBytes));
+  problems.push(
+    ...checkCount("maxRequestsPerBatch", args.maxRequestsPerBatch, backend.limits.maxRequests, backend),
+  );
+  problems.push(
+    ...checkCount("maxBytesPerBatch", args.maxBytesPerBatch, backend.limits.maxFileBytes, backend),
+  );
   problems.push(...checkCount("maxEnqueuedTokens", args.maxEnqueuedTokens, Number.MAX_SAFE_INTEGER));
   if (
     args.shardCacheDir !== undefined &&
@@ -165,13 +178,22 @@ function plainResultsArguments(args: Readonly<Record<string, unknown>>): Record<
   return plain;
 }
 
-function checkCount(property: string, value: unknown, most: number): InputProblem[] {
+function checkCount(
+  property: string,
+  value: unknown,
+  most: number,
+  backend?: BackendProfile,
+): InputProblem[] {
   if (value === undefined) return [];
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > most) {
+    const bound =
+      backend === undefined || backend.kind === "openai"
+        ? ""
+        : ` (${backend.name}'s limit of one input file)`;
     return [
       {
         property,
-        reason: `${property} is ${describeValue(value)}${notANumber(value)}; give a whole number from 1 to ${most}`,
+        reason: `${property} is ${describeValue(value)}${notANumber(value)}; give a whole number from 1 to ${most}${bound}`,
       },
     ];
   }

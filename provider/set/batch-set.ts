@@ -3,14 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 import { Batch } from "../resource/batch";
 import type { BatchSetArgs } from "./args";
+import { programBackend } from "./program-backend";
 import { BatchSetResults } from "./results/resource";
 import { type SetChildren, type SetRoot, setOutputs, wireBatchSet } from "./wire";
 
 export const BATCH_SET_TYPE_TOKEN = "pulumi-openai-batch:index:BatchSet";
 
 /**
- * Any number of requests, split into batches within the API's limits (and the organization's
- * enqueued-token limit, with `maxEnqueuedTokens`). The split is content-defined: an edit of one
+ * Any number of requests, split into batches within the backend's limits (OpenAI's, or Azure's
+ * with `openai:backend` azure or an Azure base URL) and the organization's enqueued-token limit
+ * (with `maxEnqueuedTokens`). The split is content-defined: an edit of one
  * request replaces only the batch that holds it. Each shard is written to a cache folder of the
  * project and run by a child `Batch` that reads it as its `inputFile`, so the state holds no copy
  * of the requests and preview calls no API.
@@ -39,7 +41,7 @@ export class BatchSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: BatchSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super(BATCH_SET_TYPE_TOKEN, name, {}, opts);
-    const wired = wireBatchSet(this, name, args, DYNAMIC_CHILDREN, projectRoot());
+    const wired = wireBatchSet(this, name, args, DYNAMIC_CHILDREN, projectRoot(), programBackend());
     this.batches = wired.batches;
     this.batchIds = wired.batchIds;
     this.shardCount = wired.shardCount;

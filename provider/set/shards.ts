@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
-import { LIMITS } from "../contract";
+import { type BackendProfile, canonicalEndpoint, OPENAI_PROFILE } from "../backends";
 import { BatchInputError } from "../errors";
 import { pathFacts } from "../paths/facts";
 import { describeFileSystemError } from "../validation/jsonl/open-input-file";
 import { withRequestDefaults } from "../validation/request-defaults";
 import { type BatchSetArgs, checkSetArgs, DEFAULT_SHARD_CACHE_DIR } from "./args";
+import type { ShardBounds } from "./bounds";
 import { setPathProblems } from "./cache-paths";
 import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";
@@ -27,15 +28,16 @@ export interface PlannedShard extends WrittenShard {
  * Checks the arguments, splits the input into the cache folder (then prunes the shard files no
  * split has used for a while, and splits again when a shard it found was removed meanwhile) and
  * plans the waves. `root` is the Pulumi project's directory: `inputFile` and `shardCacheDir` are
- * relative to it.
+ * relative to it. Each shard stays within the backend's limits of one input file.
  */
 export function planShards(
   setName: string,
   args: BatchSetArgs,
   root: string,
   rootFromEngine = true,
+  backend: BackendProfile = OPENAI_PROFILE,
 ): PlannedShard[] {
-  const problems = checkSetArgs(args as unknown as Record<string, unknown>);
+  const problems = checkSetArgs(args as unknown as Record<string, unknown>, backend);
   if (problems.length > 0) throw new BatchInputError(problems);
   const cache = pathFacts(args.shardCacheDir ?? DEFAULT_SHARD_CACHE_DIR, root);
   const input = args.inputFile === undefined ? undefined : pathFacts(args.inputFile, root);
@@ -45,14 +47,10 @@ export function planShards(
   );
   if (pathProblems.length > 0) throw new BatchInputError(pathProblems);
   const cacheDir = cache.path;
-  const embeddings = args.endpoint === "/v1/embeddings";
-  const bounds = {
-    maxRequests: args.maxRequestsPerBatch ?? LIMITS.maxLines,
-    maxBytes: args.maxBytesPerBatch ?? LIMITS.maxFileBytes,
-    maxTokens: args.maxEnqueuedTokens,
-    maxInputs: embeddings ? LIMITS.maxEmbeddingInputs : undefined,
-  };
-  const tokensOf = args.maxEnqueuedTokens === undefined ? undefined : lineTokenEstimator(args.endpoint);
+  const endpoint = canonicalEndpoint(args.endpoint);
+  const embeddings = endpoint === "/v1/embeddings";
+  const bounds = shardBoundsOf(args, backend);
+  const tokensOf = args.maxEnqueuedTokens === undefined ? undefined : lineTokenEstimator(endpoint);
   const inputsOf = embeddings ? lineEmbeddingInputs : undefined;
   const split = () =>
     args.inputFile !== undefined
@@ -105,6 +103,21 @@ export function planShards(
       wave: waves[index] ?? 0,
     };
   });
+}
+
+/**
+ * The bounds of each shard: the set's own (`maxRequestsPerBatch`, `maxBytesPerBatch`,
+ * `maxEnqueuedTokens`), else the backend's limits of one input file (OpenAI: 50,000 requests;
+ * Azure: 100,000), and the embedding inputs of one batch.
+ */
+export function shardBoundsOf(args: BatchSetArgs, backend: BackendProfile): ShardBounds {
+  const embeddings = canonicalEndpoint(args.endpoint) === "/v1/embeddings";
+  return {
+    maxRequests: args.maxRequestsPerBatch ?? backend.limits.maxRequests,
+    maxBytes: args.maxBytesPerBatch ?? backend.limits.maxFileBytes,
+    maxTokens: args.maxEnqueuedTokens,
+    maxInputs: embeddings ? backend.limits.maxEmbeddingInputs : undefined,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { BackendProfile } from "../backends";
 import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
 import { isBatchInputError } from "../errors";
 import type { BatchArgs } from "../resource/batch";
@@ -60,7 +61,8 @@ export interface WiredSet<B extends SetChild> {
 /**
  * Splits the set's requests into shards, registers one child batch per shard (in waves, each
  * waiting for the one before) and, when the set reads its results, one results resource over
- * them; returns the set's outputs. `set` is the component the children belong to.
+ * them; returns the set's outputs. `set` is the component the children belong to; `backend` is the
+ * one the children's provider talks to, whose limits bound each shard.
  */
 export function wireBatchSet<B extends SetChild>(
   set: pulumi.ComponentResource,
@@ -68,8 +70,9 @@ export function wireBatchSet<B extends SetChild>(
   args: BatchSetArgs,
   children: SetChildren<B>,
   { root, fromEngine }: SetRoot,
+  backend?: BackendProfile,
 ): WiredSet<B> {
-  const shards = plannedOrThrown(() => planShards(name, args, root, fromEngine), set);
+  const shards = plannedOrThrown(() => planShards(name, args, root, fromEngine, backend), set);
   // With resultsPath, maxFailedRatio or retryFailedRequests, each batch writes its own results
   // into the cache folder and accepts any share of failures; one results resource joins them and
   // judges the whole set, so that one batch alone never fails the up.

@@ -1,5 +1,5 @@
+import { type BackendProfile, endpointNames, OPENAI_PROFILE } from "../backends";
 import {
-  BATCH_ENDPOINTS,
   COMPLETION_WINDOWS,
   CREATE_TOKEN_METADATA_KEY,
   DEFAULTS,
@@ -28,15 +28,16 @@ export const WAIT_BOUNDS = {
 
 /**
  * Checks every argument of a Batch except the JSONL content itself, and returns one problem per
- * property that is wrong, so that preview shows them all at once. Unknown values pass.
+ * property that is wrong, so that preview shows them all at once. Unknown values pass. The
+ * endpoints and the expiry range are the backend's (OpenAI's when not given).
  */
-export function checkArguments(inputs: Inputs): InputProblem[] {
+export function checkArguments(inputs: Inputs, backend: BackendProfile = OPENAI_PROFILE): InputProblem[] {
   return [
-    ...checkEndpoint(inputs.endpoint),
+    ...checkEndpoint(inputs.endpoint, backend),
     ...checkSources(inputs),
     ...checkCompletionWindow(inputs.completionWindow),
     ...checkMetadata(inputs.metadata),
-    ...checkOutputExpiresAfter(inputs.outputExpiresAfter),
+    ...checkOutputExpiresAfter(inputs.outputExpiresAfter, backend),
     ...checkBoolean("waitForCompletion", inputs.waitForCompletion),
     ...checkBoolean("cancelOnDelete", inputs.cancelOnDelete),
     ...checkBoolean("deleteInputFileOnDelete", inputs.deleteInputFileOnDelete),
@@ -45,18 +46,20 @@ export function checkArguments(inputs: Inputs): InputProblem[] {
   ];
 }
 
-function checkEndpoint(endpoint: unknown): InputProblem[] {
+function checkEndpoint(endpoint: unknown, backend: BackendProfile): InputProblem[] {
   if (isUnknown(endpoint)) {
     return [];
   }
+  const endpoints = endpointNames(backend);
   if (endpoint === undefined) {
-    return [{ property: "endpoint", reason: `endpoint is required; use one of ${listOf(BATCH_ENDPOINTS)}` }];
+    return [{ property: "endpoint", reason: `endpoint is required; use one of ${listOf(endpoints)}` }];
   }
-  if (!(BATCH_ENDPOINTS as readonly unknown[]).includes(endpoint)) {
+  if (!endpoints.includes(endpoint as string)) {
+    const runs = backend.kind === "openai" ? "the Batch API runs" : `${backend.name} runs in a batch`;
     return [
       {
         property: "endpoint",
-        reason: `${JSON.stringify(endpoint)} is not an endpoint the Batch API runs; use one of ${listOf(BATCH_ENDPOINTS)}`,
+        reason: `${JSON.stringify(endpoint)} is not an endpoint ${runs}; use one of ${listOf(endpoints)}`,
       },
     ];
   }
@@ -159,15 +162,24 @@ function checkMetadata(metadata: unknown): InputProblem[] {
   return problems;
 }
 
-function checkOutputExpiresAfter(value: unknown): InputProblem[] {
+function checkOutputExpiresAfter(value: unknown, backend: BackendProfile): InputProblem[] {
   if (value === undefined || isUnknown(value)) {
     return [];
+  }
+  const range = backend.outputExpiry;
+  if (range === undefined) {
+    return [
+      {
+        property: "outputExpiresAfter",
+        reason: `${backend.name} does not document output_expires_after for its batches; remove outputExpiresAfter`,
+      },
+    ];
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return [
       {
         property: "outputExpiresAfter",
-        reason: `outputExpiresAfter must be {anchor: "created_at", seconds: ${LIMITS.minOutputExpirySeconds}..${LIMITS.maxOutputExpirySeconds}}`,
+        reason: `outputExpiresAfter must be {anchor: "created_at", seconds: ${range.min}..${range.max}}`,
       },
     ];
   }
@@ -181,18 +193,19 @@ function checkOutputExpiresAfter(value: unknown): InputProblem[] {
   }
   if (
     !isUnknown(seconds) &&
-    (typeof seconds !== "number" ||
-      !Number.isInteger(seconds) ||
-      seconds < LIMITS.minOutputExpirySeconds ||
-      seconds > LIMITS.maxOutputExpirySeconds)
+    (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < range.min || seconds > range.max)
   ) {
     const what =
       typeof seconds === "number" && Number.isFinite(seconds)
         ? " is out of range"
         : notANumber(seconds, "a number of seconds") || " is not a number";
+    const span = `from ${range.min} (${duration(range.min)}) to ${range.max} (${duration(range.max)})`;
     problems.push({
       property: "outputExpiresAfter.seconds",
-      reason: `${describeValue(seconds)}${what}; use a whole number of seconds from ${LIMITS.minOutputExpirySeconds} (1 hour) to ${LIMITS.maxOutputExpirySeconds} (30 days)`,
+      reason:
+        backend.kind === "openai"
+          ? `${describeValue(seconds)}${what}; use a whole number of seconds ${span}`
+          : `${describeValue(seconds)}${what}; ${backend.name} allows a whole number of seconds ${span}`,
     });
   }
   return problems;
@@ -263,6 +276,14 @@ function checkSeconds(
     ];
   }
   return [];
+}
+
+/** `1 hour`, `14 days`, `30 days`: a number of seconds in words. */
+function duration(seconds: number): string {
+  const days = seconds / 86_400;
+  if (Number.isInteger(days)) return `${days} day${days === 1 ? "" : "s"}`;
+  const hours = seconds / 3_600;
+  return Number.isInteger(hours) ? `${hours} hour${hours === 1 ? "" : "s"}` : `${seconds} seconds`;
 }
 
 function listOf(values: readonly string[]): string {

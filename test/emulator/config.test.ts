@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { isEmulatorConfigError } from "../../provider/emulator";
 import { parseCliArgs } from "../../provider/emulator/cli-args";
 import { DEFAULT_DURATIONS, resolveConfig } from "../../provider/emulator/config";
+import { OPENAI_EMULATION } from "../../provider/emulator/profiles";
 
 function configError(run: () => unknown): string {
   try {
@@ -26,8 +27,33 @@ describe("options and environment", () => {
       dataDir: undefined,
       enqueuedTokenLimits: new Map(),
       outputOrder: { kind: "shuffled", seed: 1 },
+      profile: OPENAI_EMULATION,
+      entraToken: undefined,
       log: undefined,
     });
+  });
+
+  test("the profile: openai by default, azure from the options or the environment, with its deployments", () => {
+    const azure = resolveConfig(
+      { profile: "azure", deployments: { "batch-mini": "gpt-4o-mini" } },
+      {},
+    ).profile;
+    expect(azure.name).toBe("azure");
+    expect([...(azure.deployments ?? new Map())]).toEqual([["batch-mini", "gpt-4o-mini"]]);
+    const env = { OPENAI_EMULATOR_PROFILE: "azure", OPENAI_EMULATOR_DEPLOYMENTS: "a=gpt-4o, b=gpt-4o-mini" };
+    expect([...(resolveConfig({}, env).profile.deployments ?? new Map())]).toEqual([
+      ["a", "gpt-4o"],
+      ["b", "gpt-4o-mini"],
+    ]);
+    expect(() => resolveConfig({ profile: "bedrock" as never }, {})).toThrow(
+      'Expected `profile` to be one of openai, azure; got "bedrock".',
+    );
+    expect(() => resolveConfig({ deployments: { a: "gpt-4o" } }, {})).toThrow(
+      "`deployments` applies only to the azure profile; the profile is openai.",
+    );
+    expect(() =>
+      resolveConfig({}, { OPENAI_EMULATOR_PROFILE: "azure", OPENAI_EMULATOR_DEPLOYMENTS: "a" }),
+    ).toThrow(/deployment=model pairs/);
   });
 
   test("the output order: shuffled by seed 1 by default, from the options or the environment", () => {

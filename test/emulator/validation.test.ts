@@ -233,6 +233,7 @@ describe("whole files", () => {
       "invalid_value",
       "mismatched_model",
       "missing_required_parameter",
+      "model_not_found",
       "too_many_embedding_inputs",
       "too_many_tasks",
     ]);

@@ -38,6 +38,14 @@ const ANSWERS: Record<string, Answer> = {
     response.writeHead(502, { "content-type": "text/html" });
     response.end(`<html><body>Bad gateway for ${request.headers.authorization}</body></html>`);
   },
+  "an error message that quotes the api-key header (Azure)": (request, response) => {
+    response.writeHead(401, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify({
+        error: { code: "401", message: `Access denied for key ${request.headers["api-key"]}.` },
+      }),
+    );
+  },
   // The `.invalid` name never resolves (RFC 6761), so the lookup fails with the host in its message.
   "a redirect to a host named after the key, which cannot be reached": (_request, response) => {
     response.writeHead(307, { location: `http://${KEY}.invalid/v1/batches` });
@@ -62,7 +70,7 @@ afterAll(async () => {
 });
 
 /** The provider, configured with the key and the server, its debug log, and the inputs checked. */
-async function providerOnServer(): Promise<{
+async function providerOnServer(settings: Record<string, string> = {}): Promise<{
   provider: ReturnType<typeof createBatchProvider>;
   logs: string[];
   inputs: BatchInputs;
@@ -76,14 +84,15 @@ async function providerOnServer(): Promise<{
   await provider.configure({
     config: {
       get: (name: string) =>
-        ({ "openai:apiKey": KEY, "openai:baseUrl": baseUrl, "openai:maxRetries": "0" })[name],
+        ({ "openai:apiKey": KEY, "openai:baseUrl": baseUrl, "openai:maxRetries": "0", ...settings })[name],
     },
   });
   const checked = await provider.check(
     {} as BatchInputs,
     {
-      endpoint: EMBEDDINGS,
-      requests: embeddingRequests(1),
+      ...(settings["openai:backend"] === "azure"
+        ? AZURE_BATCH
+        : { endpoint: EMBEDDINGS, requests: embeddingRequests(1) }),
       resourceKey: "p/s/key",
     } as unknown as BatchInputs,
   );
@@ -91,10 +100,30 @@ async function providerOnServer(): Promise<{
   return { provider, logs, inputs: checked.inputs as BatchInputs };
 }
 
+/** Azure runs no embeddings: its batch is of chat completions, on a deployment. */
+const AZURE_BATCH = {
+  endpoint: "/chat/completions",
+  requests: [
+    {
+      custom_id: "a",
+      method: "POST",
+      url: "/chat/completions",
+      body: { model: "batch-mini", messages: [{ role: "user", content: "hi" }] },
+    },
+  ],
+};
+
+/** Azure's backend sends the key in `api-key`, on the v1 API and on the older one. */
+const AZURE = { "openai:backend": "azure" };
+const SETTINGS: Record<string, Record<string, string>> = {
+  "an error message that quotes the api-key header (Azure)": AZURE,
+  "an error page that quotes the Authorization header": {},
+};
+
 describe("the key in a server's answer reaches no error or log", () => {
   test.each(Object.keys(ANSWERS))("%s", async (name) => {
     answer = ANSWERS[name] as Answer;
-    const { provider, logs, inputs } = await providerOnServer();
+    const { provider, logs, inputs } = await providerOnServer(SETTINGS[name] ?? {});
     const error = await provider.create(inputs).then(
       () => undefined,
       (caught: unknown) => caught,
@@ -107,5 +136,20 @@ describe("the key in a server's answer reaches no error or log", () => {
     expect(everything).not.toContain(KEY);
     // Nor a part of it long enough to use.
     expect(everything).not.toContain(KEY.slice(8, 24));
+  });
+
+  test("Azure's older API: the api-key header quoted back reaches no error or log", async () => {
+    answer = ANSWERS["an error message that quotes the api-key header (Azure)"] as Answer;
+    const { provider, logs, inputs } = await providerOnServer({
+      ...AZURE,
+      "openai:apiVersion": "2024-10-21",
+    });
+    const error = await provider.create(inputs).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isBatchApiError(error)).toBe(true);
+    expect((error as Error).message).toContain("***");
+    expect(JSON.stringify({ message: (error as Error).message, error, logs })).not.toContain(KEY);
   });
 });

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { OPENAI_PROFILE } from "../../provider/backends";
 import type { FaultRule } from "../../provider/emulator";
 import { isBatchApiError } from "../../provider/errors";
 import { type BatchResultRecord, readBatchResults } from "../../provider/results";
@@ -162,6 +163,10 @@ async function bytesOf(target: TestEmulator, fileId: string): Promise<Buffer[]> 
       project: undefined,
       maxRetries: 2,
       requestTimeoutMs: 30_000,
+      backend: OPENAI_PROFILE,
+      apiVersion: undefined,
+      adToken: undefined,
+      prices: undefined,
       problems: [],
     },
     realDeps({ sleep: async () => undefined }),

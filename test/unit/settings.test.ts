@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { OPENAI_PROFILE } from "../../provider/backends";
 import { isBatchInputError } from "../../provider/errors";
 import { requireUsableSettings, resolveSettings } from "../../provider/runtime/settings";
 import {
@@ -29,6 +30,10 @@ describe("resolveSettings", () => {
       project: undefined,
       maxRetries: 2,
       requestTimeoutMs: 600_000,
+      backend: OPENAI_PROFILE,
+      apiVersion: undefined,
+      adToken: undefined,
+      prices: undefined,
       problems: [],
       audience: { via: "pulumi" },
     });

@@ -1,4 +1,5 @@
-import { BATCH_ENDPOINTS, type BatchEndpoint, LIMITS } from "../limits";
+import { type BatchEndpoint, LIMITS } from "../limits";
+import { type EmulatorProfile, OPENAI_EMULATION } from "../profiles";
 import { invalidType, invalidValue } from "./errors";
 import { expiryPolicy, oneOf, rejectUnknown, requiredString } from "./params";
 
@@ -12,11 +13,18 @@ export interface CreateBatchParams {
 
 const KNOWN = ["input_file_id", "endpoint", "completion_window", "metadata", "output_expires_after"];
 
-/** Checks the body of POST /v1/batches as the real API does. */
-export function parseCreateBatch(body: Record<string, unknown>): CreateBatchParams {
+/**
+ * Checks the body of POST /v1/batches as the profile's API does. `endpoint` is the endpoint the
+ * batch runs: the one given, or its `/v1` form where the profile takes `/chat/completions`.
+ */
+export function parseCreateBatch(
+  body: Record<string, unknown>,
+  profile: EmulatorProfile = OPENAI_EMULATION,
+): CreateBatchParams {
   rejectUnknown(body, KNOWN);
   const inputFileId = requiredString(body, "input_file_id");
-  const endpoint = oneOf(requiredString(body, "endpoint"), "endpoint", BATCH_ENDPOINTS);
+  const given = oneOf(requiredString(body, "endpoint"), "endpoint", Object.keys(profile.createEndpoints));
+  const endpoint = profile.createEndpoints[given] as BatchEndpoint;
   const completionWindow = oneOf(requiredString(body, "completion_window"), "completion_window", [
     "24h",
   ] as const);
@@ -25,7 +33,7 @@ export function parseCreateBatch(body: Record<string, unknown>): CreateBatchPara
     endpoint,
     completionWindow,
     metadata: parseMetadata(body.metadata),
-    outputExpiresAfterSeconds: parseOutputExpiry(body.output_expires_after),
+    outputExpiresAfterSeconds: parseOutputExpiry(body.output_expires_after, profile),
   };
 }
 
@@ -59,7 +67,7 @@ export function parseMetadata(value: unknown): Record<string, string> | undefine
   return metadata;
 }
 
-function parseOutputExpiry(value: unknown): number | undefined {
+function parseOutputExpiry(value: unknown, profile: EmulatorProfile): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value))
     throw invalidType("output_expires_after", "an object", value);
@@ -73,7 +81,7 @@ function parseOutputExpiry(value: unknown): number | undefined {
     policy.anchor,
     policy.seconds,
     "output_expires_after",
-    LIMITS.minExpirySeconds,
-    LIMITS.maxExpirySeconds,
+    profile.outputExpiry.min,
+    profile.outputExpiry.max,
   );
 }

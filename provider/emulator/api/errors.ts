@@ -103,6 +103,15 @@ export function missingApiKey(): ApiError {
   );
 }
 
+/** Azure's older API without its `api-version` query. */
+export function missingApiVersion(): ApiError {
+  return new ApiError(
+    400,
+    "Missing required query parameter 'api-version'. Add ?api-version=2024-10-21 (or another supported version), or call the v1 API under /openai/v1.",
+    { code: "missing_api_version" },
+  );
+}
+
 export function incorrectApiKey(masked: string): ApiError {
   return new ApiError(
     401,

@@ -66,9 +66,9 @@ export class BatchEngine {
     const { durations, persister } = this.ctx;
     let changed = false;
     for (
-      let step = nextStep(lifecycleView(batch), durations, now);
+      let step = nextStep(lifecycleView(batch, this.ctx.profile.expiresAtWindowEnd), durations, now);
       step;
-      step = nextStep(lifecycleView(batch), durations, now)
+      step = nextStep(lifecycleView(batch, this.ctx.profile.expiresAtWindowEnd), durations, now)
     ) {
       try {
         await applyStep(this.ctx, batch, step);

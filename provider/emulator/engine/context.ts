@@ -1,6 +1,7 @@
 import type { EmulatorClock } from "../clock";
 import type { OutputOrder } from "../config";
 import type { RequestFailure } from "../faults/injector";
+import type { EmulatorProfile } from "../profiles";
 import type { Disk } from "../store/disk";
 import type { Persister } from "../store/persister";
 import type { Store } from "../store/store";
@@ -23,4 +24,6 @@ export interface EngineContext {
   requestFailure?: (url: string) => RequestFailure | undefined;
   /** Counts tokens: the usage of answered requests, the enqueued tokens of batches. */
   tokens: UsageCounter;
+  /** The backend emulated: its line rules, limits and whether batches expire at their window's end. */
+  profile: EmulatorProfile;
 }

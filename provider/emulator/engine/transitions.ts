@@ -3,7 +3,7 @@ import { reorderLines } from "../execution/output-order";
 import { runLines } from "../execution/run-lines";
 import { newId } from "../ids";
 import type { LifecycleStep, LifecycleView } from "../lifecycle";
-import { isTerminal } from "../limits";
+import { isBatchEndpoint, isTerminal } from "../limits";
 import {
   enqueuedTokens,
   inputTokensOf,
@@ -11,16 +11,17 @@ import {
   tokenLimitMessage,
 } from "../queue/enqueued-tokens";
 import type { BatchErrorEntry, BatchRecord } from "../store/records";
-import { surveyInputFile, validateInputFile } from "../validation/validate-file";
+import { surveyInputFile, type ValidationResult, validateInputFile } from "../validation/validate-file";
 import type { EngineContext } from "./context";
 
 /** The I/O side of the lifecycle: what each step does to a batch and its files. */
 
-export function lifecycleView(batch: BatchRecord): LifecycleView {
+/** `expires`: false where batches are not expired at their window's end (Azure). */
+export function lifecycleView(batch: BatchRecord, expires = true): LifecycleView {
   return {
     status: batch.status,
     phaseStartMs: batch.phaseStartMs,
-    expiresMs: batch.expiresMs,
+    expiresMs: expires ? batch.expiresMs : Number.POSITIVE_INFINITY,
     stuck: batch.stuck,
     total: batch.progress.total,
     done: batch.progress.done,
@@ -52,9 +53,11 @@ export async function applyStep(ctx: EngineContext, batch: BatchRecord, step: Li
 }
 
 async function validate(ctx: EngineContext, batch: BatchRecord, at: number): Promise<void> {
-  let result: { lines: number; model: string | undefined; errors: BatchErrorEntry[] };
+  let result: ValidationResult;
   try {
-    result = await validateInputFile(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint);
+    result = await validateInputFile(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint, ctx.profile);
+    // Where the file decides the endpoint (Azure), the batch runs the one its lines name.
+    if (result.endpoint !== undefined && isBatchEndpoint(result.endpoint)) batch.endpoint = result.endpoint;
   } catch (error) {
     ctx.log(`batch ${batch.id}: cannot read input file ${batch.inputFileId}: ${(error as Error).message}`);
     result = {

@@ -11,8 +11,8 @@ import { type BatchRecord, emptyProgress, emptyUsage } from "../store/records";
 import { type Handler, param, type RouteTable, type Services } from "./context";
 
 /** POST /v1/batches */
-const createBatch: Handler = async ({ req }, { store, clock, persister, engine }) => {
-  const params = parseCreateBatch(await readJsonObject(req, LIMITS.maxJsonBodyBytes));
+const createBatch: Handler = async ({ req }, { store, clock, persister, engine, profile }) => {
+  const params = parseCreateBatch(await readJsonObject(req, LIMITS.maxJsonBodyBytes), profile);
   await engine.settle();
   const file = store.files.get(params.inputFileId);
   if (file === undefined) throw noSuchFile(params.inputFileId, "input_file_id");

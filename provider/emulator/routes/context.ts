@@ -4,6 +4,7 @@ import type { Control } from "../control";
 import type { BatchEngine } from "../engine/batch-engine";
 import type { Reply } from "../http/reply";
 import type { Route } from "../http/router";
+import type { EmulatorProfile } from "../profiles";
 import type { Disk } from "../store/disk";
 import type { Persister } from "../store/persister";
 import type { Store } from "../store/store";
@@ -23,6 +24,8 @@ export interface Services {
   engine: BatchEngine;
   persister: Persister;
   control: Control;
+  /** The backend emulated: its endpoints, limits and expiry ranges. */
+  profile: EmulatorProfile;
 }
 
 export type Handler = (request: RouteRequest, services: Services) => Promise<Reply>;

@@ -19,7 +19,8 @@ export function newLineCheckState(): LineCheckState {
 }
 
 /**
- * Checks one line of a batch input file against the batch's endpoint; returns the first problem,
+ * Checks one line of a batch input file against the batch's endpoint (its `url` one of `urls`,
+ * the endpoint itself by default); returns the first problem,
  * or undefined when the line is a valid request. Updates `state` (ids seen, model, input count).
  */
 export function checkLine(
@@ -27,6 +28,7 @@ export function checkLine(
   line: number,
   endpoint: string,
   state: LineCheckState,
+  urls: readonly string[] = [endpoint],
 ): BatchErrorEntry | undefined {
   const source = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (nestsDeeperThan(source)) {
@@ -72,7 +74,7 @@ export function checkLine(
       "method",
     );
   }
-  if (request.url !== endpoint) {
+  if (!urls.includes(request.url as string)) {
     return error(
       CODES.invalidUrl,
       `The url ${JSON.stringify(request.url)} does not match the batch endpoint '${endpoint}'. Every request in a batch must use the batch's endpoint.`,

@@ -28,4 +28,6 @@ export const VALIDATION_CODES = {
   duplicateCustomId: "duplicate_custom_id",
   /** body.model differs from the model of the earlier lines. */
   mismatchedModel: "mismatched_model",
+  /** Azure: body.model names no deployment of the resource. */
+  modelNotFound: "model_not_found",
 } as const;

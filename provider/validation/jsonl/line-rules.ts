@@ -1,4 +1,10 @@
-import { BATCH_ENDPOINTS, LIMITS } from "../../contract";
+import {
+  type BackendProfile,
+  canonicalEndpoint,
+  endpointNames,
+  lineUrlsOf,
+  OPENAI_PROFILE,
+} from "../../backends";
 import { countEmbeddingInputs, endpointRequiresModel, missingBodyFields } from "./endpoint-rules";
 import type { LineProblem } from "./line-problem";
 
@@ -6,6 +12,10 @@ import type { LineProblem } from "./line-problem";
 export interface LineRulesState {
   /** The batch endpoint, or undefined when it is not known yet (preview). */
   endpoint: string | undefined;
+  /** The backend whose rules apply: its endpoints and line urls, limits and custom_id length. */
+  readonly backend: BackendProfile;
+  /** The url of the first line that has one: every line must carry the same. */
+  firstUrl: { url: string; line: number } | undefined;
   /** Take the endpoint from the first url that names one, when none is given (the CLI). */
   readonly endpointFromFirstLine: boolean;
   /** How messages name another line: `line 5`, or `requests[4]` for inline requests. */
@@ -17,6 +27,7 @@ export interface LineRulesState {
 
 export interface LineRulesOptions {
   endpoint: string | undefined;
+  backend?: BackendProfile;
   endpointFromFirstLine?: boolean;
   lineName?: (line: number) => string;
 }
@@ -24,6 +35,8 @@ export interface LineRulesOptions {
 export function newLineRulesState(options: LineRulesOptions): LineRulesState {
   return {
     endpoint: options.endpoint,
+    backend: options.backend ?? OPENAI_PROFILE,
+    firstUrl: undefined,
     endpointFromFirstLine: options.endpointFromFirstLine ?? false,
     lineName: options.lineName ?? ((line) => `line ${line}`),
     customIds: new Map(),
@@ -43,10 +56,12 @@ export function checkRequestLine(value: unknown, line: number, state: LineRulesS
     return [{ line, message: "must be a JSON object with custom_id, method, url and body" }];
   }
   const request = value as Record<string, unknown>;
+  // Where lines need only custom_id and body (Together), method and url are checked when given.
+  const optional = !state.backend.linesNeedMethodAndUrl;
   return [
     ...checkCustomId(request.custom_id, line, state),
-    ...checkMethod(request.method, line),
-    ...checkUrl(request.url, line, state),
+    ...(optional && request.method === undefined ? [] : checkMethod(request.method, line)),
+    ...(optional && request.url === undefined ? [] : checkUrl(request.url, line, state)),
     ...checkBody(request.body, line, state),
   ];
 }
@@ -59,6 +74,16 @@ function checkCustomId(customId: unknown, line: number, state: LineRulesState): 
   }
   if (typeof customId !== "string" || customId.length === 0) {
     return [{ line, field: "custom_id", message: "custom_id must be a non-empty string" }];
+  }
+  const most = state.backend.maxCustomIdLength;
+  if (most !== undefined && customId.length > most) {
+    return [
+      {
+        line,
+        field: "custom_id",
+        message: `custom_id is ${customId.length} characters long; ${state.backend.name} allows at most ${most}, so shorten it`,
+      },
+    ];
   }
   const firstLine = state.customIds.get(customId);
   if (firstLine !== undefined) {
@@ -99,27 +124,43 @@ function checkUrl(url: unknown, line: number, state: LineRulesState): LineProble
   if (typeof url !== "string") {
     return [{ line, field: "url", message: `url must be a string${endpointHint(state)}` }];
   }
+  const { backend } = state;
   if (state.endpoint === undefined && state.endpointFromFirstLine) {
-    if (!(BATCH_ENDPOINTS as readonly string[]).includes(url)) {
+    if (lineUrlsOf(backend, url) === undefined) {
       return [
         {
           line,
           field: "url",
-          message: `url ${JSON.stringify(url)} is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")}`,
+          message: `url ${JSON.stringify(url)} is not an endpoint ${backend.name === "OpenAI" ? "the Batch API runs" : `${backend.name} runs in a batch`}; use one of ${endpointNames(backend).join(", ")}`,
         },
       ];
     }
     state.endpoint = url;
   }
-  if (state.endpoint !== undefined && url !== state.endpoint) {
+  const urls = state.endpoint === undefined ? undefined : lineUrlsOf(backend, state.endpoint);
+  if (state.endpoint !== undefined && !(urls ?? [state.endpoint]).includes(url)) {
     return [
       {
         line,
         field: "url",
-        message: `url is ${JSON.stringify(url)} but the batch endpoint is ${JSON.stringify(state.endpoint)}; every line must use the batch's endpoint`,
+        message:
+          urls !== undefined && urls.length > 1
+            ? `url is ${JSON.stringify(url)} but the batch endpoint is ${JSON.stringify(state.endpoint)}; ${backend.name} takes ${urls.map((u) => JSON.stringify(u)).join(" or ")} on every line of such a batch`
+            : `url is ${JSON.stringify(url)} but the batch endpoint is ${JSON.stringify(state.endpoint)}; every line must use the batch's endpoint`,
       },
     ];
   }
+  const first = state.firstUrl;
+  if (first !== undefined && url !== first.url && state.endpoint !== undefined) {
+    return [
+      {
+        line,
+        field: "url",
+        message: `url is ${JSON.stringify(url)} but ${state.lineName(first.line)} uses ${JSON.stringify(first.url)}; every line of a batch must use the same url`,
+      },
+    ];
+  }
+  state.firstUrl ??= { url, line };
   return [];
 }
 
@@ -152,7 +193,7 @@ function checkRequiredFields(
     return [];
   }
   const endpoint = state.endpoint;
-  return missingBodyFields(endpoint, params)
+  return missingBodyFields(canonicalEndpoint(endpoint), params)
     .filter((field) => field !== "model")
     .map((field) => {
       const [first] = field.split(" or ");
@@ -168,7 +209,11 @@ function checkModel(model: unknown, line: number, state: LineRulesState): LinePr
   if (model !== undefined && typeof model !== "string") {
     return [{ line, field: "body.model", message: "body.model must be a string" }];
   }
-  if (model === undefined && state.endpoint !== undefined && endpointRequiresModel(state.endpoint)) {
+  if (
+    model === undefined &&
+    state.endpoint !== undefined &&
+    endpointRequiresModel(canonicalEndpoint(state.endpoint))
+  ) {
     return [{ line, field: "body.model", message: "body.model is missing; every line needs the same model" }];
   }
   const name = model ?? DEFAULT_MODEL;
@@ -197,20 +242,21 @@ function checkEmbeddingInputs(
   line: number,
   state: LineRulesState,
 ): LineProblem[] {
-  if (state.endpoint !== "/v1/embeddings") {
+  if (state.endpoint === undefined || canonicalEndpoint(state.endpoint) !== "/v1/embeddings") {
     return [];
   }
   if (params.input === undefined || params.input === null) {
     return [];
   }
+  const most = state.backend.limits.maxEmbeddingInputs;
   const before = state.embeddingInputs;
   state.embeddingInputs += countEmbeddingInputs(params.input);
-  if (before <= LIMITS.maxEmbeddingInputs && state.embeddingInputs > LIMITS.maxEmbeddingInputs) {
+  if (before <= most && state.embeddingInputs > most) {
     return [
       {
         line,
         field: "body.input",
-        message: `this line brings the embedding inputs to ${state.embeddingInputs}; a batch takes at most ${LIMITS.maxEmbeddingInputs} embedding inputs in all, so split the file`,
+        message: `this line brings the embedding inputs to ${state.embeddingInputs}; a batch takes at most ${most} embedding inputs in all, so split the file`,
       },
     ];
   }

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
-import { LIMITS } from "../../contract";
+import { type BackendProfile, OPENAI_PROFILE } from "../../backends";
 import { locateJsonError } from "./json-syntax";
 import type { LineProblem } from "./line-problem";
 import { checkRequestLine, type LineRulesState, newLineRulesState } from "./line-rules";
@@ -17,6 +17,8 @@ const CARRIAGE_RETURN = 0x0d;
 
 export interface ScannerOptions {
   endpoint: string | undefined;
+  /** The backend whose limits and rules apply; OpenAI's when absent. */
+  backend?: BackendProfile;
   /** Take the endpoint from the first line's url when `endpoint` is not given. */
   endpointFromFirstLine?: boolean;
   /** How messages name a line; `line 5` by default. */
@@ -44,10 +46,13 @@ export class JsonlScanner {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private skippingLongLine = false;
+  private readonly backend: BackendProfile;
 
   constructor(private readonly options: ScannerOptions) {
+    this.backend = options.backend ?? OPENAI_PROFILE;
     this.rules = newLineRulesState({
       endpoint: options.endpoint,
+      backend: this.backend,
       ...(options.endpointFromFirstLine === undefined
         ? {}
         : { endpointFromFirstLine: options.endpointFromFirstLine }),
@@ -77,12 +82,11 @@ export class JsonlScanner {
     if (this.stoppedEarly) {
       return false;
     }
-    if (this.bytes + chunk.length > LIMITS.maxFileBytes) {
+    const { maxFileBytes } = this.backend.limits;
+    if (this.bytes + chunk.length > maxFileBytes) {
       // Whatever the file system said about its size: a device or a growing file stops here.
       this.bytes += chunk.length;
-      this.report({
-        message: `the input is more than ${LIMITS.maxFileBytes / (1024 * 1024)} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you`,
-      });
+      this.report({ message: tooManyBytes(this.backend, `more than ${megabytes(maxFileBytes)}`) });
       this.stoppedEarly = true;
       return false;
     }
@@ -128,11 +132,10 @@ export class JsonlScanner {
   private takeLine(chunk: Buffer, start: number, end: number): void {
     this.lineCount += 1;
     const line = this.lineCount;
-    if (line > LIMITS.maxLines) {
-      this.report({
-        message: `there are more than ${LIMITS.maxLines} lines; a batch takes at most ${LIMITS.maxLines} requests, so split the file, or give it to BatchSet, which splits it into batches for you`,
-      });
-      this.lineCount = LIMITS.maxLines;
+    const { maxRequests } = this.backend.limits;
+    if (line > maxRequests) {
+      this.report({ message: tooManyLines(this.backend) });
+      this.lineCount = maxRequests;
       this.stoppedEarly = true;
       return;
     }
@@ -174,9 +177,10 @@ export class JsonlScanner {
   private checkLine(rawText: string, line: number): void {
     const hasByteOrderMark = line === 1 && rawText.startsWith("\uFEFF");
     if (hasByteOrderMark) {
+      const note = this.backend.byteOrderMarkNote;
       this.report({
         line,
-        message: BYTE_ORDER_MARK_PROBLEM,
+        message: note === undefined ? BYTE_ORDER_MARK_PROBLEM : `${BYTE_ORDER_MARK_PROBLEM} (${note})`,
       });
     }
     const text = hasByteOrderMark ? rawText.slice(1) : rawText;
@@ -232,4 +236,25 @@ export class JsonlScanner {
       this.problems.push(problem);
     }
   }
+}
+
+/** `200 MB`: a size in the unit the backends' limits use. */
+export function megabytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
+}
+
+/** The problem of an input over the backend's size limit; `size` says how large it is. */
+export function tooManyBytes(backend: BackendProfile, size: string): string {
+  const most = megabytes(backend.limits.maxFileBytes);
+  return backend.kind === "openai"
+    ? `the input is ${size}; a batch input file may be at most ${most}, so split it into several batches, or give it to BatchSet, which splits it into batches for you`
+    : `the input is ${size}; ${backend.name} allows at most ${most} per file, so split it into several batches, or give it to BatchSet, which splits it into batches for you`;
+}
+
+/** The problem of an input with more lines than the backend takes. */
+export function tooManyLines(backend: BackendProfile): string {
+  const most = backend.limits.maxRequests.toLocaleString("en-US");
+  return backend.kind === "openai"
+    ? `there are more than ${backend.limits.maxRequests} lines; a batch takes at most ${backend.limits.maxRequests} requests, so split the file, or give it to BatchSet, which splits it into batches for you`
+    : `there are more than ${most} lines; ${backend.name} allows at most ${most} requests per file, so split the file, or give it to BatchSet, which splits it into batches for you`;
 }

@@ -1,8 +1,8 @@
 import type { FileHandle } from "node:fs/promises";
-import { LIMITS } from "../../contract";
+import { type BackendProfile, OPENAI_PROFILE } from "../../backends";
 import type { LineProblem } from "./line-problem";
 import { openInputFile } from "./open-input-file";
-import { JsonlScanner } from "./scanner";
+import { JsonlScanner, tooManyBytes } from "./scanner";
 import { serializeRequests } from "./serialize";
 import { findNonFiniteNumber } from "./text-rules";
 
@@ -25,6 +25,8 @@ export interface ValidateBatchInputOptions {
   maxProblems?: number;
   /** Longer lines are reported without being held in memory. Default 32 MiB. */
   maxLineBytes?: number;
+  /** The backend whose limits and line rules apply; OpenAI's when absent. */
+  backend?: BackendProfile;
 }
 
 export interface BatchInputReport {
@@ -62,8 +64,10 @@ export async function validateBatchInput(
   source: BatchInputSource,
   options: ValidateBatchInputOptions = {},
 ): Promise<BatchInputReport> {
+  const backend = options.backend ?? OPENAI_PROFILE;
   const scanner = new JsonlScanner({
     endpoint: options.endpoint,
+    backend,
     ...(options.endpointFromFirstLine === undefined
       ? {}
       : { endpointFromFirstLine: options.endpointFromFirstLine }),
@@ -74,8 +78,8 @@ export async function validateBatchInput(
   if ("path" in source) {
     const { handle, size } = await openInputFile(source.path);
     try {
-      if (size > LIMITS.maxFileBytes) {
-        return tooLarge(size);
+      if (size > backend.limits.maxFileBytes) {
+        return tooLarge(size, backend);
       }
       await scanFile(handle, scanner);
     } finally {
@@ -92,8 +96,8 @@ export async function validateBatchInput(
       reportUnserializable(source.requests, scanner);
     }
     const bytes = "requests" in source ? serializeRequests(source.requests) : toBuffer(source.content);
-    if (bytes.length > LIMITS.maxFileBytes) {
-      return tooLarge(bytes.length);
+    if (bytes.length > backend.limits.maxFileBytes) {
+      return tooLarge(bytes.length, backend);
     }
     scanner.push(bytes);
   }
@@ -146,15 +150,10 @@ function toBuffer(content: string | Uint8Array): Buffer {
   return typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
 }
 
-function tooLarge(size: number): BatchInputReport {
-  const megabytes = (size / (1024 * 1024)).toFixed(1);
+function tooLarge(size: number, backend: BackendProfile): BatchInputReport {
   return {
     ok: false,
-    problems: [
-      {
-        message: `the input is ${megabytes} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you`,
-      },
-    ],
+    problems: [{ message: tooManyBytes(backend, `${(size / (1024 * 1024)).toFixed(1)} MB`) }],
     problemCount: 1,
     lineCount: 0,
     bytes: size,

@@ -38,12 +38,34 @@ func NewProvider(ctx *pulumi.Context,
 type providerArgs struct {
 	// The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
 	ApiKey *string `pulumi:"apiKey"`
+	// Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used. When not given: `openai-batch:apiVersion` of the stack config.
+	ApiVersion *string `pulumi:"apiVersion"`
+	// The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`. When not given: `openai-batch:backend` of the stack config.
+	Backend *string `pulumi:"backend"`
 	// The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
 	BaseUrl *string `pulumi:"baseUrl"`
+	// Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name. When not given: `openai-batch:batchMetadata` of the stack config.
+	BatchMetadata *bool `pulumi:"batchMetadata"`
+	// Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's). When not given: `openai-batch:endpoints` of the stack config.
+	Endpoints *string `pulumi:"endpoints"`
+	// Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`). When not given: `openai-batch:filePurpose` of the stack config.
+	FilePurpose *string `pulumi:"filePurpose"`
+	// Compatible backends: the most bytes in one input file (default: the preset's, else 209715200). When not given: `openai-batch:maxBytesPerFile` of the stack config.
+	MaxBytesPerFile *int `pulumi:"maxBytesPerFile"`
+	// Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound). When not given: `openai-batch:maxCustomIdLength` of the stack config.
+	MaxCustomIdLength *int `pulumi:"maxCustomIdLength"`
+	// Compatible backends: the most requests in one input file (default: the preset's, else 50000). When not given: `openai-batch:maxRequestsPerFile` of the stack config.
+	MaxRequestsPerFile *int `pulumi:"maxRequestsPerFile"`
 	// How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
 	MaxRetries *int `pulumi:"maxRetries"`
+	// The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate. When not given: `openai-batch:models` of the stack config.
+	Models *string `pulumi:"models"`
 	// The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
 	Organization *string `pulumi:"organization"`
+	// Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any. When not given: `openai-batch:preset` of the stack config.
+	Preset *string `pulumi:"preset"`
+	// Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`. When not given: `openai-batch:prices` of the stack config.
+	Prices *string `pulumi:"prices"`
 	// The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
 	Project *string `pulumi:"project"`
 	// How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
@@ -54,12 +76,34 @@ type providerArgs struct {
 type ProviderArgs struct {
 	// The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
 	ApiKey pulumi.StringPtrInput
+	// Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used. When not given: `openai-batch:apiVersion` of the stack config.
+	ApiVersion pulumi.StringPtrInput
+	// The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`. When not given: `openai-batch:backend` of the stack config.
+	Backend pulumi.StringPtrInput
 	// The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
 	BaseUrl pulumi.StringPtrInput
+	// Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name. When not given: `openai-batch:batchMetadata` of the stack config.
+	BatchMetadata pulumi.BoolPtrInput
+	// Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's). When not given: `openai-batch:endpoints` of the stack config.
+	Endpoints pulumi.StringPtrInput
+	// Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`). When not given: `openai-batch:filePurpose` of the stack config.
+	FilePurpose pulumi.StringPtrInput
+	// Compatible backends: the most bytes in one input file (default: the preset's, else 209715200). When not given: `openai-batch:maxBytesPerFile` of the stack config.
+	MaxBytesPerFile pulumi.IntPtrInput
+	// Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound). When not given: `openai-batch:maxCustomIdLength` of the stack config.
+	MaxCustomIdLength pulumi.IntPtrInput
+	// Compatible backends: the most requests in one input file (default: the preset's, else 50000). When not given: `openai-batch:maxRequestsPerFile` of the stack config.
+	MaxRequestsPerFile pulumi.IntPtrInput
 	// How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
 	MaxRetries pulumi.IntPtrInput
+	// The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate. When not given: `openai-batch:models` of the stack config.
+	Models pulumi.StringPtrInput
 	// The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
 	Organization pulumi.StringPtrInput
+	// Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any. When not given: `openai-batch:preset` of the stack config.
+	Preset pulumi.StringPtrInput
+	// Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`. When not given: `openai-batch:prices` of the stack config.
+	Prices pulumi.StringPtrInput
 	// The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
 	Project pulumi.StringPtrInput
 	// How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.

@@ -20,29 +20,73 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 backend: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 batch_metadata: pulumi.Input[Optional[_builtins.bool]] = None,
+                 endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_purpose: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_bytes_per_file: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_custom_id_length: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_requests_per_file: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 models: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 preset: pulumi.Input[Optional[_builtins.str]] = None,
+                 prices: pulumi.Input[Optional[_builtins.str]] = None,
                  project: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] api_key: The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+        :param pulumi.Input[_builtins.str] api_version: Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used. When not given: `openai-batch:apiVersion` of the stack config.
+        :param pulumi.Input[_builtins.str] backend: The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`. When not given: `openai-batch:backend` of the stack config.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+        :param pulumi.Input[_builtins.bool] batch_metadata: Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name. When not given: `openai-batch:batchMetadata` of the stack config.
+        :param pulumi.Input[_builtins.str] endpoints: Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's). When not given: `openai-batch:endpoints` of the stack config.
+        :param pulumi.Input[_builtins.str] file_purpose: Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`). When not given: `openai-batch:filePurpose` of the stack config.
+        :param pulumi.Input[_builtins.int] max_bytes_per_file: Compatible backends: the most bytes in one input file (default: the preset's, else 209715200). When not given: `openai-batch:maxBytesPerFile` of the stack config.
+        :param pulumi.Input[_builtins.int] max_custom_id_length: Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound). When not given: `openai-batch:maxCustomIdLength` of the stack config.
+        :param pulumi.Input[_builtins.int] max_requests_per_file: Compatible backends: the most requests in one input file (default: the preset's, else 50000). When not given: `openai-batch:maxRequestsPerFile` of the stack config.
         :param pulumi.Input[_builtins.int] max_retries: How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+        :param pulumi.Input[_builtins.str] models: The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate. When not given: `openai-batch:models` of the stack config.
         :param pulumi.Input[_builtins.str] organization: The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+        :param pulumi.Input[_builtins.str] preset: Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any. When not given: `openai-batch:preset` of the stack config.
+        :param pulumi.Input[_builtins.str] prices: Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`. When not given: `openai-batch:prices` of the stack config.
         :param pulumi.Input[_builtins.str] project: The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
         """
         if api_key is not None:
             pulumi.set(__self__, "api_key", api_key)
+        if api_version is not None:
+            pulumi.set(__self__, "api_version", api_version)
+        if backend is not None:
+            pulumi.set(__self__, "backend", backend)
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
+        if batch_metadata is not None:
+            pulumi.set(__self__, "batch_metadata", batch_metadata)
+        if endpoints is not None:
+            pulumi.set(__self__, "endpoints", endpoints)
+        if file_purpose is not None:
+            pulumi.set(__self__, "file_purpose", file_purpose)
+        if max_bytes_per_file is not None:
+            pulumi.set(__self__, "max_bytes_per_file", max_bytes_per_file)
+        if max_custom_id_length is not None:
+            pulumi.set(__self__, "max_custom_id_length", max_custom_id_length)
+        if max_requests_per_file is not None:
+            pulumi.set(__self__, "max_requests_per_file", max_requests_per_file)
         if max_retries is not None:
             pulumi.set(__self__, "max_retries", max_retries)
+        if models is not None:
+            pulumi.set(__self__, "models", models)
         if organization is not None:
             pulumi.set(__self__, "organization", organization)
+        if preset is not None:
+            pulumi.set(__self__, "preset", preset)
+        if prices is not None:
+            pulumi.set(__self__, "prices", prices)
         if project is not None:
             pulumi.set(__self__, "project", project)
         if request_timeout_seconds is not None:
@@ -61,6 +105,30 @@ class ProviderArgs:
         pulumi.set(self, "api_key", value)
 
     @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used. When not given: `openai-batch:apiVersion` of the stack config.
+        """
+        return pulumi.get(self, "api_version")
+
+    @api_version.setter
+    def api_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "api_version", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def backend(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`. When not given: `openai-batch:backend` of the stack config.
+        """
+        return pulumi.get(self, "backend")
+
+    @backend.setter
+    def backend(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "backend", value)
+
+    @_builtins.property
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -71,6 +139,78 @@ class ProviderArgs:
     @base_url.setter
     def base_url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "base_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="batchMetadata")
+    def batch_metadata(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name. When not given: `openai-batch:batchMetadata` of the stack config.
+        """
+        return pulumi.get(self, "batch_metadata")
+
+    @batch_metadata.setter
+    def batch_metadata(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "batch_metadata", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def endpoints(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's). When not given: `openai-batch:endpoints` of the stack config.
+        """
+        return pulumi.get(self, "endpoints")
+
+    @endpoints.setter
+    def endpoints(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "endpoints", value)
+
+    @_builtins.property
+    @pulumi.getter(name="filePurpose")
+    def file_purpose(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`). When not given: `openai-batch:filePurpose` of the stack config.
+        """
+        return pulumi.get(self, "file_purpose")
+
+    @file_purpose.setter
+    def file_purpose(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_purpose", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxBytesPerFile")
+    def max_bytes_per_file(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Compatible backends: the most bytes in one input file (default: the preset's, else 209715200). When not given: `openai-batch:maxBytesPerFile` of the stack config.
+        """
+        return pulumi.get(self, "max_bytes_per_file")
+
+    @max_bytes_per_file.setter
+    def max_bytes_per_file(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_bytes_per_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxCustomIdLength")
+    def max_custom_id_length(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound). When not given: `openai-batch:maxCustomIdLength` of the stack config.
+        """
+        return pulumi.get(self, "max_custom_id_length")
+
+    @max_custom_id_length.setter
+    def max_custom_id_length(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_custom_id_length", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRequestsPerFile")
+    def max_requests_per_file(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Compatible backends: the most requests in one input file (default: the preset's, else 50000). When not given: `openai-batch:maxRequestsPerFile` of the stack config.
+        """
+        return pulumi.get(self, "max_requests_per_file")
+
+    @max_requests_per_file.setter
+    def max_requests_per_file(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_requests_per_file", value)
 
     @_builtins.property
     @pulumi.getter(name="maxRetries")
@@ -86,6 +226,18 @@ class ProviderArgs:
 
     @_builtins.property
     @pulumi.getter
+    def models(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate. When not given: `openai-batch:models` of the stack config.
+        """
+        return pulumi.get(self, "models")
+
+    @models.setter
+    def models(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "models", value)
+
+    @_builtins.property
+    @pulumi.getter
     def organization(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
         The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
@@ -95,6 +247,30 @@ class ProviderArgs:
     @organization.setter
     def organization(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "organization", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def preset(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any. When not given: `openai-batch:preset` of the stack config.
+        """
+        return pulumi.get(self, "preset")
+
+    @preset.setter
+    def preset(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "preset", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def prices(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`. When not given: `openai-batch:prices` of the stack config.
+        """
+        return pulumi.get(self, "prices")
+
+    @prices.setter
+    def prices(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "prices", value)
 
     @_builtins.property
     @pulumi.getter
@@ -128,9 +304,20 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 backend: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 batch_metadata: pulumi.Input[Optional[_builtins.bool]] = None,
+                 endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_purpose: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_bytes_per_file: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_custom_id_length: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_requests_per_file: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 models: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 preset: pulumi.Input[Optional[_builtins.str]] = None,
+                 prices: pulumi.Input[Optional[_builtins.str]] = None,
                  project: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
@@ -140,9 +327,20 @@ class Provider(pulumi.ProviderResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] api_key: The OpenAI API key. When not given: `openai-batch:apiKey` of the stack config, then `OPENAI_API_KEY`.
+        :param pulumi.Input[_builtins.str] api_version: Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used. When not given: `openai-batch:apiVersion` of the stack config.
+        :param pulumi.Input[_builtins.str] backend: The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`. When not given: `openai-batch:backend` of the stack config.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL, for a proxy or a local emulator. When not given: `openai-batch:baseUrl` of the stack config, then `OPENAI_BASE_URL`, then https://api.openai.com/v1.
+        :param pulumi.Input[_builtins.bool] batch_metadata: Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name. When not given: `openai-batch:batchMetadata` of the stack config.
+        :param pulumi.Input[_builtins.str] endpoints: Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's). When not given: `openai-batch:endpoints` of the stack config.
+        :param pulumi.Input[_builtins.str] file_purpose: Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`). When not given: `openai-batch:filePurpose` of the stack config.
+        :param pulumi.Input[_builtins.int] max_bytes_per_file: Compatible backends: the most bytes in one input file (default: the preset's, else 209715200). When not given: `openai-batch:maxBytesPerFile` of the stack config.
+        :param pulumi.Input[_builtins.int] max_custom_id_length: Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound). When not given: `openai-batch:maxCustomIdLength` of the stack config.
+        :param pulumi.Input[_builtins.int] max_requests_per_file: Compatible backends: the most requests in one input file (default: the preset's, else 50000). When not given: `openai-batch:maxRequestsPerFile` of the stack config.
         :param pulumi.Input[_builtins.int] max_retries: How often a call that is safe to repeat is retried. When not given: `openai-batch:maxRetries` of the stack config, then 2.
+        :param pulumi.Input[_builtins.str] models: The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate. When not given: `openai-batch:models` of the stack config.
         :param pulumi.Input[_builtins.str] organization: The OpenAI organization the requests are made for. When not given: `openai-batch:organization` of the stack config, then `OPENAI_ORG_ID`.
+        :param pulumi.Input[_builtins.str] preset: Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any. When not given: `openai-batch:preset` of the stack config.
+        :param pulumi.Input[_builtins.str] prices: Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`. When not given: `openai-batch:prices` of the stack config.
         :param pulumi.Input[_builtins.str] project: The OpenAI project the requests are made for. When not given: `openai-batch:project` of the stack config, then `OPENAI_PROJECT_ID`.
         :param pulumi.Input[_builtins.float] request_timeout_seconds: How long one HTTP request may take, in seconds. When not given: `openai-batch:requestTimeoutSeconds` of the stack config, then 600.
         """
@@ -171,9 +369,20 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 backend: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 batch_metadata: pulumi.Input[Optional[_builtins.bool]] = None,
+                 endpoints: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_purpose: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_bytes_per_file: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_custom_id_length: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_requests_per_file: pulumi.Input[Optional[_builtins.int]] = None,
                  max_retries: pulumi.Input[Optional[_builtins.int]] = None,
+                 models: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
+                 preset: pulumi.Input[Optional[_builtins.str]] = None,
+                 prices: pulumi.Input[Optional[_builtins.str]] = None,
                  project: pulumi.Input[Optional[_builtins.str]] = None,
                  request_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
@@ -186,9 +395,20 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["api_key"] = None if api_key is None else pulumi.Output.secret(api_key)
+            __props__.__dict__["api_version"] = api_version
+            __props__.__dict__["backend"] = backend
             __props__.__dict__["base_url"] = base_url
+            __props__.__dict__["batch_metadata"] = pulumi.Output.from_input(batch_metadata).apply(pulumi.runtime.to_json) if batch_metadata is not None else None
+            __props__.__dict__["endpoints"] = endpoints
+            __props__.__dict__["file_purpose"] = file_purpose
+            __props__.__dict__["max_bytes_per_file"] = pulumi.Output.from_input(max_bytes_per_file).apply(pulumi.runtime.to_json) if max_bytes_per_file is not None else None
+            __props__.__dict__["max_custom_id_length"] = pulumi.Output.from_input(max_custom_id_length).apply(pulumi.runtime.to_json) if max_custom_id_length is not None else None
+            __props__.__dict__["max_requests_per_file"] = pulumi.Output.from_input(max_requests_per_file).apply(pulumi.runtime.to_json) if max_requests_per_file is not None else None
             __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
+            __props__.__dict__["models"] = models
             __props__.__dict__["organization"] = organization
+            __props__.__dict__["preset"] = preset
+            __props__.__dict__["prices"] = prices
             __props__.__dict__["project"] = project
             __props__.__dict__["request_timeout_seconds"] = pulumi.Output.from_input(request_timeout_seconds).apply(pulumi.runtime.to_json) if request_timeout_seconds is not None else None
         super(Provider, __self__).__init__(

@@ -24,6 +24,16 @@ func GetApiKey(ctx *pulumi.Context) string {
 	return value
 }
 
+// Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used.
+func GetApiVersion(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:apiVersion")
+}
+
+// The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`.
+func GetBackend(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:backend")
+}
+
 // The API's base URL, for a proxy or a local emulator.
 func GetBaseUrl(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "openai-batch:baseUrl")
@@ -37,6 +47,36 @@ func GetBaseUrl(ctx *pulumi.Context) string {
 	return value
 }
 
+// Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name.
+func GetBatchMetadata(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "openai-batch:batchMetadata")
+}
+
+// Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's).
+func GetEndpoints(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:endpoints")
+}
+
+// Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`).
+func GetFilePurpose(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:filePurpose")
+}
+
+// Compatible backends: the most bytes in one input file (default: the preset's, else 209715200).
+func GetMaxBytesPerFile(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "openai-batch:maxBytesPerFile")
+}
+
+// Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound).
+func GetMaxCustomIdLength(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "openai-batch:maxCustomIdLength")
+}
+
+// Compatible backends: the most requests in one input file (default: the preset's, else 50000).
+func GetMaxRequestsPerFile(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "openai-batch:maxRequestsPerFile")
+}
+
 // How often a call that is safe to repeat is retried.
 func GetMaxRetries(ctx *pulumi.Context) int {
 	v, err := config.TryInt(ctx, "openai-batch:maxRetries")
@@ -46,6 +86,11 @@ func GetMaxRetries(ctx *pulumi.Context) int {
 	var value int
 	value = 2
 	return value
+}
+
+// The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate.
+func GetModels(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:models")
 }
 
 // The OpenAI organization the requests are made for.
@@ -59,6 +104,16 @@ func GetOrganization(ctx *pulumi.Context) string {
 		value = d.(string)
 	}
 	return value
+}
+
+// Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any.
+func GetPreset(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:preset")
+}
+
+// Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`.
+func GetPrices(ctx *pulumi.Context) string {
+	return config.Get(ctx, "openai-batch:prices")
 }
 
 // The OpenAI project the requests are made for.

@@ -19,9 +19,49 @@ apiKey: Optional[str]
 The OpenAI API key. Set it with `pulumi config set --secret openai-batch:apiKey <value>`.
 """
 
+apiVersion: Optional[str]
+"""
+Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used.
+"""
+
+backend: Optional[str]
+"""
+The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`.
+"""
+
 baseUrl: str
 """
 The API's base URL, for a proxy or a local emulator.
+"""
+
+batchMetadata: Optional[bool]
+"""
+Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name.
+"""
+
+endpoints: Optional[str]
+"""
+Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's).
+"""
+
+filePurpose: Optional[str]
+"""
+Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`).
+"""
+
+maxBytesPerFile: Optional[int]
+"""
+Compatible backends: the most bytes in one input file (default: the preset's, else 209715200).
+"""
+
+maxCustomIdLength: Optional[int]
+"""
+Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound).
+"""
+
+maxRequestsPerFile: Optional[int]
+"""
+Compatible backends: the most requests in one input file (default: the preset's, else 50000).
 """
 
 maxRetries: int
@@ -29,9 +69,24 @@ maxRetries: int
 How often a call that is safe to repeat is retried.
 """
 
+models: Optional[str]
+"""
+The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate.
+"""
+
 organization: Optional[str]
 """
 The OpenAI organization the requests are made for.
+"""
+
+preset: Optional[str]
+"""
+Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any.
+"""
+
+prices: Optional[str]
+"""
+Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`.
 """
 
 project: Optional[str]

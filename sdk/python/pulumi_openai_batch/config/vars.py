@@ -28,11 +28,67 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('apiKey') or _utilities.get_env('OPENAI_API_KEY')
 
     @_builtins.property
+    def api_version(self) -> Optional[str]:
+        """
+        Azure only: the version of Azure's older API (`/openai/files?api-version=...`), such as `2024-10-21`. When not set, Azure's v1 API (`/openai/v1/`) is used.
+        """
+        return __config__.get('apiVersion')
+
+    @_builtins.property
+    def backend(self) -> Optional[str]:
+        """
+        The batch backend: `openai`, `azure` (Azure OpenAI) or `compatible` (an OpenAI-compatible API such as Groq or Together). When not set: `azure` for a `*.openai.azure.com` or `*.cognitiveservices.azure.com` base URL, `compatible` for Groq's and Together's hosts, else `openai`.
+        """
+        return __config__.get('backend')
+
+    @_builtins.property
     def base_url(self) -> str:
         """
         The API's base URL, for a proxy or a local emulator.
         """
         return __config__.get('baseUrl') or (_utilities.get_env('OPENAI_BASE_URL') or 'https://api.openai.com/v1')
+
+    @_builtins.property
+    def batch_metadata(self) -> Optional[bool]:
+        """
+        Compatible backends: whether batches keep their metadata, which carries the create token (default: the preset's, else true); when false, the token rides in the input file's name.
+        """
+        return __config__.get_bool('batchMetadata')
+
+    @_builtins.property
+    def endpoints(self) -> Optional[str]:
+        """
+        Compatible backends: the endpoints a batch may name, separated by commas (default: the preset's, else OpenAI's).
+        """
+        return __config__.get('endpoints')
+
+    @_builtins.property
+    def file_purpose(self) -> Optional[str]:
+        """
+        Compatible backends: the purpose input files are uploaded with (default: the preset's, else `batch`).
+        """
+        return __config__.get('filePurpose')
+
+    @_builtins.property
+    def max_bytes_per_file(self) -> Optional[int]:
+        """
+        Compatible backends: the most bytes in one input file (default: the preset's, else 209715200).
+        """
+        return __config__.get_int('maxBytesPerFile')
+
+    @_builtins.property
+    def max_custom_id_length(self) -> Optional[int]:
+        """
+        Compatible backends: the most characters in a `custom_id` (default: the preset's, else no bound).
+        """
+        return __config__.get_int('maxCustomIdLength')
+
+    @_builtins.property
+    def max_requests_per_file(self) -> Optional[int]:
+        """
+        Compatible backends: the most requests in one input file (default: the preset's, else 50000).
+        """
+        return __config__.get_int('maxRequestsPerFile')
 
     @_builtins.property
     def max_retries(self) -> int:
@@ -42,11 +98,32 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get_int('maxRetries') or 2
 
     @_builtins.property
+    def models(self) -> Optional[str]:
+        """
+        The model each deployment name in the request lines runs, as a JSON object (`{"my-batch-deployment": "gpt-4o-mini"}`), for the cost estimate.
+        """
+        return __config__.get('models')
+
+    @_builtins.property
     def organization(self) -> Optional[str]:
         """
         The OpenAI organization the requests are made for.
         """
         return __config__.get('organization') or _utilities.get_env('OPENAI_ORG_ID')
+
+    @_builtins.property
+    def preset(self) -> Optional[str]:
+        """
+        Compatible backends: the documented limits of `groq` or `together`. When not set: the one of the base URL's host, if any.
+        """
+        return __config__.get('preset')
+
+    @_builtins.property
+    def prices(self) -> Optional[str]:
+        """
+        Prices for every batch, as a JSON object of model names to `{input, output, cachedInput?}` in US dollars per million tokens at batch rates; under each resource's `prices`.
+        """
+        return __config__.get('prices')
 
     @_builtins.property
     def project(self) -> Optional[str]:

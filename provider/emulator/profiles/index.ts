@@ -1,0 +1,26 @@
+import { azureEmulation, DEFAULT_DEPLOYMENTS } from "./azure";
+import { OPENAI_EMULATION } from "./openai";
+import type { EmulatorProfile, ProfileName } from "./profile";
+
+export { AZURE_BOM_MESSAGE, DEFAULT_DEPLOYMENTS } from "./azure";
+export { OPENAI_EMULATION } from "./openai";
+export {
+  type ApiMount,
+  type EmulatorProfile,
+  PROFILE_NAMES,
+  type ProfileName,
+  routeThrough,
+} from "./profile";
+
+/** The profile of a name; `deployments` are Azure's (its defaults when absent). */
+export function emulatorProfile(
+  name: ProfileName,
+  deployments: Readonly<Record<string, string>> | undefined,
+): EmulatorProfile {
+  switch (name) {
+    case "openai":
+      return OPENAI_EMULATION;
+    case "azure":
+      return azureEmulation(deployments ?? DEFAULT_DEPLOYMENTS);
+  }
+}

@@ -1,0 +1,17 @@
+import { BATCH_ENDPOINTS, LIMITS } from "../limits";
+import type { EmulatorProfile } from "./profile";
+
+/** OpenAI's Batch API, as the OpenAPI spec and the Batch guide describe it. */
+export const OPENAI_EMULATION: EmulatorProfile = {
+  name: "openai",
+  mounts: [{ prefix: "/v1", apiVersion: false, bearerKey: true, apiKeyHeader: false }],
+  createEndpoints: Object.fromEntries(BATCH_ENDPOINTS.map((endpoint) => [endpoint, endpoint])),
+  lineUrls: Object.fromEntries(BATCH_ENDPOINTS.map((endpoint) => [endpoint, [endpoint]])),
+  fileDecidesEndpoint: false,
+  maxBatchLines: LIMITS.maxBatchLines,
+  maxBatchFileBytes: LIMITS.maxBatchFileBytes,
+  outputExpiry: { min: LIMITS.minExpirySeconds, max: LIMITS.maxExpirySeconds },
+  byteOrderMark: undefined,
+  deployments: undefined,
+  expiresAtWindowEnd: true,
+};

@@ -1,0 +1,57 @@
+/**
+ * What sets one emulated backend apart from OpenAI's Batch API: where the API is served and how a
+ * call proves its key, which endpoints a batch takes and which urls its lines may carry, the
+ * limits of an input file, the expiry ranges, the model names (Azure's deployments), what a file
+ * with a byte-order mark meets, and whether batches expire at the end of their window. Written
+ * from the backends' own documentation, apart from the provider's view of them, so that each
+ * checks the other. The differences are listed in the emulator's README.
+ */
+
+export type ProfileName = "openai" | "azure";
+export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure"];
+
+/** One path the API is served under, and how a call there proves its key. */
+export interface ApiMount {
+  /** The path the API's own paths (`/files`, `/batches`, ...) follow, e.g. `/v1` or `/openai/v1`. */
+  prefix: string;
+  /** The query parameter `api-version` must be present (Azure's older API). */
+  apiVersion: boolean;
+  /** The key may be sent as `Authorization: Bearer <key>`. */
+  bearerKey: boolean;
+  /** The key may be sent in an `api-key` header. */
+  apiKeyHeader: boolean;
+}
+
+export interface ExpiryRange {
+  min: number;
+  max: number;
+}
+
+export interface EmulatorProfile {
+  name: ProfileName;
+  /** The mounts; the first is the base URL the emulator prints. */
+  mounts: readonly ApiMount[];
+  /** The values a batch's `endpoint` may take, each with the endpoint it runs (`/chat/completions` → `/v1/chat/completions`). */
+  createEndpoints: Readonly<Record<string, string>>;
+  /** The urls request lines may carry, by the endpoint a batch runs (every line the same url). */
+  lineUrls: Readonly<Record<string, readonly string[]>>;
+  /** Whether the file's first url, not the `endpoint`, decides the endpoint a batch runs (Azure). */
+  fileDecidesEndpoint: boolean;
+  maxBatchLines: number;
+  maxBatchFileBytes: number;
+  /** The range of a batch's `output_expires_after.seconds`. */
+  outputExpiry: ExpiryRange;
+  /** A file that starts with a byte-order mark fails validation with this error; undefined: it is read. */
+  byteOrderMark: { code: string; message: string } | undefined;
+  /** Deployment names and the model each runs; undefined where `model` names a model. */
+  deployments: ReadonlyMap<string, string> | undefined;
+  /** False where a batch that outlives its window is not expired (Azure). */
+  expiresAtWindowEnd: boolean;
+}
+
+/** The API path of a mount's request (`/openai/v1/batches` → `/v1/batches`), or undefined when outside it. */
+export function routeThrough(mount: ApiMount, path: string): string | undefined {
+  if (path === mount.prefix) return "/v1";
+  if (!path.startsWith(`${mount.prefix}/`)) return undefined;
+  return `/v1${path.slice(mount.prefix.length)}`;
+}
