@@ -5,6 +5,7 @@ import { deleteFollowUps } from "../results/delete-follow-ups";
 import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
+import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
@@ -86,7 +87,9 @@ export function createBatchProvider(
         warn: (message) => deps.warning(message, urn),
       });
       await deps.delivered();
-      return outcome;
+      // The engine prints a failure's property with its value: only short top-level values stay on theirs.
+      const failures = printableFailures(outcome.failures, news as unknown as Record<string, unknown>);
+      return { inputs: outcome.inputs, failures };
     },
     async diff(id, olds, news) {
       if (tokenOfPendingId(id) !== undefined) {
