@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
+import { withoutCredentials } from "../display";
 import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
 import { boundedAnswer } from "./bounded-answer";
@@ -7,6 +8,7 @@ import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
+import { apiErrorAdvice, PULUMI_AUDIENCE } from "./settings-advice";
 
 export type ApiBatch = OpenAI.Batch;
 export type ApiFile = OpenAI.FileObject;
@@ -317,7 +319,13 @@ export class OpenAIBatchApi {
   }
 
   private mapError(operation: string, error: unknown): BatchApiError {
-    return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now(), this.settings.baseUrl);
+    const { apiKey, baseUrl, audience = PULUMI_AUDIENCE } = this.settings;
+    // The provider's own advice is the default; other callers' goes with each error.
+    const advice =
+      audience.via === "pulumi" && audience.namespace === undefined
+        ? undefined
+        : apiErrorAdvice(audience, withoutCredentials(baseUrl));
+    return toBatchApiError(operation, error, apiKey, this.deps.now(), baseUrl, advice);
   }
 
   private withRetries<T>(

@@ -23,6 +23,7 @@ import {
 } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
+import type { SettingsAudience } from "./settings-advice";
 import { readState } from "./state";
 import { updateBatch } from "./update";
 
@@ -49,11 +50,12 @@ export function createBatchProvider(
 ): BatchResourceProvider {
   const deps = realDeps(overrides);
   const namespace = options.configNamespace;
-  let settings: ProviderSettings = resolveSettings(undefined, deps.env, namespace);
+  const audience: SettingsAudience = { via: "pulumi", namespace };
+  let settings: ProviderSettings = resolveSettings(undefined, deps.env, audience);
   let api: OpenAIBatchApi | undefined;
   const connect = (): OpenAIBatchApi => {
     if (api === undefined) {
-      const apiKey = requireUsableSettings(settings, namespace);
+      const apiKey = requireUsableSettings(settings);
       api = new OpenAIBatchApi({ ...settings, apiKey }, deps);
     }
     return api;
@@ -77,7 +79,7 @@ export function createBatchProvider(
 
   return {
     async configure(req) {
-      settings = resolveSettings(req.config, deps.env, namespace);
+      settings = resolveSettings(req.config, deps.env, audience);
       api = undefined;
     },
     async check(_olds, news) {

@@ -56,7 +56,7 @@ describeWithEngine("the cost estimate and the maxCostUsd guard", () => {
       expect(output).toContain(
         "property maxCostUsd value {0.0001} has a problem: the batch can cost up to $0.0006",
       );
-      expect(output).toContain("over maxCostUsd 0.0001");
+      expect(output).toContain("over maxCostUsd $0.0001;");
       expect(calls).toEqual([]);
       expect(await emulator.batches()).toEqual([]);
     },
