@@ -6,6 +6,7 @@ import { tallyCacheDir } from "../cost/cache";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { batchPathProblems } from "../paths/batch-paths";
 import { checkArguments } from "../validation/arguments";
+import { lineReference, quotedCustomId } from "../validation/jsonl/format";
 import type { LineProblem } from "../validation/jsonl/line-problem";
 import {
   type BatchInputReport,
@@ -136,20 +137,17 @@ async function checkContent(
 }
 
 /**
- * One failure per problem. Pulumi prints the value of a failure's property next to it, so an
- * inline request's problem is put on that request's own path (`requests[16].body.model`), never
- * on `requests`, which would print the whole array; a problem of the whole array (too many, too
- * large) is reported on the resource, naming `requests` in its text. A file's problems name the
- * resolved path and the line: `/project/requests.jsonl:17: ...`.
+ * One failure per problem. An inline request's problem names that request's own path
+ * (`requests[16].body.model`), never just `requests`, whose whole array the engine would print,
+ * and its custom_id when it has one; a problem of the whole array (too many, too large) names
+ * `requests` in its text. A file's problems name the resolved path, the line and the custom_id:
+ * `/project/requests.jsonl:17 (custom_id "q-17"): ...`.
  */
 function problemsOf(report: BatchInputReport, source: SourceToRead): InputProblem[] {
   const problems = report.problems.map((problem) =>
     source.property === "requests"
       ? requestProblem(problem)
-      : {
-          property: source.property,
-          reason: `${source.label}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.message}`,
-        },
+      : { property: source.property, reason: `${lineReference(source.label, problem)}: ${problem.message}` },
   );
   const unlisted = report.problemCount - report.problems.length;
   if (unlisted > 0) {
@@ -168,7 +166,12 @@ function requestProblem(problem: LineProblem): InputProblem {
   const index = `requests[${problem.line - 1}]`;
   const field =
     problem.field === undefined ? "" : problem.field.startsWith("[") ? problem.field : `.${problem.field}`;
-  return { property: `${index}${field}`, reason: problem.message };
+  if (problem.customId === undefined) return { property: `${index}${field}`, reason: problem.message };
+  // On the resource, as the engine is given every nested path: `requests[3].body.model (custom_id "q-4"): ...`.
+  return {
+    property: "",
+    reason: `${index}${field} (custom_id ${quotedCustomId(problem.customId)}): ${problem.message}`,
+  };
 }
 
 /** The news as inputs, with defaults filled in and `undefined` dropped (the host cannot send it). */
