@@ -5,6 +5,7 @@ import { deleteFollowUps } from "../results/delete-follow-ups";
 import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
+import { withoutTotals, withTotals } from "../results/totals";
 import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
@@ -139,11 +140,15 @@ export function createBatchProvider(
       const carried =
         outcome.props === undefined
           ? outcome
-          : { ...outcome, props: await refreshAttempts(carryResults(state, outcome.props), connect()) };
+          : {
+              ...outcome,
+              props: withTotals(await refreshAttempts(carryResults(state, outcome.props), connect())),
+            };
       return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
-      const state = readState(olds as unknown as Record<string, unknown>);
+      // The first batch's own usage again: the totals are made anew once the update is done.
+      const state = withoutTotals(readState(olds as unknown as Record<string, unknown>));
       const { outs } = await delivering(() =>
         withResults(async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }), state, {
           api: connect,
