@@ -5,6 +5,7 @@ import { checkCost } from "../cost/batch-estimate";
 import { tallyCacheDir } from "../cost/cache";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { batchPathProblems } from "../paths/batch-paths";
+import { readShardOrigin } from "../set/shard-origin";
 import { checkArguments } from "../validation/arguments";
 import { lineReference, quotedCustomId } from "../validation/jsonl/format";
 import type { LineProblem } from "../validation/jsonl/line-problem";
@@ -147,7 +148,10 @@ function problemsOf(report: BatchInputReport, source: SourceToRead): InputProble
   const problems = report.problems.map((problem) =>
     source.property === "requests"
       ? requestProblem(problem)
-      : { property: source.property, reason: `${lineReference(source.label, problem)}: ${problem.message}` },
+      : {
+          property: source.property,
+          reason: `${lineReference(source.label, shifted(problem, source.lineShift))}: ${problem.message}`,
+        },
   );
   const unlisted = report.problemCount - report.problems.length;
   if (unlisted > 0) {
@@ -157,6 +161,13 @@ function problemsOf(report: BatchInputReport, source: SourceToRead): InputProble
     });
   }
   return problems;
+}
+
+/** The problem with its line as the set's input numbers it, for a set's shard. */
+function shifted(problem: LineProblem, lineShift: number | undefined): LineProblem {
+  return problem.line === undefined || lineShift === undefined
+    ? problem
+    : { ...problem, line: problem.line + lineShift };
 }
 
 function requestProblem(problem: LineProblem): InputProblem {
@@ -203,8 +214,10 @@ function applyRequestDefaults(inputs: BatchInputs, endpointFailed: boolean): boo
 
 interface SourceToRead {
   property: "requests" | "inputFile";
-  /** How messages name the input: `requests`, or the resolved path of the file. */
+  /** How messages name the input: `requests`, the resolved path of the file, or a set's input file. */
   label: string;
+  /** Added to a problem's line: where a set's shard begins in the set's input, less one. */
+  lineShift?: number;
   input: BatchInputSource;
 }
 
@@ -214,7 +227,11 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
   }
   if (inputs.inputFile !== undefined && !isUnknown(inputs.inputFile)) {
     const path = resolveInputFile(inputs.inputFile, cwd);
-    return { property: "inputFile", label: path, input: { path } };
+    // A BatchSet's shard: its problems name the set's input file and the line there.
+    const origin = readShardOrigin(path);
+    return origin === undefined
+      ? { property: "inputFile", label: path, input: { path } }
+      : { property: "inputFile", label: origin.inputFile, lineShift: origin.firstLine - 1, input: { path } };
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";
 import { childName } from "./names";
 import { pruneShardCache } from "./prune";
+import { writeShardOrigin } from "./shard-origin";
 import type { WrittenShard } from "./shard-writer";
 import { splitFile, splitRequests } from "./split";
 import { lineTokenEstimator } from "./token-estimate";
@@ -98,6 +99,8 @@ export function planShards(
       ]);
     }
     names.set(name, shard);
+    if (input !== undefined)
+      writeShardOrigin(shard.file, { inputFile: input.path, firstLine: shard.firstLine });
     return {
       ...shard,
       name,
