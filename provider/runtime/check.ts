@@ -229,7 +229,7 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
     const path = resolveInputFile(inputs.inputFile, cwd);
     // A BatchSet's shard: its problems name the set's input file and the line there.
     const origin = readShardOrigin(path);
-    return origin === undefined
+    return origin?.inputFile === undefined
       ? { property: "inputFile", label: path, input: { path } }
       : { property: "inputFile", label: origin.inputFile, lineShift: origin.firstLine - 1, input: { path } };
   }

@@ -1,11 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
+import { isBatchWaitError } from "../errors";
 import { deleteFollowUps } from "../results/delete-follow-ups";
 import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
 import { withoutTotals, withTotals } from "../results/totals";
+import { claimSetCache, releaseSetCache } from "../set/release";
 import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
@@ -108,6 +110,8 @@ export function createBatchProvider(
     },
     async create(inputs) {
       // The marker lives until this create returns: through the waits, the results and the follow-ups.
+      // A BatchSet's child: its shard stays in the cache while a batch made from it is in a state
+      // (a batch that failed after it was made is recorded too).
       const created = await delivering(() =>
         withInFlightMarker(inputs.createToken, connect, deps, (marker) =>
           withResults(() => createThroughFullQueue(inputs, connect(), deps, marker), undefined, {
@@ -115,10 +119,14 @@ export function createBatchProvider(
             deps,
           }),
         ),
-      );
+      ).catch((error: unknown) => {
+        if (isBatchWaitError(error)) claimSetCache(error.id, inputs, deps.cwd());
+        throw error;
+      });
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
+      claimSetCache(created.id, inputs, deps.cwd());
       return { id: created.id, outs: created.outs };
     },
     async read(id, props) {
@@ -179,6 +187,8 @@ export function createBatchProvider(
         await deleteFollowUps(id, state, { api, deps });
         await deleteBatch(id, state, api(), deps);
       });
+      // A BatchSet's child: its shard and results leave the cache once nothing uses them.
+      releaseSetCache(id, state, deps.cwd());
     },
   };
 }

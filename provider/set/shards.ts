@@ -28,7 +28,7 @@ export interface PlannedShard extends WrittenShard {
  * Checks the arguments, splits the input into the cache folder (then prunes the shard files no
  * split has used for a while, and splits again when a shard it found was removed meanwhile) and
  * plans the waves. `root` is the Pulumi project's directory: `inputFile` and `shardCacheDir` are
- * relative to it.
+ * relative to it. Each shard's origin is recorded beside it (see shard-origin.ts).
  */
 export function planShards(
   setName: string,
@@ -99,8 +99,10 @@ export function planShards(
       ]);
     }
     names.set(name, shard);
-    if (input !== undefined)
-      writeShardOrigin(shard.file, { inputFile: input.path, firstLine: shard.firstLine });
+    writeShardOrigin(shard.file, {
+      ...(input === undefined ? {} : { inputFile: input.path }),
+      firstLine: shard.firstLine,
+    });
     return {
       ...shard,
       name,
