@@ -461,6 +461,10 @@ export interface BatchAttempt {
   outputFileId?: string;
   errorFileId?: string;
   requestCounts?: RequestCounts;
+  /** Its own token usage, as the API reports it. */
+  usage?: BatchUsage;
+  /** What it cost in US dollars, from its usage; absent without usage or a price. */
+  costUsd?: number;
 }
 
 /** What the API says about the batch. Every field is absent until the API reports it. */
@@ -513,6 +517,42 @@ const REQUEST_COUNTS_DESCRIPTION = {
 const unixSeconds = (what: string) =>
   ({ type: "integer", description: `When the batch ${what}, in unix seconds.` }) as const;
 
+/** Token usage, described for other languages. */
+const USAGE_DESCRIPTION = {
+  type: "object",
+  name: "BatchUsage",
+  description: "Token usage (only for batches created after September 2025).",
+  properties: {
+    input_tokens: { type: "integer", required: true, description: "Input tokens." },
+    output_tokens: { type: "integer", required: true, description: "Output tokens." },
+    total_tokens: { type: "integer", required: true, description: "Input and output tokens." },
+    input_tokens_details: {
+      type: "object",
+      name: "BatchUsageInputTokensDetails",
+      description: "A breakdown of the input tokens.",
+      properties: {
+        cached_tokens: {
+          type: "integer",
+          required: true,
+          description: "Input tokens read from the cache.",
+        },
+      },
+    },
+    output_tokens_details: {
+      type: "object",
+      name: "BatchUsageOutputTokensDetails",
+      description: "A breakdown of the output tokens.",
+      properties: {
+        reasoning_tokens: {
+          type: "integer",
+          required: true,
+          description: "Output tokens spent reasoning.",
+        },
+      },
+    },
+  },
+} as const;
+
 /** What the API says about a batch, described for other languages, in the README's order. */
 export const LIVE_OUTPUT_DESCRIPTIONS = {
   status: {
@@ -553,38 +593,9 @@ export const LIVE_OUTPUT_DESCRIPTIONS = {
   cancelledAt: unixSeconds("was cancelled"),
   model: { type: "string", description: "The model the batch ran." },
   usage: {
-    type: "object",
-    name: "BatchUsage",
-    description: "Token usage (only for batches created after September 2025).",
-    properties: {
-      input_tokens: { type: "integer", required: true, description: "Input tokens." },
-      output_tokens: { type: "integer", required: true, description: "Output tokens." },
-      total_tokens: { type: "integer", required: true, description: "Input and output tokens." },
-      input_tokens_details: {
-        type: "object",
-        name: "BatchUsageInputTokensDetails",
-        description: "A breakdown of the input tokens.",
-        properties: {
-          cached_tokens: {
-            type: "integer",
-            required: true,
-            description: "Input tokens read from the cache.",
-          },
-        },
-      },
-      output_tokens_details: {
-        type: "object",
-        name: "BatchUsageOutputTokensDetails",
-        description: "A breakdown of the output tokens.",
-        properties: {
-          reasoning_tokens: {
-            type: "integer",
-            required: true,
-            description: "Output tokens spent reasoning.",
-          },
-        },
-      },
-    },
+    ...USAGE_DESCRIPTION,
+    description:
+      "Token usage over every attempt (the first batch and its follow-ups); only for batches created after September 2025.",
   },
 } satisfies Described<BatchLiveOutputs>;
 
@@ -598,7 +609,10 @@ export interface BatchOutputs extends BatchInputs, BatchLiveOutputs {
   stateVersion: number;
   /** True when this resource uploaded `inputFileId` itself, and so may delete it. */
   uploadedInputFile: boolean;
-  /** What the batch cost in US dollars, from `usage` at the prices of the estimate; absent without usage or a price. */
+  /**
+   * What the batch cost in US dollars, from `usage` at the prices of the estimate, over every
+   * attempt once follow-ups exist; absent without usage or a price.
+   */
   costUsd?: number;
   /** Counts of the joined results, once the batch has finished. */
   resultsSummary?: ResultsSummary;
@@ -647,7 +661,8 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
   },
   costUsd: {
     type: "number",
-    description: "What the batch cost in US dollars, from its usage; absent without usage or a price.",
+    description:
+      "What the batch cost in US dollars, from its usage, over every attempt (the first batch and its follow-ups); absent without usage or a price.",
   },
   resultsSummary: {
     type: "object",
@@ -690,6 +705,11 @@ export const PROVIDER_OUTPUT_DESCRIPTIONS = {
         outputFileId: { type: "string", description: "Its output file." },
         errorFileId: { type: "string", description: "Its error file." },
         requestCounts: REQUEST_COUNTS_DESCRIPTION,
+        usage: { ...USAGE_DESCRIPTION, description: "Its own token usage." },
+        costUsd: {
+          type: "number",
+          description: "What it cost in US dollars, from its usage; absent without usage or a price.",
+        },
       },
     },
     description: "Every batch run for this resource (the first, then follow-ups), once it has finished.",

@@ -1,8 +1,15 @@
 import { openAsBlob } from "node:fs";
 import { join } from "node:path";
-import { type BatchAttempt, type BatchOutputs, CREATE_TOKEN_METADATA_KEY, DEFAULTS } from "../contract";
+import {
+  type BatchAttempt,
+  type BatchOutputs,
+  type BatchUsage,
+  CREATE_TOKEN_METADATA_KEY,
+  DEFAULTS,
+} from "../contract";
 import type { RuntimeDeps } from "../runtime/deps";
 import type { ApiBatch, OpenAIBatchApi } from "../runtime/openai-api";
+import { plainJson } from "../runtime/outputs";
 import { OutcomeUnknownError, retrying } from "../runtime/retrying";
 import { serializeRequests } from "../validation/jsonl/serialize";
 import { writeAtomically } from "./atomic-file";
@@ -123,5 +130,6 @@ export function attemptOfApiBatch(batch: ApiBatch): BatchAttempt {
           },
         }
       : {}),
+    ...(batch.usage ? { usage: plainJson(batch.usage) as BatchUsage } : {}),
   };
 }

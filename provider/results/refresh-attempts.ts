@@ -1,4 +1,4 @@
-import type { BatchOutputs } from "../contract";
+import type { BatchAttempt, BatchOutputs } from "../contract";
 import { isLive, isTerminal } from "../policy/lifecycle";
 import type { OpenAIBatchApi } from "../runtime/openai-api";
 import { steeringOf } from "../runtime/state";
@@ -9,14 +9,18 @@ import { hasResults } from "./state-fields";
  * For `read` (a refresh): the follow-up batches that may still have been running, read again, so
  * that a resource that does not wait learns when its follow-up finished. The first attempt is the
  * resource's own batch, already read. A follow-up the API no longer knows is recorded as failed.
- * Calls the API only for follow-ups that were still live.
+ * Calls the API only for follow-ups that were still live, or lack the usage the API reports.
  */
 export async function refreshAttempts(props: BatchOutputs, api: OpenAIBatchApi): Promise<BatchOutputs> {
   const attempts = props.attempts;
-  if (attempts === undefined || !attempts.slice(1).some((attempt) => isLive(attempt.status))) return props;
+  // A follow-up recorded before attempts carried their usage is read once more, when the API
+  // reports usage at all (the first batch has it), so that the totals can count it.
+  const stale = (attempt: BatchAttempt) =>
+    isLive(attempt.status) || (attempt.usage === undefined && props.usage !== undefined);
+  if (attempts === undefined || !attempts.slice(1).some(stale)) return props;
   const next = [attempts[0] as (typeof attempts)[number]];
   for (const attempt of attempts.slice(1)) {
-    if (!isLive(attempt.status)) {
+    if (!stale(attempt)) {
       next.push(attempt);
       continue;
     }

@@ -13,6 +13,7 @@ import { lastAttemptStatus, runRetries } from "./retries";
 import { type ResultsContext, resultsFileOf, type SettledResults, settleResults } from "./settle";
 import { carryResults, hasResults } from "./state-fields";
 import { describeSummary } from "./summary";
+import { withTotals } from "./totals";
 
 /**
  * Runs a create or an update of the resource, then settles the results of a batch that has
@@ -21,6 +22,21 @@ import { describeSummary } from "./summary";
  * the full outputs, so the resource stays in the state.
  */
 export async function withResults(
+  run: () => Promise<{ id: string; outs: BatchOutputs; adopted?: boolean }>,
+  previous: BatchOutputs | undefined,
+  ctx: ResultsContext,
+): Promise<{ id: string; outs: BatchOutputs; adopted: boolean }> {
+  // The outputs, the failed ones included, give usage and cost over every attempt.
+  try {
+    const done = await settleRun(run, previous, ctx);
+    return { ...done, outs: withTotals(done.outs) };
+  } catch (error) {
+    if (!isBatchWaitError(error)) throw error;
+    throw new BatchWaitError(error.id, withTotals(error.properties), error.message);
+  }
+}
+
+async function settleRun(
   run: () => Promise<{ id: string; outs: BatchOutputs; adopted?: boolean }>,
   previous: BatchOutputs | undefined,
   ctx: ResultsContext,

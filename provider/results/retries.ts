@@ -1,9 +1,12 @@
 import type { BatchAttempt, BatchOutputs } from "../contract";
+import { urnOfResourceKey } from "../diagnostics";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
+import { resourceNameOf } from "../runtime/progress";
 import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
 import { attemptOfApiBatch, createFollowUp } from "./follow-up";
+import { followUpStartLine, retryReason } from "./follow-up-note";
 import { followUpToken, followUpTokenBase, isRetryable } from "./retry-policy";
 import { inputSourceOf, joinedRecords, type ResultsContext } from "./settle";
 import { attemptsOf, hasResults } from "./state-fields";
@@ -65,8 +68,12 @@ export async function runRetries(
     const input = inputSourceOf(current, ctx);
     if (input === undefined) return current;
     const lines = new Set<number>();
+    const reasons = new Map<string, number>();
     for await (const record of joinedRecords(current, ctx)) {
-      if (record.line !== undefined && isRetryable(record)) lines.add(record.line);
+      if (record.line === undefined || !isRetryable(record)) continue;
+      lines.add(record.line);
+      const reason = retryReason(record);
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     if (lines.size === 0) return current;
     const token = followUpToken(followUpTokenBase(current.createToken, id), attempts.length);
@@ -74,6 +81,14 @@ export async function runRetries(
     ctx.deps.log.info(
       `resubmitted ${lines.size} failed requests of batch ${id} in follow-up batch ${batch.id}`,
     );
+    const line = followUpStartLine({
+      resourceName: resourceNameOf(current.resourceKey),
+      attempt: attempts.length,
+      allowed,
+      batchId: batch.id,
+      reasons,
+    });
+    ctx.deps.progress(line, urnOfResourceKey(current.resourceKey));
     changed([...attempts, attemptOfApiBatch(batch)]);
   }
 }

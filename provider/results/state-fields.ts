@@ -29,6 +29,7 @@ export function firstAttemptOf(id: string, outs: BatchOutputs): BatchAttempt {
     ...(outs.outputFileId === undefined ? {} : { outputFileId: outs.outputFileId }),
     ...(outs.errorFileId === undefined ? {} : { errorFileId: outs.errorFileId }),
     ...(outs.requestCounts === undefined ? {} : { requestCounts: outs.requestCounts }),
+    ...(outs.usage === undefined ? {} : { usage: outs.usage }),
   };
 }
 

@@ -7,7 +7,9 @@ import { tallyCacheDir } from "../cost/cache";
 import type { PriceOverrides } from "../cost/prices";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { batchPathProblems } from "../paths/batch-paths";
+import { readShardOrigin } from "../set/shard-origin";
 import { checkArguments } from "../validation/arguments";
+import { lineReference, quotedCustomId } from "../validation/jsonl/format";
 import type { LineProblem } from "../validation/jsonl/line-problem";
 import {
   type BatchInputReport,
@@ -146,11 +148,11 @@ async function checkContent(
 }
 
 /**
- * One failure per problem. Pulumi prints the value of a failure's property next to it, so an
- * inline request's problem is put on that request's own path (`requests[16].body.model`), never
- * on `requests`, which would print the whole array; a problem of the whole array (too many, too
- * large) is reported on the resource, naming `requests` in its text. A file's problems name the
- * resolved path and the line: `/project/requests.jsonl:17: ...`.
+ * One failure per problem. An inline request's problem names that request's own path
+ * (`requests[16].body.model`), never just `requests`, whose whole array the engine would print,
+ * and its custom_id when it has one; a problem of the whole array (too many, too large) names
+ * `requests` in its text. A file's problems name the resolved path, the line and the custom_id:
+ * `/project/requests.jsonl:17 (custom_id "q-17"): ...`.
  */
 function problemsOf(report: BatchInputReport, source: SourceToRead): InputProblem[] {
   const problems = report.problems.map((problem) =>
@@ -158,7 +160,7 @@ function problemsOf(report: BatchInputReport, source: SourceToRead): InputProble
       ? requestProblem(problem)
       : {
           property: source.property,
-          reason: `${source.label}${problem.line === undefined ? "" : `:${problem.line}`}: ${problem.message}`,
+          reason: `${lineReference(source.label, shifted(problem, source.lineShift))}: ${problem.message}`,
         },
   );
   const unlisted = report.problemCount - report.problems.length;
@@ -171,6 +173,13 @@ function problemsOf(report: BatchInputReport, source: SourceToRead): InputProble
   return problems;
 }
 
+/** The problem with its line as the set's input numbers it, for a set's shard. */
+function shifted(problem: LineProblem, lineShift: number | undefined): LineProblem {
+  return problem.line === undefined || lineShift === undefined
+    ? problem
+    : { ...problem, line: problem.line + lineShift };
+}
+
 function requestProblem(problem: LineProblem): InputProblem {
   if (problem.line === undefined) {
     return { property: "", reason: `requests: ${problem.message}` };
@@ -178,7 +187,12 @@ function requestProblem(problem: LineProblem): InputProblem {
   const index = `requests[${problem.line - 1}]`;
   const field =
     problem.field === undefined ? "" : problem.field.startsWith("[") ? problem.field : `.${problem.field}`;
-  return { property: `${index}${field}`, reason: problem.message };
+  if (problem.customId === undefined) return { property: `${index}${field}`, reason: problem.message };
+  // On the resource, as the engine is given every nested path: `requests[3].body.model (custom_id "q-4"): ...`.
+  return {
+    property: "",
+    reason: `${index}${field} (custom_id ${quotedCustomId(problem.customId)}): ${problem.message}`,
+  };
 }
 
 /** The news as inputs, with defaults filled in and `undefined` dropped (the host cannot send it). */
@@ -210,8 +224,10 @@ function applyRequestDefaults(inputs: BatchInputs, endpointFailed: boolean): boo
 
 interface SourceToRead {
   property: "requests" | "inputFile";
-  /** How messages name the input: `requests`, or the resolved path of the file. */
+  /** How messages name the input: `requests`, the resolved path of the file, or a set's input file. */
   label: string;
+  /** Added to a problem's line: where a set's shard begins in the set's input, less one. */
+  lineShift?: number;
   input: BatchInputSource;
 }
 
@@ -221,7 +237,11 @@ function sourceOf(inputs: BatchInputs, cwd: string): SourceToRead | undefined {
   }
   if (inputs.inputFile !== undefined && !isUnknown(inputs.inputFile)) {
     const path = resolveInputFile(inputs.inputFile, cwd);
-    return { property: "inputFile", label: path, input: { path } };
+    // A BatchSet's shard: its problems name the set's input file and the line there.
+    const origin = readShardOrigin(path);
+    return origin?.inputFile === undefined
+      ? { property: "inputFile", label: path, input: { path } }
+      : { property: "inputFile", label: origin.inputFile, lineShift: origin.firstLine - 1, input: { path } };
   }
   return undefined;
 }

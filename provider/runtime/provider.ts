@@ -2,10 +2,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BackendProfile } from "../backends";
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
+import { isBatchWaitError } from "../errors";
 import { deleteFollowUps } from "../results/delete-follow-ups";
 import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
 import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
+import { withoutTotals, withTotals } from "../results/totals";
+import { claimSetCache, releaseSetCache } from "../set/release";
+import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
@@ -94,7 +98,9 @@ export function createBatchProvider(
         prices: settings.prices,
       });
       await deps.delivered();
-      return outcome;
+      // The engine prints a failure's property with its value: only short top-level values stay on theirs.
+      const failures = printableFailures(outcome.failures, news as unknown as Record<string, unknown>);
+      return { inputs: outcome.inputs, failures };
     },
     async diff(id, olds, news) {
       if (tokenOfPendingId(id) !== undefined) {
@@ -110,6 +116,8 @@ export function createBatchProvider(
     },
     async create(inputs) {
       // The marker lives until this create returns: through the waits, the results and the follow-ups.
+      // A BatchSet's child: its shard stays in the cache while a batch made from it is in a state
+      // (a batch that failed after it was made is recorded too).
       const created = await delivering(() =>
         withInFlightMarker(inputs.createToken, connect, deps, (marker) =>
           withResults(() => createThroughFullQueue(inputs, connect(), deps, marker), undefined, {
@@ -117,10 +125,14 @@ export function createBatchProvider(
             deps,
           }),
         ),
-      );
+      ).catch((error: unknown) => {
+        if (isBatchWaitError(error)) claimSetCache(error.id, inputs, deps.cwd());
+        throw error;
+      });
       if (created.adopted) {
         adoptedHere.add(created.id);
       }
+      claimSetCache(created.id, inputs, deps.cwd());
       return { id: created.id, outs: created.outs };
     },
     async read(id, props) {
@@ -142,11 +154,15 @@ export function createBatchProvider(
       const carried =
         outcome.props === undefined
           ? outcome
-          : { ...outcome, props: await refreshAttempts(carryResults(state, outcome.props), connect()) };
+          : {
+              ...outcome,
+              props: withTotals(await refreshAttempts(carryResults(state, outcome.props), connect())),
+            };
       return carried as pulumi.dynamic.ReadResult<BatchOutputs>;
     },
     async update(id, olds, news) {
-      const state = readState(olds as unknown as Record<string, unknown>);
+      // The first batch's own usage again: the totals are made anew once the update is done.
+      const state = withoutTotals(readState(olds as unknown as Record<string, unknown>));
       const { outs } = await delivering(() =>
         withResults(async () => ({ id, outs: await updateBatch(id, state, news, connect, deps) }), state, {
           api: connect,
@@ -177,6 +193,8 @@ export function createBatchProvider(
         await deleteFollowUps(id, state, { api, deps });
         await deleteBatch(id, state, api(), deps);
       });
+      // A BatchSet's child: its shard and results leave the cache once nothing uses them.
+      releaseSetCache(id, state, deps.cwd());
     },
   };
 }

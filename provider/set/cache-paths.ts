@@ -3,7 +3,7 @@ import type { InputProblem } from "../errors";
 import type { PathFacts } from "../paths/facts";
 import { writeTargetProblem } from "../paths/write-target";
 import { DEFAULT_SHARD_CACHE_DIR } from "./args";
-import { PARTIAL_FILE, SHARD_FILE } from "./prune";
+import { ORIGIN_FILE, PARTIAL_FILE, SHARD_FILE } from "./prune";
 
 /** A path argument of the set: its value as written (undefined for a default) and its facts. */
 export interface SetPath {
@@ -47,7 +47,7 @@ export function setPathProblems(cache: SetPath, input: SetPath | undefined): Inp
 
 /**
  * Whether the shard cache at `cacheReal` writes or removes the file at `fileReal` (both real
- * paths): a shard file (`<sha256>.jsonl`) or a partial file right in the cache folder, or any file
+ * paths): a shard file (`<sha256>.jsonl`), its origin or a partial file right in the cache folder, or any file
  * under its `results/` folder, where each batch of a set writes its results and the set prunes
  * the files no batch names.
  */
@@ -55,5 +55,5 @@ export function cacheManages(cacheReal: string, fileReal: string): boolean {
   if (fileReal.startsWith(`${join(cacheReal, "results")}${sep}`)) return true;
   if (dirname(fileReal) !== cacheReal) return false;
   const name = basename(fileReal);
-  return SHARD_FILE.test(name) || PARTIAL_FILE.test(name);
+  return SHARD_FILE.test(name) || PARTIAL_FILE.test(name) || ORIGIN_FILE.test(name);
 }

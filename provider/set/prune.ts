@@ -1,4 +1,4 @@
-import { readdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { existsSync, readdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,6 +10,8 @@ const PARTIAL_MAX_AGE_DAYS = 1;
 
 /** The name of a shard file: the sha256 of its bytes. */
 export const SHARD_FILE = /^[0-9a-f]{64}\.jsonl$/;
+/** The name of a shard's origin file (see shard-origin.ts), kept and removed with its shard. */
+export const ORIGIN_FILE = /^[0-9a-f]{64}\.origin\.json$/;
 /** The name of a shard file being written. */
 export const PARTIAL_FILE = /^\.partial-\d+-\d+$/;
 
@@ -43,6 +45,11 @@ export function pruneShardCache(
   const used = new Set(current);
   for (const name of readdirSync(cacheDir)) {
     const path = join(cacheDir, name);
+    if (ORIGIN_FILE.test(name)) {
+      // An origin goes with its shard: it stays while the shard does.
+      if (!existsSync(join(cacheDir, name.replace(/\.origin\.json$/, ".jsonl")))) removeQuietly(path);
+      continue;
+    }
     const idleDays = SHARD_FILE.test(name)
       ? SHARD_MAX_IDLE_DAYS
       : PARTIAL_FILE.test(name)
@@ -57,4 +64,12 @@ export function pruneShardCache(
     }
   }
   return missing;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Removed meanwhile, or not ours to remove.
+  }
 }

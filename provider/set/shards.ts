@@ -11,6 +11,7 @@ import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";
 import { childName } from "./names";
 import { pruneShardCache } from "./prune";
+import { writeShardOrigin } from "./shard-origin";
 import type { WrittenShard } from "./shard-writer";
 import { splitFile, splitRequests } from "./split";
 import { lineTokenEstimator } from "./token-estimate";
@@ -28,7 +29,8 @@ export interface PlannedShard extends WrittenShard {
  * Checks the arguments, splits the input into the cache folder (then prunes the shard files no
  * split has used for a while, and splits again when a shard it found was removed meanwhile) and
  * plans the waves. `root` is the Pulumi project's directory: `inputFile` and `shardCacheDir` are
- * relative to it. Each shard stays within the backend's limits of one input file.
+ * relative to it. Each shard stays within the backend's limits of one input file, and its
+ * origin is recorded beside it (see shard-origin.ts).
  */
 export function planShards(
   setName: string,
@@ -96,6 +98,10 @@ export function planShards(
       ]);
     }
     names.set(name, shard);
+    writeShardOrigin(shard.file, {
+      ...(input === undefined ? {} : { inputFile: input.path }),
+      firstLine: shard.firstLine,
+    });
     return {
       ...shard,
       name,

@@ -57,7 +57,7 @@ describe("openai-batch validate (the built command, as a process)", () => {
       stdout: "bad.jsonl: invalid: 2 problems in 2 lines\n",
       stderr: [
         'bad.jsonl:2: custom_id "a" is already used on line 1; every custom_id must be unique',
-        `bad.jsonl:2: body.messages is missing; a ${CHAT} request needs messages`,
+        `bad.jsonl:2 (custom_id "a"): body.messages is missing; a ${CHAT} request needs messages`,
         "",
       ].join("\n"),
     });
@@ -110,12 +110,12 @@ describe("openai-batch validate (the built command, as a process)", () => {
     const result = await run(["v2.jsonl"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^v2\.jsonl:1: url "\/v2\/chat" is not an endpoint the Batch API runs; use one of /,
+      /^v2\.jsonl:1 \(custom_id "a"\): url "\/v2\/chat" is not an endpoint the Batch API runs; use one of /,
     );
     const forced = await run(["good.jsonl", "--endpoint", "/v1/embeddings"]);
     expect(forced.code).toBe(1);
     expect(forced.stderr).toContain(
-      'good.jsonl:1: url is "/v1/chat/completions" but the batch endpoint is "/v1/embeddings"',
+      'good.jsonl:1 (custom_id "a"): url is "/v1/chat/completions" but the batch endpoint is "/v1/embeddings"',
     );
   });
 
@@ -197,6 +197,7 @@ describe("openai-batch validate (the built command, as a process)", () => {
               {
                 line: 2,
                 field: "body.messages",
+                customId: "a",
                 message: expect.stringContaining("body.messages is missing"),
               },
             ],

@@ -4,10 +4,10 @@
  * state, and a destroy that cancels every child. The emulator's clock only moves when told, so
  * the batches stay running and the emulator does no work on their requests.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { fixturesDir, OP_TIMEOUT, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
@@ -131,10 +131,13 @@ describeWithEngine("BatchSet on the real engine", () => {
   );
 
   test(
-    "destroy cancels every child",
+    "destroy cancels every child and removes the shards the children used from the cache",
     async () => {
       writeInput(lines);
       const ids = (await children()).map((b) => b.id as string);
+      const shards = (await children()).map((b) => resolve(ws.projectDir, b.outputs?.inputFile as string));
+      expect(shards.length).toBeGreaterThanOrEqual(3);
+      expect(shards.every((file) => existsSync(file) && dirname(file) === join(dir, "cache"))).toBe(true);
       const destroy = await stack.destroy();
       expect(destroy.result.summary.result).toBe("succeeded");
       const after = await emulator.batches();
@@ -142,6 +145,9 @@ describeWithEngine("BatchSet on the real engine", () => {
         expect(["cancelling", "cancelled"]).toContain(after.find((b) => b.id === id)?.status);
       }
       expect(await children()).toEqual([]);
+      // Shards only previews split (the edits above) stay until the prune's age limit.
+      expect(shards.filter((file) => existsSync(file))).toEqual([]);
+      expect(shards.filter((file) => existsSync(file.replace(/\.jsonl$/, ".origin.json")))).toEqual([]);
     },
     OP_TIMEOUT,
   );

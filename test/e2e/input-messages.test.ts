@@ -5,6 +5,7 @@
  * exist fails.
  */
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
@@ -17,6 +18,7 @@ import { type E2eWorkspace, EngineOperationError, userResources } from "./suppor
 const nativeRequire = createRequire(__filename);
 const programs = nativeRequire(join(fixturesDir, "inputs-program.cjs")) as {
   manyRequestsProgram(count: number, badIndex: number): PulumiFn;
+  conflictingInputsProgram(kind: "both" | "duplicate"): PulumiFn;
   getProgram(): PulumiFn;
 };
 
@@ -43,6 +45,33 @@ describeWithEngine("what the engine prints about bad inputs", () => {
       expect(output).not.toContain("Question number 3:");
       expect(Buffer.byteLength(output)).toBeLessThan(8 * 1024);
       expect(calls).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "preview names both inputs set together without printing the requests, and a duplicate custom_id without a {<nil>} value",
+    async () => {
+      writeFileSync(join(ws.projectDir, "both.jsonl"), "");
+      let output = "";
+      // The engine stops a preview at the first resource that fails its check: one stack each.
+      for (const kind of ["both", "duplicate"] as const) {
+        const stack = await ws.stack(kind, programs.conflictingInputsProgram(kind));
+        const { error, calls } = await emulator.during(() => stack.preview());
+        expect(error).toBeInstanceOf(EngineOperationError);
+        expect(calls).toEqual([]);
+        output += (error as EngineOperationError).output;
+      }
+      expect(output).toContain(
+        "resource 'both': property inputFile value {both.jsonl} has a problem: requests and inputFile are both set; give exactly one of requests, inputFile or inputFileId",
+      );
+      expect(output).toContain(
+        `resource 'duplicate' has a problem: requests[2].custom_id: custom_id "a" is already used on requests[0]; every custom_id must be unique`,
+      );
+      // The engine printed the whole requests array as a Go map, and nested paths' values as {<nil>}.
+      expect(output).not.toContain("map[");
+      expect(output).not.toContain("tell me more");
+      expect(output).not.toContain("<nil>");
     },
     OP_TIMEOUT,
   );

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import type { BatchAttempt } from "../../provider/contract";
+import type { BatchAttempt, BatchUsage } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import {
   actWhileRunning,
@@ -58,13 +58,34 @@ describeWithEngine("batch results", () => {
         retryFailedRequests: 1,
         resultsPath: "results.jsonl",
       });
-      await stack.up();
+      const up = await stack.up();
       const outputs = await outputValues(stack);
       const attempts = outputs.attempts as BatchAttempt[];
       expect(attempts.map((a) => [a.status, a.requestCounts])).toEqual([
         ["completed", { total: 4, completed: 2, failed: 2 }],
         ["completed", { total: 2, completed: 2, failed: 0 }],
       ]);
+      // requestCounts are the first batch's own; the follow-up's start is a progress line.
+      expect(outputs.requestCounts).toEqual({ total: 4, completed: 2, failed: 2 });
+      expect(up.stdout).toContain(
+        `batch: follow-up 1 of 1 (${attempts[1]!.batchId}): 2 requests that did not succeed (server_error 2)`,
+      );
+      // Usage and cost are summed over both attempts, and each attempt carries its own.
+      const { usage, costUsd } = (await batchResource(stack)).outputs as {
+        usage?: BatchUsage;
+        costUsd?: number;
+      };
+      const [first, followUp] = attempts as [BatchAttempt, BatchAttempt];
+      expect(first.usage?.input_tokens).toBeGreaterThan(0);
+      expect(followUp.usage?.input_tokens).toBeGreaterThan(0);
+      expect(usage).toMatchObject({
+        input_tokens: first.usage!.input_tokens + followUp.usage!.input_tokens,
+        output_tokens: first.usage!.output_tokens + followUp.usage!.output_tokens,
+        total_tokens: first.usage!.total_tokens + followUp.usage!.total_tokens,
+      });
+      expect(first.costUsd).toBeGreaterThan(0);
+      expect(followUp.costUsd).toBeGreaterThan(0);
+      expect(costUsd).toBeCloseTo(first.costUsd! + followUp.costUsd!, 12);
       const batches = await emulator!.batches();
       expect(batches.map((b) => b.id).sort()).toEqual(attempts.map((a) => a.batchId).sort());
       // The follow-up's input is exactly the first two lines the first batch was given, byte for byte.

@@ -101,16 +101,17 @@ describe("the real dynamic-provider host over gRPC", () => {
     });
     expect(upgraded.changes).toBe("none");
     const moved = await host.check(URN, checked.inputs, news({ endpoint: "/v1/chat/completions" }));
-    // Each problem on its request's own path, so that the engine does not print the whole array.
+    // Each problem on the resource, led by its request's own path and custom_id: the engine prints
+    // neither the whole array nor a nested path's value (which it cannot find).
     expect(moved.failures).toEqual(
-      [0, 1].flatMap((index) => [
+      ["a", "b"].flatMap((id, index) => [
         {
-          property: `requests[${index}].url`,
-          reason: `url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch's endpoint`,
+          property: "",
+          reason: `requests[${index}].url (custom_id "${id}"): url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch's endpoint`,
         },
         {
-          property: `requests[${index}].body.messages`,
-          reason: "body.messages is missing; a /v1/chat/completions request needs messages",
+          property: "",
+          reason: `requests[${index}].body.messages (custom_id "${id}"): body.messages is missing; a /v1/chat/completions request needs messages`,
         },
       ]),
     );

@@ -64,6 +64,8 @@ describe("maxFailedRatio and resultsSummary", () => {
         inputFileId: error.properties.inputFileId,
         errorFileId: error.properties.errorFileId,
         requestCounts: { total: 4, completed: 0, failed: 4 },
+        usage: error.properties.usage,
+        costUsd: error.properties.costUsd,
       },
     ]);
     expect(error.message).toBe(

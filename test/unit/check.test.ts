@@ -73,21 +73,22 @@ describe("checkBatch", () => {
     expect(result.failures).toEqual([
       {
         property: "inputFile",
-        reason: `${join(dir, "bad.jsonl")}:2: body.model is "other" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file`,
+        reason: `${join(dir, "bad.jsonl")}:2 (custom_id "b"): body.model is "other" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file`,
       },
     ]);
     expect(result.inputs.inputSha256).toBeUndefined();
   });
 
-  test("inline requests are reported by line", async () => {
+  test("inline requests are reported by index and custom_id", async () => {
     const result = await checkBatch(
       { endpoint: CHAT, requests: [request("a"), { ...request("b"), method: "PUT" }] },
       "/",
     );
     expect(result.failures).toEqual([
       {
-        property: "requests[1].method",
-        reason: 'method is "PUT"; the Batch API only runs "POST" requests',
+        property: "",
+        reason:
+          'requests[1].method (custom_id "b"): method is "PUT"; the Batch API only runs "POST" requests',
       },
     ]);
   });

@@ -37,6 +37,7 @@ describe("each endpoint's required body fields (from the OpenAPI spec)", () => {
       {
         line: 1,
         field: `body.${field}`,
+        customId: "r1",
         message: `body.${field} is missing; a ${endpoint} request needs ${needs}`,
       },
     ]);
@@ -47,7 +48,12 @@ describe("each endpoint's required body fields (from the OpenAPI spec)", () => {
     async (endpoint) => {
       const body = { messages: [], input: "x", prompt: "x" };
       expect(await problemsOf(endpoint, body)).toEqual([
-        { line: 1, field: "body.model", message: "body.model is missing; every line needs the same model" },
+        {
+          line: 1,
+          field: "body.model",
+          customId: "r1",
+          message: "body.model is missing; every line needs the same model",
+        },
       ]);
     },
   );

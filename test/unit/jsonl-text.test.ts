@@ -68,6 +68,7 @@ describe("text that is not text is refused, naming the line", () => {
       {
         line: 2,
         field: "body.messages[0].content",
+        customId: "r2",
         message:
           "body.messages[0].content holds a lone surrogate (\\ud800 without its pair), which is not valid Unicode text; the API refuses it, so fix the text or its escapes",
       },
@@ -80,6 +81,7 @@ describe("text that is not text is refused, naming the line", () => {
       {
         line: 1,
         field: "body",
+        customId: "r1",
         message: expect.stringMatching(/^body has a key that holds a lone surrogate \(\\udc00/),
       },
     ]);

@@ -68,8 +68,8 @@ describe("inline requests without method and url", () => {
       },
       dir,
     );
-    expect(result.failures.map((f) => f.property)).toEqual(["requests[1].url"]);
-    expect(result.failures[0]!.reason).toMatch(/url/);
+    expect(result.failures.map((f) => f.property)).toEqual([""]);
+    expect(result.failures[0]!.reason).toMatch(/^requests\[1\]\.url \(custom_id "b"\): url is/);
   });
 
   test("a wrong method given explicitly is refused", async () => {

@@ -48,12 +48,17 @@ describe("validateBatchInput: one rule per row", () => {
     [
       "missing method",
       `${line({ method: undefined })}\n`,
-      { line: 1, field: "method", message: 'method is missing; set it to "POST"' },
+      { line: 1, field: "method", customId: "r1", message: 'method is missing; set it to "POST"' },
     ],
     [
       "a method other than POST",
       `${line({ method: "GET" })}\n`,
-      { line: 1, field: "method", message: 'method is "GET"; the Batch API only runs "POST" requests' },
+      {
+        line: 1,
+        field: "method",
+        customId: "r1",
+        message: 'method is "GET"; the Batch API only runs "POST" requests',
+      },
     ],
     [
       "missing url",
@@ -61,6 +66,7 @@ describe("validateBatchInput: one rule per row", () => {
       {
         line: 1,
         field: "url",
+        customId: "r1",
         message: 'url is missing; set it to the batch endpoint ("/v1/chat/completions")',
       },
     ],
@@ -70,6 +76,7 @@ describe("validateBatchInput: one rule per row", () => {
       {
         line: 1,
         field: "url",
+        customId: "r1",
         message:
           'url is "/v1/embeddings" but the batch endpoint is "/v1/chat/completions"; every line must use the batch\'s endpoint',
       },
@@ -77,17 +84,32 @@ describe("validateBatchInput: one rule per row", () => {
     [
       "missing body",
       `${line({ body: undefined })}\n`,
-      { line: 1, field: "body", message: "body is missing; it holds the request's parameters" },
+      {
+        line: 1,
+        field: "body",
+        customId: "r1",
+        message: "body is missing; it holds the request's parameters",
+      },
     ],
     [
       "a body that is not an object",
       `${line({ body: "hi" })}\n`,
-      { line: 1, field: "body", message: "body must be a JSON object with the request's parameters" },
+      {
+        line: 1,
+        field: "body",
+        customId: "r1",
+        message: "body must be a JSON object with the request's parameters",
+      },
     ],
     [
       "a missing model",
       `${line({}, { messages: [] })}\n`,
-      { line: 1, field: "body.model", message: "body.model is missing; every line needs the same model" },
+      {
+        line: 1,
+        field: "body.model",
+        customId: "r1",
+        message: "body.model is missing; every line needs the same model",
+      },
     ],
     [
       "an empty line",
@@ -125,6 +147,7 @@ describe("validateBatchInput: one rule per row", () => {
       {
         line: 2,
         field: "body.model",
+        customId: "r2",
         message:
           'body.model is "gpt-4o" but line 1 uses "gpt-4o-mini"; a batch runs one model, so use the same model on every line or split the file',
       },
@@ -142,6 +165,7 @@ describe("validateBatchInput: one rule per row", () => {
       {
         line: 2,
         field: "body.model",
+        customId: "b",
         message:
           'body.model is "omni-moderation-latest" but line 1 uses not set; a batch runs one model, so use the same model on every line or split the file',
       },
@@ -186,9 +210,27 @@ describe("validateBatchInput: one rule per row", () => {
       {
         line: 3,
         field: "body.input",
+        customId: "c",
         message:
           "this line brings the embedding inputs to 50001; a batch takes at most 50000 embedding inputs in all, so split the file",
       },
+    ]);
+  });
+
+  test("a problem names the line's custom_id, unless the line has none or the problem is its custom_id", async () => {
+    const content = [
+      line({ custom_id: "q-4" }, { messages: MESSAGES }),
+      line({ custom_id: undefined, method: "GET" }),
+      line({ custom_id: "q-4" }),
+      line({ custom_id: "\u001b[2J".repeat(30), url: undefined }),
+    ].join("\n");
+    const report = await validateBatchInput({ content }, { endpoint: CHAT });
+    expect(formatReport(report, "in.jsonl")).toEqual([
+      'in.jsonl:1 (custom_id "q-4"): body.model is missing; every line needs the same model',
+      "in.jsonl:2: custom_id is missing; give every line a unique custom_id",
+      'in.jsonl:2: method is "GET"; the Batch API only runs "POST" requests',
+      'in.jsonl:3: custom_id "q-4" is already used on line 1; every custom_id must be unique',
+      `in.jsonl:4 (custom_id "${"\\u001b[2J".repeat(25)}…(cut)"): url is missing; set it to the batch endpoint ("/v1/chat/completions")`,
     ]);
   });
 

@@ -29,6 +29,19 @@ export interface ScannerOptions {
   maxLineBytes: number;
 }
 
+/** The line's custom_id, when it is a non-empty string. */
+function customIdOf(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const id = (value as { custom_id?: unknown }).custom_id;
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/** The problem with the line's custom_id, so that a message can name the request; not for a problem of the custom_id itself. */
+function withCustomId(problem: LineProblem, customId: string | undefined): LineProblem {
+  if (customId === undefined || problem.field === "custom_id" || problem.line === undefined) return problem;
+  return { ...problem, customId };
+}
+
 /**
  * Splits JSONL into lines as the bytes arrive, hashes every byte, and checks each line. It holds
  * at most one line at a time, so memory does not grow with the size of the input.
@@ -215,17 +228,23 @@ export class JsonlScanner {
       });
       return;
     }
+    const customId = customIdOf(value);
     const surrogate = mayHoldLoneSurrogate(text) ? findLoneSurrogate(value) : undefined;
     if (surrogate !== undefined) {
-      this.report({
-        line,
-        ...(surrogate.path === "" ? {} : { field: surrogate.path }),
-        message: `${surrogate.path === "" ? "the line" : surrogate.path} ${surrogate.problem}`,
-      });
+      this.report(
+        withCustomId(
+          {
+            line,
+            ...(surrogate.path === "" ? {} : { field: surrogate.path }),
+            message: `${surrogate.path === "" ? "the line" : surrogate.path} ${surrogate.problem}`,
+          },
+          customId,
+        ),
+      );
       return;
     }
     for (const problem of checkRequestLine(value, line, this.rules)) {
-      this.report(problem);
+      this.report(withCustomId(problem, customId));
     }
   }
 

@@ -30,7 +30,7 @@ type Batch struct {
 	CompletedAt pulumi.IntPtrOutput `pulumi:"completedAt"`
 	// The time frame within which the batch should be processed.
 	CompletionWindow pulumi.StringPtrOutput `pulumi:"completionWindow"`
-	// What the batch cost in US dollars, from its usage; absent without usage or a price.
+	// What the batch cost in US dollars, from its usage, over every attempt (the first batch and its follow-ups); absent without usage or a price.
 	CostUsd pulumi.Float64PtrOutput `pulumi:"costUsd"`
 	// When the batch was created, in unix seconds.
 	CreatedAt pulumi.IntPtrOutput `pulumi:"createdAt"`
@@ -94,7 +94,7 @@ type Batch struct {
 	Status pulumi.StringPtrOutput `pulumi:"status"`
 	// True when this resource uploaded the input file (and so may delete it).
 	UploadedInputFile pulumi.BoolOutput `pulumi:"uploadedInputFile"`
-	// Token usage (only for batches created after September 2025).
+	// Token usage over every attempt (the first batch and its follow-ups); only for batches created after September 2025.
 	Usage BatchUsagePtrOutput `pulumi:"usage"`
 	// Wait in `pulumi up` until the batch finishes.
 	WaitForCompletion pulumi.BoolPtrOutput `pulumi:"waitForCompletion"`
@@ -324,7 +324,7 @@ func (o BatchOutput) CompletionWindow() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.StringPtrOutput { return v.CompletionWindow }).(pulumi.StringPtrOutput)
 }
 
-// What the batch cost in US dollars, from its usage; absent without usage or a price.
+// What the batch cost in US dollars, from its usage, over every attempt (the first batch and its follow-ups); absent without usage or a price.
 func (o BatchOutput) CostUsd() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.Float64PtrOutput { return v.CostUsd }).(pulumi.Float64PtrOutput)
 }
@@ -484,7 +484,7 @@ func (o BatchOutput) UploadedInputFile() pulumi.BoolOutput {
 	return o.ApplyT(func(v *Batch) pulumi.BoolOutput { return v.UploadedInputFile }).(pulumi.BoolOutput)
 }
 
-// Token usage (only for batches created after September 2025).
+// Token usage over every attempt (the first batch and its follow-ups); only for batches created after September 2025.
 func (o BatchOutput) Usage() BatchUsagePtrOutput {
 	return o.ApplyT(func(v *Batch) BatchUsagePtrOutput { return v.Usage }).(BatchUsagePtrOutput)
 }

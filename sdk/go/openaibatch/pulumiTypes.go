@@ -17,6 +17,8 @@ var _ = internal.GetEnvOrDefault
 type BatchAttempt struct {
 	// The batch's id.
 	BatchId string `pulumi:"batchId"`
+	// What it cost in US dollars, from its usage; absent without usage or a price.
+	CostUsd *float64 `pulumi:"costUsd"`
 	// Its error file.
 	ErrorFileId *string `pulumi:"errorFileId"`
 	// Its input file.
@@ -27,6 +29,8 @@ type BatchAttempt struct {
 	RequestCounts *RequestCounts `pulumi:"requestCounts"`
 	// Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
 	Status string `pulumi:"status"`
+	// Its own token usage.
+	Usage *BatchUsage `pulumi:"usage"`
 }
 
 // One batch run for the resource: the first, then each follow-up.
@@ -47,6 +51,11 @@ func (o BatchAttemptOutput) ToBatchAttemptOutputWithContext(ctx context.Context)
 // The batch's id.
 func (o BatchAttemptOutput) BatchId() pulumi.StringOutput {
 	return o.ApplyT(func(v BatchAttempt) string { return v.BatchId }).(pulumi.StringOutput)
+}
+
+// What it cost in US dollars, from its usage; absent without usage or a price.
+func (o BatchAttemptOutput) CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v BatchAttempt) *float64 { return v.CostUsd }).(pulumi.Float64PtrOutput)
 }
 
 // Its error file.
@@ -72,6 +81,11 @@ func (o BatchAttemptOutput) RequestCounts() RequestCountsPtrOutput {
 // Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
 func (o BatchAttemptOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v BatchAttempt) string { return v.Status }).(pulumi.StringOutput)
+}
+
+// Its own token usage.
+func (o BatchAttemptOutput) Usage() BatchUsagePtrOutput {
+	return o.ApplyT(func(v BatchAttempt) *BatchUsage { return v.Usage }).(BatchUsagePtrOutput)
 }
 
 type BatchAttemptArrayOutput struct{ *pulumi.OutputState }
@@ -415,7 +429,7 @@ func (o BatchSetRequestLineArrayOutput) Index(i pulumi.IntInput) BatchSetRequest
 	}).(BatchSetRequestLineOutput)
 }
 
-// Token usage (only for batches created after September 2025).
+// Its own token usage.
 type BatchUsage struct {
 	// Input tokens.
 	Input_tokens int `pulumi:"input_tokens"`
@@ -429,7 +443,7 @@ type BatchUsage struct {
 	Total_tokens int `pulumi:"total_tokens"`
 }
 
-// Token usage (only for batches created after September 2025).
+// Its own token usage.
 type BatchUsageOutput struct{ *pulumi.OutputState }
 
 func (BatchUsageOutput) ElementType() reflect.Type {

@@ -614,7 +614,7 @@ class Batch(pulumi.CustomResource):
     @pulumi.getter(name="costUsd")
     def cost_usd(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
-        What the batch cost in US dollars, from its usage; absent without usage or a price.
+        What the batch cost in US dollars, from its usage, over every attempt (the first batch and its follow-ups); absent without usage or a price.
         """
         return pulumi.get(self, "cost_usd")
 
@@ -870,7 +870,7 @@ class Batch(pulumi.CustomResource):
     @pulumi.getter
     def usage(self) -> pulumi.Output[Optional['outputs.BatchUsage']]:
         """
-        Token usage (only for batches created after September 2025).
+        Token usage over every attempt (the first batch and its follow-ups); only for batches created after September 2025.
         """
         return pulumi.get(self, "usage")
 

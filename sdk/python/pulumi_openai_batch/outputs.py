@@ -41,6 +41,8 @@ class BatchAttempt(dict):
             suggest = "batch_id"
         elif key == "inputFileId":
             suggest = "input_file_id"
+        elif key == "costUsd":
+            suggest = "cost_usd"
         elif key == "errorFileId":
             suggest = "error_file_id"
         elif key == "outputFileId":
@@ -63,28 +65,36 @@ class BatchAttempt(dict):
                  batch_id: _builtins.str,
                  input_file_id: _builtins.str,
                  status: _builtins.str,
+                 cost_usd: Optional[_builtins.float] = None,
                  error_file_id: Optional[_builtins.str] = None,
                  output_file_id: Optional[_builtins.str] = None,
-                 request_counts: Optional['outputs.RequestCounts'] = None):
+                 request_counts: Optional['outputs.RequestCounts'] = None,
+                 usage: Optional['outputs.BatchUsage'] = None):
         """
         One batch run for the resource: the first, then each follow-up.
 
         :param _builtins.str batch_id: The batch's id.
         :param _builtins.str input_file_id: Its input file.
         :param _builtins.str status: Its last status. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
+        :param _builtins.float cost_usd: What it cost in US dollars, from its usage; absent without usage or a price.
         :param _builtins.str error_file_id: Its error file.
         :param _builtins.str output_file_id: Its output file.
         :param 'RequestCounts' request_counts: How many requests the batch holds, and how many completed and failed.
+        :param 'BatchUsage' usage: Its own token usage.
         """
         pulumi.set(__self__, "batch_id", batch_id)
         pulumi.set(__self__, "input_file_id", input_file_id)
         pulumi.set(__self__, "status", status)
+        if cost_usd is not None:
+            pulumi.set(__self__, "cost_usd", cost_usd)
         if error_file_id is not None:
             pulumi.set(__self__, "error_file_id", error_file_id)
         if output_file_id is not None:
             pulumi.set(__self__, "output_file_id", output_file_id)
         if request_counts is not None:
             pulumi.set(__self__, "request_counts", request_counts)
+        if usage is not None:
+            pulumi.set(__self__, "usage", usage)
 
     @_builtins.property
     @pulumi.getter(name="batchId")
@@ -111,6 +121,14 @@ class BatchAttempt(dict):
         return pulumi.get(self, "status")
 
     @_builtins.property
+    @pulumi.getter(name="costUsd")
+    def cost_usd(self) -> Optional[_builtins.float]:
+        """
+        What it cost in US dollars, from its usage; absent without usage or a price.
+        """
+        return pulumi.get(self, "cost_usd")
+
+    @_builtins.property
     @pulumi.getter(name="errorFileId")
     def error_file_id(self) -> Optional[_builtins.str]:
         """
@@ -133,6 +151,14 @@ class BatchAttempt(dict):
         How many requests the batch holds, and how many completed and failed.
         """
         return pulumi.get(self, "request_counts")
+
+    @_builtins.property
+    @pulumi.getter
+    def usage(self) -> Optional['outputs.BatchUsage']:
+        """
+        Its own token usage.
+        """
+        return pulumi.get(self, "usage")
 
 
 @pulumi.output_type
@@ -254,7 +280,7 @@ class BatchRequestLine(dict):
 @pulumi.output_type
 class BatchUsage(dict):
     """
-    Token usage (only for batches created after September 2025).
+    Its own token usage.
     """
     def __init__(__self__, *,
                  input_tokens: _builtins.int,
@@ -263,7 +289,7 @@ class BatchUsage(dict):
                  input_tokens_details: Optional['outputs.BatchUsageInputTokensDetails'] = None,
                  output_tokens_details: Optional['outputs.BatchUsageOutputTokensDetails'] = None):
         """
-        Token usage (only for batches created after September 2025).
+        Its own token usage.
 
         :param _builtins.int input_tokens: Input tokens.
         :param _builtins.int output_tokens: Output tokens.
