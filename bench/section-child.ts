@@ -30,6 +30,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/split") as typeof import("./sections/split")).runSplitSection;
     case "plugin":
       return (require("./sections/plugin") as typeof import("./sections/plugin")).runPluginSection;
+    case "tokens":
+      return (require("./sections/tokens") as typeof import("./sections/tokens")).runTokensSection;
   }
 }
 

@@ -363,7 +363,7 @@ export const USER_INPUT_DESCRIPTIONS = {
     default: DEFAULTS.retryFailedRequests,
     onChange: "update",
     description:
-      "How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).",
+      "How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).",
   },
 } satisfies Described<Pick<BatchInputs, UserInputName>>;
 
@@ -876,7 +876,7 @@ export const SET_INPUT_DESCRIPTIONS = {
   retryFailedRequests: {
     type: "integer",
     description:
-      "How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.",
+      "How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.",
   },
   cancelOnDelete: {
     ...forSet(USER_INPUT_DESCRIPTIONS.cancelOnDelete),

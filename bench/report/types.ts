@@ -42,7 +42,8 @@ export type SectionId =
   | "cost"
   | "results"
   | "split"
-  | "plugin";
+  | "plugin"
+  | "tokens";
 
 export const SECTION_IDS: readonly SectionId[] = [
   "validate",
@@ -54,6 +55,7 @@ export const SECTION_IDS: readonly SectionId[] = [
   "results",
   "split",
   "plugin",
+  "tokens",
 ];
 
 export interface Machine {

@@ -2,7 +2,9 @@
  * Child process of the cost figures: counts the tokens of one JSONL file one way, and reports the
  * time, the peak RSS growth and the counts. Usage: node cost-probe.js <kind> <path> [cacheDir sha256]
  *   cold         checkCost on an empty cache: counts in the worker threads the memory budget holds, writes the cache
- *   single       tallyFile in the calling thread only (gpt-tokenizer, one core)
+ *   single       tallyFile in the calling thread only (the package's counter, one core): loading, parsing, framing included
+ *   package      the same texts as the references, with the package's counter, one core
+ *   gpt-tokenizer  the same texts with gpt-tokenizer's own counter, one core
  *   js-tiktoken  the same texts with js-tiktoken, one core
  *   tiktoken     the same texts with tiktoken (WASM), one core
  *   cached       checkCost with the tally already cached (what a second preview does)
@@ -15,7 +17,14 @@ import { countingPlan } from "../../provider/cost/thread-budget";
 import { serveInChild } from "../lib/child";
 import { type Measurement, measure } from "../lib/measure";
 
-export type CostProbeKind = "cold" | "single" | "js-tiktoken" | "tiktoken" | "cached";
+export type CostProbeKind =
+  | "cold"
+  | "single"
+  | "package"
+  | "gpt-tokenizer"
+  | "js-tiktoken"
+  | "tiktoken"
+  | "cached";
 
 export interface CostProbeResult {
   /** Input tokens, chat framing included (the references apply the same framing). */
@@ -75,6 +84,20 @@ async function run(
               : 0,
         };
       });
+    }
+    case "package": {
+      const { textCounter } =
+        require("../../provider/cost/tokenizer") as typeof import("../../provider/cost/tokenizer");
+      const counter: Counter = textCounter("o200k_base");
+      counter("warm up");
+      return measure(async () => ({ tokens: await referenceCount(path, counter), threads: 1 }));
+    }
+    case "gpt-tokenizer": {
+      const encoding =
+        require("gpt-tokenizer/encoding/o200k_base") as typeof import("gpt-tokenizer/encoding/o200k_base");
+      const counter: Counter = (text) => encoding.countTokens(text, { disallowedSpecial: new Set() });
+      counter("warm up");
+      return measure(async () => ({ tokens: await referenceCount(path, counter), threads: 1 }));
     }
     case "js-tiktoken": {
       const { getEncoding } = await import("js-tiktoken");

@@ -20,7 +20,13 @@ const LATENCY_MS = 20;
 
 /** The HTTP calls each operation must make, exactly. */
 const EXPECTED_HOST_CALLS: Record<Operation, string[]> = {
-  create: ["GET /v1/batches", "POST /v1/files", "POST /v1/batches"],
+  create: [
+    "GET /v1/batches",
+    "POST /v1/files",
+    "POST /v1/files",
+    "POST /v1/batches",
+    "DELETE /v1/files/{id}",
+  ],
   read: ["GET /v1/batches/{id}"],
   // The list finds this resource's leftover uploads (named after its create token), so none is orphaned.
   delete: ["POST /v1/batches/{id}/cancel", "DELETE /v1/files/{id}", "GET /v1/files"],
@@ -58,7 +64,7 @@ export async function runOverheadSection(
   );
   const notes = [
     `Median of ${iterations} iterations after ${warmup} warm-up(s); the emulator (manual clock, so batches stay live) runs in its own process and is reset before each iteration; host and SDK alternate which goes first.`,
-    "create makes 3 calls, not 2: beside the upload, it lists the recent batches (GET /v1/batches) to find one that an earlier, interrupted attempt of the same create already made (its create token is in the batch metadata), so that a retried `pulumi up` never leaves two live batches. The look-up runs at the same time as the upload, so it adds a call but little time.",
+    "create makes 5 calls, not 2: beside the upload, it lists the recent batches (GET /v1/batches) to find one that an earlier, interrupted create of the same resource already made (its create token is in the batch metadata), and it uploads a small in-flight marker, which it deletes as it returns, so that a create that never returned (a killed `pulumi up`) is told from a deliberate re-run. The look-up and the marker go at the same time as the upload; the marker's delete adds a round trip.",
   ];
   if (!options.quick) {
     const distant = await collectOverheadSamples(Math.ceil(iterations / 2), warmup, LATENCY_MS);

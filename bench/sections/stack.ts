@@ -26,7 +26,7 @@ export async function runStackSection(options: SectionOptions): Promise<Omit<Sec
     runs.push(await runStack(engine, resources, !options.quick));
   const notes = [
     `${resources} Batch resources (${REQUESTS_PER_BATCH} inline chat requests each, waitForCompletion off) in an inline Automation API program, run by the Pulumi CLI v${engine.version} with a file:// backend, against the emulator in a process of its own (manual clock). Each operation is timed whole (engine, language host and provider host start-ups included); median of ${rounds} round(s), each on a fresh stack, backend and emulator.`,
-    `The baseline is the same ${resources} creates (upload + create) made one after another through the openai SDK. The engine runs the creates in parallel; each makes 3 calls (the look-up for a batch an earlier attempt made, the upload, the create).`,
+    `The baseline is the same ${resources} creates (upload + create) made one after another through the openai SDK. The engine runs the creates in parallel; each makes 5 calls (the look-up for a batch an earlier attempt made, the in-flight marker's upload, the input's upload, the create, and the marker's delete; docs/reliability.md).`,
   ];
   return {
     id: "stack",
@@ -103,14 +103,15 @@ function stackAssertions(runs: StackRuns, resources: number, round: string): Ass
       detail: `${preview.creates} creates planned; ${preview.calls.length === 0 ? "no call" : preview.calls.slice(0, 5).join(", ")}`,
     },
     {
-      name: `stack${round}: pulumi up creates ${resources} batches with exactly 3 calls each`,
+      name: `stack${round}: pulumi up creates ${resources} batches with exactly 5 calls each`,
       pass:
         up.creates === resources &&
         countOf(up.calls, "GET /v1/batches") === resources &&
-        countOf(up.calls, "POST /v1/files") === resources &&
+        countOf(up.calls, "POST /v1/files") === 2 * resources &&
         countOf(up.calls, "POST /v1/batches") === resources &&
-        up.calls.length === 3 * resources,
-      detail: `${up.creates} created; ${up.calls.length} calls (${countOf(up.calls, "GET /v1/batches")} look-ups, ${countOf(up.calls, "POST /v1/files")} uploads, ${countOf(up.calls, "POST /v1/batches")} creates)`,
+        countOf(up.calls, "DELETE /v1/files/{id}") === resources &&
+        up.calls.length === 5 * resources,
+      detail: `${up.creates} created; ${up.calls.length} calls (${countOf(up.calls, "GET /v1/batches")} look-ups, ${countOf(up.calls, "POST /v1/files")} uploads, ${countOf(up.calls, "POST /v1/batches")} creates, ${countOf(up.calls, "DELETE /v1/files/{id}")} marker deletes)`,
     },
   ];
   if (destroy !== undefined) {

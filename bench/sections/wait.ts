@@ -80,11 +80,15 @@ function waitAssertions(label: string, run: WaitRun, bound: number): Assertion[]
       detail: `${run.lateMs} ms late`,
     },
     {
-      name: `wait ${label}: the create before the wait makes exactly its 3 calls`,
-      // The look-up and the upload run side by side, so their order varies; the create is last.
+      name: `wait ${label}: the create before the wait makes exactly its 5 calls`,
+      // The look-up, the in-flight marker's upload and the input's upload run side by side, so
+      // their order varies; then the create, then the marker's delete.
       pass:
-        JSON.stringify([...run.otherCalls.slice(0, 2)].sort()) ===
-          JSON.stringify(["GET /v1/batches", "POST /v1/files"]) && run.otherCalls[2] === "POST /v1/batches",
+        JSON.stringify([...run.otherCalls.slice(0, 3)].sort()) ===
+          JSON.stringify(["GET /v1/batches", "POST /v1/files", "POST /v1/files"]) &&
+        run.otherCalls[3] === "POST /v1/batches" &&
+        run.otherCalls[4] === "DELETE /v1/files/{id}" &&
+        run.otherCalls.length === 5,
       detail: run.otherCalls.join(", "),
     },
   ];

@@ -1,4 +1,5 @@
 import { displayable } from "../display";
+import { isClosedPipe } from "./closed-output";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "./command";
 import { COMMANDS } from "./commands";
 import { CliFileError, CliUsageError } from "./errors";
@@ -21,9 +22,11 @@ Options:
   --json       print the outcome as one JSON document on stdout, errors included
 
 Exit codes:
-  0   the command succeeded (for validate: every input is valid)
+  0   the command succeeded (for validate: every input is valid), or the reader of its output
+      stopped early (| head)
   1   an input is not valid (for results: some requests did not succeed)
-  2   the command line is wrong, or a file cannot be read (for results: or the API failed)`;
+  2   the command line is wrong (no command too), or a file cannot be read (for results: or the
+      API failed, or the batch has not finished)`;
 }
 
 /**
@@ -37,7 +40,12 @@ export async function runCli(
 ): Promise<ExitCode> {
   const [verb, ...rest] = argv;
   const json = argv.includes("--json");
-  if (verb === undefined || verb === "--help" || verb === "-h") {
+  if (verb === undefined) {
+    // No command is a wrong command line: the usage goes where errors go, and the exit code says so.
+    io.stderr.write(`${generalUsage(commands)}\n`);
+    return EXIT.usage;
+  }
+  if (verb === "--help" || verb === "-h") {
     io.stdout.write(`${generalUsage(commands)}\n`);
     return EXIT.ok;
   }
@@ -50,14 +58,19 @@ export async function runCli(
     }
     return EXIT.ok;
   }
+  const names = commands.map((candidate) => candidate.name).join(", ");
   if (verb === "help") {
-    const topic = commands.find((command) => command.name === rest[0]);
+    const [name] = rest;
+    const topic = commands.find((command) => command.name === name);
+    if (name !== undefined && topic === undefined) {
+      const message = `no help on ${JSON.stringify(name)}: it is not a command; the commands are ${names}`;
+      return reportFailure(new CliUsageError(message), undefined, json, io);
+    }
     io.stdout.write(`${topic?.usage ?? generalUsage(commands)}\n`);
     return EXIT.ok;
   }
   const command = commands.find((candidate) => candidate.name === verb);
   if (command === undefined) {
-    const names = commands.map((candidate) => candidate.name).join(", ");
     const message = verb.startsWith("-")
       ? `unknown option ${verb}; put a command first (${names})`
       : `unknown command ${JSON.stringify(verb)}; the commands are ${names}`;
@@ -75,6 +88,10 @@ export async function runCli(
 }
 
 function reportFailure(error: unknown, command: CliCommand | undefined, json: boolean, io: CliIo): ExitCode {
+  if (isClosedPipe(error)) {
+    // The reader of the output has gone (`| head -1`): nothing more to say, and nothing wrong.
+    return EXIT.ok;
+  }
   const prefix = command === undefined ? PROGRAM : `${PROGRAM} ${command.name}`;
   const kind = error instanceof CliUsageError ? "usage" : error instanceof CliFileError ? "file" : "internal";
   const message = displayable(error instanceof Error ? error.message : String(error));

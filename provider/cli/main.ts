@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { displayable } from "../display";
+import { exitQuietlyWhenReaderGoes } from "./closed-output";
 import { runCli } from "./dispatch";
 import { exitOnSignals } from "./signals";
 
 /** The `openai-batch` command. Each subcommand lives in ./commands; see ./dispatch for the rest. */
 exitOnSignals();
+exitQuietlyWhenReaderGoes([process.stdout, process.stderr]);
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

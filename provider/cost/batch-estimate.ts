@@ -3,6 +3,7 @@ import type { InputProblem } from "../errors";
 import { readCachedTally, writeCachedTally } from "./cache";
 import { tallyFile } from "./count-file";
 import { type CostEstimate, estimateCost } from "./estimate";
+import { formatUsd } from "./format-usd";
 import type { PriceOverrides } from "./prices";
 import { addToTally, countRequestBody, emptyTally, type TokenTally } from "./tally";
 
@@ -87,19 +88,20 @@ function guard(estimate: CostEstimate, maxCostUsd: number | undefined): InputPro
   const fail = (reason: string): InputProblem[] => [{ property: "maxCostUsd", reason }];
   if (estimate.priceAsOf === null) {
     return fail(
-      `there is no price for model ${estimate.model ?? "(none)"}, so the batch cannot be held to maxCostUsd ${maxCostUsd}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates`,
+      `there is no price for model ${estimate.model ?? "(none)"}, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates`,
     );
   }
   if (estimate.maxCostUsd === null) {
     return fail(
       estimate.inputTokens === null
-        ? `the tokens of this endpoint are not counted, so the batch cannot be held to maxCostUsd ${maxCostUsd}; remove maxCostUsd`
-        : `output is unbounded: some requests set no output limit, so the batch cannot be held to maxCostUsd ${maxCostUsd}; set max_tokens (max_completion_tokens for chat, max_output_tokens for responses) on every request, or set assumedOutputTokensPerRequest`,
+        ? `the tokens of this endpoint are not counted, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; remove maxCostUsd`
+        : `output is unbounded: some requests set no output limit, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; set max_tokens (max_completion_tokens for chat, max_output_tokens for responses) on every request, or set assumedOutputTokensPerRequest`,
     );
   }
   if (estimate.maxCostUsd > maxCostUsd) {
+    const inputCost = estimate.inputCostUsd === null ? "unknown" : formatUsd(estimate.inputCostUsd);
     return fail(
-      `the batch can cost up to $${estimate.maxCostUsd} (${estimate.requests} requests, ${estimate.inputTokens} input tokens at most $${estimate.inputCostUsd}, and up to ${estimate.maxOutputTokens} output tokens, prices of ${estimate.priceAsOf}), over maxCostUsd ${maxCostUsd}; raise maxCostUsd, lower the requests' output limits, or send fewer requests`,
+      `the batch can cost up to ${formatUsd(estimate.maxCostUsd)} (${estimate.requests} requests, ${estimate.inputTokens} input tokens at most ${inputCost}, and up to ${estimate.maxOutputTokens} output tokens, prices of ${estimate.priceAsOf}), over maxCostUsd ${formatUsd(maxCostUsd)}; raise maxCostUsd, lower the requests' output limits, or send fewer requests`,
     );
   }
   return [];

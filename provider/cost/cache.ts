@@ -15,7 +15,7 @@ export function tallyCacheDir(projectDir: string): string {
  * What a cached tally depends on besides the input's bytes: the counting rules of this package
  * and the tokenizer's version. A change of either counts again.
  */
-const COUNTING_VERSION = `1-gpt-tokenizer-${(require("gpt-tokenizer/package.json") as { version: string }).version}`;
+const COUNTING_VERSION = `2-gpt-tokenizer-${(require("gpt-tokenizer/package.json") as { version: string }).version}`;
 
 function entryPath(dir: string, sha256: string, endpoint: string): string {
   const endpointSlug = endpoint.replace(/^\/v1\//, "").replace(/[^a-z0-9]+/gi, "-");
@@ -39,6 +39,7 @@ export async function readCachedTally(
       parsed.unboundedRequests,
       parsed.uncountedParts,
       parsed.invalidLines,
+      parsed.refusedRequests,
     ];
     return numbers.every((n) => typeof n === "number" && Number.isFinite(n))
       ? (parsed as TokenTally)

@@ -51,7 +51,7 @@ export function messagesTokens(messages: readonly unknown[], count: TextCounter,
   into.tokens += REPLY_PRIMING_TOKENS;
 }
 
-/** A message's content: a string, or a list of parts of which only text is counted. */
+/** A message's content: a string, or a list of parts of which only text (or a refusal's text) is counted. */
 export function contentTokens(content: unknown, count: TextCounter, into: Tally): number {
   if (!Array.isArray(content)) {
     return valueTokens(content, count);
@@ -61,6 +61,8 @@ export function contentTokens(content: unknown, count: TextCounter, into: Tally)
     const record = part !== null && typeof part === "object" ? (part as Record<string, unknown>) : undefined;
     if (record !== undefined && typeof record.text === "string") {
       tokens += count(record.text);
+    } else if (record !== undefined && typeof record.refusal === "string") {
+      tokens += count(record.refusal);
     } else if (record !== undefined && MEDIA_PARTS.has(String(record.type))) {
       into.uncounted += 1;
     } else {

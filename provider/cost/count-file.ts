@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { findWorker, startWorker, type WorkerSource } from "../workers/source";
-import { lineAlignedRanges, tallyFileRange } from "./count-range";
+import { lineAlignedRanges, lineNumberAt, tallyFileRange } from "./count-range";
 import type { CountJob } from "./count-worker";
 import { mergeTallies, type TokenTally } from "./tally";
 import { countingPlan, WORKER_OLD_GENERATION_MIB, WORKER_YOUNG_GENERATION_MIB } from "./thread-budget";
@@ -43,15 +43,21 @@ export async function tallyFile(
     parallelMinBytes: options.parallelMinBytes ?? PARALLEL_MIN_BYTES,
   });
   const script = workerScript();
+  let tally: TokenTally;
   if (!plan.inWorkers || script === undefined) {
-    return tallyFileRange(path, endpoint, 0, size);
+    tally = await tallyFileRange(path, endpoint, 0, size);
+  } else {
+    const ranges = await lineAlignedRanges(path, size, plan.threads);
+    const oldGenerationMib = options.workerOldGenerationMib ?? WORKER_OLD_GENERATION_MIB;
+    const parts = await Promise.all(
+      ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end }, oldGenerationMib)),
+    );
+    tally = mergeTallies(endpoint, parts);
   }
-  const ranges = await lineAlignedRanges(path, size, plan.threads);
-  const oldGenerationMib = options.workerOldGenerationMib ?? WORKER_OLD_GENERATION_MIB;
-  const parts = await Promise.all(
-    ranges.map(([start, end]) => runWorker(script, { path, endpoint, start, end }, oldGenerationMib)),
-  );
-  return mergeTallies(endpoint, parts);
+  if (tally.firstRefusedByte !== undefined) {
+    tally.firstRefusedLine = await lineNumberAt(path, tally.firstRefusedByte);
+  }
+  return tally;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
-import { addLine, emptyTally, type TokenTally } from "./tally";
+import { LongStringScanner, MAX_STRING_CHARS } from "./string-limit";
+import { addLine, addRefused, emptyTally, type TokenTally } from "./tally";
 
 const CHUNK_BYTES = 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -7,7 +8,8 @@ const NEWLINE = 0x0a;
 /**
  * Tallies the lines of a file that start in the byte range [start, end): a line that begins
  * before `end` is read to its end. `start` must be 0 or just after a newline. Memory holds one
- * chunk and one line at a time.
+ * chunk and one line at a time; a line that holds a string longer than the API takes is seen as
+ * it arrives, counted as refused, and skipped without being held whole.
  */
 export async function tallyFileRange(
   path: string,
@@ -19,7 +21,7 @@ export async function tallyFileRange(
   const handle = await open(path, "r");
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let carry: Buffer[] = [];
+    const line = new PendingLine();
     let position = start;
     let lineStart = start;
     for (;;) {
@@ -30,10 +32,8 @@ export async function tallyFileRange(
       let from = 0;
       let newline = chunk.indexOf(NEWLINE, 0);
       while (newline !== -1 && newline < bytesRead) {
-        const piece = chunk.subarray(from, newline);
-        const line = carry.length === 0 ? piece : Buffer.concat([...carry, piece]);
-        carry = [];
-        addLine(tally, line.toString("utf8"));
+        line.add(chunk, from, newline);
+        line.finish(tally, lineStart);
         from = newline + 1;
         lineStart = position + from;
         if (lineStart >= end) {
@@ -42,16 +42,66 @@ export async function tallyFileRange(
         newline = chunk.indexOf(NEWLINE, from);
       }
       if (from < bytesRead) {
-        carry.push(Buffer.from(chunk.subarray(from, bytesRead)));
+        line.add(chunk, from, bytesRead, true);
       }
       position += bytesRead;
     }
-    if (carry.length > 0 && lineStart < end) {
-      addLine(tally, Buffer.concat(carry).toString("utf8"));
+    if (line.started && lineStart < end) {
+      line.finish(tally, lineStart);
     }
     return tally;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The line being read, in pieces. Once it is longer than the API's longest string, its bytes are
+ * also scanned for a string over that limit: such a line is refused and its bytes let go.
+ */
+class PendingLine {
+  private pieces: Buffer[] = [];
+  private bytes = 0;
+  private scanner: LongStringScanner | undefined;
+  private refused = false;
+  started = false;
+
+  /** Adds bytes [from, to) of `chunk`; `keep` copies them, since the chunk is read into again. */
+  add(chunk: Buffer, from: number, to: number, keep = false): void {
+    this.started = true;
+    if (this.refused || from === to) return;
+    const piece = keep ? Buffer.from(chunk.subarray(from, to)) : chunk.subarray(from, to);
+    this.pieces.push(piece);
+    this.bytes += piece.length;
+    if (this.scanner !== undefined) {
+      this.scanner.push(piece);
+    } else if (this.bytes > MAX_STRING_CHARS) {
+      // No string of a shorter line can be over the limit: scan only now, from the start.
+      this.scanner = new LongStringScanner();
+      for (const held of this.pieces) this.scanner.push(held);
+    }
+    if (this.scanner?.overLimit === true) {
+      this.refused = true;
+      this.pieces = [];
+    }
+  }
+
+  /** Counts the line into the tally and starts the next one. */
+  finish(tally: TokenTally, byte: number): void {
+    if (this.refused) {
+      // A request, as far as the batch goes: the API takes the line and fails the request.
+      tally.requests += 1;
+      addRefused(tally, { byte });
+    } else if (this.pieces.length > 0) {
+      const text = (this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces)).toString("utf8");
+      this.pieces = [];
+      addLine(tally, text, { byte });
+    }
+    this.pieces = [];
+    this.bytes = 0;
+    this.scanner = undefined;
+    this.refused = false;
+    this.started = false;
   }
 }
 
@@ -86,6 +136,30 @@ export async function lineAlignedRanges(
       }
     }
     return starts.map((begin, index) => [begin, starts[index + 1] ?? size]);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The 1-based number of the line that starts at byte `offset` of a file. */
+export async function lineNumberAt(path: string, offset: number): Promise<number> {
+  const handle = await open(path, "r");
+  try {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let newlines = 0;
+    for (let position = 0; position < offset; ) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(CHUNK_BYTES, offset - position), position);
+      if (bytesRead === 0) break;
+      for (
+        let at = chunk.indexOf(NEWLINE, 0);
+        at !== -1 && at < bytesRead;
+        at = chunk.indexOf(NEWLINE, at + 1)
+      ) {
+        newlines += 1;
+      }
+      position += bytesRead;
+    }
+    return newlines + 1;
   } finally {
     await handle.close();
   }

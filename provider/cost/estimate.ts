@@ -1,5 +1,6 @@
 import { encodingOf } from "./encodings";
 import { type PriceOverrides, priceOf } from "./prices";
+import { MAX_STRING_CHARS } from "./string-limit";
 import type { TokenTally } from "./tally";
 
 /** A batch's cost before it runs. `null` where a figure is unknown. */
@@ -22,7 +23,27 @@ export interface EstimateOptions {
   prices?: PriceOverrides;
   /** Output tokens assumed for each request that sets no output limit. */
   assumedOutputTokensPerRequest?: number;
+  /** How the warnings say to fix what they report; default: with the resource's arguments. */
+  advice?: EstimateAdvice;
 }
+
+/**
+ * What the warnings tell the user to do, in the terms of where the estimate is read: the
+ * resource's arguments (`prices`, `assumedOutputTokensPerRequest`) or the command line's options.
+ */
+export interface EstimateAdvice {
+  /** How to give the price of a model that has none, e.g. `pass prices: { "m": { input, output } }`. */
+  price(model: string): string;
+  /** How to bound the output of requests that set no output limit. */
+  unboundedOutput: string;
+}
+
+/** The advice of the `Batch` and `BatchSet` arguments. */
+export const ARGUMENT_ADVICE: EstimateAdvice = {
+  price: (model) => `pass prices: { "${model}": { input, output } }`,
+  unboundedOutput:
+    "set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+};
 
 export interface EstimateOutcome {
   estimate: CostEstimate;
@@ -32,6 +53,7 @@ export interface EstimateOutcome {
 
 /** Prices a tally. Pure. */
 export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): EstimateOutcome {
+  const advice = options.advice ?? ARGUMENT_ADVICE;
   const warnings: string[] = [];
   const model = tally.model ?? null;
   const inputTokens = tally.endpoint === undefined ? null : tally.inputTokens;
@@ -44,12 +66,19 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       maxOutputTokens = tally.maxOutputTokens + tally.unboundedRequests * assumed;
     } else {
       warnings.push(
-        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest`,
+        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; ${advice.unboundedOutput}`,
       );
     }
   }
   if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
     warnings.push(`model ${model} is not one this package knows; its tokens were counted with o200k_base`);
+  }
+  if (tally.refusedRequests > 0) {
+    const where =
+      tally.firstRefusedLine === undefined ? "" : ` (the first on line ${tally.firstRefusedLine})`;
+    warnings.push(
+      `${tally.refusedRequests} of ${tally.requests} requests${where} hold a string of more than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests`,
+    );
   }
   if (tally.uncountedParts > 0) {
     warnings.push(
@@ -59,9 +88,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
   const found = priceOf(tally.model, options.prices);
   if (found === undefined) {
     if (model !== null) {
-      warnings.push(
-        `no price for model ${model}; pass prices: { "${model}": { input, output } } to price it`,
-      );
+      warnings.push(`no price for model ${model}; ${advice.price(model)} to price it`);
     }
     return {
       estimate: {

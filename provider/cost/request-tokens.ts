@@ -1,5 +1,6 @@
 import { type FunctionDefinition, functionsTokens, messagesTokens, type Tally } from "./chat-tokens";
 import type { EncodingName } from "./encodings";
+import { isOverStringLimit } from "./string-limit";
 import type { TextCounter } from "./tokenizer";
 
 /** The endpoints whose requests are counted. The others (moderations, images, videos) are priced per request or not at all. */
@@ -25,6 +26,11 @@ export interface RequestTokens {
   maxOutput: number | undefined;
   /** Parts of the input that are not counted: images, audio, files, tools other than functions. */
   uncounted: number;
+  /**
+   * True when the request holds a string longer than the API takes (see string-limit.ts): it
+   * will fail, so its tokens are not counted (all figures are 0).
+   */
+  refused?: boolean;
 }
 
 /**
@@ -33,6 +39,23 @@ export interface RequestTokens {
  * same way, with `instructions` as a first message.
  */
 export function countRequestTokens(
+  endpoint: CountedEndpoint,
+  body: Readonly<Record<string, unknown>>,
+  encoding: EncodingName,
+  count: TextCounter,
+): RequestTokens {
+  let refused = false;
+  const counted = bodyTokens(endpoint, body, encoding, (text) => {
+    if (isOverStringLimit(text)) {
+      refused = true;
+      return 0;
+    }
+    return count(text);
+  });
+  return refused ? { input: 0, maxOutput: 0, uncounted: 0, refused } : counted;
+}
+
+function bodyTokens(
   endpoint: CountedEndpoint,
   body: Readonly<Record<string, unknown>>,
   encoding: EncodingName,

@@ -23,6 +23,15 @@ export interface TokenTally {
   uncountedParts: number;
   /** Lines that are not a JSON request with a `body` object; they count as no request. */
   invalidLines: number;
+  /**
+   * Requests that hold a string longer than the API takes (string-limit.ts): they will fail, and
+   * are counted as requests but not their tokens.
+   */
+  refusedRequests: number;
+  /** The 1-based line of the first such request, when known. */
+  firstRefusedLine: number | undefined;
+  /** The byte offset in the file of the first such request's line (resolved to a line by tallyFile). */
+  firstRefusedByte: number | undefined;
 }
 
 export function emptyTally(endpoint: string): TokenTally {
@@ -35,6 +44,9 @@ export function emptyTally(endpoint: string): TokenTally {
     unboundedRequests: 0,
     uncountedParts: 0,
     invalidLines: 0,
+    refusedRequests: 0,
+    firstRefusedLine: undefined,
+    firstRefusedByte: undefined,
   };
 }
 
@@ -75,10 +87,18 @@ export function countRequestBody(
   return { ...countRequestTokens(endpoint, body, encoding, textCounter(encoding)), model };
 }
 
-/** Adds one request to a tally (in place). */
-export function addToTally(tally: TokenTally, request: LineTokens): void {
+/** Adds one request to a tally (in place); `at` says where it is, for a request that is refused. */
+export function addToTally(
+  tally: TokenTally,
+  request: LineTokens,
+  at: { line?: number; byte?: number } = {},
+): void {
   tally.requests += 1;
   tally.model ??= request.model;
+  if (request.refused === true) {
+    addRefused(tally, at);
+    return;
+  }
   tally.inputTokens += request.input;
   tally.uncountedParts += request.uncounted;
   if (request.maxOutput === undefined) {
@@ -88,17 +108,28 @@ export function addToTally(tally: TokenTally, request: LineTokens): void {
   }
 }
 
+/** Counts a request that holds a string longer than the API takes: a request, none of its tokens. */
+export function addRefused(tally: TokenTally, at: { line?: number; byte?: number }): void {
+  tally.refusedRequests += 1;
+  if (tally.refusedRequests === 1) {
+    tally.firstRefusedLine = at.line;
+    tally.firstRefusedByte = at.byte;
+  }
+}
+
 /** The tally of the lines of a JSONL text (blank lines are skipped, as the API does). */
 export function tallyLines(lines: Iterable<string>, endpoint: string): TokenTally {
   const tally = emptyTally(endpoint);
-  for (const line of lines) {
-    addLine(tally, line);
+  let line = 0;
+  for (const text of lines) {
+    line += 1;
+    addLine(tally, text, { line });
   }
   return tally;
 }
 
 /** Adds one line of a JSONL input to a tally (in place); blank lines are skipped. */
-export function addLine(tally: TokenTally, line: string): void {
+export function addLine(tally: TokenTally, line: string, at: { line?: number; byte?: number } = {}): void {
   if (line.trim() === "") {
     return;
   }
@@ -109,7 +140,7 @@ export function addLine(tally: TokenTally, line: string): void {
     tally.requests += 1;
     tally.model ??= typeof body.model === "string" ? body.model : undefined;
   } else {
-    addToTally(tally, countRequestBody(body, tally.endpoint));
+    addToTally(tally, countRequestBody(body, tally.endpoint), at);
   }
 }
 
@@ -124,6 +155,11 @@ export function mergeTallies(endpoint: string, parts: readonly TokenTally[]): To
     total.unboundedRequests += part.unboundedRequests;
     total.uncountedParts += part.uncountedParts;
     total.invalidLines += part.invalidLines;
+    if (part.refusedRequests > 0 && total.refusedRequests === 0) {
+      total.firstRefusedLine = part.firstRefusedLine;
+      total.firstRefusedByte = part.firstRefusedByte;
+    }
+    total.refusedRequests += part.refusedRequests;
   }
   return total;
 }

@@ -1,6 +1,6 @@
 /**
  * How many threads count a file, within a memory budget. Each counting thread holds its own copy
- * of the encoding's tables (gpt-tokenizer builds them as JavaScript strings and maps, which threads
+ * of the encoding's tables (the rank tables as JavaScript strings and maps, which threads
  * cannot share), so every thread adds about `THREAD_BYTES` to the process's peak RSS whatever the
  * input's size. The budget, not the cores, is what limits the threads on most machines.
  */

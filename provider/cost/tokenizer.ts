@@ -1,38 +1,24 @@
-import type * as Encoding from "gpt-tokenizer/encoding/o200k_base";
+import { rankTable } from "./bpe/rank-table";
+import { BpeTextCounter } from "./bpe/text-counter";
 import type { EncodingName } from "./encodings";
 
 /** Counts the tokens of a text in one encoding. */
 export type TextCounter = (text: string) => number;
 
-// Special-token text such as "<|endoftext|>" in a prompt is ordinary text to the API.
-const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
 const loaded = new Map<EncodingName, TextCounter>();
 
 /**
- * Entries of the tokenizer's cache of merged words (its default is 100,000). Ten thousand keep
- * the common words at a few MiB, where the heap of a counting worker is capped.
- */
-const MERGE_CACHE_ENTRIES = 10_000;
-
-/**
- * The token counter of an encoding. Each encoding's tables are loaded on first use (tens of
- * milliseconds), so a process that counts only one encoding never loads the other.
+ * The token counter of an encoding: the package's own byte-pair merge over the rank tables that
+ * gpt-tokenizer ships, which gives gpt-tokenizer's counts in time proportional to the text (see
+ * bpe/). Each encoding's table is built on first use, so a process that counts only one encoding
+ * never loads the other.
  */
 export function textCounter(encoding: EncodingName): TextCounter {
   let counter = loaded.get(encoding);
   if (counter === undefined) {
-    const api = loadEncoding(encoding);
-    api.setMergeCacheSize(MERGE_CACHE_ENTRIES);
-    counter = (text: string) => (text === "" ? 0 : api.countTokens(text, AS_PLAIN_TEXT));
+    const bpe = new BpeTextCounter(rankTable(encoding));
+    counter = (text: string) => (text === "" ? 0 : bpe.count(text));
     loaded.set(encoding, counter);
   }
   return counter;
-}
-
-function loadEncoding(encoding: EncodingName): typeof Encoding {
-  // Required on demand: each module builds a large table when loaded.
-  return encoding === "o200k_base"
-    ? (require("gpt-tokenizer/encoding/o200k_base") as typeof Encoding)
-    : (require("gpt-tokenizer/encoding/cl100k_base") as typeof Encoding);
 }

@@ -1,2 +1,3 @@
 /** Text from a server, made fit to show a person: control characters escaped, long text cut, the key scrubbed. */
 export { CUT_MARK, displayable, displayableJson, scrubKey } from "./server-text";
+export { hasCredentials, scrubUrlCredentials, withoutCredentials } from "./url-credentials";

@@ -12,6 +12,7 @@ import { Disk } from "./store/disk";
 import { Persister } from "./store/persister";
 import { readState } from "./store/state-file";
 import { Store } from "./store/store";
+import { UsageCounter } from "./tokens/usage-counter";
 import type { Emulator, EmulatorOptions, FaultRule, SetBatchStatusOptions } from "./types";
 
 /** How often, in real ms, a real-time emulator moves its batches along. */
@@ -41,6 +42,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const log = config.log ?? (() => undefined);
     const faults = new FaultInjector();
     faults.setRules(config.faults);
+    const tokens = new UsageCounter();
     const engine = new BatchEngine({
       store,
       disk,
@@ -51,6 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       persister,
       log,
       requestFailure: (url) => faults.decideRequest(url),
+      tokens,
     });
     const callLog = new CallLog();
     const control = new Control(engine, faults, callLog);
@@ -80,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       setBatchStatus: async (id: string, status: string, opts?: SetBatchStatusOptions) => {
         await control.setBatchStatus(id, status, opts);
       },
+      countingNow: () => tokens.countingNow,
       calls: () => control.calls(),
       clearCalls: () => control.clearCalls(),
       reset: () => control.reset(),

@@ -121,6 +121,11 @@ export interface Emulator {
   setFaults(rules: FaultRule[]): void;
   /** Forces a batch into a status; `stuck` keeps it there (until its window ends). */
   setBatchStatus(id: string, status: string, opts?: SetBatchStatusOptions): Promise<void>;
+  /**
+   * How many token counts the emulator is waiting for now. It counts in a thread of its own, so it
+   * answers calls meanwhile; a call answered while this is above 0 was answered during a count.
+   */
+  countingNow(): number;
   /** Every /v1 call received, in order of arrival (admin calls are not recorded). */
   calls(): RecordedCall[];
   clearCalls(): void;

@@ -17,6 +17,40 @@ export interface ApiErrorDetails {
   apiMessage: string;
   /** How long the server asked to wait before another try (`Retry-After`), in milliseconds. */
   retryAfterMs?: number;
+  /** What to tell the user to change, where the settings are set; default: the provider's stack config. */
+  advice?: SettingsAdvice;
+}
+
+/**
+ * What an API error's message tells the user to do, in the terms of where they set the key, the
+ * URL, the organization and the project: Pulumi's stack config, or the environment.
+ */
+export interface SettingsAdvice {
+  /** Who made the call, e.g. `the provider` or `openai-batch`. */
+  caller: string;
+  /** One sentence: how to set a valid key. */
+  setKey: string;
+  /** How to fix a key without access to the project or organization, e.g. `check openai:project`. */
+  access: string;
+  /** What to do about a request that timed out. */
+  timeout: string;
+  /** What to check when the API could not be reached. */
+  unreachable: string;
+}
+
+/** The provider's advice, with the stack config of the `openai` namespace. */
+const PROVIDER_ADVICE: SettingsAdvice = {
+  caller: "the provider",
+  setKey:
+    "Set a valid key with `pulumi config set --secret openai:apiKey <key>`, or in OPENAI_API_KEY in the environment that runs pulumi.",
+  access: "check openai:organization and openai:project",
+  timeout: "raise openai:requestTimeoutSeconds if the network is slow",
+  unreachable: "check openai:baseUrl (or OPENAI_BASE_URL) and the network",
+};
+
+/** The advice a message gives: the one given, or the provider's. */
+export function adviceOf(details: { advice?: SettingsAdvice | undefined }): SettingsAdvice {
+  return details.advice ?? PROVIDER_ADVICE;
 }
 
 /**
@@ -56,6 +90,8 @@ export class BatchApiError extends Error {
   readonly properties: BatchOutputs | undefined;
   /** One line, read by the dynamic-provider host. */
   readonly reasons: string[] | undefined;
+  /** The advice the message gives, kept for `recording`. */
+  readonly advice: SettingsAdvice | undefined;
 
   constructor(details: ApiErrorDetails, record?: UnknownOutcomeRecord) {
     super(
@@ -70,6 +106,7 @@ export class BatchApiError extends Error {
     this.requestId = details.requestId;
     this.retryAfterMs = details.retryAfterMs;
     this.apiMessage = details.apiMessage;
+    this.advice = details.advice;
     this.id = record?.id;
     this.properties = record?.properties;
     this.reasons = record === undefined ? undefined : [this.message];
@@ -83,6 +120,7 @@ export class BatchApiError extends Error {
     if (this.param !== undefined) details.param = this.param;
     if (this.requestId !== undefined) details.requestId = this.requestId;
     if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
+    if (this.advice !== undefined) details.advice = this.advice;
     return new BatchApiError(details, record);
   }
 }
@@ -98,11 +136,12 @@ export function isBatchApiError(value: unknown): value is BatchApiError {
 function formatApiError(d: ApiErrorDetails): string {
   const facts = factsOf(d);
   const apiMessage = displayable(d.apiMessage, MAX_MESSAGE_CHARS);
+  const advice = adviceOf(d);
   if (d.status === 401) {
-    // Whatever the provider was doing, the news is the key: say so first, and how to set one.
-    return `The OpenAI API refused the API key (${facts.join(", ")}) when the provider tried to ${d.operation}: ${withoutFinalPeriod(apiMessage)}. Set a valid key with \`pulumi config set --secret openai:apiKey <key>\`, or in OPENAI_API_KEY in the environment that runs pulumi.`;
+    // Whatever the caller was doing, the news is the key: say so first, and how to set one.
+    return `The OpenAI API refused the API key (${facts.join(", ")}) when ${advice.caller} tried to ${d.operation}: ${withoutFinalPeriod(apiMessage)}. ${advice.setKey}`;
   }
-  return `Could not ${d.operation}: ${apiMessage} (${facts.join(", ")})${adviceFor(d.status)}`;
+  return `Could not ${d.operation}: ${apiMessage} (${facts.join(", ")})${adviceFor(d.status, advice)}`;
 }
 
 /** The most of the API's message a message shows, and of a code, param or request id. */
@@ -122,10 +161,10 @@ function factsOf(d: ApiErrorDetails): string[] {
   ].filter((fact): fact is string => fact !== undefined);
 }
 
-function adviceFor(status: number | undefined): string {
+function adviceFor(status: number | undefined, advice: SettingsAdvice): string {
   switch (status) {
     case 403:
-      return ". The key has no access to this project or organization; check openai:organization and openai:project.";
+      return `. The key has no access to this project or organization; ${advice.access}.`;
     case 429:
       return ". The rate limit or the batch queue limit was reached; try again later.";
     default:

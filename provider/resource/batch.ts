@@ -96,8 +96,9 @@ export interface BatchArgs {
    */
   resultsPath?: pulumi.Input<string>;
   /**
-   * How many follow-up batches may resubmit the requests that failed for a retryable reason
-   * (429, 5xx, batch_expired, transient errors), inside this resource. Default 0. Without
+   * How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that
+   * failed for a retryable reason (429, 5xx, batch_expired, transient errors), inside this
+   * resource. Default 0. Without
    * `waitForCompletion`, each follow-up is made by the `up` after a refresh that saw the last
    * attempt finish.
    */

@@ -1,4 +1,6 @@
-import { BatchApiError } from "../errors";
+import { displayable } from "../display";
+import { BatchApiError, BatchInputError } from "../errors";
+import { isTerminal } from "../policy/lifecycle";
 import type { ApiBatch, OpenAIBatchApi } from "../runtime/openai-api";
 import type { ResultAttempt, ResultFile } from "./join";
 import type { BatchResultsSource } from "./types";
@@ -25,6 +27,15 @@ export async function attemptOf(api: OpenAIBatchApi, source: BatchResultsSource)
         status: 404,
         apiMessage: `no batch found with id '${source}'; check the batch id`,
       });
+    }
+    if (!isTerminal(batch.status)) {
+      // Its files are written when it finishes: read now, every request would be "missing".
+      throw new BatchInputError([
+        {
+          property: source,
+          reason: `the batch is ${displayable(batch.status, 40)}, not finished: its results are written when it has completed, failed, expired or been cancelled; wait for that, then read them`,
+        },
+      ]);
     }
     return attemptOfBatch(api, batch);
   }
@@ -80,11 +91,26 @@ async function openResultFile(
   throw new BatchApiError({
     operation: `download the ${kind} file ${id}${batch.id === undefined ? "" : ` of batch ${batch.id}`}`,
     status: 404,
-    apiMessage: goneMessage(file?.expires_at ?? undefined, batch.finishedAt),
+    apiMessage:
+      file === undefined && batch.id === undefined
+        ? notFoundMessage(id)
+        : goneMessage(file?.expires_at ?? undefined, batch.finishedAt),
   });
 }
 
-/** Why a result file answers 404, with its expiry time when known, and what to do about it. */
+/**
+ * Why a file id that no batch vouches for answers 404. The API answers the same for an id that
+ * never was and for a file that has expired or been deleted, so this says "not found"; a batch
+ * id tells the two apart, since the batch names its files.
+ */
+export function notFoundMessage(id: string): string {
+  return `no file found with id '${id}'; check the id (a file that has expired or been deleted is not found either: read the results by the batch's id, which tells the two apart)`;
+}
+
+/**
+ * Why a result file that existed answers 404 (a batch names it, or the API still has its
+ * metadata), with its expiry time when known, and what to do about it.
+ */
 export function goneMessage(expiresAt: number | undefined, finishedAt: number | undefined): string {
   const when =
     expiresAt !== undefined

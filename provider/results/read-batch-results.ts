@@ -2,6 +2,7 @@ import { BatchApiError } from "../errors";
 import { realDeps } from "../runtime/deps";
 import { OpenAIBatchApi } from "../runtime/openai-api";
 import { type ConfigSource, requireUsableSettings, resolveSettings } from "../runtime/settings";
+import { CODE_AUDIENCE, type SettingsAudience } from "../runtime/settings-advice";
 import { attemptOf } from "./api-files";
 import { inputRequests } from "./input";
 import { joinWithInput, joinWithoutInput, ResultFileProblem } from "./join";
@@ -21,9 +22,24 @@ export function readBatchResults(
   batch: BatchResultsSource,
   options: ReadBatchResultsOptions = {},
 ): AsyncIterable<BatchResultRecord> {
+  return readBatchResultsFor(CODE_AUDIENCE, batch, options);
+}
+
+/**
+ * `readBatchResults` for a caller whose users set the key and the URL elsewhere than in a
+ * program's options (the `openai-batch` command: the environment), so that messages advise them.
+ * `seen` is told the batch's status once it is known, before the first record.
+ */
+export function readBatchResultsFor(
+  audience: SettingsAudience,
+  batch: BatchResultsSource,
+  options: ReadBatchResultsOptions = {},
+  seen?: (status: string | undefined) => void,
+): AsyncIterable<BatchResultRecord> {
   return (async function* () {
-    const api = connect(options);
+    const api = connect(options, audience);
     const attempt = await attemptOf(api, batch);
+    seen?.(attempt.status);
     const records =
       options.input === undefined
         ? joinWithoutInput([attempt])
@@ -44,7 +60,7 @@ export function asApiError(error: unknown): unknown {
   return error;
 }
 
-function connect(options: ReadBatchResultsOptions): OpenAIBatchApi {
+function connect(options: ReadBatchResultsOptions, audience: SettingsAudience): OpenAIBatchApi {
   const given: Record<string, string | undefined> = {
     "openai:apiKey": options.apiKey,
     "openai:baseUrl": options.baseUrl,
@@ -53,7 +69,7 @@ function connect(options: ReadBatchResultsOptions): OpenAIBatchApi {
   };
   const config: ConfigSource = { get: (key) => given[key] };
   const deps = realDeps();
-  const settings = resolveSettings(config, deps.env);
+  const settings = resolveSettings(config, deps.env, audience);
   const apiKey = requireUsableSettings(settings);
   return new OpenAIBatchApi({ ...settings, apiKey }, deps);
 }

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
-import { scrubKey } from "../display";
-import { BatchApiError } from "../errors";
+import { scrubKey, scrubUrlCredentials, withoutCredentials } from "../display";
+import { adviceOf, BatchApiError, type SettingsAdvice } from "../errors";
 import { parseRetryAfter } from "../policy/retry";
 import { AnswerTooLongError } from "./bounded-answer";
 
@@ -16,14 +16,19 @@ export function toBatchApiError(
   apiKey: string | undefined,
   nowMs: number,
   baseUrl?: string,
+  advice?: SettingsAdvice,
 ): BatchApiError {
   const scrub = (text: string) => scrubKey(text, apiKey);
   if (error instanceof OpenAI.APIError) {
     const body = error.error as { message?: unknown } | undefined;
-    const apiMessage = typeof body?.message === "string" ? body.message : describeNoResponse(error, baseUrl);
+    const apiMessage =
+      typeof body?.message === "string"
+        ? body.message
+        : describeNoResponse(error, baseUrl, adviceOf({ advice }));
     const retryAfterMs = parseRetryAfter(error.headers, nowMs);
     return new BatchApiError({
       operation,
+      ...(advice === undefined ? {} : { advice }),
       ...(error.status === undefined ? {} : { status: error.status }),
       ...(typeof error.code === "string" ? { code: scrub(error.code) } : {}),
       ...(typeof error.param === "string" ? { param: scrub(error.param) } : {}),
@@ -33,16 +38,21 @@ export function toBatchApiError(
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new BatchApiError({ operation, apiMessage: scrub(message) });
+  return new BatchApiError({
+    operation,
+    apiMessage: scrub(message),
+    ...(advice === undefined ? {} : { advice }),
+  });
 }
 
 function describeNoResponse(
   error: InstanceType<typeof OpenAI.APIError>,
   baseUrl: string | undefined,
+  advice: SettingsAdvice,
 ): string {
   const where = baseUrl === undefined ? "" : ` at ${withoutCredentials(baseUrl)}`;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return `the request to the API${where} timed out (raise openai:requestTimeoutSeconds if the network is slow)`;
+    return `the request to the API${where} timed out (${advice.timeout})`;
   }
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof AnswerTooLongError) {
@@ -50,7 +60,7 @@ function describeNoResponse(
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const detail = connectionDetail((error as { cause?: unknown }).cause);
-    const fix = baseUrl === undefined ? "" : "; check openai:baseUrl (or OPENAI_BASE_URL) and the network";
+    const fix = baseUrl === undefined ? "" : `; ${advice.unreachable}`;
     return `could not reach the API${where}${detail}${fix}`;
   }
   return error.message;
@@ -67,17 +77,5 @@ function connectionDetail(cause: unknown): string {
   }
   const code = (inner as { code?: unknown }).code;
   const text = inner.message !== "" ? inner.message : typeof code === "string" ? code : "";
-  return text === "" ? "" : ` (${text})`;
-}
-
-/** The URL without any user name or password it may carry. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
+  return text === "" ? "" : ` (${scrubUrlCredentials(text)})`;
 }

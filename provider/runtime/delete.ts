@@ -12,7 +12,8 @@ import { waitForBatch } from "./wait";
  * when the resource waits for completion too, and deletes the input file when this resource
  * uploaded it (with `deleteInputFileOnDelete`), unless the batch was left running. Then it deletes
  * the other uploads made for the resource (found by the create token in their names) that no
- * batch uses: the leftovers of attempts whose outcome was unknown. A batch that has already
+ * batch uses, the leftovers of attempts whose outcome was unknown, and the in-flight markers of
+ * its creates that did not return or could not delete theirs. A batch that has already
  * finished, or that the API no longer knows, counts as deleted; so does a file that is already gone.
  */
 export async function deleteBatch(
@@ -51,14 +52,16 @@ export async function deleteBatch(
       await api.deleteFile(state.inputFileId);
     }
   }
-  if (state.createToken !== undefined && state.uploadedInputFile) {
-    const keepInput = leftRunning || !steering.deleteInputFileOnDelete;
+  if (state.createToken !== undefined) {
+    // A resource given an inputFileId uploads nothing but its creates' in-flight markers.
+    const keepInput = leftRunning || !steering.deleteInputFileOnDelete || !state.uploadedInputFile;
     await removeOwnUploads(
       api,
       state.createToken,
       {
         keep: new Set(keepInput && state.inputFileId !== undefined ? [state.inputFileId] : []),
         release: new Set(keepInput ? [] : [id]),
+        markers: true,
       },
       deps,
     );

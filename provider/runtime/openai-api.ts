@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { CREATE_TOKEN_METADATA_KEY } from "../contract";
+import { withoutCredentials } from "../display";
 import { BatchApiError, isBatchApiError } from "../errors";
 import { toBatchApiError } from "./api-error-mapping";
 import { boundedAnswer } from "./bounded-answer";
@@ -7,6 +8,7 @@ import type { RuntimeDeps } from "./deps";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
+import { apiErrorAdvice, PULUMI_AUDIENCE } from "./settings-advice";
 
 export type ApiBatch = OpenAI.Batch;
 export type ApiFile = OpenAI.FileObject;
@@ -52,12 +54,12 @@ export class OpenAIBatchApi {
   }
 
   /**
-   * Uploads a batch input once (purpose `batch`). A Blob backed by a file on disk is streamed,
-   * never read whole: the SDK passes a File through as it is.
+   * Uploads a batch input once (purpose `batch`); `operation` names the upload in errors. A Blob
+   * backed by a file on disk is streamed, never read whole: the SDK passes a File through as it is.
    */
-  async uploadInputOnce(body: Blob, filename: string): Promise<ApiFile> {
+  async uploadInputOnce(body: Blob, filename: string, operation = "upload the input file"): Promise<ApiFile> {
     const file = new File([body], filename, { type: "application/jsonl" });
-    return this.once("upload the input file", () => this.client.files.create({ file, purpose: "batch" }));
+    return this.once(operation, () => this.client.files.create({ file, purpose: "batch" }));
   }
 
   /** Finds a file an earlier attempt uploaded: same name and size, created since `sinceSeconds`. */
@@ -317,7 +319,13 @@ export class OpenAIBatchApi {
   }
 
   private mapError(operation: string, error: unknown): BatchApiError {
-    return toBatchApiError(operation, error, this.settings.apiKey, this.deps.now(), this.settings.baseUrl);
+    const { apiKey, baseUrl, audience = PULUMI_AUDIENCE } = this.settings;
+    // The provider's own advice is the default; other callers' goes with each error.
+    const advice =
+      audience.via === "pulumi" && audience.namespace === undefined
+        ? undefined
+        : apiErrorAdvice(audience, withoutCredentials(baseUrl));
+    return toBatchApiError(operation, error, apiKey, this.deps.now(), baseUrl, advice);
   }
 
   private withRetries<T>(

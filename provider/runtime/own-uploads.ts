@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isMarkerOf } from "../policy/in-flight";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 
@@ -26,14 +27,19 @@ export interface OwnUploadsOptions {
   keep?: ReadonlySet<string>;
   /** Batches that no longer need their input file (the ones being deleted). */
   release?: ReadonlySet<string>;
+  /**
+   * Also delete the in-flight markers of the token (see in-flight.ts): only for a delete, when no
+   * create of the resource can still be running. A create's own clean-up leaves them alone.
+   */
+  markers?: boolean;
 }
 
 /**
  * Deletes the uploads made for the resource whose create token is `token` that no batch of that
  * resource still uses: the leftovers of attempts whose outcome was unknown, or whose clean-up
  * failed. A file stays when it is in `keep`, or when a batch carrying the token reads it, unless
- * that batch is in `release`. Returns the ids deleted. Costs one listing of the files when there
- * is nothing to delete.
+ * that batch is in `release`. With `markers`, the in-flight markers of the token go too. Returns
+ * the ids deleted. Costs one listing of the files when there is nothing to delete.
  */
 export async function removeOwnUploads(
   api: OpenAIBatchApi,
@@ -42,11 +48,17 @@ export async function removeOwnUploads(
   deps: RuntimeDeps,
 ): Promise<string[]> {
   const keep = new Set(options.keep ?? []);
-  const candidates = (await api.listBatchFiles()).filter(
-    (file) => isUploadOf(file.filename, token) && !keep.has(file.id),
-  );
+  const files = await api.listBatchFiles();
+  const markers = options.markers === true ? files.filter((file) => isMarkerOf(file.filename, token)) : [];
+  for (const file of markers) {
+    await api.deleteFile(file.id);
+    deps.log.info(
+      `deleted ${file.filename} (${file.id}), the in-flight marker of a create that did not return`,
+    );
+  }
+  const candidates = files.filter((file) => isUploadOf(file.filename, token) && !keep.has(file.id));
   if (candidates.length === 0) {
-    return [];
+    return markers.map((file) => file.id);
   }
   const since = Math.floor(deps.now() / 1000) - LOOKBACK_SECONDS;
   for (const batch of await api.listBatchesByToken(token, since)) {
@@ -59,7 +71,7 @@ export async function removeOwnUploads(
     await api.deleteFile(file.id);
     deps.log.info(`deleted ${file.filename} (${file.id}), an upload no batch uses`);
   }
-  return orphans.map((file) => file.id);
+  return [...markers, ...orphans].map((file) => file.id);
 }
 
 /** `removeOwnUploads` for a step that has already succeeded: a failure is logged, not thrown. */

@@ -12,8 +12,9 @@ import { inputsOf, steeringOf } from "./state";
  * A create whose outcome is unknown (its answer was lost and the look-up after it failed too) is
  * recorded in the state under a placeholder id that carries the create token: `pending:<token>`.
  * Every later step of the resource looks the batch up by that token: `refresh` adopts it, a
- * `pulumi up` replaces it (the replacement adopts it if it runs and the inputs are the same), and
- * a delete cancels it. Nothing made under an unknown outcome runs untracked.
+ * `pulumi up` replaces it (with the same inputs the replacement adopts it, whatever its status:
+ * the create's in-flight marker is kept for that, see in-flight.ts), and a delete cancels it.
+ * Nothing made under an unknown outcome runs untracked.
  */
 const PENDING_PREFIX = "pending:";
 
@@ -58,8 +59,8 @@ export function recordedUnknownOutcome(
 
 /**
  * Refresh of a placeholder: the newest batch carrying the token takes its place (Pulumi records
- * the new id); when there is none, the uploads made for it are deleted and the resource is
- * dropped from the state.
+ * the new id); when there is none, the uploads and in-flight markers made for it are deleted and
+ * the resource is dropped from the state.
  */
 export async function readPending(
   token: string,
@@ -69,7 +70,7 @@ export async function readPending(
 ): Promise<ReadOutcome> {
   const [batch] = await api.listBatchesByToken(token, sinceSeconds(deps));
   if (batch === undefined) {
-    await removeOwnUploads(api, token, {}, deps);
+    await removeOwnUploads(api, token, { markers: true }, deps);
     return { id: "" };
   }
   const inputs = inputsOf(state);
@@ -83,7 +84,8 @@ export async function readPending(
 /**
  * Delete of a placeholder: every batch carrying the token is cancelled if it may still run (with
  * `cancelOnDelete`), except those in `ownedElsewhere` (adopted by the resource that replaces this
- * one), and then every upload made for it that no remaining batch uses is deleted.
+ * one), and then every upload made for it that no remaining batch uses is deleted, and so are
+ * the in-flight markers of its token.
  */
 export async function deletePending(
   token: string,
@@ -110,7 +112,12 @@ export async function deletePending(
     released.add(batch.id);
   }
   // With deleteInputFileOnDelete off, the input file of every batch stays; only unused uploads go.
-  await removeOwnUploads(api, token, { release: deleteInputFileOnDelete ? released : new Set() }, deps);
+  await removeOwnUploads(
+    api,
+    token,
+    { release: deleteInputFileOnDelete ? released : new Set(), markers: true },
+    deps,
+  );
 }
 
 function sinceSeconds(deps: RuntimeDeps): number {

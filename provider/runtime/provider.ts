@@ -9,6 +9,7 @@ import { checkBatch } from "./check";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
+import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
 import {
@@ -21,6 +22,7 @@ import {
 } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
+import type { SettingsAudience } from "./settings-advice";
 import { readState } from "./state";
 import { updateBatch } from "./update";
 
@@ -47,19 +49,21 @@ export function createBatchProvider(
 ): BatchResourceProvider {
   const deps = realDeps(overrides);
   const namespace = options.configNamespace;
-  let settings: ProviderSettings = resolveSettings(undefined, deps.env, namespace);
+  const audience: SettingsAudience = { via: "pulumi", namespace };
+  let settings: ProviderSettings = resolveSettings(undefined, deps.env, audience);
   let api: OpenAIBatchApi | undefined;
   const connect = (): OpenAIBatchApi => {
     if (api === undefined) {
-      const apiKey = requireUsableSettings(settings, namespace);
+      const apiKey = requireUsableSettings(settings);
       api = new OpenAIBatchApi({ ...settings, apiKey }, deps);
     }
     return api;
   };
 
-  // Batches that a create in this process adopted from an earlier attempt. A delete of one of
-  // them in the same process is the engine replacing a resource whose create token is unchanged
-  // (`pulumi up --replace`): the replacement now owns the batch, so it is not cancelled.
+  // Batches that a create in this process adopted from an interrupted create. A delete of one of
+  // them in the same process is the engine replacing the resource that records that create (the
+  // `pending:` placeholder of an unknown outcome) under the same create token: the replacement now
+  // owns the batch, so it is not cancelled.
   const adoptedHere = new Set<string>();
 
   // An operation returns once its progress lines have reached the engine, so that they are shown
@@ -74,7 +78,7 @@ export function createBatchProvider(
 
   return {
     async configure(req) {
-      settings = resolveSettings(req.config, deps.env, namespace);
+      settings = resolveSettings(req.config, deps.env, audience);
       api = undefined;
     },
     async check(_olds, news) {
@@ -99,8 +103,14 @@ export function createBatchProvider(
         : { ...diff, changes: true };
     },
     async create(inputs) {
+      // The marker lives until this create returns: through the waits, the results and the follow-ups.
       const created = await delivering(() =>
-        withResults(() => createThroughFullQueue(inputs, connect(), deps), undefined, { api: connect, deps }),
+        withInFlightMarker(inputs.createToken, connect, deps, (marker) =>
+          withResults(() => createThroughFullQueue(inputs, connect(), deps, marker), undefined, {
+            api: connect,
+            deps,
+          }),
+        ),
       );
       if (created.adopted) {
         adoptedHere.add(created.id);

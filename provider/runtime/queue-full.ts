@@ -4,6 +4,7 @@ import { pollDelayMs } from "../policy/backoff";
 import { type CreatedBatch, createBatch } from "./create";
 import type { RuntimeDeps } from "./deps";
 import type { BatchDiff } from "./diff";
+import type { InFlightMarker } from "./in-flight";
 import type { OpenAIBatchApi } from "./openai-api";
 import { steeringOf } from "./state";
 
@@ -80,18 +81,19 @@ export function fullQueueFailureNote(id: string): string {
  * Creates the batch as `createBatch` does and, when it waits for completion, rides out a full
  * queue: a batch that fails validation with `token_limit_exceeded` is not a failure of the
  * resource. Its uploaded input file is deleted, and after a backoff (1 s, 2 s, 4 s, ... up to
- * `pollIntervalSeconds`) the batch is created again, under the same create token and so the same
- * duplicate protection, until `waitTimeoutSeconds` (counted from the first attempt) runs out.
+ * `pollIntervalSeconds`) the batch is created again, under the same create token and the same
+ * in-flight marker, until `waitTimeoutSeconds` (counted from the first attempt) runs out.
  * Without `waitForCompletion` the create returns at once, before the API has validated the batch.
  */
 export async function createThroughFullQueue(
   inputs: BatchInputs,
   api: OpenAIBatchApi,
   deps: RuntimeDeps,
+  marker: InFlightMarker,
 ): Promise<CreatedBatch> {
   const steering = steeringOf(inputs);
   if (!steering.waitForCompletion) {
-    return createBatch(inputs, api, deps);
+    return createBatch(inputs, api, deps, marker);
   }
   const deadline = deps.now() + steering.waitTimeoutMs;
   for (let attempt = 0; ; attempt += 1) {
@@ -99,7 +101,7 @@ export async function createThroughFullQueue(
     const leftSeconds = Math.max(1, Math.ceil((deadline - deps.now()) / 1000));
     let created: CreatedBatch;
     try {
-      created = await createBatch({ ...inputs, waitTimeoutSeconds: leftSeconds }, api, deps);
+      created = await createBatch({ ...inputs, waitTimeoutSeconds: leftSeconds }, api, deps, marker);
     } catch (error) {
       if (!isBatchWaitError(error)) throw error;
       const restored = withInputs(error.properties, inputs);

@@ -1,5 +1,7 @@
+import { hasCredentials, withoutCredentials } from "../display";
 import type { InputProblem } from "../errors";
 import { BatchInputError } from "../errors";
+import { missingKeyAdvice, PULUMI_AUDIENCE, type SettingsAudience, settingLabel } from "./settings-advice";
 
 /** Where a setting may come from: Pulumi stack config, then the environment. */
 export interface ConfigSource {
@@ -16,6 +18,8 @@ export interface ProviderSettings {
   requestTimeoutMs: number;
   /** Settings that were given but are wrong; reported by the first operation that calls the API. */
   problems: InputProblem[];
+  /** Who set them, and so how messages name them and what they advise; default: Pulumi's stack config. */
+  audience?: SettingsAudience;
 }
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -49,8 +53,10 @@ export function settingKey(name: SettingName, namespace?: string): string {
 export function resolveSettings(
   config: ConfigSource | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  namespace?: string,
+  audience: SettingsAudience = PULUMI_AUDIENCE,
 ): ProviderSettings {
+  const namespace = audience.via === "pulumi" ? audience.namespace : undefined;
+  const label = (name: SettingName) => settingLabel(name, audience);
   const pick = (name: SettingName): string | undefined => {
     const source = SETTING_SOURCES[name];
     const fromConfig = nonEmpty(safeGet(config, settingKey(name, namespace)));
@@ -60,25 +66,24 @@ export function resolveSettings(
   const baseUrl = pick("baseUrl") ?? DEFAULT_BASE_URL;
   if (!isHttpUrl(baseUrl)) {
     problems.push({
-      property: settingKey("baseUrl", namespace),
-      reason: `${JSON.stringify(baseUrl)} is not an http(s) URL; set it like https://api.openai.com/v1`,
+      property: label("baseUrl"),
+      reason: `${JSON.stringify(withoutCredentials(baseUrl))} is not an http(s) URL; set it like https://api.openai.com/v1`,
+    });
+  } else if (hasCredentials(baseUrl)) {
+    problems.push({
+      property: label("baseUrl"),
+      reason: `${withoutCredentials(baseUrl)} carries a user name or password, which no request may carry; remove them from the URL (the API key goes in ${label("apiKey")})`,
     });
   }
-  const maxRetries = parseNumber(
-    pick("maxRetries"),
-    DEFAULT_MAX_RETRIES,
-    settingKey("maxRetries", namespace),
-    problems,
-    {
-      integer: true,
-      min: 0,
-      what: "a whole number of retries, 0 or more",
-    },
-  );
+  const maxRetries = parseNumber(pick("maxRetries"), DEFAULT_MAX_RETRIES, label("maxRetries"), problems, {
+    integer: true,
+    min: 0,
+    what: "a whole number of retries, 0 or more",
+  });
   const timeoutSeconds = parseNumber(
     pick("requestTimeoutSeconds"),
     DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    settingKey("requestTimeoutSeconds", namespace),
+    label("requestTimeoutSeconds"),
     problems,
     { integer: false, min: Number.MIN_VALUE, what: "a number of seconds greater than 0" },
   );
@@ -90,17 +95,17 @@ export function resolveSettings(
     maxRetries,
     requestTimeoutMs: timeoutSeconds * 1000,
     problems,
+    audience,
   };
 }
 
 /** The key, or an error that says how to set it. Also reports any wrong setting. */
-export function requireUsableSettings(settings: ProviderSettings, namespace?: string): string {
+export function requireUsableSettings(settings: ProviderSettings): string {
   const problems = [...settings.problems];
   if (settings.apiKey === undefined) {
-    const key = settingKey("apiKey", namespace);
     problems.push({
-      property: key,
-      reason: `no OpenAI API key is set; run \`pulumi config set --secret ${key} <key>\`, or set OPENAI_API_KEY in the environment that runs pulumi${namespace === undefined ? "" : ", or give the provider resource an apiKey argument"}`,
+      property: settingLabel("apiKey", settings.audience ?? PULUMI_AUDIENCE),
+      reason: `no OpenAI API key is set; ${missingKeyAdvice(settings.audience ?? PULUMI_AUDIENCE)}`,
     });
   }
   if (problems.length > 0 || settings.apiKey === undefined) {

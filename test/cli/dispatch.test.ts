@@ -14,15 +14,26 @@ describe("openai-batch (the built command, as a process)", () => {
     expect(run.stdout).toMatch(/^Usage: openai-batch <command> \[options\]/);
     expect(run.stdout).toMatch(/^ {2}validate {3}check Batch API input files/m);
     expect(run.stdout).toContain("Exit codes:\n  0   the command succeeded");
-    expect(run.stdout).toContain("  2   the command line is wrong, or a file cannot be read");
+    expect(run.stdout).toContain(
+      "  2   the command line is wrong (no command too), or a file cannot be read",
+    );
   });
 
-  test("no arguments prints the same help", async () => {
+  test("no arguments is a usage error: the same help on stderr, nothing on stdout, exit 2", async () => {
     const [bare, help] = await Promise.all([
       runBin(OPENAI_BATCH_BIN, []),
       runBin(OPENAI_BATCH_BIN, ["--help"]),
     ]);
-    expect(bare).toEqual(help);
+    expect(bare).toEqual({ code: 2, signal: null, stdout: "", stderr: help.stdout });
+  });
+
+  test("help on a word that is no command is a usage error, exit 2", async () => {
+    expect(await runBin(OPENAI_BATCH_BIN, ["help", "upload"])).toEqual({
+      code: 2,
+      signal: null,
+      stdout: "",
+      stderr: `openai-batch: no help on "upload": it is not a command; the commands are validate, estimate, results\nRun "openai-batch --help" for the options.\n`,
+    });
   });
 
   test("a command's --help prints its own usage", async () => {

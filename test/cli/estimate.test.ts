@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -86,7 +95,7 @@ describe("openai-batch estimate", () => {
     const path = file("text.jsonl", [{ model: "gpt-4o-mini", messages: MESSAGES, max_tokens: 10 }]);
     const result = run(path);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${path}: 1 requests for gpt-4o-mini`);
+    expect(result.stdout).toContain(`${path}: 1 request for gpt-4o-mini`);
     expect(result.stdout).toContain(`input tokens:       ${chatTokens(MESSAGES)}`);
     expect(result.stdout).toContain("max output tokens:  10");
     expect(result.stdout).toContain("prices as of:       2025-08-07 (batch rates)");
@@ -152,14 +161,29 @@ describe("openai-batch estimate --json: one JSON document on stdout for every ou
     expect(await inDir("bom.jsonl")).toEqual({ code: 1, signal: null, stdout: "", stderr: `${message}\n` });
   });
 
-  test("a first line without a url: a usage error that asks for --endpoint", async () => {
-    writeFileSync(join(dir, "nourl.jsonl"), '{"custom_id":"a","body":{"model":"gpt-4o"}}\n');
-    const result = await inDir("nourl.jsonl", "--json");
-    expect(result).toMatchObject({ code: 2, stderr: "" });
-    expect(JSON.parse(result.stdout)).toEqual({
-      ok: false,
-      error: { kind: "usage", message: "nourl.jsonl:1: no url to take the endpoint from; pass --endpoint" },
-    });
+  test.each([
+    [
+      "a first line without a url",
+      '{"custom_id":"a","body":{"model":"gpt-4o"}}\n',
+      "x.jsonl:1: the line has no url to take the endpoint from; give each line its url, or pass --endpoint",
+    ],
+    [
+      "a first line that is not JSON",
+      '{oops\n{"custom_id":"a","url":"/v1/chat/completions","body":{"model":"gpt-4o"}}\n',
+      "x.jsonl:1: the line is not valid JSON, so it gives no endpoint; `openai-batch validate x.jsonl` says what is wrong with it; fix it, or pass --endpoint",
+    ],
+    [
+      "a first line whose url is no batch endpoint",
+      '{"custom_id":"a","url":"/v2/chat","body":{"model":"gpt-4o"}}\n',
+      `x.jsonl:1: url "/v2/chat" is not an endpoint the Batch API runs; use one of ${BATCH_ENDPOINTS.join(", ")}, or pass --endpoint`,
+    ],
+    ["an empty file", "", "x.jsonl: the file is empty; there are no requests to estimate"],
+  ])("%s: invalid, saying what to do, exit 1", async (_name, content, message) => {
+    writeFileSync(join(dir, "x.jsonl"), content);
+    const result = await inDir("x.jsonl", "--json");
+    expect(result).toMatchObject({ code: 1, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: { kind: "invalid", message } });
+    expect(await inDir("x.jsonl")).toEqual({ code: 1, signal: null, stdout: "", stderr: `${message}\n` });
   });
 
   test.each([
@@ -196,5 +220,159 @@ describe("openai-batch estimate --json: one JSON document on stdout for every ou
         invalidLines: 1,
       },
     });
+  });
+});
+
+describe("openai-batch estimate on a file of one line of 150 MB", () => {
+  test("says the request holds a string longer than the API takes, and stays far below the line's size in memory", async () => {
+    // A word of 150 MiB without a break: over the API's 10,485,760 characters for one string.
+    const path = join(dir, "one-line.jsonl");
+    const fd = openSync(path, "w");
+    writeSync(
+      fd,
+      '{"custom_id":"long","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"',
+    );
+    const mebibyte = Buffer.alloc(1024 * 1024, "a");
+    for (let index = 0; index < 150; index += 1) writeSync(fd, mebibyte);
+    writeSync(fd, '"}]}}\n');
+    closeSync(fd);
+    // The command reports its peak RSS (worker threads included) when it exits.
+    const preload = join(dir, "report-rss.cjs");
+    const report = join(dir, "rss.txt");
+    writeFileSync(
+      preload,
+      `if (require("node:worker_threads").isMainThread) process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));\n`,
+    );
+    const result = await runBin(
+      OPENAI_BATCH_BIN,
+      ["estimate", "one-line.jsonl", "--endpoint", "/v1/chat/completions"],
+      {
+        cwd: dir,
+        killAfterMs: 120_000,
+        env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+      },
+    );
+    rmSync(path);
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stderr).toBe(
+      "warning: 1 of 1 requests (the first on line 1) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests\n",
+    );
+    expect(result.stdout).toContain("one-line.jsonl: 1 request\n");
+    expect(result.stdout).toContain("input tokens:       0");
+    const peakRss = Number(readFileSync(report, "utf8"));
+    expect(peakRss).toBeGreaterThan(0);
+    expect(peakRss).toBeLessThan(150 * 1024 * 1024);
+  }, 180_000);
+});
+
+describe("openai-batch estimate --prices <file>: prices over the table, checked as the prices argument is", () => {
+  const inDir = (...args: string[]) =>
+    runBin(OPENAI_BATCH_BIN, ["estimate", ...args], { cwd: dir, killAfterMs: 20_000 });
+  const house = (maxTokens?: number) =>
+    file("house.jsonl", [
+      {
+        model: "house-model-7",
+        messages: MESSAGES,
+        ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+      },
+    ]);
+
+  test("a model the table lacks is priced from the file; without it, the warnings name this command's options", async () => {
+    house(100);
+    const unpriced = await inDir("house.jsonl", "--json");
+    expect(unpriced.code).toBe(0);
+    expect(unpriced.stderr).toBe(
+      'warning: model house-model-7 is not one this package knows; its tokens were counted with o200k_base\nwarning: no price for model house-model-7; pass --prices <file.json> holding {"house-model-7": {"input": ..., "output": ...}} in US dollars per million tokens at batch rates to price it\n',
+    );
+    writeFileSync(join(dir, "prices.json"), JSON.stringify({ "house-model-7": { input: 2, output: 10 } }));
+    const priced = await inDir("house.jsonl", "--json", "--prices", "prices.json");
+    expect(priced.code).toBe(0);
+    const inputTokens = chatTokens(MESSAGES);
+    expect(JSON.parse(priced.stdout)).toEqual({
+      model: "house-model-7",
+      requests: 1,
+      inputTokens,
+      maxOutputTokens: 100,
+      inputCostUsd: (inputTokens * 2) / 1e6,
+      maxCostUsd: (inputTokens * 2 + 100 * 10) / 1e6,
+      priceAsOf: "prices argument",
+    });
+    expect(priced.stderr).not.toContain("no price");
+    const text = await inDir("house.jsonl", "--prices", "prices.json");
+    expect(text.stdout).toContain("  prices as of:       --prices prices.json (batch rates)\n");
+  });
+
+  test("the unbounded-output warning names no resource argument", async () => {
+    house();
+    const result = await inDir("house.jsonl", "--prices", "prices.json");
+    expect(result.stderr).toContain(
+      "warning: 1 of 1 requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request\n",
+    );
+    expect(result.stderr).not.toContain("assumedOutputTokensPerRequest");
+  });
+
+  test.each([
+    [
+      { "house-model-7": { input: 2 } },
+      '--prices bad.json: prices["house-model-7"].output is missing; give US dollars per million tokens as a number of 0 or more',
+    ],
+    [
+      { "house-model-7": { input: -1, output: 1, discount: 0.5 } },
+      '--prices bad.json: prices["house-model-7"].input is -1; give US dollars per million tokens as a number of 0 or more; prices["house-model-7"].discount is not a price; use input, output and cachedInput',
+    ],
+    [[1, 2], "--prices bad.json: prices must be an object of model names"],
+  ])(
+    "a prices file that is not prices (%j): a usage error naming each problem, exit 2",
+    async (content, message) => {
+      house(10);
+      writeFileSync(join(dir, "bad.json"), JSON.stringify(content));
+      const result = await inDir("house.jsonl", "--prices", "bad.json", "--json");
+      expect(result).toMatchObject({ code: 2, stderr: "" });
+      const document = JSON.parse(result.stdout) as { ok: boolean; error: { kind: string; message: string } };
+      expect(document).toMatchObject({ ok: false, error: { kind: "usage" } });
+      expect(document.error.message.startsWith(message)).toBe(true);
+    },
+  );
+
+  test.each([
+    ["not JSON", "{input: 1}", "usage", "--prices bad.json is not JSON; write the prices as"],
+    ["missing", undefined, "file", "cannot read bad.json: there is no such file"],
+  ])("a prices file that is %s: exit 2", async (_name, content, kind, message) => {
+    house(10);
+    rmSync(join(dir, "bad.json"), { force: true });
+    if (content !== undefined) writeFileSync(join(dir, "bad.json"), content);
+    const result = await inDir("house.jsonl", "--prices", "bad.json", "--json");
+    expect(result).toMatchObject({ code: 2, stderr: "" });
+    const document = JSON.parse(result.stdout) as { error: { kind: string; message: string } };
+    expect(document.error.kind).toBe(kind);
+    expect(document.error.message.startsWith(message)).toBe(true);
+  });
+
+  test("a folder as the prices file: a file error, exit 2", async () => {
+    house(10);
+    const result = await inDir("house.jsonl", "--prices", ".");
+    expect(result).toEqual({
+      code: 2,
+      signal: null,
+      stdout: "",
+      stderr:
+        "openai-batch estimate: cannot read .: it is a directory; give the path of a JSON file of prices\n",
+    });
+  });
+});
+
+describe("openai-batch estimate prints dollars in fixed notation, to the millionth", () => {
+  test("a cost of a few millionths and one of thousands of dollars", () => {
+    // 2 million output tokens at $1,000 per million: $2,000, and the input's few millionths.
+    const path = file("dollars.jsonl", [
+      { model: "house-model-7", messages: MESSAGES, max_tokens: 2_000_000 },
+    ]);
+    writeFileSync(join(dir, "dear.json"), JSON.stringify({ "house-model-7": { input: 0.1, output: 1000 } }));
+    const result = run(path, "--prices", join(dir, "dear.json"));
+    expect(result.code).toBe(0);
+    const input = Math.round(chatTokens(MESSAGES) * 0.1);
+    expect(input).toBeLessThan(1e6);
+    expect(result.stdout).toContain(`  input cost:         $0.${String(input).padStart(6, "0")}\n`);
+    expect(result.stdout).toContain(`  most cost:          $2,000.${String(input).padStart(6, "0")}\n`);
   });
 });

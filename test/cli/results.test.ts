@@ -55,6 +55,7 @@ describe("openai-batch results --json: one JSON document for every outcome", () 
     expect(JSON.parse(result.stderr)).toEqual({
       ok: true,
       batchId: id,
+      status: "completed",
       succeeded: 3,
       failed: 0,
       expired: 0,
@@ -94,12 +95,18 @@ describe("openai-batch results --json: one JSON document for every outcome", () 
     expect(JSON.parse(result.stderr)).toMatchObject({ ok: false, error: { kind: "api", status: 404 } });
   });
 
-  test("no key: an input error that names OPENAI_API_KEY, exit 2; the text is as JSON without --json", async () => {
+  test("no key: an input error that says to set OPENAI_API_KEY (no Pulumi advice), exit 2; the text is as JSON without --json", async () => {
     const result = await run(["batch_1", "--out", "r.jsonl", "--json"]);
     expect(result).toMatchObject({ code: 2, stderr: "" });
     const document = JSON.parse(result.stdout) as { ok: boolean; error: { kind: string; message: string } };
-    expect(document).toMatchObject({ ok: false, error: { kind: "input" } });
-    expect(document.error.message).toContain("OPENAI_API_KEY");
+    expect(document).toEqual({
+      ok: false,
+      error: {
+        kind: "input",
+        message:
+          "OPENAI_API_KEY: no OpenAI API key is set; set OPENAI_API_KEY in the environment (export OPENAI_API_KEY=sk-...); for another server than the OpenAI API, such as the local emulator, set OPENAI_BASE_URL too",
+      },
+    });
     const text = await run(["batch_1", "--out", "r.jsonl"]);
     expect(text).toEqual({
       code: 2,
@@ -107,6 +114,24 @@ describe("openai-batch results --json: one JSON document for every outcome", () 
       stdout: "",
       stderr: `openai-batch results: ${document.error.message}\n`,
     });
+  });
+
+  test("a key the server refuses: an api error (401) that names OPENAI_API_KEY and the server, not Pulumi, exit 2", async () => {
+    env = await startTestEmulator();
+    const url = env.emulator.url;
+    const result = await runBin(OPENAI_BATCH_BIN, ["results", "batch_1"], {
+      cwd: dir,
+      killAfterMs: 30_000,
+      env: { PATH: process.env.PATH ?? "", OPENAI_API_KEY: "sk-not-the-emulators-key", OPENAI_BASE_URL: url },
+    });
+    expect(result).toMatchObject({ code: 2, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^openai-batch results: The OpenAI API refused the API key \(HTTP 401, code invalid_api_key[^)]*\) when openai-batch tried to retrieve the batch: /,
+    );
+    expect(result.stderr).toContain(
+      `. Set a valid key in OPENAI_API_KEY, one for the server at ${url} (OPENAI_BASE_URL names another, such as the local emulator).\n`,
+    );
+    expect(result.stderr).not.toMatch(/pulumi|openai:/);
   });
 
   test.each([

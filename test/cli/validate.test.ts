@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { OPENAI_BATCH_BIN, runBin } from "../support/run-cli";
+import { OPENAI_BATCH_BIN, runBin, runBinMeasured } from "../support/run-cli";
 
 const CHAT = "/v1/chat/completions";
 const line = (
@@ -117,6 +117,57 @@ describe("openai-batch validate (the built command, as a process)", () => {
     expect(forced.stderr).toContain(
       'good.jsonl:1: url is "/v1/chat/completions" but the batch endpoint is "/v1/embeddings"',
     );
+  });
+
+  describe("over the Batch API's limits: counts of the whole file, and BatchSet suggested", () => {
+    const LINES = 120_000;
+    const many = (count: number) => Array.from({ length: count }, (_, i) => `${line(`r${i}`)}\n`).join("");
+    const TOO_MANY_LINES =
+      "there are more than 50000 lines; a batch takes at most 50000 requests, so split the file, or give it to BatchSet, which splits it into batches for you";
+
+    test("120,000 lines: every line counted, the first 50,000 checked, exit 1", async () => {
+      const text = many(LINES);
+      writeFileSync(join(dir, "big.jsonl"), text);
+      expect(await run(["big.jsonl"])).toEqual({
+        code: 1,
+        signal: null,
+        stdout: `big.jsonl: invalid: 1 problem in 120,000 lines and ${Buffer.byteLength(text).toLocaleString("en-US")} bytes, the first 50,000 lines checked\n`,
+        stderr: `big.jsonl: ${TOO_MANY_LINES}\n`,
+      });
+      const json = await run(["big.jsonl", "--json"]);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        files: [
+          { status: "invalid", lineCount: LINES, bytes: Buffer.byteLength(text), checkedLines: 50_000 },
+        ],
+      });
+    });
+
+    test("60,000 lines on stdin: read on to the end and counted", async () => {
+      const text = many(60_000);
+      expect(await run(["-"], text)).toEqual({
+        code: 1,
+        signal: null,
+        stdout: `stdin: invalid: 1 problem in 60,000 lines and ${Buffer.byteLength(text).toLocaleString("en-US")} bytes, the first 50,000 lines checked\n`,
+        stderr: `stdin: ${TOO_MANY_LINES}\n`,
+      });
+    });
+
+    test("a 300 MB file: refused from its size, its lines still counted, in flat memory", async () => {
+      // Three lines, then zeros to 300 MB (a sparse file): four lines, the last without its newline.
+      const path = join(dir, "huge.jsonl");
+      writeFileSync(path, `${line("a")}\n${line("b")}\n${line("c")}\n`);
+      truncateSync(path, 300 * 1024 * 1024);
+      const result = await runBinMeasured(OPENAI_BATCH_BIN, ["validate", "huge.jsonl"], { cwd: dir });
+      rmSync(path);
+      expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        code: 1,
+        stdout: "huge.jsonl: invalid: 1 problem in 4 lines and 314,572,800 bytes, none of them checked\n",
+        stderr:
+          "huge.jsonl: the input is 300.0 MB; a batch input file may be at most 200 MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you\n",
+      });
+      // Counting holds one 1 MiB buffer; reading the file whole would take 300 MiB more.
+      expect(result.peakRssMiB).toBeLessThan(150);
+    });
   });
 
   describe("--json: one JSON document on stdout for every outcome, nothing on stderr", () => {

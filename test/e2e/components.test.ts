@@ -143,13 +143,15 @@ describeWithEngine("Batch resources inside component resources", () => {
       expect(second.result.summary.resourceChanges).not.toHaveProperty("replace");
       expect(await batchesInState(stack)).toEqual(batches);
 
-      // `up --replace` of a running child keeps its token, so the replacement adopts its batch.
+      // `up --replace` of a running child keeps its token, and starts its batch over: a new batch
+      // under the same token, and the old one cancelled.
       const target = batches.find((b) => b.urn.endsWith("::ten-b3"))!;
       const replaced = await boundedUp(stack, [target.urn]);
       expect(replaced.result.summary.resourceChanges).toMatchObject({ replace: 1 });
-      const after = await batchesInState(stack);
-      expect(after.find((b) => b.urn === target.urn)).toEqual(target);
-      expect((await emulator.batch(target.id)).status).toBe("validating");
+      const after = (await batchesInState(stack)).find((b) => b.urn === target.urn)!;
+      expect(after).toEqual({ ...target, id: expect.not.stringMatching(target.id) });
+      expect((await emulator.batch(after.id)).status).toBe("validating");
+      expect((await emulator.batch(target.id)).status).toBe("cancelling");
     },
     OP_TIMEOUT,
   );

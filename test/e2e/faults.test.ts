@@ -84,11 +84,15 @@ describeWithEngine("batches under injected API faults", () => {
       expect(result!.result.summary.result).toBe("succeeded");
       const faults = calls.filter((c) => c.fault !== undefined).map((c) => c.fault);
       expect(new Set(faults)).toEqual(new Set(["rate_limit", "server_error", "server_error_after"]));
-      // The faulted upload and create did their work; the provider found it instead of repeating it.
-      expect(mutating(calls).map(describeCall)).toEqual([
-        "POST /v1/files -> 500 (server_error_after)",
+      // The faulted upload and create did their work; the provider found it instead of repeating
+      // it. Besides, the create's in-flight marker went up, and was deleted as the create returned.
+      const writes = mutating(calls).map(describeCall);
+      expect(writes[0]).toBe("POST /v1/files -> 500 (server_error_after)");
+      expect(writes.filter((w) => w.startsWith("POST /v1/batches"))).toEqual([
         "POST /v1/batches -> 500 (server_error_after)",
       ]);
+      expect(writes.filter((w) => w.startsWith("POST /v1/files"))).toHaveLength(2);
+      expect(writes.at(-1)).toMatch(/^DELETE \/v1\/files\/file-\w+ -> 200$/);
 
       const outputs = await outputValues(stack);
       expect(outputs.status).toBe("completed");
@@ -114,14 +118,21 @@ describeWithEngine("batches under injected API faults", () => {
         replace: 1,
         "delete-replaced": 1,
       });
-      // One upload and one create (each found again after its lost answer), then only the old
-      // input file deleted (retried until the API says it is gone).
+      // One upload and one create (each found again after its lost answer), the create's
+      // in-flight marker up and deleted, then only the old input file deleted (retried until the
+      // API says it is gone).
       const writes = mutating(calls);
-      expect(writes.slice(0, 2).map(describeCall)).toEqual([
-        "POST /v1/files -> 500 (server_error_after)",
+      const described = writes.map(describeCall);
+      expect(described[0]).toBe("POST /v1/files -> 500 (server_error_after)");
+      expect(described.filter((w) => w.startsWith("POST /v1/batches"))).toEqual([
         "POST /v1/batches -> 500 (server_error_after)",
       ]);
-      expect(new Set(writes.slice(2).map((c) => `${c.method} ${c.path}`))).toEqual(
+      expect(described.filter((w) => w.startsWith("POST /v1/files"))).toHaveLength(2);
+      const afterCreate = writes.slice(described.findIndex((w) => w.startsWith("POST /v1/batches")) + 1);
+      const oldFile = afterCreate.findIndex((c) => c.path === `/v1/files/${old.inputFileId}`);
+      // The marker's delete (retried until answered) comes before the delete of the replaced resource.
+      expect(new Set(afterCreate.slice(0, oldFile).map((c) => c.method))).toEqual(new Set(["DELETE"]));
+      expect(new Set(afterCreate.slice(oldFile).map((c) => `${c.method} ${c.path}`))).toEqual(
         new Set([`DELETE /v1/files/${old.inputFileId}`]),
       );
       expect([200, 404]).toContain(writes.at(-1)!.status);
@@ -176,16 +187,19 @@ describeWithEngine("batches under injected API faults", () => {
       const { batchId, status } = await outputValues(outage);
       expect(status).toBe("completed");
       const described = describeCalls(calls);
-      expect(described.slice(0, 6)).toEqual([
+      expect(described.slice(0, 7)).toEqual([
         "GET /v1/batches -> 200",
+        "POST /v1/files -> 200",
         "POST /v1/files -> 200",
         "POST /v1/batches -> 200",
         `GET /v1/batches/${batchId} -> 500 (server_error)`,
         `GET /v1/batches/${batchId} -> 500 (server_error)`,
         `GET /v1/batches/${batchId} -> 500 (server_error)`,
       ]);
-      expect(described.length).toBeGreaterThan(6);
-      expect(new Set(described.slice(6))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+      expect(described.length).toBeGreaterThan(8);
+      expect(new Set(described.slice(7, -1))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+      // The create's in-flight marker, deleted as the create returns.
+      expect(described.at(-1)).toMatch(/^DELETE \/v1\/files\/file-\w+ -> 200$/);
       const mine = (await emulator.batches()).filter((b) => b.metadata?.run === "outage");
       expect(mine.map((b) => [b.id, b.status])).toEqual([[batchId, "completed"]]);
     },

@@ -2,9 +2,11 @@
  * The first use, as a new user meets it, from an empty folder: `npm install` of the packed
  * tarball, the README's Automation API program saved as deploy.js, `node deploy.js preview`, `up`
  * (which waits, printing progress), the README's read-results.js on the output file, and
- * `destroy`; and the README's TypeScript program (index.ts), compiled, up and destroyed. The
- * programs are taken from README.md itself, so the README stays true.
+ * `destroy`; and the README's TypeScript program (index.ts), compiled, up and destroyed; then a
+ * failed `up`, whose errors deploy.js prints once. The programs are taken from README.md itself,
+ * so the README stays true.
  */
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
@@ -86,8 +88,9 @@ describeWithEngine("first use: from an empty folder to results and back", () => 
       expect(outputs.status).toBe("completed");
       expect(outputs.outputFileId).toMatch(/^file-/);
       expect(outputs.requestCounts).toMatchObject({ total: 2, completed: 2 });
-      // The engine shows the provider's progress lines.
+      // The engine shows the provider's progress lines, and no warning: every request has an output limit.
       expect(stdout).toMatch(/questions: batch_[0-9a-f]+ completed: 2\/2 done/);
+      expect(stdout).not.toContain("warning");
       const [batch] = await emulator.batches();
       expect(batch?.status).toBe("completed");
     },
@@ -127,7 +130,7 @@ const program = async () => ({ ...require("./index.js") });
     { projectName: "readme-index", stackName: "dev", program },
     { workDir: __dirname },
   );
-  const { outputs } = await stack.up();
+  const { outputs } = await stack.up({ onOutput: (text) => process.stderr.write(text) });
   const values = Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]));
   await stack.destroy();
   console.log(JSON.stringify(values));
@@ -137,8 +140,11 @@ const program = async () => ({ ...require("./index.js") });
 });
 `,
       );
-      const { stdout } = await runNode(folder, [join(dir, "run.js")]);
+      const { stdout, stderr } = await runNode(folder, [join(dir, "run.js")]);
       const values = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+      // The engine's output of the up: the program bounds every request's output, so no warning.
+      expect(stderr).toContain("Resources:");
+      expect(stderr).not.toContain("warning");
       expect(values.status).toBe("completed");
       expect(values.outputFileId).toMatch(/^file-/);
       const made = (await emulator.batches()).filter((batch) => batch.metadata?.team === "search");
@@ -153,6 +159,36 @@ const program = async () => ({ ...require("./index.js") });
       const { stdout } = await runNode(folder, ["deploy.js", "destroy"]);
       expect(stdout).toMatch(/-\s+pulumi-nodejs:dynamic\/openai:Batch\s+questions\s+delet/);
       expect(await emulator.files("batch")).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
+    "a failed up: deploy.js prints the engine's output and its errors once, then one line, and exits 1",
+    async () => {
+      // No key: the create fails before any API call.
+      const before = (await emulator.batches()).length;
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ["deploy.js", "up"],
+          { cwd: folder.dir, env: { ...process.env, ...folder.env, OPENAI_API_KEY: "" }, timeout: 300_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr }),
+        );
+      });
+      const everything = `${run.stdout}${run.stderr}`;
+      const count = (text: string) => everything.split(text).length - 1;
+      expect(run.code).toBe(1);
+      // The engine's output once: one summary, one Diagnostics block, the key's error under it once.
+      expect([count("Diagnostics:"), count("Resources:"), count("Duration:")]).toEqual([1, 1, 1]);
+      const diagnostics = run.stdout.slice(
+        run.stdout.indexOf("Diagnostics:"),
+        run.stdout.indexOf("Resources:"),
+      );
+      expect(diagnostics.split("no OpenAI API key is set").length - 1).toBe(1);
+      expect(run.stderr).toBe("pulumi up failed; its errors are above\n");
+      expect(await emulator.batches()).toHaveLength(before);
     },
     OP_TIMEOUT,
   );

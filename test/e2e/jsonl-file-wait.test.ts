@@ -9,9 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   batchResource,
+  CREATE_OPENING,
   describeCalls,
   exampleDir,
   exampleProgram,
+  MARKER_DELETED,
   OP_TIMEOUT,
   outputValues,
   SETUP_TIMEOUT,
@@ -152,15 +154,13 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
       const uploaded = Buffer.from(await (await emulator.client.files.content(inputFileId)).arrayBuffer());
       expect(uploaded.equals(originalBytes)).toBe(true);
 
-      // One look for an earlier attempt's batch, one upload, one create, then only polls.
+      // One look for an earlier create's batch, one upload, the in-flight marker, one create, then
+      // only polls, and the marker deleted as the create returns.
       const described = describeCalls(calls);
-      expect(described.slice(0, 3)).toEqual([
-        "GET /v1/batches -> 200",
-        "POST /v1/files -> 200",
-        "POST /v1/batches -> 200",
-      ]);
-      expect(described.length).toBeGreaterThan(3);
-      expect(new Set(described.slice(3))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+      expect(described.slice(0, 4)).toEqual(CREATE_OPENING);
+      expect(described.length).toBeGreaterThan(5);
+      expect(new Set(described.slice(4, -1))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+      expect(described.at(-1)).toMatch(MARKER_DELETED);
     },
     OP_TIMEOUT,
   );
@@ -257,17 +257,15 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
       // Create first (then its polls), and only then the old input file deleted; no cancel, since
       // the old batch had finished.
       const described = describeCalls(calls);
-      expect(described.slice(0, 3)).toEqual([
-        "GET /v1/batches -> 200",
-        "POST /v1/files -> 200",
-        "POST /v1/batches -> 200",
-      ]);
-      // The old input file is deleted, then the files are listed for uploads earlier attempts left.
-      expect(described.slice(-2)).toEqual([
+      expect(described.slice(0, 4)).toEqual(CREATE_OPENING);
+      // The create's marker is deleted as it returns; then the old input file is deleted, and the
+      // files are listed for uploads earlier attempts left.
+      expect(described.slice(-3)).toEqual([
+        expect.stringMatching(MARKER_DELETED),
         `DELETE /v1/files/${first.inputFileId} -> 200`,
         "GET /v1/files -> 200",
       ]);
-      expect(new Set(described.slice(3, -2))).toEqual(new Set([`GET /v1/batches/${newBatchId} -> 200`]));
+      expect(new Set(described.slice(4, -3))).toEqual(new Set([`GET /v1/batches/${newBatchId} -> 200`]));
 
       const batches = await emulator.batches();
       expect(batches.map((b) => [b.id, b.status, b.input_file_id])).toEqual([

@@ -61,9 +61,12 @@ describeWithEngine("README promises that the engine's steps decide", () => {
         const outputs = await outputValues(stack);
         second = { batchId: outputs.batchId as string, inputFileId: outputs.inputFileId as string };
         expect(second.batchId).not.toBe(first.batchId);
+        // The upload and the create's in-flight marker, the create, the marker deleted, the cancel.
         expect(describeCalls(mutating(calls))).toEqual([
           "POST /v1/files -> 200",
+          "POST /v1/files -> 200",
           "POST /v1/batches -> 200",
+          expect.stringMatching(/^DELETE \/v1\/files\/file-\w+ -> 200$/),
           `POST /v1/batches/${first.batchId}/cancel -> 200`,
         ]);
         expect(await emulator.fileExists(first.inputFileId)).toBe(true);

@@ -22,6 +22,8 @@ import { createWorkspace, type E2eStack, type E2eWorkspace, userChanges } from "
 const PROJECT = "e2e-replace";
 const BATCH_ID = /^batch_[0-9a-f]+$/;
 const FILE_ID = /^file-[A-Za-z0-9]+$/;
+/** The create's in-flight marker, deleted as the create returns (its id is the create's own). */
+const MARKER_DELETED = expect.stringMatching(/^DELETE \/v1\/files\/file-[A-Za-z0-9]+ -> 200$/);
 /** Statuses in which a batch may still run or is still being stopped. */
 const LIVE = new Set(["validating", "in_progress", "finalizing", "cancelling"]);
 
@@ -67,11 +69,14 @@ describeWithEngine("replacing and destroying batches that are still running", ()
     expect(inputFileId).not.toBe(old.inputFileId);
     expect(outputs.status).toBe("validating");
 
-    // The new batch is created first; only then is the old one cancelled and its file deleted.
+    // The new batch is created first (its create's in-flight marker up before, deleted after);
+    // only then is the old one cancelled and its file deleted.
     expect(describeCalls(calls)).toEqual([
       "GET /v1/batches -> 200",
       "POST /v1/files -> 200",
+      "POST /v1/files -> 200",
       "POST /v1/batches -> 200",
+      MARKER_DELETED,
       `POST /v1/batches/${old.batchId}/cancel -> 200`,
       `DELETE /v1/files/${old.inputFileId} -> 200`,
       "GET /v1/files -> 200",
@@ -112,7 +117,9 @@ describeWithEngine("replacing and destroying batches that are still running", ()
       expect(describeCalls(calls)).toEqual([
         "GET /v1/batches -> 200",
         "POST /v1/files -> 200",
+        "POST /v1/files -> 200",
         "POST /v1/batches -> 200",
+        MARKER_DELETED,
       ]);
       current = { batchId: outputs.batchId as string, inputFileId: outputs.inputFileId as string };
       const batches = await emulator.batches();
@@ -219,14 +226,14 @@ describeWithEngine("replacing and destroying batches that are still running", ()
   });
 
   // The replacement has the same create token as the running batch it replaces (nothing changed),
-  // and the engine checks and creates it with no diff first, so the create cannot be told from
-  // one that runs again after an interrupted `pulumi up`: it adopts the running batch. The delete
-  // of the replaced resource must then leave that batch alone: never cancelled, never doubled.
+  // and the engine checks and creates it with no diff first. The batch's create returned (its
+  // in-flight marker is gone), so this is a deliberate re-run: the batch starts over, and the
+  // delete of the replaced resource cancels the old one, as for any replacement.
   describe("up --replace with nothing changed", () => {
     let replaced: E2eStack;
 
     test(
-      "keeps the running batch: no second batch, nothing cancelled, its input file kept",
+      "starts the running batch over: a new batch first, then the old one cancelled and its file deleted",
       async () => {
         replaced = await ws.stack("replaced", batchProgram());
         await setSpec(replaced, { metadata: { stack: "replaced" } });
@@ -243,18 +250,31 @@ describeWithEngine("replacing and destroying batches that are still running", ()
           replace: 1,
           "delete-replaced": 1,
         });
-        const described = describeCalls(calls);
-        expect(described.slice(0, 2)).toEqual(["GET /v1/batches -> 200", "POST /v1/files -> 200"]);
-        // The second upload is deleted, then the files are listed once for other leftovers.
-        expect(described.slice(2)).toEqual([
-          expect.stringMatching(/^DELETE \/v1\/files\/file-\S+ -> 200$/),
-          "GET /v1/files -> 200",
-        ]);
-        expect(described[2]).not.toContain(old.inputFileId as string);
-        expect(await outputValues(replaced)).toEqual(old);
+        const now = await outputValues(replaced);
+        expect(now.batchId).not.toBe(old.batchId);
         expect((await batchResource(replaced)).outputs!.createToken).toBe(oldToken);
-        expect((await emulator.batch(old.batchId as string)).status).toBe("validating");
-        expect(await emulator.fileExists(old.inputFileId as string)).toBe(true);
+        // The batch that carries the token is found, so the files are listed for the markers of
+        // creates that did not return: there is none.
+        expect(describeCalls(calls)).toEqual([
+          "GET /v1/batches -> 200",
+          "POST /v1/files -> 200",
+          "POST /v1/files -> 200",
+          "GET /v1/files -> 200",
+          "POST /v1/batches -> 200",
+          MARKER_DELETED,
+          `POST /v1/batches/${old.batchId}/cancel -> 200`,
+          `DELETE /v1/files/${old.inputFileId} -> 200`,
+          // The new batch's input file carries the same token: the batches are listed, which
+          // shows that a batch still reads it, so it stays.
+          "GET /v1/files -> 200",
+          "GET /v1/batches -> 200",
+        ]);
+        expect((await emulator.batch(old.batchId as string)).status).toBe("cancelling");
+        expect((await emulator.files("batch")).map((f) => f.id)).toContain(
+          (await batchResource(replaced)).outputs!.inputFileId,
+        );
+        expect(await emulator.fileExists(old.inputFileId as string)).toBe(false);
+        expect((await emulator.batch(now.batchId as string)).status).toBe("validating");
       },
       OP_TIMEOUT,
     );

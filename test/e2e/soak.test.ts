@@ -3,7 +3,11 @@
  * after doing the work, dropped connections), a stack of four batches goes through up, replace
  * (changed inputs), refresh and destroy. Any of these may fail; what must hold is that no batch is
  * ever made twice, and that once the faults stop, one clean up and one destroy leave no batch
- * running untracked and no uploaded file behind. The figures are printed.
+ * running untracked and no uploaded file behind. Then the same faults where batches finish within
+ * a second (so that a create whose answer was lost, or a create run again, finds its batch
+ * finished): faulted ups of one stack with several seeds, each with inputs of its own, then a
+ * clean up, must leave exactly one batch per create token, and the last round's each in the
+ * state. The two soaks run side by side. The figures are printed.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -11,6 +15,7 @@ import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
+import { isMarkerOf } from "../../provider/policy/in-flight";
 import { fixturesDir, OP_TIMEOUT, SETUP_TIMEOUT, TestEmulator } from "./support/batches";
 import { describeWithEngine } from "./support/engine";
 import { createWorkspace, type E2eStack, type E2eWorkspace, userResources } from "./support/workspace";
@@ -28,19 +33,30 @@ const RUNNING = new Set(["validating", "in_progress", "finalizing"]);
  * batch creates are answered 500 after doing the work four times in ten, and with one retry a
  * look-up after them fails often enough that some outcomes stay unknown.
  */
-const FAULTS: FaultRule[] = [
-  { kind: "rate_limit", rate: 0.1, seed: 81, retryAfterSeconds: 1 },
-  { kind: "server_error", rate: 0.1, seed: 181 },
-  { kind: "server_error_after", rate: 0.1, seed: 281 },
-  { kind: "drop_connection", rate: 0.1, seed: 381 },
-  { method: "POST", path: "/v1/files", kind: "server_error_after", rate: 0.4, seed: 481 },
-  { method: "POST", path: "/v1/batches", kind: "server_error_after", rate: 0.4, seed: 581 },
-];
+const FAULTS: FaultRule[] = faultsSeeded(81);
 
+/** The soak's faults, each rule's PRNG seeded from `seed`. */
+function faultsSeeded(seed: number): FaultRule[] {
+  return [
+    { kind: "rate_limit", rate: 0.1, seed, retryAfterSeconds: 1 },
+    { kind: "server_error", rate: 0.1, seed: seed + 100 },
+    { kind: "server_error_after", rate: 0.1, seed: seed + 200 },
+    { kind: "drop_connection", rate: 0.1, seed: seed + 300 },
+    { method: "POST", path: "/v1/files", kind: "server_error_after", rate: 0.4, seed: seed + 400 },
+    { method: "POST", path: "/v1/batches", kind: "server_error_after", rate: 0.4, seed: seed + 500 },
+  ];
+}
+
+/** The seeds of the faulted ups where batches finish within a second. */
+const FAST_SEEDS = [7, 19, 43];
+
+// The two soaks use an emulator and a stack each, and run side by side: most of their time is
+// spent waiting out the faults' backoffs.
 describeWithEngine("a fault soak: up, replace, refresh and destroy under steady faults", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
   let stack: E2eStack;
+  let fast: { emulator: TestEmulator; ws: E2eWorkspace; stack: E2eStack };
 
   beforeAll(async () => {
     // Batches stay running (the clock only moves when told), so replace and destroy cancel them.
@@ -50,11 +66,22 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
     await stack.setConfig("openai:maxRetries", "1");
     await stack.setConfig("groups", JSON.stringify([{ name: "soak", batches: 4 }]));
     await stack.setConfig("metadata", JSON.stringify({ round: "1" }));
+    // Real time, and batches that finish 40 ms after they are made: before any look-up after a fault.
+    const fastEmulator = await TestEmulator.start({
+      durations: { validatingMs: 10, inProgressMs: 20, finalizingMs: 10 },
+    });
+    const fastWs = await createWorkspace({ projectName: `${PROJECT}-fast`, env: fastEmulator.providerEnv() });
+    fast = { emulator: fastEmulator, ws: fastWs, stack: await fastWs.stack("fast", componentProgram()) };
+    await fast.stack.setConfig("openai:maxRetries", "1");
+    await fast.stack.setConfig("groups", JSON.stringify([{ name: "fast", batches: 4 }]));
+    await fast.stack.setConfig("wait", "true");
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await ws?.cleanup();
     await emulator?.close();
+    await fast?.ws.cleanup();
+    await fast?.emulator.close();
   });
 
   /**
@@ -72,29 +99,37 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
     return [...perToken.values()].reduce((sum, count) => sum + count - 1, 0);
   }
 
-  /** What the state records: batch ids and input files. */
+  /** What the state records: batch ids, input files and create tokens. */
   async function tracked() {
     const batches = userResources(await stack.resources()).filter((r) => r.type.endsWith(":Batch"));
     return {
       ids: new Set(batches.map((r) => r.id)),
       files: new Set(batches.map((r) => r.outputs?.inputFileId as string | undefined)),
+      tokens: batches.map((r) => r.outputs?.createToken as string),
     };
   }
 
+  /**
+   * The figures, and, apart (not asserted), the in-flight markers of resources the state records
+   * whose delete failed under the faults: each resource's next delete removes its own.
+   */
   async function figures() {
     const state = await tracked();
     const untrackedLive = (await emulator.batches()).filter(
       (b) => RUNNING.has(b.status) && !state.ids.has(b.id),
     );
-    const orphanedFiles = (await emulator.files("batch")).filter((f) => !state.files.has(f.id));
+    const unrecorded = (await emulator.files("batch")).filter((f) => !state.files.has(f.id));
+    const isRecordedMarker = (name: string) => state.tokens.some((token) => isMarkerOf(name, token));
+    markersOfRecordedResources.push(unrecorded.filter((f) => isRecordedMarker(f.filename)).length);
     return {
       duplicateBatches: await duplicateBatches(),
       untrackedLiveBatches: untrackedLive.length,
-      orphanedFiles: orphanedFiles.length,
+      orphanedFiles: unrecorded.filter((f) => !isRecordedMarker(f.filename)).length,
     };
   }
+  const markersOfRecordedResources: number[] = [];
 
-  test(
+  test.concurrent(
     "ends with no duplicate batch, no untracked live batch and no orphaned file",
     async () => {
       const outcomes: Record<string, string> = {};
@@ -136,12 +171,65 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
       const live = (await emulator.batches()).filter((b) => RUNNING.has(b.status));
 
       console.log(
-        `[soak] ${JSON.stringify({ outcomes, faults, unknownOutcomes, afterFaults, leftByFaults, afterCleanUp, afterDestroy }, null, 2)}`,
+        `[soak] ${JSON.stringify({ outcomes, faults, unknownOutcomes, afterFaults, leftByFaults, afterCleanUp, afterDestroy, markersOfRecordedResources }, null, 2)}`,
       );
       expect(afterFaults).toEqual({ duplicateBatches: 0 });
       expect(afterCleanUp).toEqual({ duplicateBatches: 0, untrackedLiveBatches: 0, orphanedFiles: 0 });
       expect(afterDestroy).toEqual({ duplicateBatches: 0, untrackedLiveBatches: 0, orphanedFiles: 0 });
       expect(live).toEqual([]);
+      expect(await stack.resources()).toEqual([]);
+    },
+    OP_TIMEOUT,
+  );
+
+  test.concurrent(
+    "where batches finish within a second, faulted ups with several seeds, then a clean up: one batch per create token, each in the state",
+    async () => {
+      const { emulator, stack } = fast;
+      const outcomes: Record<string, string> = {};
+      for (const [round, seed] of FAST_SEEDS.entries()) {
+        // Each round has inputs of its own, so that every batch is created (and the last
+        // round's replaced) under that round's faults.
+        await stack.setConfig("metadata", JSON.stringify({ round: String(round) }));
+        emulator.emulator.setFaults(faultsSeeded(seed));
+        const { error, calls } = await emulator.during(() => stack.up());
+        emulator.emulator.setFaults([]);
+        const faulted = calls.filter((c) => c.fault !== undefined).length;
+        outcomes[`seed ${seed}`] =
+          `${error === undefined ? "succeeded" : "failed"}: ${calls.length} calls, ${faulted} faulted`;
+      }
+      const up = await emulator.during(() => stack.up());
+      expect(up.error).toBeUndefined();
+
+      const batches = await emulator.batches();
+      const perToken = new Map<string, number>();
+      for (const batch of batches) {
+        const token = batch.metadata?.[CREATE_TOKEN_METADATA_KEY] ?? batch.id;
+        perToken.set(token, (perToken.get(token) ?? 0) + 1);
+      }
+      const duplicateBatches = [...perToken.values()].reduce((sum, count) => sum + count - 1, 0);
+      // The batches of the last round's create tokens are each in the state (earlier rounds' were
+      // replaced, and deleted from it).
+      const recorded = userResources(await stack.resources()).filter((r) => r.type.endsWith(":Batch"));
+      const tokens = new Set(recorded.map((r) => r.outputs?.createToken));
+      const untracked = batches.filter(
+        (b) => tokens.has(b.metadata?.[CREATE_TOKEN_METADATA_KEY]) && !recorded.some((r) => r.id === b.id),
+      ).length;
+      console.log(
+        `[soak, fast] ${JSON.stringify({ outcomes, batches: batches.length, duplicateBatches, untracked }, null, 2)}`,
+      );
+      expect({ duplicateBatches, untracked }).toEqual({ duplicateBatches: 0, untracked: 0 });
+      expect(tokens.size).toBe(4);
+      expect(recorded.map((r) => r.outputs?.status)).toEqual([
+        "completed",
+        "completed",
+        "completed",
+        "completed",
+      ]);
+
+      const destroy = await emulator.during(() => stack.destroy());
+      expect(destroy.error).toBeUndefined();
+      expect(await emulator.files("batch")).toEqual([]);
       expect(await stack.resources()).toEqual([]);
     },
     OP_TIMEOUT,

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   batchProgram,
   batchResource,
+  CREATE_OPENING,
   describeCalls,
+  MARKER_DELETED,
   OP_TIMEOUT,
   outputValues,
   SETUP_TIMEOUT,
@@ -89,11 +91,7 @@ describeWithEngine("upgrading the package under a live stack", () => {
       const { result, error, calls } = await emulator.during(() => stack.up());
       expect(error).toBeUndefined();
       expect(result!.result.summary.resourceChanges).toEqual({ create: 2 });
-      expect(describeCalls(calls)).toEqual([
-        "GET /v1/batches -> 200",
-        "POST /v1/files -> 200",
-        "POST /v1/batches -> 200",
-      ]);
+      expect(describeCalls(calls)).toEqual([...CREATE_OPENING, expect.stringMatching(MARKER_DELETED)]);
       const resource = await batchResource(stack);
       expect(resource.inputs!.__provider).toEqual(expect.stringContaining("pulumi-openai-batch/runtime"));
       expect(resource.inputs!.__provider).not.toContain(MARK);

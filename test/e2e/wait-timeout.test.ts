@@ -52,16 +52,19 @@ describeWithEngine("a wait for completion that times out", () => {
     expect((error as EngineOperationError).output).toContain(timeoutMessage(batchId));
 
     const described = describeCalls(calls);
-    expect(described.slice(0, 3)).toEqual([
+    expect(described.slice(0, 4)).toEqual([
       "GET /v1/batches -> 200",
+      "POST /v1/files -> 200",
       "POST /v1/files -> 200",
       "POST /v1/batches -> 200",
     ]);
     // Polls until the deadline, on the engine's real clock: the first at once, then more. Their
     // exact times (the last one at the deadline) are asserted on an injected clock in
     // test/provider/provider-promises.test.ts; here, only that the wait polled more than once.
-    expect(described.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(described.slice(3))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+    expect(described.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(described.slice(4, -1))).toEqual(new Set([`GET /v1/batches/${batchId} -> 200`]));
+    // The create's in-flight marker, deleted as the create hands the recorded batch to the engine.
+    expect(described.at(-1)).toMatch(/^DELETE \/v1\/files\/file-\w+ -> 200$/);
 
     const resource = await batchResource(stack);
     expect(resource.id).toBe(batchId);

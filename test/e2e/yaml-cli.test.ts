@@ -59,7 +59,13 @@ describeWithYamlHost("the YAML example through the pulumi CLI", () => {
     async () => {
       const { result, calls } = await emulator.during(() => project.ok(["up", "--yes", "--non-interactive"]));
       expect(result?.stdout).toMatch(/\+ 2 created/);
-      expect(mutatingPaths(calls)).toEqual(["POST /v1/files", "POST /v1/batches"]);
+      // The upload, the create's in-flight marker, the create, and the marker deleted.
+      expect(mutatingPaths(calls)).toEqual([
+        "POST /v1/files",
+        "POST /v1/files",
+        "POST /v1/batches",
+        "DELETE /v1/files/file_*",
+      ]);
       const outputs = JSON.parse((await project.ok(["stack", "output", "--json"])).stdout) as Record<
         string,
         unknown

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEFAULT_EMBEDDING_DIMENSIONS, embeddingVector } from "../../provider/emulator/execution/embeddings";
 import { executeRequest } from "../../provider/emulator/execution/execute-request";
+import { UsageCounter } from "../../provider/emulator/tokens/usage-counter";
 import { createBatch, fileLines, requestLine, startTestEmulator, type TestEmulator } from "./support/harness";
 
 const CTX = { batchId: "batch_x", customId: "c1", line: 1, createdSec: 1_700_000_000, seed: "seed" };
+const TOKENS = new UsageCounter();
 
 let env: TestEmulator;
 beforeAll(async () => {
@@ -92,11 +94,12 @@ describe("each endpoint answers with its own object", () => {
     expect(vectors[0]).toEqual(embeddingVector("e", JSON.stringify("same"), DEFAULT_EMBEDDING_DIMENSIONS));
   });
 
-  test("embeddings honour dimensions and base64 encoding", () => {
-    const result = executeRequest(
+  test("embeddings honour dimensions and base64 encoding", async () => {
+    const result = await executeRequest(
       "/v1/embeddings",
       { model: "e", input: "x", dimensions: 4, encoding_format: "base64" },
       CTX,
+      TOKENS,
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -105,8 +108,13 @@ describe("each endpoint answers with its own object", () => {
     expect([...floats]).toEqual(embeddingVector("e", JSON.stringify("x"), 4).map((x) => Math.fround(x)));
   });
 
-  test("a moderation flags input with the flag word", () => {
-    const result = executeRequest("/v1/moderations", { input: ["fine", "__emulator_flag__"] }, CTX);
+  test("a moderation flags input with the flag word", async () => {
+    const result = await executeRequest(
+      "/v1/moderations",
+      { input: ["fine", "__emulator_flag__"] },
+      CTX,
+      TOKENS,
+    );
     if (!result.ok) throw new RangeError("expected success");
     expect((result.value.body.results as { flagged: boolean }[]).map((r) => r.flagged)).toEqual([
       false,
@@ -116,8 +124,10 @@ describe("each endpoint answers with its own object", () => {
 });
 
 describe("requests the endpoint refuses", () => {
-  test("a response whose input comes from a reusable prompt is answered", () => {
-    expect(executeRequest("/v1/responses", { model: "m", prompt: { id: "pmpt_1" } }, CTX).ok).toBe(true);
+  test("a response whose input comes from a reusable prompt is answered", async () => {
+    expect(
+      (await executeRequest("/v1/responses", { model: "m", prompt: { id: "pmpt_1" } }, CTX, TOKENS)).ok,
+    ).toBe(true);
   });
 
   test.each([
@@ -132,8 +142,8 @@ describe("requests the endpoint refuses", () => {
     ["/v1/moderations", {}, "input"],
     ["/v1/images/generations", { model: "m" }, "prompt"],
     ["/v1/videos", {}, "prompt"],
-  ] as const)("%s with body %j is refused for lack of %s", (endpoint, body, param) => {
-    expect(executeRequest(endpoint, body, CTX)).toEqual({
+  ] as const)("%s with body %j is refused for lack of %s", async (endpoint, body, param) => {
+    expect(await executeRequest(endpoint, body, CTX, TOKENS)).toEqual({
       ok: false,
       value: {
         status: 400,
@@ -147,10 +157,10 @@ describe("requests the endpoint refuses", () => {
     });
   });
 
-  test("the same request always gets the same answer", () => {
+  test("the same request always gets the same answer", async () => {
     const body = { model: "m", messages: [{ role: "user", content: "x" }] };
-    expect(executeRequest("/v1/chat/completions", body, CTX)).toEqual(
-      executeRequest("/v1/chat/completions", body, CTX),
+    expect(await executeRequest("/v1/chat/completions", body, CTX, TOKENS)).toEqual(
+      await executeRequest("/v1/chat/completions", body, CTX, TOKENS),
     );
   });
 });

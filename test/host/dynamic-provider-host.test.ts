@@ -87,10 +87,11 @@ describe("the real dynamic-provider host over gRPC", () => {
       __provider: provider,
     });
     expect(JSON.stringify(created.properties)).not.toContain(KEY);
-    // The look-up for an earlier attempt's batch runs beside the upload; the create comes last.
-    const calls = emulator.calls().map((c) => `${c.method} ${c.path}`);
-    expect(calls.slice(0, 2).sort()).toEqual(["GET /v1/batches", "POST /v1/files"]);
-    expect(calls.slice(2)).toEqual(["POST /v1/batches"]);
+    // The look-up for an earlier create's batch and the in-flight marker go beside the upload;
+    // then the batch is created, and the marker is deleted as the create returns.
+    const calls = emulator.calls().map((c) => `${c.method} ${c.path.replace(/file-\w+/, "{file}")}`);
+    expect(calls.slice(0, 3).sort()).toEqual(["GET /v1/batches", "POST /v1/files", "POST /v1/files"]);
+    expect(calls.slice(3)).toEqual(["POST /v1/batches", "DELETE /v1/files/{file}"]);
 
     const unchanged = await host.diff(URN, created.id, created.properties, checked.inputs);
     expect(unchanged).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });

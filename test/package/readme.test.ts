@@ -12,8 +12,10 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseResultsArguments } from "../../provider/cli/commands/results-arguments";
+import { SET_INPUT_DESCRIPTIONS, USER_INPUT_DESCRIPTIONS } from "../../provider/contract";
 import { parseCliArgs } from "../../provider/emulator/cli-args";
 import { BATCH_RESOURCE_TOKEN } from "../../provider/plugin/names";
+import { checkResultsArguments, MAX_RETRY_ATTEMPTS } from "../../provider/results/check-arguments";
 import { SETTING_SOURCES } from "../../provider/runtime/settings";
 import { REPO_ROOT } from "../support/repo";
 import { OPENAI_BATCH_BIN, runBin } from "../support/run-cli";
@@ -118,6 +120,21 @@ describe("README.md", () => {
         /^\w[\w-]*: batch_\w+ in_progress: [\d,]+\/[\d,]+ done, [\d,]+ failed, expires in \d+h$/,
       );
     }
+  });
+
+  test("its argument table and the schema give retryFailedRequests the bounds the check enforces", () => {
+    const row = README.split("\n").find((line) => line.startsWith("| `retryFailedRequests` |"));
+    const bounds = `whole number from 0 to ${MAX_RETRY_ATTEMPTS}`;
+    expect(row).toContain(bounds);
+    expect(USER_INPUT_DESCRIPTIONS.retryFailedRequests.description).toContain(`a ${bounds}`);
+    expect(SET_INPUT_DESCRIPTIONS.retryFailedRequests.description).toContain(`a ${bounds}`);
+    const refused = (value: number) =>
+      checkResultsArguments({ retryFailedRequests: value }).map((problem) => problem.property);
+    expect([refused(0), refused(MAX_RETRY_ATTEMPTS), refused(MAX_RETRY_ATTEMPTS + 1)]).toEqual([
+      [],
+      [],
+      ["retryFailedRequests"],
+    ]);
   });
 
   test("its config table lists the keys and environment variables the provider reads", () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
-import type { BatchInputs } from "../../provider/contract";
+import { type BatchInputs, CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../provider/emulator";
 import type { RuntimeDeps } from "../../provider/runtime/deps";
 import { createLogger } from "../../provider/runtime/logger";
@@ -17,6 +17,16 @@ export interface ProviderUnderTest {
   progress: string[];
   /** Runs the provider's `check` and fails the test on any failure, as the engine would stop. */
   checked(news: Record<string, unknown>): Promise<BatchInputs>;
+  /**
+   * Starts a create that never returns, as in a `pulumi up` killed while it waits: the create runs
+   * in a provider of its own on the same emulator, whose sleep never ends once `hangWhen()` holds
+   * (at its first sleep by default; before that, a sleep moves the clock as usual). Resolves once
+   * it hangs, with the batches that carry the create token, newest first; fails if the create
+   * returns or fails first.
+   */
+  interrupted(inputs: BatchInputs, hangWhen?: () => boolean): Promise<OpenAI.Batch[]>;
+  /** The batches that carry `token` in their metadata, newest first. */
+  batchesOf(token: string | undefined): Promise<OpenAI.Batch[]>;
   liveBatches(): Promise<OpenAI.Batch[]>;
   batchFiles(): Promise<OpenAI.FileObject[]>;
   close(): Promise<void>;
@@ -41,27 +51,37 @@ export async function providerWithEmulator(
   const emulator = await startEmulator({ manualClock: true, ...options.emulator, apiKey: key });
   const logs: string[] = [];
   const progress: string[] = [];
-  const provider = createBatchProvider({
-    env: {},
-    cwd: () => options.cwd ?? process.cwd(),
-    now: () => emulator.now(),
-    sleep: async (ms) => {
-      await emulator.advance(ms);
-      await options.afterSleep?.(emulator);
-    },
-    random: () => 0,
-    log: createLogger("debug", (line) => logs.push(line)),
-    ...options.deps,
-    progress: (line) => progress.push(line),
-  });
+  const sleep = async (ms: number) => {
+    await emulator.advance(ms);
+    await options.afterSleep?.(emulator);
+  };
+  const newProvider = (deps: Partial<RuntimeDeps>) =>
+    createBatchProvider({
+      env: {},
+      cwd: () => options.cwd ?? process.cwd(),
+      now: () => emulator.now(),
+      sleep,
+      random: () => 0,
+      log: createLogger("debug", (line) => logs.push(line)),
+      ...options.deps,
+      progress: (line) => progress.push(line),
+      ...deps,
+    });
+  const provider = newProvider({});
   const config: Record<string, string> = {
     "openai:apiKey": key,
     "openai:baseUrl": emulator.url,
     "openai:maxRetries": "3",
     ...options.config,
   };
-  await provider.configure({ config: { get: (name: string) => config[name] } });
+  const configure = (p: BatchResourceProvider) =>
+    p.configure({ config: { get: (name: string) => config[name] } });
+  await configure(provider);
   const client = new OpenAI({ apiKey: key, baseURL: emulator.url, maxRetries: 0 });
+  const batchesOf = async (token: string | undefined) =>
+    (await client.batches.list({ limit: 100 })).data.filter(
+      (b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === token,
+    );
   return {
     emulator,
     provider,
@@ -76,6 +96,31 @@ export async function providerWithEmulator(
       }
       return result.inputs as BatchInputs;
     },
+    async interrupted(inputs, hangWhen = () => true) {
+      let hung!: () => void;
+      const hanging = new Promise<void>((resolve) => {
+        hung = resolve;
+      });
+      const killed = newProvider({
+        sleep: (ms) => {
+          if (!hangWhen()) return sleep(ms);
+          hung();
+          return new Promise<void>(() => {});
+        },
+      });
+      await configure(killed);
+      const returned = killed.create(inputs).then(
+        () => {
+          throw new Error("the create to interrupt returned");
+        },
+        (error: unknown) => {
+          throw new Error(`the create to interrupt failed: ${(error as Error).message}`);
+        },
+      );
+      await Promise.race([hanging, returned]);
+      return batchesOf(inputs.createToken);
+    },
+    batchesOf,
     async liveBatches() {
       const all = await client.batches.list({ limit: 100 });
       return all.data.filter((b) => !["completed", "failed", "expired", "cancelled"].includes(b.status));

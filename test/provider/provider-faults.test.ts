@@ -47,11 +47,12 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
       "a dropped connection on create",
       { method: "POST", path: "/v1/batches", kind: "drop_connection", count: 1 },
     ],
+    // The input and the in-flight marker are uploaded side by side: each fault on uploads meets both.
     [
       "a 500 after the file was stored",
-      { method: "POST", path: "/v1/files", kind: "server_error_after", count: 1 },
+      { method: "POST", path: "/v1/files", kind: "server_error_after", count: 2 },
     ],
-    ["a 429 on upload", { method: "POST", path: "/v1/files", kind: "rate_limit", count: 1 }],
+    ["a 429 on upload", { method: "POST", path: "/v1/files", kind: "rate_limit", count: 2 }],
     ["a 500 on the look-up", { method: "GET", path: "/v1/batches", kind: "server_error", count: 1 }],
   ] as [string, FaultRule][])("%s", async (_name, fault) => {
     const { result } = await createWith([fault]);
@@ -61,6 +62,19 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(batches[0]!.id).toBe("ok" in result ? result.ok.id : "");
     expect(await env.batchFiles()).toHaveLength(1);
     expect(env.emulator.calls().filter((c) => c.fault !== undefined)).toHaveLength(fault.count ?? 0);
+  });
+
+  test("a 500 after the batch was created, which has finished by the look-up, is found: no second batch", async () => {
+    // A batch of the emulator finishes in 3 ms of its clock; the provider's wait before the look-up
+    // moves the clock on by more than that.
+    env = await providerWithEmulator({
+      emulator: { durations: { validatingMs: 1, inProgressMs: 1, finalizingMs: 1 } },
+    });
+    const inputs = await env.checked({ endpoint: EMBEDDINGS, requests: embeddingRequests(2) });
+    env.emulator.setFaults([{ method: "POST", path: "/v1/batches", kind: "server_error_after", count: 1 }]);
+    const { id } = await env.provider.create(inputs);
+    const batches = await allBatches();
+    expect(batches.map((b) => [b.id, b.status])).toEqual([[id, "completed"]]);
   });
 
   test("the server's Retry-After is what the provider waits", async () => {
@@ -91,27 +105,35 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     expect(await env.batchFiles()).toEqual([]);
   });
 
-  test("a create retried after a crash adopts the live batch the first attempt made", async () => {
+  test("a create retried after a killed one adopts the batch that one made, and deletes its own upload and both markers", async () => {
     env = await providerWithEmulator();
     const inputs = await env.checked({
       endpoint: EMBEDDINGS,
       requests: embeddingRequests(2),
       resourceKey: "p/s/crash",
+      waitForCompletion: true,
     });
-    const first = await env.provider.create(inputs);
+    const [made] = await env.interrupted(inputs);
     env.emulator.clearCalls();
     const second = await env.provider.create(inputs);
-    expect(second.id).toBe(first.id);
-    // The second upload ran beside the look-up, and is deleted once the earlier batch is found;
-    // then the files are listed once, for other uploads that earlier attempts left.
+    expect(second.id).toBe(made!.id);
+    // Its upload and its marker go up; the upload is deleted once the earlier batch is found, and
+    // both markers once the create returns. Nothing else changes.
     expect(
       env.emulator
         .calls()
+        .filter((c) => c.method !== "GET")
         .map((c) => `${c.method} ${c.path.replace(/file-[\w-]+/, "{file}")}`)
         .sort(),
-    ).toEqual(["DELETE /v1/files/{file}", "GET /v1/batches", "GET /v1/files", "POST /v1/files"]);
+    ).toEqual([
+      "DELETE /v1/files/{file}",
+      "DELETE /v1/files/{file}",
+      "DELETE /v1/files/{file}",
+      "POST /v1/files",
+      "POST /v1/files",
+    ]);
     expect(await allBatches()).toHaveLength(1);
-    expect((await env.batchFiles()).map((f) => f.id)).toEqual([first.outs?.inputFileId]);
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([made!.input_file_id]);
   });
 
   test("a finished batch with the same token is not adopted: a new one is made", async () => {
@@ -192,7 +214,7 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     );
   });
 
-  test("a forced replacement of a running batch with unchanged inputs keeps that batch: never cancelled, never doubled", async () => {
+  test("a forced replacement of a running batch with unchanged inputs starts it over: a new batch, and the old one cancelled", async () => {
     env = await providerWithEmulator();
     const inputs = await env.checked({
       endpoint: EMBEDDINGS,
@@ -201,17 +223,16 @@ describe("create under faults: nothing duplicated, nothing orphaned", () => {
     });
     const first = await env.provider.create(inputs);
     // As `pulumi up --replace` does: create the replacement from the same inputs (so with the same
-    // create token), then delete the replaced resource, with no diff in between. The create cannot
-    // be told from one that runs again after an interrupted `pulumi up`, so it adopts the batch...
+    // create token), then delete the replaced resource, with no diff in between. The first create
+    // returned (its in-flight marker is gone), so this is a deliberate re-run: a new batch...
     const second = await env.provider.create(inputs);
-    expect(second.id).toBe(first.id);
-    // ...and the delete of the replaced resource leaves the adopted batch and its file alone.
-    env.emulator.clearCalls();
+    expect(second.id).not.toBe(first.id);
+    // ...and the delete of the replaced resource cancels the old one and deletes its file.
     await env.provider.delete(first.id, first.outs!);
-    expect(env.emulator.calls()).toEqual([]);
-    expect((await env.client.batches.retrieve(first.id)).status).toBe("validating");
-    expect((await env.batchFiles()).map((f) => f.id)).toEqual([first.outs?.inputFileId]);
-    expect(await env.liveBatches()).toHaveLength(1);
+    expect((await env.client.batches.retrieve(first.id)).status).toMatch(/^cancel/);
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([second.outs?.inputFileId]);
+    const running = (await env.liveBatches()).filter((b) => b.status !== "cancelling");
+    expect(running.map((b) => b.id)).toEqual([second.id]);
   });
 
   test("an API that cannot be reached is named by its URL", async () => {

@@ -22,9 +22,10 @@ describe("create", () => {
     const inputs = await env.checked({ endpoint: EMBEDDINGS, requests, resourceKey: "p/s/a" });
     const { id, outs } = await env.provider.create(inputs);
 
-    // The look-up for an earlier attempt's batch runs beside the upload; the create comes last.
-    expect(callsOf(env).slice(0, 2).sort()).toEqual(["GET /v1/batches", "POST /v1/files"]);
-    expect(callsOf(env).slice(2)).toEqual(["POST /v1/batches"]);
+    // The look-up for an earlier create's batch and the in-flight marker go beside the upload;
+    // then the batch is created, and the marker is deleted as the create returns.
+    expect(callsOf(env).slice(0, 3).sort()).toEqual(["GET /v1/batches", "POST /v1/files", "POST /v1/files"]);
+    expect(callsOf(env).slice(3)).toEqual(["POST /v1/batches", "DELETE /v1/files/file-{id}"]);
     expect(outs).toMatchObject({
       status: "validating",
       endpoint: EMBEDDINGS,
@@ -66,8 +67,11 @@ describe("create", () => {
     env.emulator.clearCalls();
     const inputs = await env.checked({ endpoint: EMBEDDINGS, inputFileId: file.id });
     const { outs } = await env.provider.create(inputs);
-    expect(callsOf(env)).toEqual(["GET /v1/batches", "POST /v1/batches"]);
+    // Only the in-flight marker is uploaded (beside the look-up), and deleted as the create returns.
+    expect(callsOf(env).slice(0, 2).sort()).toEqual(["GET /v1/batches", "POST /v1/files"]);
+    expect(callsOf(env).slice(2)).toEqual(["POST /v1/batches", "DELETE /v1/files/file-{id}"]);
     expect(outs).toMatchObject({ inputFileId: file.id, uploadedInputFile: false });
+    expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
   });
 
   test("with waitForCompletion, returns a completed batch with its output file", async () => {
@@ -284,7 +288,8 @@ describe("delete", () => {
     const { id, outs } = await env.provider.create(inputs);
     env.emulator.clearCalls();
     await env.provider.delete!(id, outs!);
-    expect(env.emulator.calls()).toEqual([]);
+    // The files are only listed, for in-flight markers a create could not delete.
+    expect(callsOf(env)).toEqual(["GET /v1/files"]);
     expect((await env.client.files.retrieve(file.id)).id).toBe(file.id);
   });
 

@@ -33,6 +33,7 @@ describe("deleteInputFileOnDelete: false", () => {
       deleteInputFileOnDelete: false,
     });
     const { id, outs } = await env.provider.create(inputs);
+    env.emulator.clearCalls();
     await env.provider.delete(id, outs!);
     expect((await env.client.batches.retrieve(id)).status).toBe("cancelling");
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([outs?.inputFileId]);

@@ -4,6 +4,7 @@
  * create's look-up for an earlier attempt's batch reads.
  */
 import { afterEach, describe, expect, test } from "vitest";
+import type { BatchInputs } from "../../provider/contract";
 import { isBatchApiError } from "../../provider/errors";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 import { startRecordingProxy } from "./recording-proxy";
@@ -130,36 +131,38 @@ describe("openai:organization and openai:project", () => {
   });
 });
 
-describe("the create's look-up for an earlier attempt's batch", () => {
+describe("the create's look-up for an earlier create's batch", () => {
   test("reads the 1,000 newest batches: the 1,000th is adopted, the 1,001st is not found", async () => {
     env = await providerWithEmulator();
-    const inputs = await env.checked({
-      endpoint: EMBEDDINGS,
-      requests: embeddingRequests(1),
-      resourceKey: "p/s/buried",
-    });
-    const first = await env.provider.create(inputs);
-    const bury = async (count: number) => {
-      for (let i = 0; i < count; i++) {
-        await env.client.batches.create({
-          input_file_id: first.outs!.inputFileId!,
-          endpoint: EMBEDDINGS,
-          completion_window: "24h",
-        });
-      }
+    const killed = async (resourceKey: string) => {
+      const inputs = await env.checked({
+        endpoint: EMBEDDINGS,
+        requests: embeddingRequests(1),
+        resourceKey,
+        waitForCompletion: true,
+      });
+      const [made] = await env.interrupted(inputs);
+      return { inputs, made: made! };
     };
-    const createAgain = async () => {
+    // Two creates killed while they waited: the older batch will be the 1,001st, the newer the 1,000th.
+    const deeper = await killed("p/s/deeper");
+    const buried = await killed("p/s/buried");
+    for (let i = 0; i < 999; i++) {
+      await env.client.batches.create({
+        input_file_id: buried.made.input_file_id,
+        endpoint: EMBEDDINGS,
+        completion_window: "24h",
+      });
+    }
+    const createAgain = async (inputs: BatchInputs) => {
       env.emulator.clearCalls();
       const again = await env.provider.create(inputs);
       const lookups = env.emulator.calls().filter((c) => c.method === "GET" && c.path === "/v1/batches");
       return { id: again.id, pages: lookups.length };
     };
-
-    await bury(999);
-    expect(await createAgain()).toEqual({ id: first.id, pages: 10 });
-    await bury(1);
-    const past = await createAgain();
-    expect(past.id).not.toBe(first.id);
+    expect(await createAgain(buried.inputs)).toEqual({ id: buried.made.id, pages: 10 });
+    const past = await createAgain(deeper.inputs);
+    expect(past.id).not.toBe(deeper.made.id);
     expect(past.pages).toBe(10);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { BatchRequestLine } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
-import { isBatchApiError } from "../../provider/errors";
+import { isBatchApiError, isBatchInputError } from "../../provider/errors";
 import { type BatchResultRecord, readBatchResults } from "../../provider/results";
 import {
   answersById,
@@ -204,6 +204,46 @@ describe("readBatchResults against the emulator", () => {
     expect(isBatchApiError(error) && error.status).toBe(404);
     expect((error as Error).message).toBe(
       `Could not download the output file ${done.output_file_id} of batch ${created.id}: the file no longer exists: it has expired or been deleted (the batch finished at ${new Date(done.completed_at! * 1000).toISOString()}; its files expire at the time output_expires_after sets after that). A batch's output and error files are kept only until their expires_at; read the results before then, or give the batch a longer \`outputExpiresAfter\` (output_expires_after, up to 30 days) (HTTP 404).`,
+    );
+  });
+
+  test("a file id no batch vouches for, and that the API does not know: not found, not expired", async () => {
+    const target = await start();
+    const error = await failureOf(readBatchResults({ output_file_id: "file-madeup" }, api(target)));
+    expect(isBatchApiError(error) && error.status).toBe(404);
+    expect((error as Error).message).toBe(
+      "Could not download the output file file-madeup: no file found with id 'file-madeup'; check the id (a file that has expired or been deleted is not found either: read the results by the batch's id, which tells the two apart) (HTTP 404).",
+    );
+  });
+
+  test("a program is told of its key in its own terms: the apiKey option or OPENAI_API_KEY, never Pulumi", async () => {
+    const target = await start();
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const missing = await failureOf(readBatchResults("batch_1", { baseUrl: target.emulator.url }));
+      expect((missing as Error).message).toBe(
+        "apiKey (OPENAI_API_KEY): no OpenAI API key is set; set OPENAI_API_KEY in the environment, or pass apiKey",
+      );
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+    const refused = await failureOf(
+      readBatchResults("batch_1", { apiKey: "sk-not-the-emulators-key", baseUrl: target.emulator.url }),
+    );
+    expect(isBatchApiError(refused) && refused.status).toBe(401);
+    expect((refused as Error).message).toMatch(
+      /^The OpenAI API refused the API key \(HTTP 401.*\) when readBatchResults tried to retrieve the batch: .+\. Set a valid key in apiKey \(OPENAI_API_KEY\), one for the server at http:\/\/127\.0\.0\.1:\d+\/v1 \(baseUrl \(OPENAI_BASE_URL\) names another, such as the local emulator\)\.$/,
+    );
+  });
+
+  test("a batch that has not finished is refused, saying to wait, rather than read as missing requests", async () => {
+    const target = await start();
+    const created = await createBatch(target.client, chatJsonl(2));
+    const error = await failureOf(readBatchResults(created.id, { ...api(target), input: inputFile(2) }));
+    expect(isBatchInputError(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `${created.id}: the batch is validating, not finished: its results are written when it has completed, failed, expired or been cancelled; wait for that, then read them`,
     );
   });
 

@@ -110,6 +110,7 @@ describe("openai-batch results", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       ok: false,
       batchId: id,
+      status: "completed",
       succeeded: 1,
       failed: 1,
       expired: 0,

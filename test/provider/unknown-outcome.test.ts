@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchInputs, BatchOutputs } from "../../provider/contract";
 import { type Emulator, type FaultRule, startEmulator } from "../../provider/emulator";
 import { type BatchApiError, isBatchApiError } from "../../provider/errors";
+import { isMarkerOf } from "../../provider/policy/in-flight";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
 import { EMBEDDINGS, embeddingRequests } from "./harness";
@@ -114,7 +115,11 @@ describe("a batch create whose outcome is unknown", () => {
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toContain("HTTP 500");
     expect(error.message).toContain(`recorded in the state as pending:${inputs.createToken}`);
-    expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
+    // The input file, and the create's in-flight marker, kept so that the next create adopts the batch.
+    const files = await batchFiles();
+    expect(files.map((f) => f.id).sort()).toEqual(
+      [batch.input_file_id, files.find((f) => isMarkerOf(f.filename, inputs.createToken!))?.id].sort(),
+    );
   });
 
   test("a delete cancels the batch and deletes its file", async () => {
@@ -143,6 +148,20 @@ describe("a batch create whose outcome is unknown", () => {
     expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
   });
 
+  test.each(["completed", "failed", "expired", "cancelled"])(
+    "with the same inputs the replacement adopts the batch also when it is %s by then, and no marker is left",
+    async (status) => {
+      const { inputs, error, batch } = await unknownCreate();
+      await emulator.setBatchStatus(batch.id, status);
+      const replacement = await provider.create(inputs);
+      expect(replacement.id).toBe(batch.id);
+      expect(replacement.outs?.status).toBe(status);
+      await provider.delete!(error.id!, error.properties!);
+      expect((await allBatches()).map((b) => b.id)).toEqual([batch.id]);
+      expect((await batchFiles()).map((f) => f.id)).toEqual([batch.input_file_id]);
+    },
+  );
+
   test("the next up with changed inputs makes a new batch and cancels the one of unknown outcome", async () => {
     const { error, batch } = await unknownCreate();
     const changed = await checked({
@@ -159,6 +178,8 @@ describe("a batch create whose outcome is unknown", () => {
   });
 });
 
+// The input and the in-flight marker are uploaded side by side: the fault meets both, so that the
+// outcome of each is unknown.
 describe("an upload whose outcome is unknown", () => {
   test("is recorded under the placeholder id, and a refresh that finds no batch deletes the file", async () => {
     await setUp(
@@ -174,13 +195,15 @@ describe("an upload whose outcome is unknown", () => {
       method: "POST",
       path: "/v1/files",
       kind: "server_error_after",
-      count: 1,
+      count: 2,
     });
     expect(error.id).toBe(`pending:${inputs.createToken}`);
     expect(error.properties?.inputFileId).toBeUndefined();
     expect(await allBatches()).toEqual([]);
-    const [left] = await batchFiles();
-    expect(left?.filename).toContain(`.${inputs.createToken}.`);
+    // The input and the marker, each named after the create token.
+    const left = await batchFiles();
+    expect(left).toHaveLength(2);
+    for (const file of left) expect(file.filename).toContain(`.${inputs.createToken}.`);
 
     const read = await provider.read!(error.id!, error.properties as BatchOutputs);
     expect(read).toEqual({ id: "" });
@@ -201,9 +224,9 @@ describe("an upload whose outcome is unknown", () => {
       method: "POST",
       path: "/v1/files",
       kind: "server_error_after",
-      count: 1,
+      count: 2,
     });
-    expect(await batchFiles()).toHaveLength(1);
+    expect(await batchFiles()).toHaveLength(2);
     await provider.delete!(error.id!, error.properties as BatchOutputs);
     expect(await batchFiles()).toEqual([]);
   });

@@ -10,6 +10,38 @@ const structproto = requireFromRepo("google-protobuf/google/protobuf/struct_pb")
 const provproto = requireFromRepo("@pulumi/pulumi/proto/provider_pb");
 const provrpc = requireFromRepo("@pulumi/pulumi/proto/provider_grpc_pb");
 const statusproto = requireFromRepo("@pulumi/pulumi/proto/status_pb");
+const engrpc = requireFromRepo("@pulumi/pulumi/proto/engine_grpc_pb");
+
+interface GrpcServer {
+  addService(service: unknown, implementation: unknown): void;
+  bindAsync(
+    address: string,
+    credentials: unknown,
+    callback: (error: Error | null, port: number) => void,
+  ): void;
+  forceShutdown(): void;
+}
+
+/**
+ * A stand-in for the engine's gRPC server, at the address the host is given, as the real engine's
+ * is: the provider's watchdog probes it, and stops the host once it is gone. Every call answers
+ * UNIMPLEMENTED, so that progress lines go to the host's standard output.
+ */
+async function startStandInEngine(): Promise<{ address: string; server: GrpcServer }> {
+  const server = new grpc.Server() as GrpcServer;
+  const unimplemented = (_call: unknown, callback: (error: unknown) => void) =>
+    callback({ code: grpc.status.UNIMPLEMENTED });
+  server.addService(
+    engrpc.EngineService,
+    Object.fromEntries(Object.keys(engrpc.EngineService).map((name) => [name, unimplemented])),
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return { address: `127.0.0.1:${port}`, server };
+}
 
 type Props = Record<string, unknown>;
 
@@ -36,6 +68,18 @@ export interface DiffAnswer {
   deleteBeforeReplace: boolean;
 }
 
+/** Pulumi's dynamic-provider host, which runs the serialized provider of each resource. */
+export const DYNAMIC_PROVIDER_HOST = join(
+  REPO_ROOT,
+  "node_modules",
+  "@pulumi",
+  "pulumi",
+  "cmd",
+  "dynamic-provider",
+);
+/** The package's provider plugin (it runs the build in dist/). */
+export const PLUGIN_HOST = join(REPO_ROOT, "bin", "pulumi-resource-openai-batch");
+
 /**
  * Pulumi's real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`), started as the
  * engine starts it, and a gRPC client that calls it as the engine does.
@@ -47,16 +91,24 @@ export class ProviderHost {
       [method: string]: (request: unknown, callback: (error: unknown, response: unknown) => void) => void;
     } & { close(): void },
     readonly stderr: () => string,
+    private readonly engine: GrpcServer,
   ) {}
 
-  static async start(cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ProviderHost> {
-    const script = join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider");
+  /**
+   * Starts a host in `cwd`, given a stand-in engine's address as its argument, as the engine
+   * starts it: by default Pulumi's dynamic-provider host; `script` may name another (the plugin).
+   */
+  static async start(
+    cwd: string,
+    env: NodeJS.ProcessEnv = {},
+    script = DYNAMIC_PROVIDER_HOST,
+  ): Promise<ProviderHost> {
     return ProviderHost.startServer([process.execPath, script], cwd, env);
   }
 
   /**
-   * Any provider server started as the engine starts a plugin: `command` with the engine's address
-   * (here one where nothing listens) as its last argument, in `cwd`.
+   * Any provider server started as the engine starts a plugin: `command` with a stand-in engine's
+   * address as its last argument, in `cwd`.
    */
   static async startServer(
     command: readonly string[],
@@ -64,7 +116,8 @@ export class ProviderHost {
     env: NodeJS.ProcessEnv = {},
   ): Promise<ProviderHost> {
     const [file, ...args] = command;
-    const child = spawn(file as string, [...args, "127.0.0.1:1"], {
+    const engine = await startStandInEngine();
+    const child = spawn(file as string, [...args, engine.address], {
       cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     });
@@ -86,7 +139,26 @@ export class ProviderHost {
       );
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, () => stderr);
+    return new ProviderHost(child, client, () => stderr, engine.server);
+  }
+
+  /** The host process's id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Shuts the stand-in engine down at once, as a killed engine goes. */
+  killEngine(): void {
+    this.engine.forceShutdown();
+  }
+
+  /** Resolves with the host's exit code (or signal) once it has exited. */
+  exited(): Promise<number | string> {
+    const { exitCode, signalCode } = this.child;
+    if (exitCode !== null || signalCode !== null) return Promise.resolve(exitCode ?? (signalCode as string));
+    return new Promise((resolve) =>
+      this.child.once("exit", (code, signal) => resolve(code ?? (signal as string))),
+    );
   }
 
   /** `Configure` with these arguments (a provider resource's inputs, as the engine sends them). */
@@ -176,11 +248,12 @@ export class ProviderHost {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.kill("SIGTERM");
       await exited;
     }
+    this.engine.forceShutdown();
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the generated gRPC messages are untyped JavaScript.

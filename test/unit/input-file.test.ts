@@ -124,7 +124,7 @@ describe("reading stops at the limits whatever the size said", () => {
     expect(report.ok).toBe(false);
     expect(report.problems.at(-1)).toEqual({
       message:
-        "the input is more than 200 MB; a batch input file may be at most 200 MB, so split it into several batches",
+        "the input is more than 200 MB; a batch input file may be at most 200 MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you",
     });
     expect(report.sha256).toBeUndefined();
     expect(served).toBeLessThanOrEqual(200 * 1024 * 1024 + chunk.length);

@@ -302,7 +302,7 @@ describe("the schema's types are the contract's TypeScript types", () => {
     return undefined;
   }
 
-  test("inputs and outputs, and every object type they reach, property by property, optional ones included", () => {
+  test("inputs and outputs of Batch and BatchSet, and every object type they reach, property by property, optional ones included", () => {
     const reached = new Set<string>();
     const inputs = objectDifferences(
       "inputs",
@@ -320,7 +320,22 @@ describe("the schema's types are the contract's TypeScript types", () => {
       reached,
       new Set([...USER_INPUT_NAMES, ...LIVE_OUTPUT_NAMES, ...PROVIDER_OUTPUT_NAMES]),
     );
-    expect([...inputs, ...outputs]).toEqual([]);
+    const set = schema.resources["openai-batch:index:BatchSet"];
+    const setInputs = objectDifferences(
+      "BatchSet inputs",
+      set?.inputProperties ?? {},
+      set?.requiredInputs ?? [],
+      exported("BatchSetInputs"),
+      reached,
+    );
+    const setOutputs = objectDifferences(
+      "BatchSet outputs",
+      set?.properties ?? {},
+      set?.required ?? [],
+      exported("BatchSetOutputs"),
+      reached,
+    );
+    expect([...inputs, ...outputs, ...setInputs, ...setOutputs]).toEqual([]);
     // Every object type of the schema was compared: none is left over.
     expect([...reached].sort()).toEqual(Object.keys(schema.types).sort());
   });

@@ -1,6 +1,14 @@
 import { describe, expect, test } from "vitest";
 import { isBatchInputError } from "../../provider/errors";
 import { requireUsableSettings, resolveSettings } from "../../provider/runtime/settings";
+import {
+  apiErrorAdvice,
+  CLI_AUDIENCE,
+  CODE_AUDIENCE,
+  PULUMI_AUDIENCE,
+  type SettingsAudience,
+  settingLabel,
+} from "../../provider/runtime/settings-advice";
 
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
@@ -22,6 +30,7 @@ describe("resolveSettings", () => {
       maxRetries: 2,
       requestTimeoutMs: 600_000,
       problems: [],
+      audience: { via: "pulumi" },
     });
   });
 
@@ -53,6 +62,25 @@ describe("resolveSettings", () => {
       },
     ]);
     expect(settings.maxRetries).toBe(2);
+  });
+
+  test("a base URL with a user name or password is a problem that shows neither", () => {
+    const settings = resolveSettings(config({ "openai:baseUrl": "http://user:hunter2@127.0.0.1:9/v1" }), {});
+    expect(settings.problems).toEqual([
+      {
+        property: "openai:baseUrl",
+        reason:
+          "http://127.0.0.1:9/v1 carries a user name or password, which no request may carry; remove them from the URL (the API key goes in openai:apiKey)",
+      },
+    ]);
+    expect(JSON.stringify(settings.problems)).not.toContain("hunter2");
+  });
+
+  test("an unusable base URL's problem never shows a password it holds", () => {
+    const settings = resolveSettings(config({ "openai:baseUrl": "ftp://user:hunter2@x" }), {});
+    expect(settings.problems.map((problem) => problem.reason)).toEqual([
+      '"ftp://x" is not an http(s) URL; set it like https://api.openai.com/v1',
+    ]);
   });
 
   test("a config whose get throws is treated as empty", () => {
@@ -89,15 +117,83 @@ describe("settings in another config namespace", () => {
     const settings = resolveSettings(
       config({ "openai:apiKey": "dynamic-only", "openai-batch:baseUrl": "ftp://x" }),
       {},
-      "openai-batch",
+      { via: "pulumi", namespace: "openai-batch" },
     );
     expect(settings.apiKey).toBeUndefined();
     expect(settings.problems.map((problem) => problem.property)).toEqual(["openai-batch:baseUrl"]);
-    expect(() => requireUsableSettings(settings, "openai-batch")).toThrow(
+    expect(() => requireUsableSettings(settings)).toThrow(
       "openai-batch:apiKey: no OpenAI API key is set; run `pulumi config set --secret openai-batch:apiKey <key>`, or set OPENAI_API_KEY in the environment that runs pulumi, or give the provider resource an apiKey argument",
     );
-    expect(resolveSettings(config({ "openai-batch:apiKey": "sk-plugin" }), {}, "openai-batch").apiKey).toBe(
-      "sk-plugin",
+    expect(
+      resolveSettings(
+        config({ "openai-batch:apiKey": "sk-plugin" }),
+        {},
+        { via: "pulumi", namespace: "openai-batch" },
+      ).apiKey,
+    ).toBe("sk-plugin");
+  });
+});
+
+describe("settings read from the environment, outside Pulumi: named and advised for who reads them", () => {
+  const missingKey = (audience: SettingsAudience) => {
+    try {
+      requireUsableSettings(resolveSettings(undefined, {}, audience));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "no error";
+  };
+
+  test("the openai-batch command: the environment variables, and no Pulumi", () => {
+    expect(missingKey(CLI_AUDIENCE)).toBe(
+      "OPENAI_API_KEY: no OpenAI API key is set; set OPENAI_API_KEY in the environment (export OPENAI_API_KEY=sk-...); for another server than the OpenAI API, such as the local emulator, set OPENAI_BASE_URL too",
     );
+    const settings = resolveSettings(undefined, { OPENAI_BASE_URL: "ftp://x" }, CLI_AUDIENCE);
+    expect(settings.problems).toEqual([
+      {
+        property: "OPENAI_BASE_URL",
+        reason: '"ftp://x" is not an http(s) URL; set it like https://api.openai.com/v1',
+      },
+    ]);
+  });
+
+  test("readBatchResults in a program: the option or the environment variable", () => {
+    expect(missingKey(CODE_AUDIENCE)).toBe(
+      "apiKey (OPENAI_API_KEY): no OpenAI API key is set; set OPENAI_API_KEY in the environment, or pass apiKey",
+    );
+  });
+
+  test.each([
+    [PULUMI_AUDIENCE, "openai:apiKey", "openai:requestTimeoutSeconds"],
+    [
+      { via: "pulumi", namespace: "openai-batch" } as const,
+      "openai-batch:apiKey",
+      "openai-batch:requestTimeoutSeconds",
+    ],
+    [CLI_AUDIENCE, "OPENAI_API_KEY", "requestTimeoutSeconds"],
+    [CODE_AUDIENCE, "apiKey (OPENAI_API_KEY)", "requestTimeoutSeconds"],
+  ])("%j names the key %s", (audience, key, timeout) => {
+    expect([settingLabel("apiKey", audience), settingLabel("requestTimeoutSeconds", audience)]).toEqual([
+      key,
+      timeout,
+    ]);
+  });
+
+  test("the API errors' advice: Pulumi's for the provider, the environment's for the others", () => {
+    expect(apiErrorAdvice(CLI_AUDIENCE, "http://127.0.0.1:9/v1")).toEqual({
+      caller: "openai-batch",
+      setKey:
+        "Set a valid key in OPENAI_API_KEY, one for the server at http://127.0.0.1:9/v1 (OPENAI_BASE_URL names another, such as the local emulator).",
+      access: "check OPENAI_ORG_ID and OPENAI_PROJECT_ID",
+      timeout: "check the network",
+      unreachable: "check OPENAI_BASE_URL and the network",
+    });
+    const plugin = apiErrorAdvice({ via: "pulumi", namespace: "openai-batch" }, "https://api.openai.com/v1");
+    expect(plugin.setKey).toBe(
+      "Set a valid key with `pulumi config set --secret openai-batch:apiKey <key>`, or in OPENAI_API_KEY in the environment that runs pulumi.",
+    );
+    for (const text of Object.values(apiErrorAdvice(CODE_AUDIENCE, "https://api.openai.com/v1"))) {
+      expect(text).not.toMatch(/pulumi|openai:/);
+    }
   });
 });

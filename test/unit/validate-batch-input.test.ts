@@ -166,7 +166,10 @@ describe("validateBatchInput: one rule per row", () => {
     expect(report.ok).toBe(false);
     expect(report.sha256).toBeUndefined();
     expect(report.problems).toEqual([
-      { message: "there are more than 50000 lines; a batch takes at most 50000 requests, so split the file" },
+      {
+        message:
+          "there are more than 50000 lines; a batch takes at most 50000 requests, so split the file, or give it to BatchSet, which splits it into batches for you",
+      },
     ]);
   });
 
@@ -283,7 +286,7 @@ describe("validateBatchInput: sources", () => {
       problems: [
         {
           message:
-            "the input is 200.0 MB; a batch input file may be at most 200 MB, so split it into several batches",
+            "the input is 200.0 MB; a batch input file may be at most 200 MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you",
         },
       ],
       problemCount: 1,

@@ -1,10 +1,10 @@
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { BATCH_ENDPOINTS } from "../../contract";
 import { tallyFile } from "../../cost/count-file";
-import { type CostEstimate, estimateCost } from "../../cost/estimate";
+import { type CostEstimate, type EstimateAdvice, estimateCost } from "../../cost/estimate";
+import { formatUsd } from "../../cost/format-usd";
+import { GIVEN_PRICE_SOURCE } from "../../cost/prices";
 import { isBatchInputFileError } from "../../errors";
 import { describeFileSystemError, openInputFile } from "../../validation/jsonl/open-input-file";
 import { BYTE_ORDER_MARK_PROBLEM } from "../../validation/jsonl/text-rules";
@@ -12,8 +12,10 @@ import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { CliFileError, CliUsageError } from "../errors";
 import { parseOptions } from "../options";
 import { plural, writeJson } from "../output";
+import { endpointOfFirstLine, readFirstLine } from "./estimate-endpoint";
+import { readPricesFile } from "./estimate-prices";
 
-export const ESTIMATE_USAGE = `Usage: openai-batch estimate <file.jsonl> [--endpoint <endpoint>] [--json]
+export const ESTIMATE_USAGE = `Usage: openai-batch estimate <file.jsonl> [--endpoint <endpoint>] [--prices <prices.json>] [--json]
 
 Counts the tokens of a Batch API input file with each model's encoding and prices them at the
 Batch API's rates, from the price table shipped with the package. Nothing is sent. A relative
@@ -22,6 +24,9 @@ path is read from the current directory.
 Options:
   --endpoint <endpoint>   the batch endpoint; one of ${BATCH_ENDPOINTS.join(", ")}
                           (default: the url of the first line)
+  --prices <file>         a JSON file of prices that correct or add to the table, in US dollars
+                          per million tokens at batch rates, e.g.
+                          {"gpt-4o-mini": {"input": 0.075, "cachedInput": 0.0375, "output": 0.3}}
   --json                  print one JSON document on stdout: { model, requests, inputTokens,
                           maxOutputTokens, inputCostUsd, maxCostUsd, priceAsOf }, with null where
                           a figure is unknown; or, when there is no estimate,
@@ -31,12 +36,15 @@ Output: the figures on stdout; warnings (no output limit, no price for the model
 
 Exit codes:
   0   the estimate is printed
-  1   lines of the file are not JSON requests with a body (kind "invalid")
-  2   the command line is wrong (kind "usage"), or the file cannot be read (kind "file")`;
+  1   the file is not JSON requests with a body, or its first line gives no endpoint
+      (kind "invalid")
+  2   the command line is wrong (kind "usage", a --prices file that is not prices among it), or
+      a file cannot be read (kind "file")`;
 
 export interface EstimateArguments {
   file: string;
   endpoint: string | undefined;
+  prices: string | undefined;
   json: boolean;
 }
 
@@ -44,6 +52,7 @@ export interface EstimateArguments {
 export function parseEstimateArguments(args: readonly string[]): EstimateArguments {
   const { values, positionals } = parseOptions(args, {
     endpoint: { type: "string", example: "/v1/chat/completions" },
+    prices: { type: "string", example: "prices.json" },
     json: { type: "boolean" },
   });
   const [file, extra] = positionals;
@@ -56,7 +65,7 @@ export function parseEstimateArguments(args: readonly string[]): EstimateArgumen
       `--endpoint ${JSON.stringify(endpoint)} is not a batch endpoint; use one of ${BATCH_ENDPOINTS.join(", ")}`,
     );
   }
-  return { file, endpoint, json: values.json === true };
+  return { file, endpoint, prices: values.prices as string | undefined, json: values.json === true };
 }
 
 /**
@@ -67,12 +76,17 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<E
   const args = parseEstimateArguments(argv);
   const path = resolve(io.cwd, args.file);
   await checkReadable(path, args.file);
+  const prices =
+    args.prices === undefined ? undefined : await readPricesFile(resolve(io.cwd, args.prices), args.prices);
   if (await startsWithByteOrderMark(path)) {
     return reportInvalid(`${args.file}:1: ${BYTE_ORDER_MARK_PROBLEM}`, {}, args, io);
   }
-  const endpoint = args.endpoint ?? (await firstLineUrl(path));
+  let endpoint = args.endpoint;
   if (endpoint === undefined) {
-    throw new CliUsageError(`${args.file}:1: no url to take the endpoint from; pass --endpoint`);
+    const { line, cut } = await readFirstLine(path);
+    const found = endpointOfFirstLine(line, cut, args.file);
+    if ("problem" in found) return reportInvalid(found.problem, {}, args, io);
+    endpoint = found.endpoint;
   }
   let tally: Awaited<ReturnType<typeof tallyFile>>;
   try {
@@ -84,12 +98,15 @@ export async function runEstimate(argv: readonly string[], io: CliIo): Promise<E
     const message = `${args.file}: ${plural(tally.invalidLines, "line")} ${tally.invalidLines === 1 ? "is" : "are"} not a JSON request with a body; \`openai-batch validate ${args.file}\` names them`;
     return reportInvalid(message, { invalidLines: tally.invalidLines }, args, io);
   }
-  const { estimate, warnings } = estimateCost(tally);
+  const { estimate, warnings } = estimateCost(tally, {
+    advice: COMMAND_LINE_ADVICE,
+    ...(prices === undefined ? {} : { prices }),
+  });
   for (const warning of warnings) {
     io.stderr.write(`warning: ${warning}\n`);
   }
   if (args.json) writeJson(io.stdout, estimate);
-  else io.stdout.write(`${describe(args.file, estimate)}\n`);
+  else io.stdout.write(`${describe(args, estimate)}\n`);
   return EXIT.ok;
 }
 
@@ -131,38 +148,24 @@ async function checkReadable(path: string, label: string): Promise<void> {
   }
 }
 
-function describe(file: string, e: CostEstimate): string {
+/** What the warnings tell the user to do: this command's options, not the resource's arguments. */
+const COMMAND_LINE_ADVICE: EstimateAdvice = {
+  price: (model) =>
+    `pass --prices <file.json> holding {${JSON.stringify(model)}: {"input": ..., "output": ...}} in US dollars per million tokens at batch rates`,
+  unboundedOutput: "set max_tokens (max_completion_tokens, max_output_tokens) on each request",
+};
+
+function describe({ file, prices }: EstimateArguments, e: CostEstimate): string {
   const tokens = (n: number | null) => (n === null ? "unknown" : n.toLocaleString("en-US"));
-  const dollars = (n: number | null) => (n === null ? "unknown" : `$${n.toFixed(6)}`);
+  const dollars = (n: number | null) => (n === null ? "unknown" : formatUsd(n));
   return [
-    `${file}: ${e.requests.toLocaleString("en-US")} requests${e.model === null ? "" : ` for ${e.model}`}`,
+    `${file}: ${plural(e.requests, "request")}${e.model === null ? "" : ` for ${e.model}`}`,
     `  input tokens:       ${tokens(e.inputTokens)}`,
     `  max output tokens:  ${e.maxOutputTokens === null && e.inputTokens !== null ? "unbounded" : tokens(e.maxOutputTokens)}`,
     `  input cost:         ${dollars(e.inputCostUsd)}`,
     `  most cost:          ${dollars(e.maxCostUsd)}`,
-    `  prices as of:       ${e.priceAsOf ?? "no price for this model"} (batch rates)`,
+    `  prices as of:       ${e.priceAsOf === GIVEN_PRICE_SOURCE ? `--prices ${prices}` : (e.priceAsOf ?? "no price for this model")} (batch rates)`,
   ].join("\n");
-}
-
-/** The url of the first line, if it has one. */
-async function firstLineUrl(file: string): Promise<string | undefined> {
-  const lines = createInterface({
-    input: createReadStream(file, { end: 1024 * 1024 }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  try {
-    for await (const line of lines) {
-      try {
-        const url = (JSON.parse(line) as { url?: unknown } | null)?.url;
-        return typeof url === "string" ? url : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-    return undefined;
-  } finally {
-    lines.close();
-  }
 }
 
 /** `openai-batch estimate`, as a subcommand of the dispatcher. */

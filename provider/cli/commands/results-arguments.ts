@@ -24,18 +24,19 @@ Options:
   --failed-requests <file>  write the input lines of the requests that did not succeed there,
                             byte for byte, ready to submit again (needs --input)
   --json                    print the outcome as one JSON document: the summary
-                            { ok, batchId, succeeded, failed, expired, cancelled, missing,
-                            errorCodes, out, failedRequests }, or { ok: false, error: { kind,
+                            { ok, batchId, status, succeeded, failed, expired, cancelled,
+                            missing, errorCodes, out, failedRequests }, or { ok: false, error: { kind,
                             message } }. It goes to stdout with --out, and to stderr when the
                             records are on stdout; a usage error goes to stdout.
 
 Output: the records (to stdout without --out); a one-line summary on stderr.
 
 Exit codes:
-  0   every request succeeded
-  1   some requests did not succeed
+  0   the batch completed and every request succeeded
+  1   some requests did not succeed, or the batch failed, expired or was cancelled
   2   the command line is wrong (kind "usage"), a file cannot be read or written (kind "file"),
-      the API failed or does not know the batch (kind "api"), or the key is missing (kind "input")
+      the API failed or does not know the batch (kind "api"), or the key is missing or the batch
+      has not finished (kind "input")
 
 The key and URL come from OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID and OPENAI_PROJECT_ID.`;
 

@@ -2,11 +2,13 @@ import { resolve } from "node:path";
 import { displayable, scrubKey } from "../../display";
 import { isBatchApiError, isBatchInputError } from "../../errors";
 import { type WriteChunk, writeAtomically } from "../../results/atomic-file";
-import { readBatchResults } from "../../results/read-batch-results";
+import { readBatchResultsFor } from "../../results/read-batch-results";
 import { copyLines } from "../../results/select-lines";
 import { countRecord, describeSummary, emptySummary, totalOf } from "../../results/summary";
 import type { BatchResultsSummary } from "../../results/types";
+import { CLI_AUDIENCE } from "../../runtime/settings-advice";
 import { describeFileSystemError } from "../../validation/jsonl/open-input-file";
+import { isClosedPipe } from "../closed-output";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { writeJson } from "../output";
 import { parseResultsArguments, RESULTS_USAGE, type ResultsArguments } from "./results-arguments";
@@ -35,30 +37,35 @@ export async function runResults(argv: readonly string[], io: CliIo): Promise<Ex
   const key = process.env.OPENAI_API_KEY;
   const show = (text: string) => displayable(scrubKey(text, key));
   try {
-    const { summary, failedLines } = await writeRecords(command, io);
+    const { summary, failedLines, status } = await writeRecords(command, io);
     if (command.failedRequests !== undefined && command.input !== undefined) {
       const input = command.input;
       await writeAtomically(command.failedRequests, (write) =>
         copyLines(input, failedLines, write).then(() => undefined),
       );
     }
-    const ok = summary.succeeded === totalOf(summary);
+    // A batch that did not complete (failed, cancelled, expired) did not succeed, even when none
+    // of its requests are known to have failed (without --input, one cancelled early has none).
+    const ok = status === "completed" && summary.succeeded === totalOf(summary);
     if (command.json) {
       writeJson(
         report,
         scrubbed(key, {
           ok,
           batchId: command.batchId,
+          ...(status === undefined ? {} : { status }),
           ...summary,
           ...(parsed.out === undefined ? {} : { out: parsed.out }),
           ...(parsed.failedRequests === undefined ? {} : { failedRequests: parsed.failedRequests }),
         }),
       );
     } else {
-      io.stderr.write(`${show(summaryLine(parsed, summary))}\n`);
+      io.stderr.write(`${show(summaryLine(parsed, summary, status))}\n`);
     }
     return ok ? EXIT.ok : EXIT.invalid;
   } catch (error) {
+    // The reader of the records has gone (`| head -1`): stop quietly, as a Unix tool does.
+    if (isClosedPipe(error)) return EXIT.ok;
     const failure = failureOf(error);
     if (command.json) writeJson(report, scrubbed(key, { ok: false, error: failure }));
     else io.stderr.write(`openai-batch results: ${show(failure.message)}\n`);
@@ -80,13 +87,18 @@ function pathIn(io: CliIo, path: string | undefined): string | undefined {
 async function writeRecords(
   command: ResultsArguments,
   io: CliIo,
-): Promise<{ summary: BatchResultsSummary; failedLines: Set<number> }> {
+): Promise<{ summary: BatchResultsSummary; failedLines: Set<number>; status: string | undefined }> {
   const summary = emptySummary();
   const failedLines = new Set<number>();
+  let status: string | undefined;
   const produce = async (write: WriteChunk) => {
-    const records = readBatchResults(
+    const records = readBatchResultsFor(
+      CLI_AUDIENCE,
       command.batchId,
       command.input === undefined ? {} : { input: command.input },
+      (seen) => {
+        status = seen;
+      },
     );
     for await (const record of records) {
       countRecord(summary, record);
@@ -99,14 +111,22 @@ async function writeRecords(
   } else {
     await produce((chunk) => writeWithBackPressure(io.stdout, chunk));
   }
-  return { summary, failedLines };
+  return { summary, failedLines, status };
 }
 
-/** E.g. `batch_abc: 4 requests: 2 succeeded, 2 failed (server_error 2); records in out.jsonl`. */
-function summaryLine(command: ResultsArguments, summary: BatchResultsSummary): string {
+/**
+ * E.g. `batch_abc: 4 requests: 2 succeeded, 2 failed (server_error 2); records in out.jsonl`, and
+ * `batch_abc (cancelled): ...` for a batch that did not complete.
+ */
+function summaryLine(
+  command: ResultsArguments,
+  summary: BatchResultsSummary,
+  status: string | undefined,
+): string {
   const where = command.out === undefined ? "" : `; records in ${command.out}`;
   const retry = command.failedRequests === undefined ? "" : `; failed requests in ${command.failedRequests}`;
-  return `${command.batchId}: ${describeSummary(summary)}${where}${retry}`;
+  const state = status === undefined || status === "completed" ? "" : ` (${status})`;
+  return `${command.batchId}${state}: ${describeSummary(summary)}${where}${retry}`;
 }
 
 /** What went wrong, by what the user can do about it, for the message and the JSON document. */

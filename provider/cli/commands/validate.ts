@@ -9,6 +9,7 @@ import {
 } from "../../validation/jsonl/validate";
 import { type CliCommand, type CliIo, EXIT, type ExitCode } from "../command";
 import { CliUsageError } from "../errors";
+import { countedStream, countFileLines } from "../line-count";
 import { parseOptions } from "../options";
 import { plural, writeJson } from "../output";
 
@@ -28,7 +29,8 @@ Options:
   --json                  print one JSON document on stdout: a report per file and a summary
 
 Output: one line per file and, for several files, a summary on stdout; each problem, as
-file:line: message, on stderr.
+file:line: message, on stderr. A file over the limits is checked up to them, and counted to its
+end.
 
 Exit codes:
   0   every file is valid
@@ -63,9 +65,18 @@ export function parseValidateArguments(args: readonly string[]): ValidateArgumen
   return { files: [...positionals], endpoint, json: values.json === true };
 }
 
-/** What became of one file. */
+/**
+ * What became of one file. The report's `lineCount` and `bytes` cover the whole file; when the
+ * checks stopped at the Batch API's limits, `checkedLines` says how many lines they read.
+ */
 type FileOutcome =
-  | { file: string; path: string; status: "valid" | "invalid"; report: BatchInputReport }
+  | {
+      file: string;
+      path: string;
+      status: "valid" | "invalid";
+      report: BatchInputReport;
+      checkedLines?: number;
+    }
   | { file: string; path: string; status: "unreadable"; error: string };
 
 /** `openai-batch validate`: the same checks as `pulumi preview`, for pipelines without Pulumi. */
@@ -102,14 +113,28 @@ async function runValidate(args: readonly string[], io: CliIo): Promise<ExitCode
 
 async function validateOne(file: string, endpoint: string | undefined, io: CliIo): Promise<FileOutcome> {
   const path = file === STDIN ? STDIN : resolve(io.cwd, file);
-  const source: BatchInputSource = file === STDIN ? { stream: io.stdin } : { path };
+  const stdin = file === STDIN ? countedStream(io.stdin) : undefined;
+  const source: BatchInputSource = stdin === undefined ? { path } : { stream: stdin.chunks };
   const label = file === STDIN ? "stdin" : file;
   try {
     const report = await validateBatchInput(
       source,
       endpoint === undefined ? { endpointFromFirstLine: true } : { endpoint },
     );
-    return { file: label, path, status: report.ok ? "valid" : "invalid", report };
+    const status = report.ok ? "valid" : "invalid";
+    if (report.sha256 !== undefined) {
+      return { file: label, path, status, report };
+    }
+    // The checks stopped at the Batch API's limits (or did not start, over 200 MB): the counts
+    // still cover the whole file, read again (or read on, for stdin) with nothing but a count.
+    const whole = stdin === undefined ? await countFileLines(path) : await stdin.countRest();
+    return {
+      file: label,
+      path,
+      status,
+      report: { ...report, lineCount: whole.lines, bytes: whole.bytes },
+      checkedLines: report.lineCount,
+    };
   } catch (error) {
     if (isBatchInputFileError(error)) {
       return { file: label, path, status: "unreadable", error: `cannot read ${label}: ${error.reason}` };
@@ -123,11 +148,17 @@ function printOutcome(outcome: FileOutcome, io: CliIo): void {
     io.stderr.write(`openai-batch validate: ${outcome.error}\n`);
     return;
   }
-  const { report } = outcome;
+  const { report, checkedLines } = outcome;
   if (outcome.status === "invalid") {
     io.stderr.write(`${formatReport(report, outcome.file).join("\n")}\n`);
+    const checked =
+      checkedLines === undefined
+        ? ""
+        : checkedLines === 0
+          ? ` and ${plural(report.bytes, "byte")}, none of them checked`
+          : ` and ${plural(report.bytes, "byte")}, the first ${plural(checkedLines, "line")} checked`;
     io.stdout.write(
-      `${outcome.file}: invalid: ${plural(report.problemCount, "problem")} in ${plural(report.lineCount, "line")}\n`,
+      `${outcome.file}: invalid: ${plural(report.problemCount, "problem")} in ${plural(report.lineCount, "line")}${checked}\n`,
     );
     return;
   }
@@ -173,7 +204,7 @@ export function summaryLine(summary: Summary): string {
 
 function jsonOf(outcome: FileOutcome): Record<string, unknown> {
   const { file, path, status } = outcome;
-  return "report" in outcome
-    ? { file, path, status, ...outcome.report }
-    : { file, path, status, error: outcome.error };
+  if (!("report" in outcome)) return { file, path, status, error: outcome.error };
+  const checked = outcome.checkedLines === undefined ? {} : { checkedLines: outcome.checkedLines };
+  return { file, path, status, ...outcome.report, ...checked };
 }

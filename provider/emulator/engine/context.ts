@@ -4,6 +4,7 @@ import type { RequestFailure } from "../faults/injector";
 import type { Disk } from "../store/disk";
 import type { Persister } from "../store/persister";
 import type { Store } from "../store/store";
+import type { UsageCounter } from "../tokens/usage-counter";
 import type { EmulatorDurations } from "../types";
 
 /** What the batch engine works with. */
@@ -20,4 +21,6 @@ export interface EngineContext {
   log: (line: string) => void;
   /** Whether a request of a batch (by its `url`) fails on purpose; absent: none does. */
   requestFailure?: (url: string) => RequestFailure | undefined;
+  /** Counts tokens: the usage of answered requests, the enqueued tokens of batches. */
+  tokens: UsageCounter;
 }

@@ -88,8 +88,8 @@ async function queueIsFull(
 ): Promise<BatchErrorEntry | undefined> {
   const limit = model === undefined ? undefined : ctx.enqueuedTokenLimits.get(model);
   if (model === undefined || limit === undefined) return undefined;
-  const tokens = await inputTokensOf(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint);
-  const others = await enqueuedTokens(ctx.store.batches.values(), model, batch.id, (id) =>
+  const tokens = await inputTokensOf(ctx.disk.fileBlob(batch.inputFileId), batch.endpoint, ctx.tokens);
+  const others = await enqueuedTokens(ctx.store.batches.values(), model, batch.id, ctx.tokens, (id) =>
     ctx.disk.fileBlob(id),
   );
   if (others + tokens > limit) {
@@ -149,6 +149,7 @@ export async function execute(
     mode: { kind: "execute", untilLine: target, atMs: at },
     durable: ctx.disk.persistent,
     ...(ctx.requestFailure === undefined ? {} : { requestFailure: ctx.requestFailure }),
+    tokens: ctx.tokens,
   });
   batch.progress = result.progress;
   batch.usage.inputTokens += result.usage.inputTokens;
@@ -167,6 +168,7 @@ export async function expire(ctx: EngineContext, batch: BatchRecord, at: number)
       progress: batch.progress,
       mode: { kind: "expire" },
       durable: ctx.disk.persistent,
+      tokens: ctx.tokens,
     });
     batch.progress = result.progress;
   }

@@ -1,14 +1,17 @@
 import { derivedId } from "../ids";
-import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { inputTokens, outputTokens, promptText, replyText } from "./text";
+import type { CountedRequest, ExecutionContext, ExecutionSuccess } from "./context";
 
 /** An emulated /v1/chat/completions answer: a `chat.completion` with choices and usage. */
-export function chatCompletion(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
+export function chatCompletion(
+  ctx: ExecutionContext,
+  body: Record<string, unknown>,
+  counted: CountedRequest,
+): ExecutionSuccess {
   const model = String(body.model);
   const n = typeof body.n === "number" && Number.isInteger(body.n) && body.n > 0 ? Math.min(body.n, 8) : 1;
-  const content = replyText(promptText(body.messages), ctx.seed);
-  const promptTokens = inputTokens("/v1/chat/completions", body);
-  const completionTokens = outputTokens(model, content) * n;
+  const content = counted.reply;
+  const promptTokens = counted.input;
+  const completionTokens = counted.replyTokens * n;
   const choices = Array.from({ length: n }, (_, index) => ({
     index,
     message: { role: "assistant", content, refusal: null, annotations: [] },

@@ -1,12 +1,15 @@
 import { derivedId } from "../ids";
-import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { inputTokens, outputTokens, promptText, replyText } from "./text";
+import type { CountedRequest, ExecutionContext, ExecutionSuccess } from "./context";
 
 /** An emulated /v1/completions answer: a `text_completion`. */
-export function textCompletion(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
-  const text = replyText(promptText(body.prompt), ctx.seed);
-  const promptTokens = inputTokens("/v1/completions", body);
-  const completionTokens = outputTokens(String(body.model), text);
+export function textCompletion(
+  ctx: ExecutionContext,
+  body: Record<string, unknown>,
+  counted: CountedRequest,
+): ExecutionSuccess {
+  const text = counted.reply;
+  const promptTokens = counted.input;
+  const completionTokens = counted.replyTokens;
   return {
     body: {
       id: derivedId("cmpl-", 29, ctx.seed, "completion"),

@@ -10,6 +10,16 @@ export interface ExecutionContext {
   seed: string;
 }
 
+/**
+ * What an answered request counts, from the emulator's tokenizer: its input tokens (0 for an
+ * endpoint not counted in tokens), the text it is answered with, and that text's tokens.
+ */
+export interface CountedRequest {
+  input: number;
+  reply: string;
+  replyTokens: number;
+}
+
 /** A successful emulated answer: its body and the tokens it counts. */
 export interface ExecutionSuccess {
   body: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { digest } from "../ids";
-import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { inputTokens, seededUnits } from "./text";
+import type { CountedRequest, ExecutionContext, ExecutionSuccess } from "./context";
+import { seededUnits } from "./text";
 
 /** Length of the emulated vectors unless the request asks for `dimensions`. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 16;
@@ -9,7 +9,11 @@ export const DEFAULT_EMBEDDING_DIMENSIONS = 16;
  * An emulated /v1/embeddings answer: one unit-length vector per input, derived from the model and
  * the input text alone, so equal inputs always get equal vectors.
  */
-export function embeddings(_ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
+export function embeddings(
+  _ctx: ExecutionContext,
+  body: Record<string, unknown>,
+  counted: CountedRequest,
+): ExecutionSuccess {
   const model = String(body.model);
   const inputs = splitInputs(body.input);
   const dimensions =
@@ -17,7 +21,7 @@ export function embeddings(_ctx: ExecutionContext, body: Record<string, unknown>
       ? Math.min(body.dimensions, 3072)
       : DEFAULT_EMBEDDING_DIMENSIONS;
   const base64 = body.encoding_format === "base64";
-  const promptTokens = inputTokens("/v1/embeddings", body);
+  const promptTokens = counted.input;
   return {
     body: {
       object: "list",

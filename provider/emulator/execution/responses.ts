@@ -1,12 +1,15 @@
 import { derivedId } from "../ids";
-import type { ExecutionContext, ExecutionSuccess } from "./context";
-import { inputTokens as countInput, outputTokens as countOutput, promptText, replyText } from "./text";
+import type { CountedRequest, ExecutionContext, ExecutionSuccess } from "./context";
 
 /** An emulated /v1/responses answer: a completed `response` with one output message. */
-export function response(ctx: ExecutionContext, body: Record<string, unknown>): ExecutionSuccess {
-  const text = replyText(promptText(body.input), ctx.seed);
-  const inputTokens = countInput("/v1/responses", body);
-  const outputTokens = countOutput(String(body.model), text);
+export function response(
+  ctx: ExecutionContext,
+  body: Record<string, unknown>,
+  counted: CountedRequest,
+): ExecutionSuccess {
+  const text = counted.reply;
+  const inputTokens = counted.input;
+  const outputTokens = counted.replyTokens;
   return {
     body: {
       id: derivedId("resp_", 48, ctx.seed, "response"),

@@ -4,6 +4,7 @@ import { digest } from "../ids";
 import type { BatchEndpoint } from "../limits";
 import { openSink } from "../store/file-sink";
 import type { BatchProgress, UsageTotals } from "../store/records";
+import type { UsageCounter } from "../tokens/usage-counter";
 import { readLines } from "../validation/line-reader";
 import { executeRequest } from "./execute-request";
 import { injectedFailure, notRunLine, refusedLine, successLine } from "./output-lines";
@@ -21,6 +22,8 @@ export interface RunLinesInput {
   durable: boolean;
   /** Whether a request (by its `url`) fails on purpose, as a fault rule decides. */
   requestFailure?: (url: string) => RequestFailure | undefined;
+  /** Counts the tokens of the requests answered. */
+  tokens: UsageCounter;
 }
 
 export interface RunLinesResult {
@@ -73,13 +76,18 @@ export async function runLines(input: RunLinesInput): Promise<RunLinesResult> {
           progress.byteOffset = line.end;
           continue;
         }
-        const result = executeRequest(endpoint, request.body, {
-          batchId,
-          customId: request.customId ?? "",
-          line: line.number,
-          createdSec: Math.floor(mode.atMs / 1000),
-          seed: digest(endpoint, request.customId ?? "", JSON.stringify(request.body)),
-        });
+        const result = await executeRequest(
+          endpoint,
+          request.body,
+          {
+            batchId,
+            customId: request.customId ?? "",
+            line: line.number,
+            createdSec: Math.floor(mode.atMs / 1000),
+            seed: digest(endpoint, request.customId ?? "", JSON.stringify(request.body)),
+          },
+          input.tokens,
+        );
         if (result.ok) {
           await output.write(successLine(batchId, line.number, request.customId ?? "", result.value));
           usage.inputTokens += result.value.usage.input;

@@ -1,27 +1,9 @@
-import { encodingOf } from "../../cost/encodings";
-import type { CountedEndpoint } from "../../cost/request-tokens";
-import { countRequestBody } from "../../cost/tally";
-import { textCounter } from "../../cost/tokenizer";
 import { digest } from "../ids";
 
-/** Helpers shared by the emulated endpoints: token estimates, reply text, seeded numbers. */
-
 /**
- * The input tokens of a request, counted as the cost estimate counts them (the model's encoding,
- * the chat framing), so that an estimate and the emulator's `usage` agree.
+ * Helpers shared by the emulated endpoints: reply text, seeded numbers, a rough token estimate.
+ * Token counts proper come from tokens/ (the emulator's own tokenizer).
  */
-export function inputTokens(endpoint: CountedEndpoint, body: Readonly<Record<string, unknown>>): number {
-  return countRequestBody(body, endpoint).input;
-}
-
-// The encoding of current models is loaded with the emulator rather than by its first batch: loading
-// takes a moment, during which the emulator could answer nothing and its clock would jump.
-textCounter("o200k_base");
-
-/** The tokens of a text the emulator answers with, in the model's encoding. */
-export function outputTokens(model: string, text: string): number {
-  return textCounter(encodingOf(model).encoding)(text);
-}
 
 /** About four characters per token, at least one. */
 export function estimateTokens(value: unknown): number {
@@ -31,7 +13,9 @@ export function estimateTokens(value: unknown): number {
 
 /** The text of the last user message (or of the input), cut to `max` characters. */
 export function promptText(value: unknown, max = 160): string {
-  const text = lastText(value).replace(/\s+/g, " ").trim();
+  const whole = lastText(value);
+  // Only the start of a long text is looked at: the reply quotes a few words of it.
+  const text = (whole.length > 8 * max ? whole.slice(0, 8 * max) : whole).replace(/\s+/g, " ").trim();
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 

@@ -1,6 +1,5 @@
-import { isCountedEndpoint } from "../../cost/request-tokens";
-import { countRequestLine } from "../../cost/tally";
 import type { BatchRecord } from "../store/records";
+import type { UsageCounter } from "../tokens/usage-counter";
 import { readLines } from "../validation/line-reader";
 
 /**
@@ -19,17 +18,15 @@ export function tokenLimitMessage(model: string, limit: number): string {
 }
 
 /**
- * The input tokens of a batch's file, as the queue counts them: the same count as the package's
- * cost estimate for the endpoints it counts, and the bytes of each line for the others.
+ * The input tokens of a batch's file, as the queue counts them: the emulator's count of each
+ * request's input for the endpoints counted in tokens, and the bytes of each line for the others.
  */
-export async function inputTokensOf(path: string, endpoint: string): Promise<number> {
-  let tokens = 0;
-  for await (const line of readLines(path)) {
-    if (line.text.trim() === "") continue;
-    const counted = isCountedEndpoint(endpoint) ? countRequestLine(line.text, endpoint) : undefined;
-    tokens += counted?.input ?? Buffer.byteLength(line.text, "utf8");
-  }
-  return tokens;
+export async function inputTokensOf(path: string, endpoint: string, tokens: UsageCounter): Promise<number> {
+  return tokens.linesInputTokens(textsOf(readLines(path)), endpoint);
+}
+
+async function* textsOf(lines: AsyncIterable<{ text: string }>): AsyncIterable<string> {
+  for await (const line of lines) yield line.text;
 }
 
 /**
@@ -40,12 +37,15 @@ export async function enqueuedTokens(
   batches: Iterable<BatchRecord>,
   model: string,
   except: string,
+  tokens: UsageCounter,
   pathOf: (fileId: string) => string,
 ): Promise<number> {
   let total = 0;
   for (const batch of batches) {
     if (batch.id === except || batch.model !== model || !ENQUEUED_STATUSES.has(batch.status)) continue;
-    batch.enqueuedTokens ??= await inputTokensOf(pathOf(batch.inputFileId), batch.endpoint).catch(() => 0);
+    batch.enqueuedTokens ??= await inputTokensOf(pathOf(batch.inputFileId), batch.endpoint, tokens).catch(
+      () => 0,
+    );
     total += batch.enqueuedTokens;
   }
   return total;

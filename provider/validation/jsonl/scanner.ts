@@ -81,7 +81,7 @@ export class JsonlScanner {
       // Whatever the file system said about its size: a device or a growing file stops here.
       this.bytes += chunk.length;
       this.report({
-        message: `the input is more than ${LIMITS.maxFileBytes / (1024 * 1024)} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches`,
+        message: `the input is more than ${LIMITS.maxFileBytes / (1024 * 1024)} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you`,
       });
       this.stoppedEarly = true;
       return false;
@@ -130,7 +130,7 @@ export class JsonlScanner {
     const line = this.lineCount;
     if (line > LIMITS.maxLines) {
       this.report({
-        message: `there are more than ${LIMITS.maxLines} lines; a batch takes at most ${LIMITS.maxLines} requests, so split the file`,
+        message: `there are more than ${LIMITS.maxLines} lines; a batch takes at most ${LIMITS.maxLines} requests, so split the file, or give it to BatchSet, which splits it into batches for you`,
       });
       this.lineCount = LIMITS.maxLines;
       this.stoppedEarly = true;

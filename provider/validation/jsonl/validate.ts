@@ -152,7 +152,7 @@ function tooLarge(size: number): BatchInputReport {
     ok: false,
     problems: [
       {
-        message: `the input is ${megabytes} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches`,
+        message: `the input is ${megabytes} MB; a batch input file may be at most ${LIMITS.maxFileBytes / (1024 * 1024)} MB, so split it into several batches, or give it to BatchSet, which splits it into batches for you`,
       },
     ],
     problemCount: 1,

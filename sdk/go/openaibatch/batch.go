@@ -88,7 +88,7 @@ type Batch struct {
 	ResultsSha256 pulumi.StringPtrOutput `pulumi:"resultsSha256"`
 	// Counts of the joined results by status and error code, once the batch has finished.
 	ResultsSummary ResultsSummaryPtrOutput `pulumi:"resultsSummary"`
-	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	// How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
 	RetryFailedRequests pulumi.IntPtrOutput `pulumi:"retryFailedRequests"`
 	// The batch's status, as the API last reported it. One of `validating`, `failed`, `in_progress`, `finalizing`, `completed`, `expired`, `cancelling`, `cancelled`.
 	Status pulumi.StringPtrOutput `pulumi:"status"`
@@ -204,7 +204,7 @@ type batchArgs struct {
 	Requests []BatchRequestLine `pulumi:"requests"`
 	// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
 	ResultsPath *string `pulumi:"resultsPath"`
-	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	// How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
 	RetryFailedRequests *int `pulumi:"retryFailedRequests"`
 	// Wait in `pulumi up` until the batch finishes.
 	WaitForCompletion *bool `pulumi:"waitForCompletion"`
@@ -244,7 +244,7 @@ type BatchArgs struct {
 	Requests BatchRequestLineArrayInput
 	// Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
 	ResultsPath pulumi.StringPtrInput
-	// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+	// How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
 	RetryFailedRequests pulumi.IntPtrInput
 	// Wait in `pulumi up` until the batch finishes.
 	WaitForCompletion pulumi.BoolPtrInput
@@ -469,7 +469,7 @@ func (o BatchOutput) ResultsSummary() ResultsSummaryPtrOutput {
 	return o.ApplyT(func(v *Batch) ResultsSummaryPtrOutput { return v.ResultsSummary }).(ResultsSummaryPtrOutput)
 }
 
-// How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+// How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
 func (o BatchOutput) RetryFailedRequests() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Batch) pulumi.IntPtrOutput { return v.RetryFailedRequests }).(pulumi.IntPtrOutput)
 }

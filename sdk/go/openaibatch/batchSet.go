@@ -107,7 +107,7 @@ type batchSetArgs struct {
 	Requests []BatchSetRequestLine `pulumi:"requests"`
 	// Local path, relative to the Pulumi project, where the joined results of the whole set are written as JSONL in input order, once every batch has finished; written again when missing or changed.
 	ResultsPath *string `pulumi:"resultsPath"`
-	// How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
+	// How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
 	RetryFailedRequests *int `pulumi:"retryFailedRequests"`
 	// Folder of the shard files, relative to the Pulumi project.
 	ShardCacheDir *string `pulumi:"shardCacheDir"`
@@ -147,7 +147,7 @@ type BatchSetArgs struct {
 	Requests BatchSetRequestLineArrayInput
 	// Local path, relative to the Pulumi project, where the joined results of the whole set are written as JSONL in input order, once every batch has finished; written again when missing or changed.
 	ResultsPath pulumi.StringPtrInput
-	// How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
+	// How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
 	RetryFailedRequests pulumi.IntPtrInput
 	// Folder of the shard files, relative to the Pulumi project.
 	ShardCacheDir pulumi.StringPtrInput

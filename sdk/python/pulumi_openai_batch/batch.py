@@ -57,7 +57,7 @@ class BatchArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input['TokenPriceArgs']]] prices: Prices by model, over the price table shipped with the package.
         :param pulumi.Input[Sequence[pulumi.Input['BatchRequestLineArgs']]] requests: Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
         :param pulumi.Input[_builtins.str] results_path: Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
-        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until the batch finishes.
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits, in seconds.
         """
@@ -295,7 +295,7 @@ class BatchArgs:
     @pulumi.getter(name="retryFailedRequests")
     def retry_failed_requests(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         """
         return pulumi.get(self, "retry_failed_requests")
 
@@ -373,7 +373,7 @@ class Batch(pulumi.CustomResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[Union['TokenPriceArgs', 'TokenPriceArgsDict']]]] prices: Prices by model, over the price table shipped with the package.
         :param pulumi.Input[Sequence[pulumi.Input[Union['BatchRequestLineArgs', 'BatchRequestLineArgsDict']]]] requests: Request lines given inline; uploaded as JSONL. Give exactly one of `requests`, `inputFile` and `inputFileId`. A change of content replaces the batch.
         :param pulumi.Input[_builtins.str] results_path: Local path, relative to the project, where the joined results are written as JSONL once the batch has finished, and written again when missing or changed.
-        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until the batch finishes.
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits, in seconds.
         """
@@ -846,7 +846,7 @@ class Batch(pulumi.CustomResource):
     @pulumi.getter(name="retryFailedRequests")
     def retry_failed_requests(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        How many follow-up batches may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
+        How many follow-up batches (a whole number from 0 to 10) may resubmit the requests that failed for a retryable reason (429, 5xx, batch_expired).
         """
         return pulumi.get(self, "retry_failed_requests")
 

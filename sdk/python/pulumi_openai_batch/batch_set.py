@@ -56,7 +56,7 @@ class BatchSetArgs:
         :param pulumi.Input[_builtins.float] poll_interval_seconds: The longest gap between polls, in seconds (polling starts at 1 s and backs off).
         :param pulumi.Input[Sequence[pulumi.Input['BatchSetRequestLineArgs']]] requests: Request lines given inline. Give exactly one of `inputFile` and `requests`.
         :param pulumi.Input[_builtins.str] results_path: Local path, relative to the Pulumi project, where the joined results of the whole set are written as JSONL in input order, once every batch has finished; written again when missing or changed.
-        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
         :param pulumi.Input[_builtins.str] shard_cache_dir: Folder of the shard files, relative to the Pulumi project.
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until every batch finishes (waves other than the last always wait).
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits for each batch, in seconds.
@@ -287,7 +287,7 @@ class BatchSetArgs:
     @pulumi.getter(name="retryFailedRequests")
     def retry_failed_requests(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
+        How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
         """
         return pulumi.get(self, "retry_failed_requests")
 
@@ -376,7 +376,7 @@ class BatchSet(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.float] poll_interval_seconds: The longest gap between polls, in seconds (polling starts at 1 s and backs off).
         :param pulumi.Input[Sequence[pulumi.Input[Union['BatchSetRequestLineArgs', 'BatchSetRequestLineArgsDict']]]] requests: Request lines given inline. Give exactly one of `inputFile` and `requests`.
         :param pulumi.Input[_builtins.str] results_path: Local path, relative to the Pulumi project, where the joined results of the whole set are written as JSONL in input order, once every batch has finished; written again when missing or changed.
-        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
+        :param pulumi.Input[_builtins.int] retry_failed_requests: How many follow-up batches (a whole number from 0 to 10) each batch of the set may run to resubmit its requests that failed for a retryable reason (default 0); when given, even as 0, the results are judged over the whole set.
         :param pulumi.Input[_builtins.str] shard_cache_dir: Folder of the shard files, relative to the Pulumi project.
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait in `pulumi up` until every batch finishes (waves other than the last always wait).
         :param pulumi.Input[_builtins.float] wait_timeout_seconds: How long one `pulumi up` waits for each batch, in seconds.

@@ -85,19 +85,38 @@ export function describeCall(call: RecordedCall): string {
 }
 
 /**
- * The calls as `describeCall` writes them, with the look-up for an earlier attempt's batch listed
- * before the upload when a create opens with them: the provider makes the two side by side, so
- * they arrive in either order.
+ * The calls as `describeCall` writes them, with the calls a create opens with side by side (they
+ * arrive in any order) put in one: the look-up for the batches of earlier creates, then the
+ * uploads (the input's and the in-flight marker's).
  */
 export function describeCalls(calls: readonly RecordedCall[]): string[] {
   const described = calls.map(describeCall);
-  const [first, second] = described;
-  if (first?.startsWith("POST /v1/files ") && second?.startsWith("GET /v1/batches ")) {
-    described[0] = second;
-    described[1] = first;
+  const opening = (call: string | undefined) =>
+    call?.startsWith("GET /v1/batches ") === true || call?.startsWith("POST /v1/files ") === true;
+  let end = 0;
+  while (end < 3 && opening(described[end])) end += 1;
+  const head = described.slice(0, end);
+  if (head.some((call) => call.startsWith("GET /v1/batches ")) && head.some((c) => c.startsWith("POST "))) {
+    head.sort((a, b) => (a.startsWith("GET ") ? 0 : 1) - (b.startsWith("GET ") ? 0 : 1));
+    described.splice(0, end, ...head);
   }
   return described;
 }
+
+/**
+ * What a create that finds no batch with its create token calls, in order (as `describeCalls`
+ * orders them): the look-up, the upload and the in-flight marker's upload side by side, then the
+ * create.
+ */
+export const CREATE_OPENING: readonly string[] = [
+  "GET /v1/batches -> 200",
+  "POST /v1/files -> 200",
+  "POST /v1/files -> 200",
+  "POST /v1/batches -> 200",
+];
+
+/** The delete of a create's in-flight marker as the create returns (the marker's id is its own). */
+export const MARKER_DELETED = /^DELETE \/v1\/files\/file-\w+ -> 200$/;
 
 /** Calls that change something on the API side. */
 export function mutating(calls: readonly RecordedCall[]): RecordedCall[] {

@@ -89,10 +89,21 @@ describe("the maxCostUsd guard", () => {
       {
         property: "maxCostUsd",
         reason:
-          "the batch can cost up to $0.600001 (2 requests, 16 input tokens at most $0.000001, and up to 2000000 output tokens, prices of 2025-08-07), over maxCostUsd 0.5; raise maxCostUsd, lower the requests' output limits, or send fewer requests",
+          "the batch can cost up to $0.600001 (2 requests, 16 input tokens at most $0.000001, and up to 2000000 output tokens, prices of 2025-08-07), over maxCostUsd $0.50; raise maxCostUsd, lower the requests' output limits, or send fewer requests",
       },
     ]);
     expect(inputs.createToken).toBeUndefined();
+  });
+
+  test("prints its dollars in fixed notation, a budget under a millionth of a dollar too", async () => {
+    // 8 input tokens at $0.075 and 1 output token at $0.30 per million: $0.0000009, kept as $0.000001.
+    const { failures } = await checkBatch(
+      { endpoint: CHAT, requests: [bounded("a", 1)], maxCostUsd: 0.0000001 },
+      project(),
+    );
+    expect(failures.map((failure) => failure.reason)).toEqual([
+      "the batch can cost up to $0.000001 (1 requests, 8 input tokens at most $0.000001, and up to 1 output tokens, prices of 2025-08-07), over maxCostUsd $0.0000001; raise maxCostUsd, lower the requests' output limits, or send fewer requests",
+    ]);
   });
 
   test("fails when output is unbounded, until assumedOutputTokensPerRequest bounds it", async () => {

@@ -284,6 +284,7 @@ describe("a file's tally", () => {
       unboundedRequests: 1,
       uncountedParts: 0,
       invalidLines: 0,
+      refusedRequests: 0,
     });
   });
 
