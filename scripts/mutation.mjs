@@ -40,7 +40,7 @@ function unitTests(folder) {
 const FOLDERS = {
   policy: {
     mutate: ["provider/policy/**/*.ts"],
-    tests: ["test/unit/policy.test.ts"],
+    tests: ["test/unit/policy.test.ts", "test/unit/in-flight.test.ts"],
   },
   validation: {
     mutate: ["provider/validation/**/*.ts"],
@@ -48,16 +48,20 @@ const FOLDERS = {
       "test/unit/arguments.test.ts",
       "test/unit/check.test.ts",
       "test/unit/endpoint-fields.test.ts",
+      "test/unit/endpoint-rules.test.ts",
+      "test/unit/format-report.test.ts",
       "test/unit/input-file.test.ts",
+      "test/unit/json-syntax.test.ts",
       "test/unit/jsonl-text.test.ts",
       "test/unit/nesting-depth.test.ts",
       "test/unit/request-defaults.test.ts",
+      "test/unit/unknowns.test.ts",
       "test/unit/validate-batch-input.test.ts",
     ],
   },
   diff: {
     mutate: ["provider/runtime/diff.ts"],
-    tests: ["test/unit/diff.test.ts", "test/unit/cost/old-state.test.ts"],
+    tests: ["test/unit/diff.test.ts", "test/unit/same-value.test.ts", "test/unit/cost/old-state.test.ts"],
   },
   results: {
     mutate: ["provider/results/**/*.ts"],
