@@ -45,10 +45,12 @@ const FOLDERS = {
   validation: {
     mutate: ["provider/validation/**/*.ts"],
     tests: [
+      "test/unit/argument-bounds.test.ts",
       "test/unit/arguments.test.ts",
       "test/unit/check.test.ts",
       "test/unit/endpoint-fields.test.ts",
       "test/unit/endpoint-rules.test.ts",
+      "test/unit/file-system-errors.test.ts",
       "test/unit/format-report.test.ts",
       "test/unit/input-file.test.ts",
       "test/unit/json-syntax.test.ts",
