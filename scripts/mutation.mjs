@@ -40,7 +40,7 @@ function unitTests(folder) {
 const FOLDERS = {
   policy: {
     mutate: ["provider/policy/**/*.ts"],
-    tests: ["test/unit/policy.test.ts", "test/unit/in-flight.test.ts"],
+    tests: ["test/unit/policy.test.ts", "test/unit/in-flight.test.ts", "test/unit/in-flight-marker.test.ts"],
   },
   validation: {
     mutate: ["provider/validation/**/*.ts"],
