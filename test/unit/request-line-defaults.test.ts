@@ -43,7 +43,7 @@ describe("withRequestDefaults: method and url filled in, in the API's key order"
     const lines = [full, null, "text", 3, ["x"]];
     const out = withRequestDefaults(lines, CHAT)!;
     expect(out).toHaveLength(5);
-    out.forEach((line, i) => expect(line).toBe(lines[i]));
+    for (const [i, line] of out.entries()) expect(line).toBe(lines[i]);
   });
 
   test.each([
