@@ -54,6 +54,7 @@ const FOLDERS = {
       "test/unit/format-report.test.ts",
       "test/unit/input-file.test.ts",
       "test/unit/json-syntax.test.ts",
+      "test/unit/jsonl-scanner.test.ts",
       "test/unit/jsonl-text.test.ts",
       "test/unit/nesting-depth.test.ts",
       "test/unit/nesting-scan.test.ts",
