@@ -61,6 +61,7 @@ const FOLDERS = {
       "test/unit/request-defaults.test.ts",
       "test/unit/request-line-defaults.test.ts",
       "test/unit/request-line-rules.test.ts",
+      "test/unit/text-rules.test.ts",
       "test/unit/unknowns.test.ts",
       "test/unit/validate-batch-input.test.ts",
     ],
