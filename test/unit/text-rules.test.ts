@@ -7,8 +7,8 @@ import {
   mayHoldLoneSurrogate,
 } from "../../provider/validation/jsonl/text-rules";
 
-const lone = (escape: string) =>
-  `holds a lone surrogate (${escape} without its pair), which is not valid Unicode text; the API refuses it, so fix the text or its escapes`;
+const lone = (written: string) =>
+  `holds a lone surrogate (${written} without its pair), which is not valid Unicode text; the API refuses it, so fix the text or its escapes`;
 const nonFinite = (value: string) =>
   `is ${value}, which JSON cannot hold (it would be sent as null); use a finite number`;
 
