@@ -1,3 +1,4 @@
+import { locateJsonError } from "../validation/jsonl/json-syntax";
 import { hashBytes, hashText } from "./line-hash";
 
 /** `{"custom_id":"` — how a compact request line starts; such a line takes the fast path. */
@@ -59,8 +60,16 @@ function parsedCustomId(text: string): CustomIdOf {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `is not valid JSON (${(error as Error).message})` };
+  } catch {
+    // V8's message quotes the line, and a line may hold a secret: say where it breaks instead.
+    const where = locateJsonError(text);
+    return {
+      ok: false,
+      reason:
+        where === undefined
+          ? "is not valid JSON"
+          : `is not valid JSON: ${where.problem} (column ${where.column})`,
+    };
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return { ok: false, reason: "is not a JSON object; each line must be one request object" };

@@ -22,6 +22,7 @@ import { isBatchApiError, isBatchWaitError } from "../../provider/errors";
 import { readBatchResults } from "../../provider/results";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
+import { testCompiled } from "../support/compiled";
 import {
   errorLine,
   fileObject,
@@ -142,7 +143,7 @@ describe("bounded reading, through readBatchResults and resultsPath", () => {
     );
   });
 
-  test("readBatchResults in a process of its own: memory stays bounded", async () => {
+  testCompiled("readBatchResults in a process of its own: memory stays bounded", async () => {
     const script = join(work, "read.cjs");
     writeFileSync(
       script,

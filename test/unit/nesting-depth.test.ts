@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { MAX_NESTING_DEPTH, nestingDeeperThan } from "../../provider/validation/jsonl/nesting";
 import { validateBatchInput } from "../../provider/validation/jsonl/validate";
+import { testCompiled } from "../support/compiled";
 import { REPO_ROOT } from "../support/repo";
 
 const CHAT = "/v1/chat/completions";
@@ -82,12 +83,14 @@ describe("validateBatchInput: nesting depth", () => {
   const dir = mkdtempSync(join(tmpdir(), "nesting-depth-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("a line nested a million levels deep is refused in little memory (in a process of its own)", () => {
-    const compiled = join(REPO_ROOT, "dist", "provider", "validation", "jsonl", "validate.js");
-    if (!existsSync(compiled)) throw new RangeError(`${compiled} is missing: run \`npm run build\` first`);
-    const file = join(dir, "deep.jsonl");
-    writeFileSync(file, `${lineOfDepth(1_000_000)}\n`);
-    const script = `
+  testCompiled(
+    "a line nested a million levels deep is refused in little memory (in a process of its own)",
+    () => {
+      const compiled = join(REPO_ROOT, "dist", "provider", "validation", "jsonl", "validate.js");
+      if (!existsSync(compiled)) throw new RangeError(`${compiled} is missing: run \`npm run build\` first`);
+      const file = join(dir, "deep.jsonl");
+      writeFileSync(file, `${lineOfDepth(1_000_000)}\n`);
+      const script = `
       const { validateBatchInput } = require(${JSON.stringify(compiled)});
       validateBatchInput({ path: ${JSON.stringify(file)} }, { endpoint: "${CHAT}" }).then((report) => {
         process.stdout.write(JSON.stringify({
@@ -96,14 +99,15 @@ describe("validateBatchInput: nesting depth", () => {
           maxRssMiB: process.resourceUsage().maxRSS / 1024,
         }));
       });`;
-    const outcome = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as {
-      ok: boolean;
-      messages: string[];
-      maxRssMiB: number;
-    };
-    expect(outcome.ok).toBe(false);
-    expect(outcome.messages).toEqual(["1: the line nests objects and arrays more than 100 levels de"]);
-    // A Node.js process that loads the validator peaks near 50 MiB here; parsing the line took 165.
-    expect(outcome.maxRssMiB).toBeLessThan(96);
-  });
+      const outcome = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as {
+        ok: boolean;
+        messages: string[];
+        maxRssMiB: number;
+      };
+      expect(outcome.ok).toBe(false);
+      expect(outcome.messages).toEqual(["1: the line nests objects and arrays more than 100 levels de"]);
+      // A Node.js process that loads the validator peaks near 50 MiB here; parsing the line took 165.
+      expect(outcome.maxRssMiB).toBeLessThan(96);
+    },
+  );
 });

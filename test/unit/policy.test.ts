@@ -43,6 +43,9 @@ describe("retry policy", () => {
     [0, { status: 429, retryAfterMs: 2_500 }, 0.7, 2_500],
     [0, { status: 429, retryAfterMs: 60_000 }, 0, 60_000],
     [0, { status: 429, retryAfterMs: 3_600_000 }, 0, undefined],
+    // "Now" is honoured as no wait at all; a negative wish is no wish: the backoff applies.
+    [3, { status: 429, retryAfterMs: 0 }, 0.5, 0],
+    [1, { status: 503, retryAfterMs: -1_000 }, 0, 1_000],
   ])("retry %i after %o with random %f waits %i ms", (attempt, failure, random, expected) => {
     expect(retryDelayMs(attempt, failure, random)).toBe(expected);
   });
@@ -52,6 +55,10 @@ describe("retry policy", () => {
     [{ "retry-after": "3" }, 3000],
     [{ "retry-after": "Thu, 01 Jan 1970 00:00:10 GMT" }, 5000],
     [{ "retry-after": "soon" }, undefined],
+    // A retry-after-ms that is not a number falls back to retry-after; "0" is a wish too.
+    [{ "retry-after-ms": "soon", "retry-after": "2" }, 2000],
+    [{ "retry-after-ms": "soon" }, undefined],
+    [{ "retry-after-ms": "0", "retry-after": "9" }, 0],
     [{}, undefined],
   ])("parseRetryAfter(%o) is %s", (headers, expected) => {
     expect(parseRetryAfter(new Headers(headers), 5_000)).toBe(expected);

@@ -1,0 +1,237 @@
+// `npm run mutation [-- <folder>...] [--full] [--concurrency <n>]`: mutation testing with Stryker,
+// one folder at a time, each against the narrowest set of tests that covers it. Not part of CI:
+// a full run of every folder takes hours on two cores (docs/testing.md, "Mutation score").
+//
+//   npm run mutation                      every folder, incrementally
+//   npm run mutation -- validation diff   those folders
+//   npm run mutation -- policy --full     every mutant again, ignoring what the last run found
+//   npm run mutation -- --list            the folders, what each mutates and which tests it runs
+//
+// Each folder keeps its report and its incremental file in reports/mutation/<folder>/ (ignored by
+// git): a later run tests again only the mutants whose code or covering tests changed. The run
+// ends with one line per folder (killed, survived, timeout, no coverage, score) and exits 1 when a
+// folder scores under the threshold.
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The score every folder must keep: killed and timed-out mutants over all that ran or had no test. */
+const THRESHOLD = 85;
+
+/** The compiled shard hashing thread, which the split's tests start (see `ignorePatterns`). */
+const COMPILED_HASH_WORKER = "dist/provider/set/hash-worker.js";
+
+/** The unit tests of a folder under test/unit, every file in it. */
+function unitTests(folder) {
+  const dir = join(root, "test", "unit", folder);
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => relative(root, join(dir, name)))
+    .sort();
+}
+
+/**
+ * What each folder mutates and the tests that run against it: the unit tables that prove its
+ * promises, and for `results` (most of it reads and writes files and the API) the provider tests
+ * against the emulator. Every test file loads the sources, never `dist/`, so it sees the mutants.
+ */
+const FOLDERS = {
+  policy: {
+    mutate: ["provider/policy/**/*.ts"],
+    tests: ["test/unit/policy.test.ts", "test/unit/in-flight.test.ts", "test/unit/in-flight-marker.test.ts"],
+  },
+  validation: {
+    mutate: ["provider/validation/**/*.ts"],
+    tests: [
+      "test/unit/argument-bounds.test.ts",
+      "test/unit/arguments.test.ts",
+      "test/unit/check.test.ts",
+      "test/unit/endpoint-fields.test.ts",
+      "test/unit/endpoint-rules.test.ts",
+      "test/unit/file-system-errors.test.ts",
+      "test/unit/format-report.test.ts",
+      "test/unit/input-file.test.ts",
+      "test/unit/json-syntax.test.ts",
+      "test/unit/jsonl-scanner.test.ts",
+      "test/unit/jsonl-text.test.ts",
+      "test/unit/nesting-depth.test.ts",
+      "test/unit/nesting-scan.test.ts",
+      "test/unit/request-defaults.test.ts",
+      "test/unit/request-line-defaults.test.ts",
+      "test/unit/request-line-rules.test.ts",
+      "test/unit/text-rules.test.ts",
+      "test/unit/unknowns.test.ts",
+      "test/unit/validate-batch-input.test.ts",
+    ],
+  },
+  diff: {
+    mutate: ["provider/runtime/diff.ts"],
+    tests: ["test/unit/diff.test.ts", "test/unit/same-value.test.ts", "test/unit/cost/old-state.test.ts"],
+  },
+  results: {
+    mutate: ["provider/results/**/*.ts"],
+    tests: [
+      "test/unit/arguments.test.ts",
+      "test/unit/atomic-file.test.ts",
+      "test/unit/results-join.test.ts",
+      "test/unit/results-retry.test.ts",
+      "test/unit/temp-files.test.ts",
+      "test/provider/counted-summary.test.ts",
+      "test/provider/read-batch-results.test.ts",
+      "test/provider/read-results-resume.test.ts",
+      "test/provider/results-hostile.test.ts",
+      "test/provider/results-resource.test.ts",
+    ],
+  },
+  set: {
+    // The split and the chunker, and the pure files they use; the rest of set/ is wiring and I/O.
+    mutate: [
+      "provider/set/split.ts",
+      "provider/set/chunker.ts",
+      "provider/set/bounds.ts",
+      "provider/set/custom-id.ts",
+      "provider/set/line-hash.ts",
+    ],
+    tests: () => unitTests("set"),
+  },
+  cost: {
+    mutate: ["provider/cost/**/*.ts"],
+    tests: () => [...unitTests("cost"), "test/unit/arguments.test.ts"],
+  },
+};
+
+function usage(message) {
+  console.error(`${message}\nusage: npm run mutation [-- <folder>...] [--full] [--concurrency <n>] [--list]`);
+  console.error(`folders: ${Object.keys(FOLDERS).join(", ")}`);
+  process.exit(2);
+}
+
+function parseArguments(args) {
+  const options = { folders: [], full: false, concurrency: 1, list: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--full") options.full = true;
+    else if (arg === "--list") options.list = true;
+    else if (arg === "--concurrency") {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < 1 || value > 2) {
+        usage(`--concurrency is ${args[i]}; give 1 or 2 (the machine's other work needs the rest)`);
+      }
+      options.concurrency = value;
+    } else if (arg in FOLDERS) options.folders.push(arg);
+    else usage(`${arg} is not a folder or an option`);
+  }
+  if (options.folders.length === 0) options.folders = Object.keys(FOLDERS);
+  return options;
+}
+
+function testsOf(folder) {
+  const { tests } = FOLDERS[folder];
+  return typeof tests === "function" ? tests() : tests;
+}
+
+function strykerOptions(folder, options) {
+  const out = `reports/mutation/${folder}`;
+  return {
+    testRunner: "vitest",
+    vitest: { configFile: "vitest.mutation.config.mts" },
+    testFiles: testsOf(folder),
+    coverageAnalysis: "perTest",
+    // Mutants that do not compile are set apart (not counted in the score) rather than run.
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.json",
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    mutate: FOLDERS[folder].mutate,
+    concurrency: options.concurrency,
+    // Generous: the machine is shared, and a slow mutant must not pass for an endless one.
+    timeoutMS: 30_000,
+    timeoutFactor: 3,
+    dryRunTimeoutMinutes: 30,
+    incremental: true,
+    force: options.full,
+    incrementalFile: `${out}/incremental.json`,
+    reporters: ["clear-text", "progress", "html", "json"],
+    htmlReporter: { fileName: `${out}/index.html` },
+    jsonReporter: { fileName: `${out}/mutation.json` },
+    clearTextReporter: { reportScoreTable: true, reportTests: false, reportMutants: true },
+    thresholds: { high: 95, low: THRESHOLD, break: null },
+    tempDirName: ".stryker-tmp",
+    cleanTempDir: true,
+    // The sandbox copies the sources and tests; the rest is not needed to run them. Of the build it
+    // takes the shard hashing thread alone (not mutated, and a thread runs compiled code only), so
+    // that the split's worker path runs mutated; nothing else compiled can be loaded by mistake.
+    ignorePatterns: [
+      "/dist/**",
+      `!/${COMPILED_HASH_WORKER}`,
+      "reports",
+      "bench/data",
+      "examples",
+      "sdk",
+      "tools",
+      ".emulator",
+      ".pulumi-demo",
+      ".pulumi-openai-batch",
+      "coverage",
+    ],
+  };
+}
+
+/** Killed, survived, ... of one run's mutants, and the score as Stryker counts it. */
+function tally(results) {
+  const count = (status) => results.filter((mutant) => mutant.status === status).length;
+  const row = {
+    killed: count("Killed"),
+    survived: count("Survived"),
+    timeout: count("Timeout"),
+    noCoverage: count("NoCoverage"),
+    compileError: count("CompileError"),
+    runtimeError: count("RuntimeError"),
+    ignored: count("Ignored"),
+  };
+  const detected = row.killed + row.timeout;
+  const valid = detected + row.survived + row.noCoverage;
+  row.score = valid === 0 ? 100 : (100 * detected) / valid;
+  return row;
+}
+
+const options = parseArguments(process.argv.slice(2));
+if (options.list) {
+  for (const folder of options.folders) {
+    console.log(
+      `${folder}\n  mutates: ${FOLDERS[folder].mutate.join(" ")}\n  tests:   ${testsOf(folder).join(" ")}`,
+    );
+  }
+  process.exit(0);
+}
+
+process.chdir(root);
+if (options.folders.includes("set") && !existsSync(COMPILED_HASH_WORKER)) {
+  console.error(
+    `${COMPILED_HASH_WORKER} is missing: run \`npm run build\` first (the split's tests start it).`,
+  );
+  process.exit(2);
+}
+const { Stryker } = await import("@stryker-mutator/core");
+const rows = [];
+for (const folder of options.folders) {
+  console.log(`\n== mutation: ${folder}`);
+  const results = await new Stryker(strykerOptions(folder, options)).runMutationTest();
+  rows.push([folder, tally(results)]);
+}
+
+console.log("\n| folder | killed | survived | timeout | no coverage | compile errors | ignored | score |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const [folder, r] of rows) {
+  console.log(
+    `| ${folder} | ${r.killed} | ${r.survived} | ${r.timeout} | ${r.noCoverage} | ${r.compileError} | ${r.ignored} | ${r.score.toFixed(1)}% |`,
+  );
+}
+const low = rows.filter(([, r]) => r.score < THRESHOLD).map(([folder]) => folder);
+if (low.length > 0) {
+  console.error(
+    `\nUnder ${THRESHOLD}%: ${low.join(", ")}; see reports/mutation/<folder>/index.html for the survivors.`,
+  );
+  process.exit(1);
+}
