@@ -117,6 +117,7 @@ describe("what the scanner says of a line, exactly", () => {
       [
         {
           line: 1,
+          customId: "a",
           field: "body.input",
           message:
             "body.input holds a lone surrogate (\\ud800 without its pair), which is not valid Unicode text; the API refuses it, so fix the text or its escapes",

@@ -25,6 +25,7 @@ const CASES: [
     {
       problems: [
         {
+          customId: "a",
           line: 1,
           field: "url",
           message:
@@ -41,12 +42,14 @@ const CASES: [
     {
       problems: [
         {
+          customId: "b",
           line: 2,
           field: "url",
           message:
             'url is "/v1/embeddings" but the batch endpoint is "/v1/moderations"; every line must use the batch\'s endpoint',
         },
         {
+          customId: "b",
           line: 2,
           field: "body.model",
           message:
@@ -61,7 +64,9 @@ const CASES: [
     [{ custom_id: "a", method: "POST", body: {} }],
     {},
     {
-      problems: [{ line: 1, field: "url", message: "url is missing; set it to the batch endpoint" }],
+      problems: [
+        { customId: "a", line: 1, field: "url", message: "url is missing; set it to the batch endpoint" },
+      ],
       embeddingInputs: 0,
     },
   ],
@@ -72,11 +77,13 @@ const CASES: [
     {
       problems: [
         {
+          customId: "a",
           line: 1,
           field: "url",
           message: 'url is missing; set it to the batch endpoint ("/v1/moderations")',
         },
         {
+          customId: "a",
           line: 1,
           field: "body.input",
           message: "body.input is missing; a /v1/moderations request needs input",
@@ -89,7 +96,10 @@ const CASES: [
     "url number no endpoint",
     [{ custom_id: "a", method: "POST", url: 5, body: {} }],
     {},
-    { problems: [{ line: 1, field: "url", message: "url must be a string" }], embeddingInputs: 0 },
+    {
+      problems: [{ customId: "a", line: 1, field: "url", message: "url must be a string" }],
+      embeddingInputs: 0,
+    },
   ],
   [
     "moderations no model then model",
@@ -98,6 +108,7 @@ const CASES: [
     {
       problems: [
         {
+          customId: "b",
           line: 2,
           field: "body.model",
           message:
@@ -114,6 +125,7 @@ const CASES: [
     {
       problems: [
         {
+          customId: "b",
           line: 2,
           field: "body.model",
           message:
@@ -142,6 +154,7 @@ const CASES: [
     {
       problems: [
         {
+          customId: "a",
           line: 1,
           field: "body.input",
           message: "body.input is missing; a /v1/embeddings request needs input",
@@ -170,6 +183,7 @@ const CASES: [
     {
       problems: [
         {
+          customId: "b",
           line: 2,
           field: "body.input",
           message:
@@ -184,7 +198,14 @@ const CASES: [
     [{ custom_id: "a", method: "POST", url: "/v1/moderations" }],
     { endpoint: "/v1/moderations" },
     {
-      problems: [{ line: 1, field: "body", message: "body is missing; it holds the request's parameters" }],
+      problems: [
+        {
+          customId: "a",
+          line: 1,
+          field: "body",
+          message: "body is missing; it holds the request's parameters",
+        },
+      ],
       embeddingInputs: 0,
     },
   ],
@@ -194,7 +215,12 @@ const CASES: [
     { endpoint: "/v1/moderations" },
     {
       problems: [
-        { line: 1, field: "body", message: "body must be a JSON object with the request's parameters" },
+        {
+          customId: "a",
+          line: 1,
+          field: "body",
+          message: "body must be a JSON object with the request's parameters",
+        },
       ],
       embeddingInputs: 0,
     },
