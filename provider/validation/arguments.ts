@@ -79,7 +79,7 @@ function checkSources(inputs: Inputs): InputProblem[] {
   if (given.length > 1) {
     return given.map((name) => ({
       property: name,
-      reason: `${given.join(" and ")} are both set; give exactly one of requests, inputFile or inputFileId`,
+      reason: `${given.join(" and ")} are ${given.length === 2 ? "both" : "all"} set; give exactly one of requests, inputFile or inputFileId`,
     }));
   }
   const [name] = given as [(typeof SOURCES)[number]];

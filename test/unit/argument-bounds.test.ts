@@ -38,17 +38,17 @@ const CASES: [string, Record<string, unknown>, InputProblem[]][] = [
       {
         property: "requests",
         reason:
-          "requests and inputFile and inputFileId are both set; give exactly one of requests, inputFile or inputFileId",
+          "requests and inputFile and inputFileId are all set; give exactly one of requests, inputFile or inputFileId",
       },
       {
         property: "inputFile",
         reason:
-          "requests and inputFile and inputFileId are both set; give exactly one of requests, inputFile or inputFileId",
+          "requests and inputFile and inputFileId are all set; give exactly one of requests, inputFile or inputFileId",
       },
       {
         property: "inputFileId",
         reason:
-          "requests and inputFile and inputFileId are both set; give exactly one of requests, inputFile or inputFileId",
+          "requests and inputFile and inputFileId are all set; give exactly one of requests, inputFile or inputFileId",
       },
     ],
   ],

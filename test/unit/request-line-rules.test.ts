@@ -53,7 +53,7 @@ const CASES: [
           line: 2,
           field: "body.model",
           message:
-            'body.model is "m" but line 1 uses not set; a batch runs one model, so use the same model on every line or split the file',
+            'body.model is "m" but line 1 sets none; a batch runs one model, so use the same model on every line or split the file',
         },
       ],
       embeddingInputs: 0,
@@ -112,7 +112,7 @@ const CASES: [
           line: 2,
           field: "body.model",
           message:
-            'body.model is "omni" but line 1 uses not set; a batch runs one model, so use the same model on every line or split the file',
+            'body.model is "omni" but line 1 sets none; a batch runs one model, so use the same model on every line or split the file',
         },
       ],
       embeddingInputs: 0,

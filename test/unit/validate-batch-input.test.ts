@@ -167,7 +167,7 @@ describe("validateBatchInput: one rule per row", () => {
         field: "body.model",
         customId: "b",
         message:
-          'body.model is "omni-moderation-latest" but line 1 uses not set; a batch runs one model, so use the same model on every line or split the file',
+          'body.model is "omni-moderation-latest" but line 1 sets none; a batch runs one model, so use the same model on every line or split the file',
       },
     ]);
   });

@@ -226,7 +226,7 @@ function checkModel(model: unknown, line: number, state: LineRulesState): LinePr
       {
         line,
         field: "body.model",
-        message: `body.model is ${describeModel(name)} but ${state.lineName(state.model.line)} uses ${describeModel(state.model.name)}; a batch runs one model, so use the same model on every line or split the file`,
+        message: `body.model is ${describeModel(name)} but ${state.lineName(state.model.line)} ${usedModel(state.model.name)}; a batch runs one model, so use the same model on every line or split the file`,
       },
     ];
   }
@@ -235,6 +235,11 @@ function checkModel(model: unknown, line: number, state: LineRulesState): LinePr
 
 function describeModel(name: string): string {
   return name === DEFAULT_MODEL ? "not set" : JSON.stringify(name);
+}
+
+/** What an earlier line did with its model, for the mismatch message. */
+function usedModel(name: string): string {
+  return name === DEFAULT_MODEL ? "sets none" : `uses ${JSON.stringify(name)}`;
 }
 
 function checkEmbeddingInputs(
