@@ -23,6 +23,8 @@ export interface CostCheckInput {
   backend?: BackendProfile | undefined;
   /** The stack's `openai:prices` setting, under `prices`. */
   settingPrices?: PriceOverrides | undefined;
+  /** The stack config namespace the messages name settings in; `openai` when not given. */
+  configNamespace?: string | undefined;
 }
 
 export interface CostCheckOutcome {
@@ -51,11 +53,13 @@ export async function checkCost(input: CostCheckInput): Promise<CostCheckOutcome
     sources: { settings: input.settingPrices, table: backend.prices === "openai" },
     models: backend.models,
     deployments,
+    configNamespace: input.configNamespace,
   });
   const deployment = deployments ? tally.model : undefined;
+  const setting = (name: string) => `${input.configNamespace ?? "openai"}:${name}`;
   return {
     estimate: stateShape(estimate),
-    failures: guard(estimate, input.maxCostUsd, deployment, backend),
+    failures: guard(estimate, input.maxCostUsd, deployment, backend, setting),
     warnings,
     counted,
   };
@@ -103,6 +107,7 @@ function guard(
   maxCostUsd: number | undefined,
   deployment: string | undefined,
   backend: BackendProfile,
+  setting: (name: string) => string,
 ): InputProblem[] {
   if (maxCostUsd === undefined) {
     return [];
@@ -111,17 +116,19 @@ function guard(
   if (estimate.priceAsOf === null) {
     if (deployment !== undefined && !Object.hasOwn(backend.models, deployment)) {
       return fail(
-        `deployment ${deployment} is not in openai:models, so its model and price are not known and the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; set openai:models to {"${deployment}": "<model>"} and give that model's price in openai:prices (or the prices argument)`,
+        `deployment ${deployment} is not in ${setting("models")}, so its model and price are not known and the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; set ${setting("models")} to {"${deployment}": "<model>"} and give that model's price in ${setting("prices")} (or the prices argument)`,
       );
     }
     const what =
       deployment === undefined
         ? `model ${estimate.model ?? "(none)"}`
         : `deployment ${deployment} (model ${estimate.model})`;
-    const setting =
-      backend.prices === "openai" ? "" : ", or set openai:prices (the package ships prices for OpenAI only)";
+    const orSetting =
+      backend.prices === "openai"
+        ? ""
+        : `, or set ${setting("prices")} (the package ships prices for OpenAI only)`;
     return fail(
-      `there is no price for ${what}, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates${setting}`,
+      `there is no price for ${what}, so the batch cannot be held to maxCostUsd ${formatUsd(maxCostUsd)}; pass prices: { "${estimate.model ?? "model"}": { input, output } } in US dollars per million tokens at batch rates${orSetting}`,
     );
   }
   if (estimate.maxCostUsd === null) {

@@ -31,6 +31,8 @@ export interface EstimateOptions {
   deployments?: boolean;
   /** How the warnings say to fix what they report; default: with the resource's arguments. */
   advice?: EstimateAdvice;
+  /** The stack config namespace the warnings name settings in: `openai` (default), the plugin's `openai-batch`. */
+  configNamespace?: string | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export interface EstimateOutcome {
 /** Prices a tally. Pure. */
 export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): EstimateOutcome {
   const advice = options.advice ?? ARGUMENT_ADVICE;
+  const setting = (name: string) => `${options.configNamespace ?? "openai"}:${name}`;
   const warnings: string[] = [];
   const models = options.models ?? {};
   const name = tally.model;
@@ -84,7 +87,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
   if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
     warnings.push(
       deployment !== undefined && mapped === undefined
-        ? `deployment ${deployment} is not in openai:models, so its model is not known; its tokens were counted with o200k_base (the encoding of every Azure batch model) and it has no price; map it with openai:models {"${deployment}": "<model>"}`
+        ? `deployment ${deployment} is not in ${setting("models")}, so its model is not known; its tokens were counted with o200k_base (the encoding of every Azure batch model) and it has no price; map it with ${setting("models")} {"${deployment}": "<model>"}`
         : `${named(model)} is not one this package knows; its tokens were counted with o200k_base`,
     );
   }
@@ -106,7 +109,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       const of = deployment === undefined ? `model ${model}` : `deployment ${deployment} (model ${model})`;
       warnings.push(
         options.sources?.table === false
-          ? `no price for ${of}: the package ships prices for OpenAI only; ${advice.price(model)}, or set openai:prices, to price it`
+          ? `no price for ${of}: the package ships prices for OpenAI only; ${advice.price(model)}, or set ${setting("prices")}, to price it`
           : `no price for ${of}; ${advice.price(model)} to price it`,
       );
     }

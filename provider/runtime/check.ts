@@ -72,6 +72,8 @@ export interface CheckOptions {
   backend?: BackendProfile;
   /** The stack's `openai:prices` setting, under the `prices` argument. */
   prices?: PriceOverrides | undefined;
+  /** The stack config namespace the messages name settings in; `openai` when not given. */
+  configNamespace?: string | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ async function estimateInto(
     prices: usable("prices") ? inputs.prices : undefined,
     backend: options.backend,
     settingPrices: options.prices,
+    configNamespace: options.configNamespace,
   });
   inputs.estimate = outcome.estimate;
   for (const warning of outcome.warnings) {

@@ -96,6 +96,7 @@ export function createBatchProvider(
         warn: (message) => deps.warning(message, urn),
         backend: settings.backend,
         prices: settings.prices,
+        configNamespace: namespace,
       });
       await deps.delivered();
       // The engine prints a failure's property with its value: only short top-level values stay on theirs.

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { FaultRule } from "../../provider/emulator";
+import { createBatchProvider } from "../../provider/runtime";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const dirs: string[] = [];
@@ -179,3 +180,32 @@ describe.each(["v1", "api-version"] as const)(
     });
   },
 );
+
+test("under the plugin's namespace, that failure names openai-batch:models", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "azure-backend-"));
+  dirs.push(dir);
+  const provider = createBatchProvider({ env: {}, cwd: () => dir }, { configNamespace: "openai-batch" });
+  await provider.configure({
+    config: {
+      get: (name: string) =>
+        ({
+          "openai-batch:backend": "azure",
+          "openai-batch:baseUrl": "https://example-resource.openai.azure.com",
+          "openai-batch:models": JSON.stringify({ "batch-mini": "gpt-4o-mini" }),
+        })[name],
+    },
+  });
+  const result = await provider.check(
+    {} as never,
+    {
+      endpoint: "/chat/completions",
+      requests: requests.map((r) => ({ ...r, body: { ...r.body, model: "other-deployment" } })),
+      maxCostUsd: 1,
+    } as never,
+  );
+  const reasons = result.failures?.map((f) => f.reason).join("\n") ?? "";
+  expect(reasons).toContain(
+    'deployment other-deployment is not in openai-batch:models, so its model and price are not known and the batch cannot be held to maxCostUsd $1.00; set openai-batch:models to {"other-deployment": "<model>"}',
+  );
+  expect(reasons).not.toMatch(/\bopenai:/);
+});

@@ -317,6 +317,23 @@ describe("cost by backend", () => {
       "deployment batch-mini is not in openai:models, so its model and price are not known",
     );
   });
+
+  test("under the plugin, the unmapped deployment's failure and warning name the plugin's settings", async () => {
+    const outcome = await checkCost({
+      endpoint: "/chat/completions",
+      content: { requests },
+      sha256: "0".repeat(64),
+      cacheDir: undefined,
+      maxCostUsd: 5,
+      backend: azureProfile({}),
+      configNamespace: "openai-batch",
+    });
+    expect(outcome.failures[0]?.reason).toContain(
+      'deployment batch-mini is not in openai-batch:models, so its model and price are not known and the batch cannot be held to maxCostUsd $5.00; set openai-batch:models to {"batch-mini": "<model>"} and give that model\'s price in openai-batch:prices',
+    );
+    expect(outcome.warnings.join("\n")).toContain("map it with openai-batch:models");
+    expect(`${outcome.failures[0]?.reason}\n${outcome.warnings.join("\n")}`).not.toMatch(/\bopenai:/);
+  });
 });
 
 describe("the plugin's settings", () => {
