@@ -9,8 +9,13 @@ const ENGINE_GONE_EXIT_CODE = 1;
 
 export type ProbeOutcome = "up" | "refused" | "unknown";
 
+/** Receives a probe's outcome, once. */
+export type ProbeReport = (outcome: ProbeOutcome) => void;
+
 export interface WatchdogOptions {
   intervalMs?: number;
+  /** How one probe is made; a TCP connect to the engine by default. */
+  probe?: (host: string, port: number, timeoutMs: number, report: ProbeReport) => void;
   /** Runs once the engine is gone; by default the process exits at once. */
   onGone?: () => void;
   /** Runs after each probe. */
@@ -48,13 +53,21 @@ export function watchEngine(address: string | undefined, options: WatchdogOption
   if (address === undefined || target === undefined || watched.has(address)) return () => {};
   watched.add(address);
   const onGone = options.onGone ?? (() => process.exit(ENGINE_GONE_EXIT_CODE));
+  const intervalMs = options.intervalMs ?? PROBE_INTERVAL_MS;
+  const probeOnce = options.probe ?? probe;
   let refusals = 0;
-  let probing = false;
+  /** The probe in flight, if any, and when it started. */
+  let inFlight: { readonly startedAt: number } | undefined;
   const timer = setInterval(() => {
-    if (probing) return;
-    probing = true;
-    void probe(target.host, target.port, options.intervalMs ?? PROBE_INTERVAL_MS).then((outcome) => {
-      probing = false;
+    // A probe that has not reported within two intervals is abandoned and a new one starts: the
+    // watchdog must never wait on one probe for ever (a socket's outcome has been seen to go
+    // missing in a host whose engine died during the probe).
+    if (inFlight !== undefined && Date.now() - inFlight.startedAt < 2 * intervalMs) return;
+    const current = { startedAt: Date.now() };
+    inFlight = current;
+    probeOnce(target.host, target.port, intervalMs, (outcome) => {
+      if (inFlight !== current) return;
+      inFlight = undefined;
       refusals = outcome === "refused" ? refusals + 1 : outcome === "up" ? 0 : refusals;
       options.onProbe?.(outcome);
       if (refusals >= REFUSALS_TO_STOP) {
@@ -62,7 +75,7 @@ export function watchEngine(address: string | undefined, options: WatchdogOption
         onGone();
       }
     });
-  }, options.intervalMs ?? PROBE_INTERVAL_MS);
+  }, intervalMs);
   timer.unref();
   const stop = () => {
     clearInterval(timer);
@@ -71,19 +84,25 @@ export function watchEngine(address: string | undefined, options: WatchdogOption
   return stop;
 }
 
-/** One TCP connect to the engine: up, refused (nothing listens), or unknown (any other failure). */
-function probe(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.unref();
-    const done = (outcome: ProbeOutcome) => {
-      socket.destroy();
-      resolve(outcome);
-    };
-    socket.setTimeout(timeoutMs, () => done("unknown"));
-    socket.once("connect", () => done("up"));
-    socket.once("error", (error: NodeJS.ErrnoException) =>
-      done(error.code === "ECONNREFUSED" ? "refused" : "unknown"),
-    );
-  });
+/**
+ * One TCP connect to the engine: up, refused (nothing listens), or unknown (any other failure).
+ * The outcome is reported once, from the socket's own events, without a promise in between.
+ */
+function probe(host: string, port: number, timeoutMs: number, report: ProbeReport): void {
+  let reported = false;
+  const socket = connect({ host, port });
+  socket.unref();
+  const done = (outcome: ProbeOutcome) => {
+    if (reported) return;
+    reported = true;
+    socket.destroy();
+    report(outcome);
+  };
+  socket.setTimeout(timeoutMs, () => done("unknown"));
+  socket.once("connect", () => done("up"));
+  socket.once("error", (error: NodeJS.ErrnoException) =>
+    done(error.code === "ECONNREFUSED" ? "refused" : "unknown"),
+  );
+  // A socket that closes without either event still ends its probe.
+  socket.once("close", () => done("unknown"));
 }

@@ -98,3 +98,53 @@ describe("watchEngine", () => {
     server.close();
   });
 });
+
+describe("a probe that never reports", () => {
+  test("is abandoned after two intervals, and the next probes still find the engine gone", async () => {
+    const calls: number[] = [];
+    const outcomes: ProbeOutcome[] = [];
+    const gone = new Promise<void>((resolve) => {
+      watchEngine("127.0.0.1:9", {
+        intervalMs: 10,
+        // The first probe's outcome goes missing, as a socket's once did in a host whose engine
+        // died during the probe; every later probe is refused.
+        probe: (_host, _port, _timeout, report) => {
+          calls.push(Date.now());
+          if (calls.length > 1) setImmediate(() => report("refused"));
+        },
+        onProbe: (outcome) => outcomes.push(outcome),
+        onGone: () => resolve(),
+      });
+    });
+    await gone;
+    expect(calls.length).toBe(3);
+    expect(outcomes).toEqual(["refused", "refused"]);
+    // The lost probe was given at least two intervals before a new one started.
+    expect((calls[1] as number) - (calls[0] as number)).toBeGreaterThanOrEqual(18);
+  });
+
+  test("an outcome that arrives after the probe was abandoned is ignored", async () => {
+    let late: ((outcome: ProbeOutcome) => void) | undefined;
+    const outcomes: ProbeOutcome[] = [];
+    let calls = 0;
+    const gone = new Promise<void>((resolve) => {
+      watchEngine("127.0.0.1:10", {
+        intervalMs: 10,
+        probe: (_host, _port, _timeout, report) => {
+          calls += 1;
+          if (calls === 1) late = report;
+          else if (calls === 2) {
+            // The abandoned probe reports now: it must count for nothing.
+            late?.("refused");
+            setImmediate(() => report("refused"));
+          } else setImmediate(() => report("refused"));
+        },
+        onProbe: (outcome) => outcomes.push(outcome),
+        onGone: () => resolve(),
+      });
+    });
+    await gone;
+    expect(calls).toBe(3);
+    expect(outcomes).toEqual(["refused", "refused"]);
+  });
+});
