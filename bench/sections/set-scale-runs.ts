@@ -30,6 +30,11 @@ export interface StackOperations {
   up: TimedOperation | undefined;
   refresh: TimedOperation | undefined;
   state: StateResource[];
+  /**
+   * How long the program took to declare its resources at preview, in the program's process
+   * (for the set: its split, shard files and the registration of its children).
+   */
+  previewProgramMs: number;
 }
 
 export type StackKind = "set" | "plain" | "floor";
@@ -56,12 +61,15 @@ export async function runStackOperations(
   programs: StackPrograms,
   previewOnly = false,
 ): Promise<StackOperations> {
-  const workspace = await StackWorkspace.create(
-    engine,
-    `bench-set-${kind}`,
-    "bench",
-    programOf(kind, programs),
-  );
+  const programMs: number[] = [];
+  const declare = declarationOf(kind, programs);
+  const program: PulumiFn = async () => {
+    const started = performance.now();
+    const outputs = declare();
+    programMs.push(performance.now() - started);
+    return outputs;
+  };
+  const workspace = await StackWorkspace.create(engine, `bench-set-${kind}`, "bench", program);
   try {
     const { stack } = workspace;
     await stack.setAllConfig({
@@ -72,23 +80,25 @@ export async function runStackOperations(
     const preview = await timed(emulator, type, "create", (onEvent) =>
       stack.preview({ color: "never", onEvent }),
     );
-    if (previewOnly) return { preview, up: undefined, refresh: undefined, state: [] };
+    const previewProgramMs = programMs[0] ?? Number.NaN;
+    if (previewOnly) return { preview, up: undefined, refresh: undefined, state: [], previewProgramMs };
     const up = await timed(emulator, type, "create", (onEvent) => stack.up({ color: "never", onEvent }));
     const refresh = await timed(emulator, type, "refresh", (onEvent) =>
       stack.refresh({ color: "never", onEvent }),
     );
     const exported = await stack.exportStack();
     const state = ((exported.deployment as { resources?: StateResource[] }).resources ?? []).slice();
-    return { preview, up, refresh, state };
+    return { preview, up, refresh, state, previewProgramMs };
   } finally {
     workspace.dispose();
   }
 }
 
-function programOf(kind: StackKind, programs: StackPrograms): PulumiFn {
+/** What the program of each kind declares, synchronously. */
+function declarationOf(kind: StackKind, programs: StackPrograms): () => Record<string, unknown> {
   switch (kind) {
     case "set":
-      return async () => {
+      return () => {
         const { requests, maxRequestsPerBatch, cacheDir } = programs.set;
         const set = new BatchSet("set", {
           ...setShardArgs(requests, maxRequestsPerBatch, cacheDir()),
@@ -97,14 +107,14 @@ function programOf(kind: StackKind, programs: StackPrograms): PulumiFn {
         return { shardCount: set.shardCount };
       };
     case "plain":
-      return async () => {
+      return () => {
         for (const [index, file] of programs.plain.shardFiles.entries()) {
           new Batch(`shard-${index}`, { endpoint: CHAT_ENDPOINT, inputFile: file, waitForCompletion: false });
         }
         return {};
       };
     case "floor":
-      return async () => {
+      return () => {
         for (let index = 0; index < programs.floor.resources; index += 1) {
           new NoopResource(`noop-${index}`, index);
         }
