@@ -32,6 +32,8 @@ function runnerOf(id: SectionId): SectionRunner {
       return (require("./sections/plugin") as typeof import("./sections/plugin")).runPluginSection;
     case "tokens":
       return (require("./sections/tokens") as typeof import("./sections/tokens")).runTokensSection;
+    case "set":
+      return (require("./sections/set-scale") as typeof import("./sections/set-scale")).runSetScaleSection;
   }
 }
 

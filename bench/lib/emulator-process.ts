@@ -14,10 +14,16 @@ export class EmulatorProcess {
     readonly apiKey: string,
   ) {}
 
-  static async start(options: { apiKey: string; manualClock: boolean }): Promise<EmulatorProcess> {
+  /** `timeScale`: emulator time runs this many times faster than real time (not with `manualClock`). */
+  static async start(options: {
+    apiKey: string;
+    manualClock: boolean;
+    timeScale?: number;
+  }): Promise<EmulatorProcess> {
     const cli = require.resolve("../../provider/emulator/cli");
     const args = [cli, "--port", "0", "--api-key", options.apiKey];
     if (options.manualClock) args.push("--manual-clock");
+    if (options.timeScale !== undefined) args.push("--time-scale", String(options.timeScale));
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {

@@ -43,7 +43,8 @@ export type SectionId =
   | "results"
   | "split"
   | "plugin"
-  | "tokens";
+  | "tokens"
+  | "set";
 
 export const SECTION_IDS: readonly SectionId[] = [
   "validate",
@@ -56,6 +57,7 @@ export const SECTION_IDS: readonly SectionId[] = [
   "split",
   "plugin",
   "tokens",
+  "set",
 ];
 
 export interface Machine {
