@@ -113,6 +113,8 @@ export function wireBatchSet<B extends SetChild>(
     }
     const batch = children.batch(shard.name, passed, {
       parent: set,
+      // The name an older release gave the child: a stack it made keeps its batches.
+      aliases: [{ name: shard.formerName }],
       ...(before === undefined ? {} : { dependsOn: before }),
     });
     waves[shard.wave]?.push(batch);
