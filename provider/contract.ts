@@ -109,6 +109,18 @@ export const DEFAULTS = {
   retryFailedRequests: 0,
 } as const;
 
+/** A batch of a `BatchSet`: the set's URN and totals, and the batch's wave. */
+export interface SetMember {
+  /** The set's URN: the set's progress lines are written under it. */
+  setUrn: string;
+  /** The batch's wave, from 0. */
+  wave: number;
+  /** How many waves, batches and requests the whole set has. */
+  waves: number;
+  batches: number;
+  requests: number;
+}
+
 /**
  * The inputs as the provider receives them: plain values, after Pulumi has resolved every
  * `pulumi.Input`. During preview any of them may still be Pulumi's unknown sentinel.
@@ -145,6 +157,11 @@ export interface BatchInputs {
   retryFailedRequests?: number;
   /** Set by the `Batch` class: `<project>/<stack>/<name>` (and the parent's URN), so that a retried create finds its batch. */
   resourceKey?: string;
+  /**
+   * Set by a `BatchSet` on each of its batches: where the batch stands in the set, so that the
+   * batch reports its progress on the set's row rather than its own. Never compared by `diff`.
+   */
+  setMember?: SetMember;
   /** Computed by `check`: sha256 of the exact bytes that will be uploaded (`requests` or `inputFile`). */
   inputSha256?: string;
   /** Computed by `check`: the number of request lines that will be uploaded. */
@@ -203,6 +220,7 @@ export const COMPUTED_INPUT_NAMES = [
 /** Inputs that only the resource class sets, or that Pulumi adds; described nowhere else. */
 export const INTERNAL_INPUT_NAMES = [
   "resourceKey",
+  "setMember",
   "__provider",
 ] as const satisfies readonly (keyof BatchInputs)[];
 

@@ -5,7 +5,8 @@ export type DiagnosticSeverity = "info" | "warning";
 
 /** Lines for the user, attached to a resource when its URN is given. */
 export interface DiagnosticSink {
-  write(severity: DiagnosticSeverity, message: string, urn: string | undefined): void;
+  /** `ephemeral`: shown while the operation runs, left out of the engine's Diagnostics block. */
+  write(severity: DiagnosticSeverity, message: string, urn: string | undefined, ephemeral?: boolean): void;
   /** Resolves once every line written so far has been delivered, or handed to the fallback. */
   delivered(): Promise<void>;
   /** Closes the connection to the engine; later lines go to the fallback. */
@@ -58,7 +59,12 @@ export function engineLog(
     return connection;
   };
 
-  const send = (severity: DiagnosticSeverity, message: string, urn: string | undefined): Promise<void> => {
+  const send = (
+    severity: DiagnosticSeverity,
+    message: string,
+    urn: string | undefined,
+    ephemeral: boolean,
+  ): Promise<void> => {
     if (broken) {
       fallback(severity, message);
       return Promise.resolve();
@@ -76,7 +82,7 @@ export function engineLog(
         request.setMessage(message);
         request.setUrn(urn ?? "");
         request.setStreamid(0);
-        request.setEphemeral(false);
+        request.setEphemeral(ephemeral);
         const deadline = new Date(Date.now() + LOG_CALL_DEADLINE_MS);
         client.log(request, metadata(), { deadline }, (error) => {
           if (error) giveUp();
@@ -89,8 +95,8 @@ export function engineLog(
   };
 
   return {
-    write(severity, message, urn) {
-      last = last.then(() => send(severity, message, urn));
+    write(severity, message, urn, ephemeral = false) {
+      last = last.then(() => send(severity, message, urn, ephemeral));
     },
     delivered: () => last,
     close() {

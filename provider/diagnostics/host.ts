@@ -16,8 +16,11 @@ export function hostEngineAddress(
 
 /** Where the runtime's progress lines and warnings go. */
 export interface ResourceDiagnostics {
-  /** A progress line while waiting (info). */
-  progress(line: string, urn?: string): void;
+  /**
+   * A progress line while waiting (info). An ephemeral line shows on the resource's row while the
+   * operation runs, and is left out of the Diagnostics block at its end.
+   */
+  progress(line: string, urn?: string, options?: { ephemeral?: boolean }): void;
   /** A warning the user should see at preview: the cost estimate's. */
   warning(line: string, urn?: string): void;
   /** Resolves once every line written so far has been delivered. */
@@ -48,7 +51,7 @@ export function resourceDiagnostics(engineAddress: string | undefined): Resource
     return sink;
   };
   return {
-    progress: (line, urn) => engine().write("info", line, urn),
+    progress: (line, urn, options) => engine().write("info", line, urn, options?.ephemeral ?? false),
     warning: (line, urn) => engine().write("warning", line, urn),
     delivered: () => sink?.delivered() ?? Promise.resolve(),
   };

@@ -32,7 +32,7 @@ export async function awaitCompletion(
         timeoutMs: steering.waitTimeoutMs,
         pollIntervalMs: steering.pollIntervalMs,
         done: isTerminal,
-        progress: progressOf(outputs.resourceKey, deps),
+        progress: progressOf(outputs, deps),
       },
       deps,
     );

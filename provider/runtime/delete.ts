@@ -3,7 +3,7 @@ import { isLive } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { removeOwnUploads } from "./own-uploads";
-import { progressOf } from "./progress";
+import { cancelProgressOf } from "./progress";
 import { steeringOf } from "./state";
 import { waitForBatch } from "./wait";
 
@@ -33,7 +33,7 @@ export async function deleteBatch(
           timeoutMs: steering.waitTimeoutMs,
           pollIntervalMs: steering.pollIntervalMs,
           done: (status) => !isLive(status),
-          progress: progressOf(state.resourceKey, deps),
+          progress: cancelProgressOf(state, deps),
         },
         deps,
       );

@@ -1,4 +1,5 @@
 import { hostEngineAddress, type ResourceDiagnostics, resourceDiagnostics } from "../diagnostics";
+import { SetProgressBoard } from "../set-progress";
 import { type Logger, loggerFromEnv } from "./logger";
 import { withStreamingUploads } from "./streaming-upload-fetch";
 
@@ -15,6 +16,8 @@ export interface RuntimeDeps extends ResourceDiagnostics {
   env: Readonly<Record<string, string | undefined>>;
   cwd(): string;
   log: Logger;
+  /** Where the batches of a `BatchSet` report, for one line on the set's row (see `set-progress/`). */
+  sets: SetProgressBoard;
   // From ResourceDiagnostics: `progress` (lines while a wait goes on, see progress.ts), `warning`
   // (the cost estimate's) and `delivered`. In Pulumi's dynamic-provider host they go to the engine
   // with the resource's URN; elsewhere progress lines go to standard output.
@@ -22,7 +25,7 @@ export interface RuntimeDeps extends ResourceDiagnostics {
 
 export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
   const env = overrides.env ?? process.env;
-  return {
+  const deps: Omit<RuntimeDeps, "sets"> = {
     fetch: withStreamingUploads((input, init) => fetch(input, init)),
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -33,4 +36,9 @@ export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
     ...resourceDiagnostics(hostEngineAddress()),
     ...overrides,
   };
+  // The set's lines go where the progress lines go: a line only shown while the up runs is ephemeral.
+  const sets =
+    overrides.sets ??
+    new SetProgressBoard((line, setUrn, lasting) => deps.progress(line, setUrn, { ephemeral: !lasting }));
+  return { ...deps, sets };
 }

@@ -1,5 +1,7 @@
+import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
 import { displayable } from "../display";
+import { setMemberOf } from "../set-progress";
 import type { RuntimeDeps } from "./deps";
 
 /**
@@ -12,6 +14,9 @@ import type { RuntimeDeps } from "./deps";
  * A line is written when the status or the counts change, and at least every `heartbeatMs`
  * otherwise, so a long wait never looks stuck. Deciding and formatting are pure; the caller gives
  * the clock and the sink.
+ *
+ * A batch of a `BatchSet` writes no line of its own: it tells the set's board what it sees, and
+ * the board writes the set's line on the set's row (see `set-progress/`).
  */
 
 /** The longest time without a progress line while waiting: five minutes. */
@@ -57,8 +62,13 @@ function expiry(leftMs: number): string {
   return `expires in ${Math.floor(minutes / 60)}h`;
 }
 
+/** Told about every batch a poll returns. */
+export interface ProgressObserver {
+  observe(batch: ProgressSnapshot, nowMs: number): void;
+}
+
 /** Decides, poll by poll, when a progress line is due, and writes it. */
-export class ProgressReporter {
+export class ProgressReporter implements ProgressObserver {
   private lastKey: string | undefined;
   private lastAt = 0;
 
@@ -79,10 +89,62 @@ export class ProgressReporter {
   }
 }
 
-/** The progress reporter of one wait, writing under the resource that `resourceKey` names. */
-export function progressOf(resourceKey: unknown, deps: Pick<RuntimeDeps, "progress">): ProgressReporter {
-  const urn = urnOfResourceKey(resourceKey);
-  return new ProgressReporter((line) => deps.progress(line, urn), resourceNameOf(resourceKey));
+/** What a wait's progress depends on: the resource's key, and its set when it is a set's batch. */
+export type ProgressSubject = Pick<BatchInputs, "resourceKey" | "setMember">;
+
+/**
+ * The progress of one wait for a batch to finish: under the resource that `resourceKey` names, or,
+ * for a batch of a `BatchSet`, on the set's row through the set's board.
+ */
+export function progressOf(
+  subject: ProgressSubject,
+  deps: Pick<RuntimeDeps, "progress" | "sets">,
+): ProgressObserver {
+  const member = setMemberOf(subject.setMember);
+  if (member === undefined) {
+    const urn = urnOfResourceKey(subject.resourceKey);
+    return new ProgressReporter((line) => deps.progress(line, urn), resourceNameOf(subject.resourceKey));
+  }
+  return {
+    observe(batch, nowMs) {
+      deps.sets.observe(member, subject.resourceKey ?? batch.id, memberStatusOf(member.wave, batch), nowMs);
+    },
+  };
+}
+
+/**
+ * The progress of a wait for a cancelled batch to stop, on delete: a set's batch stays quiet (the
+ * set reports where its batches stand while they run, not while they go).
+ */
+export function cancelProgressOf(
+  subject: ProgressSubject,
+  deps: Pick<RuntimeDeps, "progress" | "sets">,
+): ProgressObserver | undefined {
+  return setMemberOf(subject.setMember) === undefined ? progressOf(subject, deps) : undefined;
+}
+
+/**
+ * A set's batch that this up leaves alone (its diff found no change) counts in the set's line as
+ * its state says, so that `12/35 batches done` includes the batches that finished in an earlier up.
+ */
+export function countUnchangedInSet(
+  news: ProgressSubject,
+  state: BatchOutputs,
+  sets: Pick<RuntimeDeps["sets"], "known">,
+): void {
+  const member = setMemberOf(news.setMember);
+  const key = news.resourceKey ?? state.resourceKey;
+  if (member === undefined || key === undefined || state.status === undefined) return;
+  sets.known(member, key, {
+    wave: member.wave,
+    status: state.status,
+    requestCounts: state.requestCounts,
+    expiresAt: state.expiresAt,
+  });
+}
+
+function memberStatusOf(wave: number, batch: ProgressSnapshot) {
+  return { wave, status: batch.status, requestCounts: batch.request_counts, expiresAt: batch.expires_at };
 }
 
 /** The resource's name from its `resourceKey` (`<project>/<stack>/<name>`, and `@<parent URN>` for a child; or a URN). */

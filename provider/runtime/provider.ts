@@ -17,6 +17,7 @@ import { diffBatch } from "./diff";
 import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
+import { countUnchangedInSet } from "./progress";
 import {
   createThroughFullQueue,
   fullQueueFailureNote,
@@ -110,10 +111,12 @@ export function createBatchProvider(
       }
       const state = readState(olds as unknown as Record<string, unknown>);
       const diff = replaceFullQueueFailure(state, diffBatch(state, news));
-      return diff.changes ||
-        !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
-        ? diff
-        : { ...diff, changes: true };
+      const decided =
+        diff.changes || !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
+          ? diff
+          : { ...diff, changes: true };
+      if (!decided.changes) countUnchangedInSet(news, state, deps.sets);
+      return decided;
     },
     async create(inputs) {
       // The marker lives until this create returns: through the waits, the results and the follow-ups.

@@ -48,6 +48,7 @@ export function inputsOf(state: BatchOutputs): BatchInputs {
   const names = [
     ...USER_INPUT_NAMES,
     "resourceKey",
+    "setMember",
     "inputSha256",
     "requestCount",
     "createToken",

@@ -3,7 +3,7 @@ import { pollDelayMs } from "../policy/backoff";
 import { isRetryableStatus } from "../policy/retry";
 import type { RuntimeDeps } from "./deps";
 import type { ApiBatch, OpenAIBatchApi } from "./openai-api";
-import type { ProgressReporter } from "./progress";
+import type { ProgressObserver } from "./progress";
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -12,7 +12,7 @@ export interface WaitOptions {
   /** When to stop: the status the caller waits for. */
   done(status: string): boolean;
   /** Told about every batch a poll returns, to write progress lines. */
-  progress?: ProgressReporter;
+  progress?: ProgressObserver | undefined;
 }
 
 export type WaitOutcome =

@@ -9,7 +9,7 @@ import type { ShardBounds } from "./bounds";
 import { setPathProblems } from "./cache-paths";
 import { childPath } from "./child-path";
 import { lineEmbeddingInputs } from "./embedding-inputs";
-import { childName } from "./names";
+import { childName, hashedChildName } from "./names";
 import { pruneShardCache } from "./prune";
 import { writeShardOrigin } from "./shard-origin";
 import type { WrittenShard } from "./shard-writer";
@@ -20,6 +20,8 @@ import { planWaves } from "./waves";
 /** A shard as the set uses it: the child's name, its input path, and its wave. */
 export interface PlannedShard extends WrittenShard {
   name: string;
+  /** The name releases up to 0.1.0 gave the child: its alias, so that an upgrade replaces nothing. */
+  formerName: string;
   /** The shard file as the child's `inputFile`, as `childPath` gives it. */
   inputFile: string;
   wave: number;
@@ -90,11 +92,18 @@ export function planShards(
     const name = childName(setName, shard.firstCustomId);
     const same = names.get(name);
     if (same !== undefined) {
+      const property = args.inputFile !== undefined ? "inputFile" : "requests";
+      const first = JSON.stringify(shard.firstCustomId);
       throw new BatchInputError([
-        {
-          property: args.inputFile !== undefined ? "inputFile" : "requests",
-          reason: `custom_id ${JSON.stringify(shard.firstCustomId)} appears at line ${same.firstLine} and line ${shard.firstLine}; every custom_id must be unique`,
-        },
+        same.firstCustomId === shard.firstCustomId
+          ? {
+              property,
+              reason: `custom_id ${first} appears at line ${same.firstLine} and line ${shard.firstLine}; every custom_id must be unique`,
+            }
+          : {
+              property,
+              reason: `the custom_ids ${JSON.stringify(same.firstCustomId)} (line ${same.firstLine}) and ${first} (line ${shard.firstLine}) both name a batch ${JSON.stringify(name)}; change one of them`,
+            },
       ]);
     }
     names.set(name, shard);
@@ -105,6 +114,7 @@ export function planShards(
     return {
       ...shard,
       name,
+      formerName: hashedChildName(setName, shard.firstCustomId),
       inputFile: childPath(root, shard.file, rootFromEngine),
       wave: waves[index] ?? 0,
     };

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackendProfile } from "../backends";
-import type { BatchStatus, RequestCounts, ResultsSummary } from "../contract";
+import type { BatchStatus, RequestCounts, ResultsSummary, SetMember } from "../contract";
 import { isBatchInputError } from "../errors";
 import type { BatchArgs } from "../resource/batch";
 import { ProgramInputError } from "../resource/program-input-error";
@@ -28,12 +28,18 @@ export interface SetResultsChild extends pulumi.Resource {
 }
 
 /**
+ * A child's arguments: a `Batch`'s, and where the batch stands in the set (an internal input, so
+ * that the batch reports its progress on the set's row).
+ */
+export type SetChildArgs = BatchArgs & { setMember: pulumi.Input<SetMember> };
+
+/**
  * The one thing that differs between the TypeScript `BatchSet` and the plugin's: how a child
  * `Batch` and the set's results resource are registered (dynamic resources in TypeScript, the
  * plugin's own types in the plugin).
  */
 export interface SetChildren<B extends SetChild> {
-  batch(name: string, args: BatchArgs, opts: pulumi.CustomResourceOptions): B;
+  batch(name: string, args: SetChildArgs, opts: pulumi.CustomResourceOptions): B;
   results(name: string, args: SetResultsArgs, opts: pulumi.CustomResourceOptions): SetResultsChild;
 }
 
@@ -81,23 +87,34 @@ export function wireBatchSet<B extends SetChild>(
     args.maxFailedRatio !== undefined ||
     args.retryFailedRequests !== undefined;
   const stack = pulumi.getStack();
-  const folder = urnPromise(set).then((urn) => setResultsFolder(name, urn));
+  const setUrn = urnPromise(set);
+  const folder = setUrn.then((urn) => setResultsFolder(name, urn));
   const resultsOf = (shard: PlannedShard) =>
     folder.then((setFolder) =>
       childResultsPath(root, args.shardCacheDir, stack, setFolder, shard.name, fromEngine),
     );
   const lastWave = shards.reduce((most, shard) => Math.max(most, shard.wave), 0);
+  const totals = {
+    waves: lastWave + 1,
+    batches: shards.length,
+    requests: shards.reduce((sum, shard) => sum + shard.requests, 0),
+  };
   // Each wave's batches wait for every batch of the wave before to complete.
   const waves: B[][] = Array.from({ length: lastWave + 1 }, () => []);
   const batches = shards.map((shard) => {
     const before = shard.wave > 0 ? waves[shard.wave - 1] : undefined;
-    const passed = childArgs(args, shard, shard.wave < lastWave);
+    const passed: SetChildArgs = {
+      ...childArgs(args, shard, shard.wave < lastWave),
+      setMember: setUrn.then((urn) => ({ setUrn: urn, wave: shard.wave, ...totals })),
+    };
     if (overSet) {
       passed.resultsPath = resultsOf(shard);
       passed.maxFailedRatio = 1;
     }
     const batch = children.batch(shard.name, passed, {
       parent: set,
+      // The name an older release gave the child: a stack it made keeps its batches.
+      aliases: [{ name: shard.formerName }],
       ...(before === undefined ? {} : { dependsOn: before }),
     });
     waves[shard.wave]?.push(batch);

@@ -234,7 +234,7 @@ describeWithYamlHost("the YAML BatchSet example through the pulumi CLI", () => {
   /** The child batches named on rows of the output with this verb (a row may be printed more than once). */
   const rows = (text: string, verb: string) => [
     ...new Set(
-      [...text.matchAll(new RegExp(`openai-batch:index:Batch (tickets-[0-9a-f]{12}) ${verb}`, "g"))].map(
+      [...text.matchAll(new RegExp(`openai-batch:index:Batch (tickets-ticket-\\d+) ${verb}`, "g"))].map(
         (match) => match[1],
       ),
     ),

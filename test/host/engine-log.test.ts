@@ -17,15 +17,18 @@ interface Received {
   severity: number;
   message: string;
   urn: string;
+  ephemeral: boolean;
 }
 
 interface LogRequest {
   getSeverity(): number;
   getMessage(): string;
   getUrn(): string;
+  getEphemeral(): boolean;
 }
 
 const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/openai:Batch::questions";
+const SET_URN = "urn:pulumi:dev::proj::pulumi-openai-batch:index:BatchSet::docs";
 
 describe("lines to the engine's Log service", () => {
   const received: Received[] = [];
@@ -43,6 +46,7 @@ describe("lines to the engine's Log service", () => {
           severity: request.getSeverity(),
           message: request.getMessage(),
           urn: request.getUrn(),
+          ephemeral: request.getEphemeral(),
         });
         callback(null, new emptyproto.Empty());
       },
@@ -81,8 +85,13 @@ describe("lines to the engine's Log service", () => {
     );
     // LogSeverity: INFO is 1, WARNING is 2.
     expect(received.slice(0, 20).every((r) => r.severity === 1 && r.urn === URN)).toBe(true);
-    expect(received[20]).toEqual({ severity: 2, message: "no price for model acme-llm-1", urn: URN });
-    expect(received[21]).toEqual({ severity: 1, message: "of the stack", urn: "" });
+    expect(received[20]).toEqual({
+      severity: 2,
+      message: "no price for model acme-llm-1",
+      urn: URN,
+      ephemeral: false,
+    });
+    expect(received[21]).toEqual({ severity: 1, message: "of the stack", urn: "", ephemeral: false });
     expect(fallback).toEqual([]);
   });
 
@@ -103,10 +112,23 @@ describe("lines to the engine's Log service", () => {
     const diagnostics = resourceDiagnostics(address);
     diagnostics.progress("questions: batch_1 in_progress: 1/2 done", URN);
     diagnostics.warning("model acme-llm-1 is not one this package knows", URN);
+    // A set's progress line, only shown on its row while the up runs.
+    diagnostics.progress("wave 1/2: 0/4 batches done, 0/40 requests done", SET_URN, { ephemeral: true });
     await diagnostics.delivered();
     expect(received).toEqual([
-      { severity: 1, message: "questions: batch_1 in_progress: 1/2 done", urn: URN },
-      { severity: 2, message: "model acme-llm-1 is not one this package knows", urn: URN },
+      { severity: 1, message: "questions: batch_1 in_progress: 1/2 done", urn: URN, ephemeral: false },
+      {
+        severity: 2,
+        message: "model acme-llm-1 is not one this package knows",
+        urn: URN,
+        ephemeral: false,
+      },
+      {
+        severity: 1,
+        message: "wave 1/2: 0/4 batches done, 0/40 requests done",
+        urn: SET_URN,
+        ephemeral: true,
+      },
     ]);
   });
 });

@@ -119,7 +119,7 @@ describe("BatchSet wiring", () => {
     const files = readdirSync(join(root, ".pulumi-openai-batch", "shards")).sort();
     let lines = 0;
     for (const child of children) {
-      const { __provider, resourceKey, inputFile, ...rest } = child.inputs;
+      const { __provider, resourceKey, inputFile, setMember, ...rest } = child.inputs;
       expect(rest).toEqual({
         endpoint: "/v1/chat/completions",
         metadata: { team: "support" },
@@ -127,7 +127,16 @@ describe("BatchSet wiring", () => {
       });
       expect(inputFile).toMatch(/^\.pulumi-openai-batch\/shards\/[0-9a-f]{64}\.jsonl$/);
       expect(files).toContain((inputFile as string).split("/").at(-1));
-      expect(child.name).toMatch(/^tickets-[0-9a-f]{12}$/);
+      // Named after its shard's first custom_id; where it stands in the set, for the set's line.
+      const firstLine = readFileSync(join(root, inputFile as string), "utf8").split("\n")[0] as string;
+      expect(child.name).toBe(`tickets-${(JSON.parse(firstLine) as { custom_id: string }).custom_id}`);
+      expect(setMember).toEqual({
+        setUrn: "urn:pulumi:test::wiring::pulumi-openai-batch:index:BatchSet::tickets",
+        wave: 0,
+        waves: 1,
+        batches: shardCount,
+        requests: 1_000,
+      });
       const count = countLines(inputFile as string);
       expect(count).toBeLessThanOrEqual(200);
       lines += count;
@@ -261,7 +270,7 @@ describe("BatchSet wiring", () => {
     expect((shards as unknown[]).length).toBe(children.length);
     for (const child of children) {
       expect(child.inputs.resultsPath).toMatch(
-        /^\.pulumi-openai-batch\/shards\/results\/test\/retried-[0-9a-f]{12}\/retried-[0-9a-f]{12}\.jsonl$/,
+        /^\.pulumi-openai-batch\/shards\/results\/test\/retried-[0-9a-f]{12}\/retried-r-\d+\.jsonl$/,
       );
       expect(child.inputs.maxFailedRatio).toBe(1);
       expect(child.inputs.retryFailedRequests).toBe(1);

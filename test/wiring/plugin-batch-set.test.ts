@@ -119,7 +119,7 @@ describe("the plugin's BatchSet, made by construct", () => {
     expect(pluginChildren).toHaveLength(shardCount);
     // The same shards and arguments; each set's children write their results in the set's own folder.
     const withoutResults = (children: Record<string, unknown>[]) =>
-      children.map(({ resultsPath: _r, ...rest }) => rest);
+      children.map(({ resultsPath: _r, setMember: _m, ...rest }) => rest);
     expect(withoutResults(pluginChildren)).toEqual(withoutResults(dynamicChildren));
     expect(pluginChildren[0]).toMatchObject({
       endpoint: "/v1/chat/completions",
@@ -127,9 +127,14 @@ describe("the plugin's BatchSet, made by construct", () => {
       maxFailedRatio: 1,
       inputFile: expect.stringMatching(/^\.pulumi-openai-batch\/shards\/[0-9a-f]{64}\.jsonl$/),
       resultsPath: expect.stringMatching(
-        /^\.pulumi-openai-batch\/shards\/results\/test\/tickets-[0-9a-f]{12}\/tickets-[0-9a-f]{12}\.jsonl$/,
+        /^\.pulumi-openai-batch\/shards\/results\/test\/tickets-[0-9a-f]{12}\/tickets-t-\d+\.jsonl$/,
       ),
+      name: expect.stringMatching(/^tickets-t-\d+$/),
     });
+    // Each set's batches report on their own set's row.
+    expect(pluginChildren.map((child) => (child.setMember as { setUrn: string }).setUrn)).toEqual(
+      pluginChildren.map(() => "urn:pulumi:test::plugin-wiring::openai-batch:index:BatchSet::tickets"),
+    );
     const results = registered.filter((r) => r.type === "openai-batch:index:BatchSetResults");
     expect(results.map((r) => [r.name, r.inputs.setName, r.inputs.resultsPath])).toEqual([
       ["tickets-results", "tickets", "results.jsonl"],
