@@ -43,9 +43,10 @@ export interface EmulatorOptions {
   outputOrderSeed?: number;
   /**
    * The backend emulated: `"openai"` (the default), `"azure"` (Azure OpenAI's v1 and api-version
-   * paths, its `api-key` header, deployments and limits). See the README's Profiles. Env: OPENAI_EMULATOR_PROFILE.
+   * paths, its `api-key` header, deployments and limits), `"groq"` or `"together"` (their base
+   * paths, file purposes, line rules and limits). See the README's Profiles. Env: OPENAI_EMULATOR_PROFILE.
    */
-  profile?: "openai" | "azure";
+  profile?: "openai" | "azure" | "groq" | "together";
   /**
    * Azure: the deployments the emulator knows, each with the model it runs, e.g.
    * `{ "batch-4o-mini": "gpt-4o-mini" }`; default one per model, named after it. Env:
@@ -125,11 +126,11 @@ export interface SetBatchStatusOptions {
 export interface Emulator {
   /**
    * Base URL of the API, e.g. "http://127.0.0.1:43123/v1": the SDK's baseURL. Under the Azure
-   * profile, the v1 API's ("…/openai/v1").
+   * profile, the v1 API's ("…/openai/v1"); under Groq's, "…/openai/v1".
    */
   url: string;
   /** The backend emulated. */
-  profile: "openai" | "azure";
+  profile: "openai" | "azure" | "groq" | "together";
   /** "http://127.0.0.1:43123" */
   origin: string;
   apiKey: string;

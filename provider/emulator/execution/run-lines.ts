@@ -67,7 +67,7 @@ export async function runLines(input: RunLinesInput): Promise<RunLinesResult> {
         );
         progress.failed += 1;
       } else {
-        const injected = input.requestFailure?.(request.url);
+        const injected = input.requestFailure?.(request.url === "" ? endpoint : request.url);
         if (injected !== undefined) {
           // A failed request is answered with an error and counts no tokens.
           await errors.write(refusedLine(batchId, line.number, request.customId, injectedFailure(injected)));

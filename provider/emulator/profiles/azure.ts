@@ -1,3 +1,4 @@
+import { UPLOAD_PURPOSES } from "../limits";
 import type { EmulatorProfile } from "./profile";
 
 /** The message Azure answers a file that starts with a UTF-8 byte-order mark with (Microsoft Learn, known issues). */
@@ -47,6 +48,11 @@ export function azureEmulation(deployments: Readonly<Record<string, string>>): E
     maxBatchLines: 100_000,
     maxBatchFileBytes: 200 * 1024 * 1024,
     outputExpiry: { min: 1_209_600, max: 2_592_000 },
+    uploadPurposes: UPLOAD_PURPOSES,
+    batchFilePurpose: "batch",
+    maxCustomIdLength: undefined,
+    linesNeedMethodAndUrl: true,
+    keepsMetadata: true,
     byteOrderMark: { code: "invalid_request", message: AZURE_BOM_MESSAGE },
     deployments: new Map(Object.entries(deployments)),
     expiresAtWindowEnd: false,

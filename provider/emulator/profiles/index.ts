@@ -1,8 +1,10 @@
 import { azureEmulation, DEFAULT_DEPLOYMENTS } from "./azure";
+import { GROQ_EMULATION, TOGETHER_EMULATION } from "./compatible";
 import { OPENAI_EMULATION } from "./openai";
 import type { EmulatorProfile, ProfileName } from "./profile";
 
 export { AZURE_BOM_MESSAGE, DEFAULT_DEPLOYMENTS } from "./azure";
+export { GROQ_EMULATION, TOGETHER_EMULATION } from "./compatible";
 export { OPENAI_EMULATION } from "./openai";
 export {
   type ApiMount,
@@ -22,5 +24,9 @@ export function emulatorProfile(
       return OPENAI_EMULATION;
     case "azure":
       return azureEmulation(deployments ?? DEFAULT_DEPLOYMENTS);
+    case "groq":
+      return GROQ_EMULATION;
+    case "together":
+      return TOGETHER_EMULATION;
   }
 }

@@ -1,4 +1,4 @@
-import { BATCH_ENDPOINTS, LIMITS } from "../limits";
+import { BATCH_ENDPOINTS, LIMITS, UPLOAD_PURPOSES } from "../limits";
 import type { EmulatorProfile } from "./profile";
 
 /** OpenAI's Batch API, as the OpenAPI spec and the Batch guide describe it. */
@@ -11,6 +11,11 @@ export const OPENAI_EMULATION: EmulatorProfile = {
   maxBatchLines: LIMITS.maxBatchLines,
   maxBatchFileBytes: LIMITS.maxBatchFileBytes,
   outputExpiry: { min: LIMITS.minExpirySeconds, max: LIMITS.maxExpirySeconds },
+  uploadPurposes: UPLOAD_PURPOSES,
+  batchFilePurpose: "batch",
+  maxCustomIdLength: undefined,
+  linesNeedMethodAndUrl: true,
+  keepsMetadata: true,
   byteOrderMark: undefined,
   deployments: undefined,
   expiresAtWindowEnd: true,

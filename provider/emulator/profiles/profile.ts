@@ -7,8 +7,8 @@
  * checks the other. The differences are listed in the emulator's README.
  */
 
-export type ProfileName = "openai" | "azure";
-export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure"];
+export type ProfileName = "openai" | "azure" | "groq" | "together";
+export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure", "groq", "together"];
 
 /** One path the API is served under, and how a call there proves its key. */
 export interface ApiMount {
@@ -39,8 +39,18 @@ export interface EmulatorProfile {
   fileDecidesEndpoint: boolean;
   maxBatchLines: number;
   maxBatchFileBytes: number;
-  /** The range of a batch's `output_expires_after.seconds`. */
-  outputExpiry: ExpiryRange;
+  /** The range of a batch's `output_expires_after.seconds`; undefined where the parameter is not taken (an unknown parameter). */
+  outputExpiry: ExpiryRange | undefined;
+  /** The purposes a file may be uploaded with. */
+  uploadPurposes: readonly string[];
+  /** The purpose a batch's input file must have (`batch`; Together: `batch-api`). */
+  batchFilePurpose: string;
+  /** Most characters in a `custom_id`; undefined: no bound of its own. */
+  maxCustomIdLength: number | undefined;
+  /** False where a line may carry only `custom_id` and `body` (Together): `method` and `url` may be left out. */
+  linesNeedMethodAndUrl: boolean;
+  /** False where a batch keeps no metadata (Together): `metadata` on create is dropped, and batches carry none. */
+  keepsMetadata: boolean;
   /** A file that starts with a byte-order mark fails validation with this error; undefined: it is read. */
   byteOrderMark: { code: string; message: string } | undefined;
   /** Deployment names and the model each runs; undefined where `model` names a model. */

@@ -16,10 +16,10 @@ const createBatch: Handler = async ({ req }, { store, clock, persister, engine, 
   await engine.settle();
   const file = store.files.get(params.inputFileId);
   if (file === undefined) throw noSuchFile(params.inputFileId, "input_file_id");
-  if (file.purpose !== "batch") {
+  if (file.purpose !== profile.batchFilePurpose) {
     throw invalidValue(
       "input_file_id",
-      `The file '${file.id}' has purpose '${file.purpose}'; a batch input file must be uploaded with purpose 'batch'.`,
+      `The file '${file.id}' has purpose '${file.purpose}'; a batch input file must be uploaded with purpose '${profile.batchFilePurpose}'.`,
     );
   }
   const now = clock.now();

@@ -16,8 +16,8 @@ import { type Handler, param, type RouteTable, type Services } from "./context";
 import { newFileRecord } from "./files";
 
 /** POST /v1/uploads */
-const createUpload: Handler = async ({ req }, { store, clock, persister }) => {
-  const params = parseCreateUpload(await readJsonObject(req, LIMITS.maxJsonBodyBytes));
+const createUpload: Handler = async ({ req }, { store, clock, persister, profile }) => {
+  const params = parseCreateUpload(await readJsonObject(req, LIMITS.maxJsonBodyBytes), profile);
   const now = clock.now();
   const upload: UploadRecord = {
     id: newId.upload(),

@@ -36,6 +36,10 @@ export async function validateInputFile(
     );
   }
   const state = newLineCheckState();
+  const rules = {
+    maxCustomIdLength: profile.maxCustomIdLength,
+    methodAndUrlOptional: !profile.linesNeedMethodAndUrl,
+  };
   const errors: BatchErrorEntry[] = [];
   let lines = 0;
   let endpoint = batchEndpoint;
@@ -60,7 +64,7 @@ export async function validateInputFile(
       break;
     }
     const problem = line.utf8
-      ? checkLine(line.text, line.number, endpoint, state, profile.lineUrls[endpoint])
+      ? checkLine(line.text, line.number, endpoint, state, profile.lineUrls[endpoint], rules)
       : {
           code: CODES.invalidJsonLine,
           message: "This line is not valid UTF-8. Input files must be encoded as UTF-8.",
