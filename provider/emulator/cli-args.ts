@@ -35,6 +35,10 @@ Options:
   --deployments <name=model[,name=model]>
                       azure: the deployments lines may name, e.g.
                       batch-mini=gpt-4o-mini (default: one per model)          env ${ENV.deployments}
+  --token-limit-at-create
+                      azure: refuse a batch over its deployment's enqueued-token
+                      limit at create (400 token_limit_exceeded), as Azure's
+                      fail-fast regions do                                     env ${ENV.tokenLimitAtCreate}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version
@@ -64,7 +68,7 @@ const VALUE_FLAGS = [
   "--profile",
   "--deployments",
 ];
-const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
+const SWITCHES = ["--manual-clock", "--token-limit-at-create", "--log", "--help", "-h", "--version"];
 
 /** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
 export function parseCliArgs(
@@ -147,6 +151,7 @@ export function parseCliArgs(
   const deployments = values.get("--deployments");
   if (deployments !== undefined) options.deployments = parseDeployments(deployments, "--deployments");
   if (switches.has("--manual-clock")) options.manualClock = true;
+  if (switches.has("--token-limit-at-create")) options.tokenLimitAtCreate = true;
   return { kind: "start", options, log: switches.has("--log") };
 }
 

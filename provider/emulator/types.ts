@@ -53,6 +53,12 @@ export interface EmulatorOptions {
    * OPENAI_EMULATOR_DEPLOYMENTS (`name=model,name=model`).
    */
   deployments?: Record<string, string>;
+  /**
+   * Azure: refuse a batch that does not fit in its deployment's `enqueuedTokenLimits` when it is
+   * created (HTTP 400 `token_limit_exceeded`), as Azure's fail-fast regions do, rather than fail it
+   * at validation; default false. Env: OPENAI_EMULATOR_TOKEN_LIMIT_AT_CREATE (`true` or `1`).
+   */
+  tokenLimitAtCreate?: boolean;
   /** Azure: a Microsoft Entra ID token taken as `Authorization: Bearer <token>`; none by default. */
   entraToken?: string;
   /** Receives one line per request; off by default. Never receives the Authorization header. */

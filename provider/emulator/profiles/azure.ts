@@ -28,9 +28,16 @@ const RESPONSES = ["/responses", "/v1/responses"];
  *   embeddings are not supported;
  * - 100,000 requests and 200 MB a file; `output_expires_after` of 1,209,600 to 2,592,000 seconds;
  * - jobs are not expired past 24 hours;
- * - a file with a UTF-8 byte-order mark fails with a misleading message about the deployment.
+ * - a file with a UTF-8 byte-order mark fails with a misleading message about the deployment;
+ * - in the regions with fail fast (`tokenLimitAtCreate`), a batch over the deployment's
+ *   enqueued-token quota is refused at create with HTTP 400 `token_limit_exceeded` (Microsoft's
+ *   "Queueing batch jobs" sample catches it as a `BadRequestError` from `batches.create`);
+ *   elsewhere it fails at validation.
  */
-export function azureEmulation(deployments: Readonly<Record<string, string>>): EmulatorProfile {
+export function azureEmulation(
+  deployments: Readonly<Record<string, string>>,
+  tokenLimitAtCreate = false,
+): EmulatorProfile {
   return {
     name: "azure",
     mounts: [
@@ -55,6 +62,7 @@ export function azureEmulation(deployments: Readonly<Record<string, string>>): E
     keepsMetadata: true,
     byteOrderMark: { code: "invalid_request", message: AZURE_BOM_MESSAGE },
     deployments: new Map(Object.entries(deployments)),
+    tokenLimitAtCreate,
     expiresAtWindowEnd: false,
   };
 }

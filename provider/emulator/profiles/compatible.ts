@@ -32,6 +32,7 @@ export const GROQ_EMULATION: EmulatorProfile = {
   keepsMetadata: true,
   byteOrderMark: undefined,
   deployments: undefined,
+  tokenLimitAtCreate: false,
   expiresAtWindowEnd: true,
 };
 
@@ -62,5 +63,6 @@ export const TOGETHER_EMULATION: EmulatorProfile = {
   keepsMetadata: false,
   byteOrderMark: undefined,
   deployments: undefined,
+  tokenLimitAtCreate: false,
   expiresAtWindowEnd: true,
 };

@@ -14,16 +14,20 @@ export {
   routeThrough,
 } from "./profile";
 
-/** The profile of a name; `deployments` are Azure's (its defaults when absent). */
+/**
+ * The profile of a name; `deployments` are Azure's (its defaults when absent), and
+ * `tokenLimitAtCreate` whether Azure checks the enqueued-token quota at create.
+ */
 export function emulatorProfile(
   name: ProfileName,
   deployments: Readonly<Record<string, string>> | undefined,
+  tokenLimitAtCreate = false,
 ): EmulatorProfile {
   switch (name) {
     case "openai":
       return OPENAI_EMULATION;
     case "azure":
-      return azureEmulation(deployments ?? DEFAULT_DEPLOYMENTS);
+      return azureEmulation(deployments ?? DEFAULT_DEPLOYMENTS, tokenLimitAtCreate);
     case "groq":
       return GROQ_EMULATION;
     case "together":

@@ -18,5 +18,6 @@ export const OPENAI_EMULATION: EmulatorProfile = {
   keepsMetadata: true,
   byteOrderMark: undefined,
   deployments: undefined,
+  tokenLimitAtCreate: false,
   expiresAtWindowEnd: true,
 };

@@ -55,6 +55,11 @@ export interface EmulatorProfile {
   byteOrderMark: { code: string; message: string } | undefined;
   /** Deployment names and the model each runs; undefined where `model` names a model. */
   deployments: ReadonlyMap<string, string> | undefined;
+  /**
+   * True where a batch that does not fit in its model's enqueued-token limit is refused when it is
+   * created (HTTP 400 `token_limit_exceeded`), not failed at validation: Azure's fail-fast regions.
+   */
+  tokenLimitAtCreate: boolean;
   /** False where a batch that outlives its window is not expired (Azure). */
   expiresAtWindowEnd: boolean;
 }
