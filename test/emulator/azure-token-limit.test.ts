@@ -57,7 +57,7 @@ async function create(client: OpenAI, content: string): Promise<OpenAI.Batch> {
   });
   return client.batches.create({
     input_file_id: file.id,
-    endpoint: "/chat/completions",
+    endpoint: "/chat/completions" as OpenAI.BatchCreateParams["endpoint"],
     completion_window: "24h",
   });
 }

@@ -96,7 +96,12 @@ async function queueIsFull(
     ctx.disk.fileBlob(id),
   );
   if (others + tokens > limit) {
-    return { code: TOKEN_LIMIT_EXCEEDED, message: tokenLimitMessage(model, limit, ctx.profile.name), line: null, param: null };
+    return {
+      code: TOKEN_LIMIT_EXCEEDED,
+      message: tokenLimitMessage(model, limit, ctx.profile.name),
+      line: null,
+      param: null,
+    };
   }
   batch.enqueuedTokens = tokens;
   return undefined;

@@ -93,7 +93,8 @@ export async function queueFullAtCreate(
 async function modelOf(path: string): Promise<string | undefined> {
   for await (const line of readLines(path)) {
     try {
-      const model = (JSON.parse(line.text.replace(/^\uFEFF/, "")) as { body?: { model?: unknown } }).body?.model;
+      const model = (JSON.parse(line.text.replace(/^\uFEFF/, "")) as { body?: { model?: unknown } }).body
+        ?.model;
       if (typeof model === "string") return model;
     } catch {
       // Not JSON: validation will say so.
