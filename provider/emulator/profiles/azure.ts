@@ -28,6 +28,8 @@ const RESPONSES = ["/responses", "/v1/responses"];
  *   embeddings are not supported;
  * - 100,000 requests and 200 MB a file; `output_expires_after` of 1,209,600 to 2,592,000 seconds;
  * - jobs are not expired past 24 hours;
+ * - a resource keeps at most 500 batch files (input and output) without an expiry, 10,000 when
+ *   they carry `expires_after`; batch input files get no expiry of their own ("Not set");
  * - a file with a UTF-8 byte-order mark fails with a misleading message about the deployment;
  * - in the regions with fail fast (`tokenLimitAtCreate`), a batch over the deployment's
  *   enqueued-token quota is refused at create with HTTP 400 `token_limit_exceeded` (Microsoft's
@@ -60,6 +62,8 @@ export function azureEmulation(
     maxCustomIdLength: undefined,
     linesNeedMethodAndUrl: true,
     keepsMetadata: true,
+    batchFilesExpireByDefault: false,
+    fileBound: { withoutExpiry: 500, withExpiry: 10_000 },
     byteOrderMark: { code: "invalid_request", message: AZURE_BOM_MESSAGE },
     deployments: new Map(Object.entries(deployments)),
     tokenLimitAtCreate,

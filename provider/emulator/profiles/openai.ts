@@ -16,6 +16,8 @@ export const OPENAI_EMULATION: EmulatorProfile = {
   maxCustomIdLength: undefined,
   linesNeedMethodAndUrl: true,
   keepsMetadata: true,
+  batchFilesExpireByDefault: true,
+  fileBound: undefined,
   byteOrderMark: undefined,
   deployments: undefined,
   tokenLimitAtCreate: false,

@@ -7,6 +7,8 @@
  * checks the other. The differences are listed in the emulator's README.
  */
 
+import type { FileBound } from "../api/file-bound";
+
 export type ProfileName = "openai" | "azure" | "groq" | "together";
 export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure", "groq", "together"];
 
@@ -51,6 +53,10 @@ export interface EmulatorProfile {
   linesNeedMethodAndUrl: boolean;
   /** False where a batch keeps no metadata (Together): `metadata` on create is dropped, and batches carry none. */
   keepsMetadata: boolean;
+  /** False where a batch input file without `expires_after` is kept until deleted (Azure); OpenAI's expire after 30 days. */
+  batchFilesExpireByDefault: boolean;
+  /** The most batch files a resource keeps (Azure: 500 without an expiry, 10,000 in all); undefined: no bound. */
+  fileBound: FileBound | undefined;
   /** A file that starts with a byte-order mark fails validation with this error; undefined: it is read. */
   byteOrderMark: { code: string; message: string } | undefined;
   /** Deployment names and the model each runs; undefined where `model` names a model. */

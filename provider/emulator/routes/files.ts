@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { missingParameter, noSuchFile, rangeNotSatisfiable, unknownParameter } from "../api/errors";
+import { fileBoundError } from "../api/file-bound";
 import { oneOf } from "../api/params";
 import { fileJson, listJson } from "../api/serialize";
 import { checkBatchFile, parseFileExpiry } from "../api/upload-params";
@@ -42,6 +43,7 @@ const createFile: Handler = async ({ req }, services) => {
     const expiresAfter =
       anchor === undefined && seconds === undefined ? undefined : parseFileExpiry({ anchor, seconds });
     checkBatchFile(purpose, upload.filename, upload.bytes, services.profile);
+    refuseOverFileBound(services, purpose, expiresAfter !== undefined);
     const now = clock.now();
     const record = newFileRecord(services, {
       bytes: upload.bytes,
@@ -61,7 +63,15 @@ const createFile: Handler = async ({ req }, services) => {
   }
 };
 
-/** A file record; batch input files expire after 30 days unless an expiry is given. */
+/** Where the profile bounds the batch files a resource keeps (Azure), refuses one more that does not fit. */
+export function refuseOverFileBound(services: Services, purpose: string, expires: boolean): void {
+  const { profile, store, clock } = services;
+  if (profile.fileBound === undefined || purpose !== profile.batchFilePurpose) return;
+  const error = fileBoundError(store.files.values(), clock.now(), expires, profile.fileBound);
+  if (error !== undefined) throw error;
+}
+
+/** A file record; batch input files expire after 30 days (not on Azure) unless an expiry is given. */
 export function newFileRecord(
   services: Services,
   fields: {
@@ -74,7 +84,9 @@ export function newFileRecord(
 ): FileRecord {
   const expirySeconds =
     fields.expiresAfterSeconds ??
-    (fields.purpose === services.profile.batchFilePurpose ? LIMITS.batchFileDefaultExpirySeconds : undefined);
+    (fields.purpose === services.profile.batchFilePurpose && services.profile.batchFilesExpireByDefault
+      ? LIMITS.batchFileDefaultExpirySeconds
+      : undefined);
   return {
     id: newId.file(),
     seq: services.store.nextSeq(),
