@@ -158,6 +158,7 @@ export async function execute(
     durable: ctx.disk.persistent,
     ...(ctx.requestFailure === undefined ? {} : { requestFailure: ctx.requestFailure }),
     tokens: ctx.tokens,
+    deployments: ctx.profile.deployments,
   });
   batch.progress = result.progress;
   batch.usage.inputTokens += result.usage.inputTokens;

@@ -24,6 +24,8 @@ export interface LineRules {
   maxCustomIdLength?: number | undefined;
   /** `method` and `url` may be left out (Together's `{custom_id, body}` lines); when given, they are checked. */
   methodAndUrlOptional?: boolean;
+  /** Every line must carry the url of line 1, where either form of it would do alone (Azure). */
+  sameUrlAs?: string | undefined;
 }
 
 /**
@@ -94,6 +96,18 @@ export function checkLine(
       `Invalid 'method': ${JSON.stringify(request.method)}. Only POST is supported.`,
       line,
       "method",
+    );
+  }
+  if (
+    rules.sameUrlAs !== undefined &&
+    urls.includes(request.url as string) &&
+    request.url !== rules.sameUrlAs
+  ) {
+    return error(
+      CODES.invalidUrl,
+      `The url ${JSON.stringify(request.url)} differs from line 1's url '${rules.sameUrlAs}'. Every request in a batch must use the same url.`,
+      line,
+      "url",
     );
   }
   if (given("url") && !urls.includes(request.url as string)) {
