@@ -174,9 +174,9 @@ describeWithEngine("the enqueued-token limit on the real engine", () => {
       const azureWs = await createWorkspace({ projectName: "e2e-waves-azure", env: azure.providerEnv() });
       try {
         const requests = Array.from({ length: 90 }, (_, i) => ({
-          ...request(`a-${i}`, `Sort ticket ${i} by urgency.`),
+          ...request(`a-${i}`, `Sort message ${i} by urgency.`),
           url: "/chat/completions",
-          body: { ...request(`a-${i}`, `Sort ticket ${i} by urgency.`).body, model: "batch-mini" },
+          body: { ...request(`a-${i}`, `Sort message ${i} by urgency.`).body, model: "batch-mini" },
         }));
         const stack = await azureWs.stack("azure-waves", batchSetProgram());
         await stack.setAllConfig({
