@@ -12,7 +12,9 @@ import type { BackendProfile } from "./profile";
  *   API is needed", so that is what is sent;
  * - `model` names a deployment, the same on every line (`models` maps it to its model);
  * - jobs are not expired when they run past 24 hours;
- * - a file that starts with a UTF-8 byte-order mark is refused with a misleading error.
+ * - a file that starts with a UTF-8 byte-order mark is refused with a misleading error;
+ * - a resource keeps at most 500 batch files (output files count too), or 10,000 when they carry
+ *   `expires_after`; the error of an upload over the bound is not documented.
  */
 export const AZURE_LIMITS = {
   maxRequests: 100_000,
@@ -51,6 +53,7 @@ export function azureProfile(models: Readonly<Record<string, string>> = {}): Bac
     linesNeedMethodAndUrl: true,
     createToken: "metadata",
     expiresAtWindowEnd: false,
+    fileBound: { withoutExpiry: 500, withExpiry: 10_000 },
     byteOrderMarkNote:
       'Azure refuses such a file with "A valid model deployment name couldn\'t be extracted from the input file"',
     prices: "azure",

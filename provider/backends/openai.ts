@@ -23,6 +23,7 @@ export function openAiProfile(models: Readonly<Record<string, string>> = {}): Ba
     linesNeedMethodAndUrl: true,
     createToken: "metadata",
     expiresAtWindowEnd: true,
+    fileBound: undefined,
     byteOrderMarkNote: undefined,
     prices: "openai",
     models,

@@ -55,6 +55,11 @@ export interface BackendProfile {
   createToken: "metadata" | "input-file";
   /** False where a batch that outlives its completion window is not expired (Azure). */
   expiresAtWindowEnd: boolean;
+  /**
+   * The most batch files one account keeps (Azure: 500 without an expiry, 10,000 when they carry
+   * `expires_after`, output files included); undefined where none is documented.
+   */
+  fileBound: { withoutExpiry: number; withExpiry: number } | undefined;
   /** A sentence added to the byte-order-mark problem: how this backend answers such a file. */
   byteOrderMarkNote: string | undefined;
   /** The price table of the backend's models; undefined where the package ships none. */

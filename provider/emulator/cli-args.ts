@@ -1,6 +1,7 @@
 import { ENV, parseDeployments, parseTokenLimits } from "./config";
 import { EmulatorConfigError } from "./errors/config-error";
 import { parseFaultRulesJson } from "./faults/parse";
+import { PROFILE_NAMES, type ProfileName } from "./profiles";
 import type { EmulatorOptions } from "./types";
 
 export const USAGE = `Usage: openai-batch-emulator [options]
@@ -25,13 +26,19 @@ Options:
                       shuffled: a seeded order, never the input's)             env ${ENV.outputOrder}
   --output-order-seed <n>
                       seed of the shuffled order (default 1)                   env ${ENV.outputOrderSeed}
-  --profile <openai|azure>
+  --profile <openai|azure|groq|together>
                       the backend emulated (default openai); azure serves
                       /openai/v1 and /openai?api-version=, takes the key in
-                      api-key, and keeps Azure's limits (see the README)       env ${ENV.profile}
+                      api-key, and keeps Azure's limits; groq serves
+                      /openai/v1; together takes files of purpose batch-api
+                      and {custom_id, body} lines (see the README)             env ${ENV.profile}
   --deployments <name=model[,name=model]>
                       azure: the deployments lines may name, e.g.
                       batch-mini=gpt-4o-mini (default: one per model)          env ${ENV.deployments}
+  --token-limit-at-create
+                      azure: refuse a batch over its deployment's enqueued-token
+                      limit at create (400 token_limit_exceeded), as Azure's
+                      fail-fast regions do                                     env ${ENV.tokenLimitAtCreate}
   --manual-clock      time only moves through POST /_emulator/clock/advance
   --log               print one line per request to stderr
   --version           print the version
@@ -61,7 +68,7 @@ const VALUE_FLAGS = [
   "--profile",
   "--deployments",
 ];
-const SWITCHES = ["--manual-clock", "--log", "--help", "-h", "--version"];
+const SWITCHES = ["--manual-clock", "--token-limit-at-create", "--log", "--help", "-h", "--version"];
 
 /** Reads the command line. The port defaults to 8787 unless given by flag or environment. */
 export function parseCliArgs(
@@ -133,17 +140,18 @@ export function parseCliArgs(
   }
   const profile = values.get("--profile");
   if (profile !== undefined) {
-    if (profile !== "openai" && profile !== "azure") {
+    if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
       throw new EmulatorConfigError(
         "--profile",
-        `Expected --profile to be openai or azure; got ${JSON.stringify(profile)}.`,
+        `Expected --profile to be one of ${PROFILE_NAMES.join(", ")}; got ${JSON.stringify(profile)}.`,
       );
     }
-    options.profile = profile;
+    options.profile = profile as ProfileName;
   }
   const deployments = values.get("--deployments");
   if (deployments !== undefined) options.deployments = parseDeployments(deployments, "--deployments");
   if (switches.has("--manual-clock")) options.manualClock = true;
+  if (switches.has("--token-limit-at-create")) options.tokenLimitAtCreate = true;
   return { kind: "start", options, log: switches.has("--log") };
 }
 

@@ -16,6 +16,7 @@ export const ENV = {
   outputOrderSeed: "OPENAI_EMULATOR_OUTPUT_ORDER_SEED",
   profile: "OPENAI_EMULATOR_PROFILE",
   deployments: "OPENAI_EMULATOR_DEPLOYMENTS",
+  tokenLimitAtCreate: "OPENAI_EMULATOR_TOKEN_LIMIT_AT_CREATE",
 } as const;
 
 /** The seed of the shuffled output order when none is given. */
@@ -95,7 +96,32 @@ function resolveProfile(options: EmulatorOptions, env: Env): EmulatorProfile {
       `\`${where}\` applies only to the azure profile; the profile is ${name}.`,
     );
   }
-  return emulatorProfile(name as ProfileName, deployments);
+  return emulatorProfile(name as ProfileName, deployments, resolveTokenLimitAtCreate(options, env, name));
+}
+
+/** Azure only: whether the enqueued-token quota is checked at create (`true`/`false`, `1`/`0` in the environment). */
+function resolveTokenLimitAtCreate(options: EmulatorOptions, env: Env, profile: string): boolean {
+  const text = fromEnv(env, ENV.tokenLimitAtCreate);
+  const setting = options.tokenLimitAtCreate !== undefined ? "tokenLimitAtCreate" : ENV.tokenLimitAtCreate;
+  let value: boolean | undefined;
+  if (options.tokenLimitAtCreate !== undefined) {
+    value = resolveBoolean(options.tokenLimitAtCreate, "tokenLimitAtCreate");
+  } else if (text !== undefined) {
+    if (!["true", "false", "1", "0"].includes(text.trim())) {
+      throw new EmulatorConfigError(
+        setting,
+        `Expected ${setting} to be true, false, 1 or 0; got ${JSON.stringify(text)}.`,
+      );
+    }
+    value = text.trim() === "true" || text.trim() === "1";
+  }
+  if (value === true && profile !== "azure") {
+    throw new EmulatorConfigError(
+      setting,
+      `\`${setting}\` applies only to the azure profile (Azure's fail-fast regions); the profile is ${profile}.`,
+    );
+  }
+  return value ?? false;
 }
 
 /** Reads `name=model[,name=model...]`, as the CLI flag and the environment give deployments. */

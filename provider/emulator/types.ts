@@ -43,15 +43,22 @@ export interface EmulatorOptions {
   outputOrderSeed?: number;
   /**
    * The backend emulated: `"openai"` (the default), `"azure"` (Azure OpenAI's v1 and api-version
-   * paths, its `api-key` header, deployments and limits). See the README's Profiles. Env: OPENAI_EMULATOR_PROFILE.
+   * paths, its `api-key` header, deployments and limits), `"groq"` or `"together"` (their base
+   * paths, file purposes, line rules and limits). See the README's Profiles. Env: OPENAI_EMULATOR_PROFILE.
    */
-  profile?: "openai" | "azure";
+  profile?: "openai" | "azure" | "groq" | "together";
   /**
    * Azure: the deployments the emulator knows, each with the model it runs, e.g.
    * `{ "batch-4o-mini": "gpt-4o-mini" }`; default one per model, named after it. Env:
    * OPENAI_EMULATOR_DEPLOYMENTS (`name=model,name=model`).
    */
   deployments?: Record<string, string>;
+  /**
+   * Azure: refuse a batch that does not fit in its deployment's `enqueuedTokenLimits` when it is
+   * created (HTTP 400 `token_limit_exceeded`), as Azure's fail-fast regions do, rather than fail it
+   * at validation; default false. Env: OPENAI_EMULATOR_TOKEN_LIMIT_AT_CREATE (`true` or `1`).
+   */
+  tokenLimitAtCreate?: boolean;
   /** Azure: a Microsoft Entra ID token taken as `Authorization: Bearer <token>`; none by default. */
   entraToken?: string;
   /** Receives one line per request; off by default. Never receives the Authorization header. */
@@ -125,11 +132,11 @@ export interface SetBatchStatusOptions {
 export interface Emulator {
   /**
    * Base URL of the API, e.g. "http://127.0.0.1:43123/v1": the SDK's baseURL. Under the Azure
-   * profile, the v1 API's ("…/openai/v1").
+   * profile, the v1 API's ("…/openai/v1"); under Groq's, "…/openai/v1".
    */
   url: string;
   /** The backend emulated. */
-  profile: "openai" | "azure";
+  profile: "openai" | "azure" | "groq" | "together";
   /** "http://127.0.0.1:43123" */
   origin: string;
   apiKey: string;

@@ -19,6 +19,8 @@ export interface ApiErrorDetails {
   retryAfterMs?: number;
   /** What to tell the user to change, where the settings are set; default: the provider's stack config. */
   advice?: SettingsAdvice;
+  /** What the provider makes of the error and what to do, said after the API's error (e.g. a full queue). */
+  note?: string;
 }
 
 /**
@@ -92,6 +94,8 @@ export class BatchApiError extends Error {
   readonly reasons: string[] | undefined;
   /** The advice the message gives, kept for `recording`. */
   readonly advice: SettingsAdvice | undefined;
+  /** What the provider makes of the error, said after it; kept for `recording`. */
+  readonly note: string | undefined;
 
   constructor(details: ApiErrorDetails, record?: UnknownOutcomeRecord) {
     super(
@@ -107,6 +111,7 @@ export class BatchApiError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.apiMessage = details.apiMessage;
     this.advice = details.advice;
+    this.note = details.note;
     this.id = record?.id;
     this.properties = record?.properties;
     this.reasons = record === undefined ? undefined : [this.message];
@@ -121,7 +126,20 @@ export class BatchApiError extends Error {
     if (this.requestId !== undefined) details.requestId = this.requestId;
     if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
     if (this.advice !== undefined) details.advice = this.advice;
+    if (this.note !== undefined) details.note = this.note;
     return new BatchApiError(details, record);
+  }
+
+  /** The same error, with what the provider makes of it and what to do said after it. */
+  noting(note: string): BatchApiError {
+    const details: ApiErrorDetails = { operation: this.operation, apiMessage: this.apiMessage, note };
+    if (this.status !== undefined) details.status = this.status;
+    if (this.code !== undefined) details.code = this.code;
+    if (this.param !== undefined) details.param = this.param;
+    if (this.requestId !== undefined) details.requestId = this.requestId;
+    if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
+    if (this.advice !== undefined) details.advice = this.advice;
+    return new BatchApiError(details);
   }
 }
 
@@ -141,7 +159,8 @@ function formatApiError(d: ApiErrorDetails): string {
     // Whatever the caller was doing, the news is the key: say so first, and how to set one.
     return `The OpenAI API refused the API key (${facts.join(", ")}) when ${advice.caller} tried to ${d.operation}: ${withoutFinalPeriod(apiMessage)}. ${advice.setKey}`;
   }
-  return `Could not ${d.operation}: ${apiMessage} (${facts.join(", ")})${adviceFor(d.status, advice)}`;
+  const note = d.note === undefined ? "" : ` ${d.note}`;
+  return `Could not ${d.operation}: ${apiMessage} (${facts.join(", ")})${adviceFor(d.status, advice)}${note}`;
 }
 
 /** The most of the API's message a message shows, and of a code, param or request id. */

@@ -7,6 +7,7 @@ import { toBatchApiError } from "./api-error-mapping";
 import { reshapedBatchAnswer } from "./batch-answers";
 import { boundedAnswer } from "./bounded-answer";
 import type { RuntimeDeps } from "./deps";
+import { withFileBoundNote } from "./file-bound";
 import { type ContentResponse, resumableContent } from "./resumable-download";
 import { retrying } from "./retrying";
 import type { ProviderSettings } from "./settings";
@@ -88,7 +89,11 @@ export class OpenAIBatchApi {
    */
   async uploadInputOnce(body: Blob, filename: string, operation = "upload the input file"): Promise<ApiFile> {
     const file = new File([body], filename, { type: "application/jsonl" });
-    return this.once(operation, () => this.client.files.create({ file, purpose: this.purpose }));
+    try {
+      return await this.once(operation, () => this.client.files.create({ file, purpose: this.purpose }));
+    } catch (error) {
+      throw withFileBoundNote(error, this.settings.backend);
+    }
   }
 
   /** Finds a file an earlier attempt uploaded: same name and size, created since `sinceSeconds`. */

@@ -1,5 +1,5 @@
 import type { BatchCostEstimate, BatchErrorEntry, BatchInputs, BatchOutputs } from "../contract";
-import { BatchWaitError, isBatchWaitError } from "../errors";
+import { type BatchApiError, BatchWaitError, isBatchApiError, isBatchWaitError } from "../errors";
 import { pollDelayMs } from "../policy/backoff";
 import { type CreatedBatch, createBatch } from "./create";
 import type { RuntimeDeps } from "./deps";
@@ -20,6 +20,20 @@ export function failedOnFullQueue(error: unknown): boolean {
   );
 }
 
+/**
+ * Whether the API refused the create itself because the queue was full: Azure's fail-fast regions
+ * answer `batches.create` with HTTP 400 `token_limit_exceeded`, and no batch is made.
+ */
+export function refusedOnFullQueue(error: unknown): error is BatchApiError {
+  // One that records what a failed clean-up left behind goes on as it is, for the host to record.
+  return (
+    isBatchApiError(error) &&
+    error.status === 400 &&
+    error.code === TOKEN_LIMIT_EXCEEDED &&
+    error.properties === undefined
+  );
+}
+
 /** Whether the state records a batch that the API failed only because the queue was full. */
 export function recordedFullQueueFailure(state: Pick<BatchOutputs, "status" | "errors">): boolean {
   return (
@@ -27,12 +41,21 @@ export function recordedFullQueueFailure(state: Pick<BatchOutputs, "status" | "e
   );
 }
 
-/** The limit an API's `token_limit_exceeded` message names ("Limit: 2,000,000 enqueued tokens"). */
+/**
+ * The limit an API's `token_limit_exceeded` message names: OpenAI's "Limit: 2,000,000 enqueued
+ * tokens", or Azure's "the configured limit of 30K for the deployment".
+ */
 function namedLimit(errors: readonly BatchErrorEntry[] | undefined): number | undefined {
   for (const entry of errors ?? []) {
     if (entry.code !== TOKEN_LIMIT_EXCEEDED) continue;
-    const found = /Limit:\s*([\d,]+)\s+enqueued tokens/i.exec(entry.message ?? "");
-    if (found?.[1] !== undefined) return Number(found[1].replaceAll(",", ""));
+    const message = entry.message ?? "";
+    const openai = /Limit:\s*([\d,]+)\s+enqueued tokens/i.exec(message);
+    if (openai?.[1] !== undefined) return Number(openai[1].replaceAll(",", ""));
+    const azure = /configured limit of\s*(\d[\d,]*(?:\.\d+)?)\s*([KMB]?)\b/i.exec(message);
+    if (azure?.[1] !== undefined) {
+      const scale = { "": 1, K: 1e3, M: 1e6, B: 1e9 }[(azure[2] ?? "").toUpperCase()] ?? 1;
+      return Math.round(Number(azure[1].replaceAll(",", "")) * scale);
+    }
   }
   return undefined;
 }
@@ -79,11 +102,13 @@ export function fullQueueFailureNote(id: string): string {
 
 /**
  * Creates the batch as `createBatch` does and, when it waits for completion, rides out a full
- * queue: a batch that fails validation with `token_limit_exceeded` is not a failure of the
- * resource. Its uploaded input file is deleted, and after a backoff (1 s, 2 s, 4 s, ... up to
+ * queue: a batch that fails validation with `token_limit_exceeded`, or a create the API refuses
+ * with it (Azure's fail fast: HTTP 400, no batch made), is not a failure of the resource. The
+ * uploaded input file is deleted, and after a backoff (1 s, 2 s, 4 s, ... up to
  * `pollIntervalSeconds`) the batch is created again, under the same create token and the same
  * in-flight marker, until `waitTimeoutSeconds` (counted from the first attempt) runs out.
- * Without `waitForCompletion` the create returns at once, before the API has validated the batch.
+ * Without `waitForCompletion` the create returns at once, before the API has validated the batch;
+ * a create refused on a full queue fails, saying what to do.
  */
 export async function createThroughFullQueue(
   inputs: BatchInputs,
@@ -93,7 +118,11 @@ export async function createThroughFullQueue(
 ): Promise<CreatedBatch> {
   const steering = steeringOf(inputs);
   if (!steering.waitForCompletion) {
-    return createBatch(inputs, api, deps, marker);
+    try {
+      return await createBatch(inputs, api, deps, marker);
+    } catch (error) {
+      throw refusedOnFullQueue(error) ? error.noting(refusalNote(inputs, error, undefined)) : error;
+    }
   }
   const deadline = deps.now() + steering.waitTimeoutMs;
   for (let attempt = 0; ; attempt += 1) {
@@ -103,6 +132,19 @@ export async function createThroughFullQueue(
     try {
       created = await createBatch({ ...inputs, waitTimeoutSeconds: leftSeconds }, api, deps, marker);
     } catch (error) {
+      if (refusedOnFullQueue(error)) {
+        // No batch was made and the upload is gone: wait and create again, or say why not.
+        const delay = pollDelayMs(attempt, steering.pollIntervalMs, deps.random());
+        const over = overLimitAlone({ estimate: inputs.estimate, errors: [refusalEntry(error)] });
+        if (over !== undefined || deps.now() + delay >= deadline) {
+          throw error.noting(refusalNote(inputs, error, steering.waitTimeoutMs));
+        }
+        deps.log.warn(
+          `the API refused to create the batch with ${TOKEN_LIMIT_EXCEEDED}: the enqueued-token limit for the model is full; creating it again in ${delay} ms`,
+        );
+        await deps.sleep(delay);
+        continue;
+      }
       if (!isBatchWaitError(error)) throw error;
       const restored = withInputs(error.properties, inputs);
       const delay = pollDelayMs(attempt, steering.pollIntervalMs, deps.random());
@@ -133,6 +175,29 @@ export async function createThroughFullQueue(
     }
     return { ...created, outs: withInputs(created.outs, inputs) };
   }
+}
+
+/** A refusal as the error entry a failed batch would carry, so that its named limit can be read. */
+function refusalEntry(error: BatchApiError): BatchErrorEntry {
+  return { code: TOKEN_LIMIT_EXCEEDED, message: error.apiMessage };
+}
+
+/**
+ * What to do about a create refused on a full queue: split a batch that alone is over the limit;
+ * otherwise run `pulumi up` again once other batches have finished, or let the resource wait
+ * (`waitForCompletion`, which creates it again until `waitTimeoutSeconds`). `waitedMs` is the
+ * wait that ran out, when the create waited.
+ */
+function refusalNote(inputs: BatchInputs, error: BatchApiError, waitedMs: number | undefined): string {
+  const over = overLimitAlone({ estimate: inputs.estimate, errors: [refusalEntry(error)] });
+  const count = (n: number) => n.toLocaleString("en-US");
+  if (over !== undefined) {
+    return `The batch's estimated ${count(over.tokens)} input tokens are more than the enqueued-token limit for the model (${count(over.limit)}): it can never be queued, so it is not created again. Split the requests into smaller batches (a BatchSet with maxEnqueuedTokens: ${over.limit}), or raise the limit, then run \`pulumi up\`.`;
+  }
+  if (waitedMs !== undefined) {
+    return `No batch was made: the enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${waitedMs / 1000} s). Run \`pulumi up\` again once other batches of the model have finished, or raise waitTimeoutSeconds.`;
+  }
+  return "No batch was made: the enqueued-token limit for the model is full. Run `pulumi up` again once other batches of the model have finished, or set waitForCompletion: true so that the create waits for room and tries again.";
 }
 
 /** The outputs with the resource's own wait settings, not the shortened ones of a later attempt. */

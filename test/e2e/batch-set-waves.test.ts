@@ -161,4 +161,57 @@ describeWithEngine("the enqueued-token limit on the real engine", () => {
     },
     OP_TIMEOUT,
   );
+  test(
+    "on Azure's fail-fast profile, waves under maxEnqueuedTokens complete without a create ever refused",
+    async () => {
+      const azure = await TestEmulator.start({
+        durations: { validatingMs: 200, inProgressMs: 1_500, finalizingMs: 200, cancellingMs: 200 },
+        profile: "azure",
+        deployments: { "batch-mini": "gpt-4o-mini" },
+        enqueuedTokenLimits: { "batch-mini": LIMIT },
+        tokenLimitAtCreate: true,
+      });
+      const azureWs = await createWorkspace({ projectName: "e2e-waves-azure", env: azure.providerEnv() });
+      try {
+        const requests = Array.from({ length: 90 }, (_, i) => ({
+          ...request(`a-${i}`, `Sort message ${i} by urgency.`),
+          url: "/chat/completions",
+          body: { ...request(`a-${i}`, `Sort message ${i} by urgency.`).body, model: "batch-mini" },
+        }));
+        const stack = await azureWs.stack("azure-waves", batchSetProgram());
+        await stack.setAllConfig({
+          "openai:backend": { value: "azure" },
+          "openai:models": { value: JSON.stringify({ "batch-mini": "gpt-4o-mini" }) },
+          set: {
+            value: JSON.stringify({
+              endpoint: "/chat/completions",
+              requests,
+              maxEnqueuedTokens: LIMIT,
+              shardCacheDir: join(dir, "azure-cache"),
+              waitForCompletion: true,
+              pollIntervalSeconds: 1,
+            }),
+          },
+        });
+        const run = await azure.during(() => stack.up());
+        expect(run.error).toBeUndefined();
+        expect(run.result?.result.outputs.waveCount?.value).toBeGreaterThanOrEqual(3);
+        expect(run.result?.result.outputs.requestCounts?.value).toEqual({
+          total: 90,
+          completed: 90,
+          failed: 0,
+        });
+        const creates = run.calls.filter((call) => call.method === "POST" && call.path === "/v1/batches");
+        expect(creates.length).toBe(run.result?.result.outputs.shardCount?.value);
+        expect(creates.map((call) => call.status)).toEqual(creates.map(() => 200));
+        const batches = await azure.batches();
+        expect(batches.map((b) => b.status)).toEqual(batches.map(() => "completed"));
+        await stack.destroy();
+      } finally {
+        await azureWs.cleanup();
+        await azure.close();
+      }
+    },
+    OP_TIMEOUT,
+  );
 });

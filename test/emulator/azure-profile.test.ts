@@ -168,6 +168,31 @@ describe("Azure's validation and limits", () => {
     expect(out?.response).toMatchObject({ body: { object: "response" } });
   });
 
+  test("answers name the model the deployment runs, as Azure's answers do, not the deployment", async () => {
+    const done = await settled(v1, (await create(v1, `${line("m")}\n`)).id);
+    const [out] = await fileLines(v1, done.output_file_id as string);
+    expect(out?.response).toMatchObject({
+      status_code: 200,
+      body: { object: "chat.completion", model: "gpt-4o-mini" },
+    });
+  });
+
+  test("a file that mixes /chat/completions and /v1/chat/completions lines fails on the first line whose url differs from line 1's", async () => {
+    const content = `${[line("a"), line("b"), line("c", "/v1/chat/completions")].join("\n")}\n`;
+    const done = await settled(v1, (await create(v1, content)).id);
+    expect(done.status).toBe("failed");
+    expect(done.errors?.data).toEqual([
+      {
+        code: "invalid_url",
+        line: 3,
+        param: "url",
+        message: `The url "/v1/chat/completions" differs from line 1's url '/chat/completions'. Every request in a batch must use the same url.`,
+      },
+    ]);
+    const v1Lines = `${[line("a", "/v1/chat/completions"), line("b", "/v1/chat/completions")].join("\n")}\n`;
+    expect((await settled(v1, (await create(v1, v1Lines)).id)).status).toBe("completed");
+  });
+
   test("output_expires_after is 14 to 30 days", async () => {
     const error = await failure(
       create(v1, `${line("a")}\n`, { output_expires_after: { anchor: "created_at", seconds: 86_400 } }),

@@ -46,7 +46,11 @@ describe("options and environment", () => {
       ["b", "gpt-4o-mini"],
     ]);
     expect(() => resolveConfig({ profile: "bedrock" as never }, {})).toThrow(
-      'Expected `profile` to be one of openai, azure; got "bedrock".',
+      'Expected `profile` to be one of openai, azure, groq, together; got "bedrock".',
+    );
+    expect(resolveConfig({}, { OPENAI_EMULATOR_PROFILE: "together" }).profile.name).toBe("together");
+    expect(() => resolveConfig({ profile: "groq", deployments: { a: "gpt-4o" } }, {})).toThrow(
+      "`deployments` applies only to the azure profile; the profile is groq.",
     );
     expect(() => resolveConfig({ deployments: { a: "gpt-4o" } }, {})).toThrow(
       "`deployments` applies only to the azure profile; the profile is openai.",
@@ -198,6 +202,7 @@ describe("command line", () => {
       log: false,
       options: {},
     });
+    expect(parseCliArgs(["--profile", "groq"], {})).toMatchObject({ options: { profile: "groq" } });
     expect(parseCliArgs(["--help"], {})).toEqual({ kind: "help" });
     expect(parseCliArgs(["--version"], {})).toEqual({ kind: "version" });
   });
@@ -216,6 +221,10 @@ describe("command line", () => {
     [
       ["--output-order-seed", "-2"],
       '--output-order-seed: Expected --output-order-seed to be an integer from 0 to 4294967295; got "-2".',
+    ],
+    [
+      ["--profile", "bedrock"],
+      '--profile: Expected --profile to be one of openai, azure, groq, together; got "bedrock".',
     ],
   ])("%j is refused", (argv, message) => {
     expect(configError(() => parseCliArgs(argv, {}))).toBe(message);

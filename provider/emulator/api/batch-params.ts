@@ -21,8 +21,12 @@ export function parseCreateBatch(
   body: Record<string, unknown>,
   profile: EmulatorProfile = OPENAI_EMULATION,
 ): CreateBatchParams {
-  rejectUnknown(body, KNOWN);
+  rejectUnknown(
+    body,
+    profile.outputExpiry === undefined ? KNOWN.filter((key) => key !== "output_expires_after") : KNOWN,
+  );
   const inputFileId = requiredString(body, "input_file_id");
+  const metadata = parseMetadata(body.metadata);
   const given = oneOf(requiredString(body, "endpoint"), "endpoint", Object.keys(profile.createEndpoints));
   const endpoint = profile.createEndpoints[given] as BatchEndpoint;
   const completionWindow = oneOf(requiredString(body, "completion_window"), "completion_window", [
@@ -32,7 +36,8 @@ export function parseCreateBatch(
     inputFileId,
     endpoint,
     completionWindow,
-    metadata: parseMetadata(body.metadata),
+    // Where batches keep no metadata (Together), it is checked as a parameter, then dropped.
+    metadata: profile.keepsMetadata ? metadata : undefined,
     outputExpiresAfterSeconds: parseOutputExpiry(body.output_expires_after, profile),
   };
 }
@@ -68,7 +73,8 @@ export function parseMetadata(value: unknown): Record<string, string> | undefine
 }
 
 function parseOutputExpiry(value: unknown, profile: EmulatorProfile): number | undefined {
-  if (value === undefined || value === null) return undefined;
+  const range = profile.outputExpiry;
+  if (value === undefined || value === null || range === undefined) return undefined;
   if (typeof value !== "object" || Array.isArray(value))
     throw invalidType("output_expires_after", "an object", value);
   const policy = value as Record<string, unknown>;
@@ -77,11 +83,5 @@ function parseOutputExpiry(value: unknown, profile: EmulatorProfile): number | u
       throw invalidValue("output_expires_after", `Unknown parameter: 'output_expires_after.${key}'.`);
     }
   }
-  return expiryPolicy(
-    policy.anchor,
-    policy.seconds,
-    "output_expires_after",
-    profile.outputExpiry.min,
-    profile.outputExpiry.max,
-  );
+  return expiryPolicy(policy.anchor, policy.seconds, "output_expires_after", range.min, range.max);
 }

@@ -1,4 +1,5 @@
-import { LIMITS, UPLOAD_PURPOSES } from "../limits";
+import { LIMITS } from "../limits";
+import { type EmulatorProfile, OPENAI_EMULATION } from "../profiles";
 import { fileTooLarge, integerOutOfRange, invalidType, invalidValue, missingParameter } from "./errors";
 import { expiryPolicy, oneOf, rejectUnknown, requiredString } from "./params";
 
@@ -11,17 +12,20 @@ export interface CreateUploadParams {
 }
 
 /** Checks the body of POST /v1/uploads. */
-export function parseCreateUpload(body: Record<string, unknown>): CreateUploadParams {
+export function parseCreateUpload(
+  body: Record<string, unknown>,
+  profile: EmulatorProfile = OPENAI_EMULATION,
+): CreateUploadParams {
   rejectUnknown(body, ["filename", "purpose", "bytes", "mime_type", "expires_after"]);
   const filename = requiredString(body, "filename");
-  const purpose = oneOf(requiredString(body, "purpose"), "purpose", UPLOAD_PURPOSES);
+  const purpose = oneOf(requiredString(body, "purpose"), "purpose", profile.uploadPurposes);
   if (body.bytes === undefined || body.bytes === null) throw missingParameter("bytes");
   if (typeof body.bytes !== "number" || !Number.isInteger(body.bytes))
     throw invalidType("bytes", "an integer", body.bytes);
   if (body.bytes < 0 || body.bytes > LIMITS.maxUploadBytes)
     throw integerOutOfRange("bytes", body.bytes, 0, LIMITS.maxUploadBytes);
   const mimeType = requiredString(body, "mime_type");
-  checkBatchFile(purpose, filename, body.bytes);
+  checkBatchFile(purpose, filename, body.bytes, profile);
   return {
     filename,
     purpose,
@@ -45,12 +49,18 @@ export function parseFileExpiry(value: unknown): number | undefined {
   );
 }
 
-/** A file for the Batch API must be a .jsonl file of at most 200 MB. */
-export function checkBatchFile(purpose: string, filename: string, bytes: number): void {
-  if (purpose !== "batch") return;
-  if (bytes > LIMITS.maxBatchFileBytes) {
+/** A file for the Batch API must be a .jsonl file within the profile's size (OpenAI: 200 MB). */
+export function checkBatchFile(
+  purpose: string,
+  filename: string,
+  bytes: number,
+  profile: EmulatorProfile = OPENAI_EMULATION,
+): void {
+  if (purpose !== profile.batchFilePurpose) return;
+  const most = profile.maxBatchFileBytes;
+  if (bytes > most) {
     throw fileTooLarge(
-      `File is too large: ${bytes} bytes. Files for the Batch API can be at most ${LIMITS.maxBatchFileBytes} bytes (200 MB).`,
+      `File is too large: ${bytes} bytes. Files for the Batch API can be at most ${most} bytes (${most / (1024 * 1024)} MB).`,
     );
   }
   if (!filename.toLowerCase().endsWith(".jsonl")) {

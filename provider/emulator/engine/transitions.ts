@@ -96,7 +96,12 @@ async function queueIsFull(
     ctx.disk.fileBlob(id),
   );
   if (others + tokens > limit) {
-    return { code: TOKEN_LIMIT_EXCEEDED, message: tokenLimitMessage(model, limit), line: null, param: null };
+    return {
+      code: TOKEN_LIMIT_EXCEEDED,
+      message: tokenLimitMessage(model, limit, ctx.profile.name),
+      line: null,
+      param: null,
+    };
   }
   batch.enqueuedTokens = tokens;
   return undefined;
@@ -153,6 +158,7 @@ export async function execute(
     durable: ctx.disk.persistent,
     ...(ctx.requestFailure === undefined ? {} : { requestFailure: ctx.requestFailure }),
     tokens: ctx.tokens,
+    deployments: ctx.profile.deployments,
   });
   batch.progress = result.progress;
   batch.usage.inputTokens += result.usage.inputTokens;

@@ -24,6 +24,11 @@ export interface RunLinesInput {
   requestFailure?: (url: string) => RequestFailure | undefined;
   /** Counts the tokens of the requests answered. */
   tokens: UsageCounter;
+  /**
+   * Where lines name deployments (Azure): the deployments and the model each runs. An answer
+   * names the model, as Azure's answers do, not the deployment.
+   */
+  deployments?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface RunLinesResult {
@@ -67,7 +72,7 @@ export async function runLines(input: RunLinesInput): Promise<RunLinesResult> {
         );
         progress.failed += 1;
       } else {
-        const injected = input.requestFailure?.(request.url);
+        const injected = input.requestFailure?.(request.url === "" ? endpoint : request.url);
         if (injected !== undefined) {
           // A failed request is answered with an error and counts no tokens.
           await errors.write(refusedLine(batchId, line.number, request.customId, injectedFailure(injected)));
@@ -78,7 +83,7 @@ export async function runLines(input: RunLinesInput): Promise<RunLinesResult> {
         }
         const result = await executeRequest(
           endpoint,
-          request.body,
+          deployedModel(request.body, input.deployments),
           {
             batchId,
             customId: request.customId ?? "",
@@ -142,4 +147,13 @@ function parseRequest(
         ? (body as Record<string, unknown>)
         : {},
   };
+}
+
+/** The body with its deployment name replaced by the model the deployment runs, where there is one. */
+function deployedModel(
+  body: Record<string, unknown>,
+  deployments: ReadonlyMap<string, string> | undefined,
+): Record<string, unknown> {
+  const model = typeof body.model === "string" ? deployments?.get(body.model) : undefined;
+  return model === undefined ? body : { ...body, model };
 }

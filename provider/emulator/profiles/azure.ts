@@ -1,3 +1,4 @@
+import { UPLOAD_PURPOSES } from "../limits";
 import type { EmulatorProfile } from "./profile";
 
 /** The message Azure answers a file that starts with a UTF-8 byte-order mark with (Microsoft Learn, known issues). */
@@ -27,9 +28,18 @@ const RESPONSES = ["/responses", "/v1/responses"];
  *   embeddings are not supported;
  * - 100,000 requests and 200 MB a file; `output_expires_after` of 1,209,600 to 2,592,000 seconds;
  * - jobs are not expired past 24 hours;
- * - a file with a UTF-8 byte-order mark fails with a misleading message about the deployment.
+ * - a resource keeps at most 500 batch files (input and output) without an expiry, 10,000 when
+ *   they carry `expires_after`; batch input files get no expiry of their own ("Not set");
+ * - a file with a UTF-8 byte-order mark fails with a misleading message about the deployment;
+ * - in the regions with fail fast (`tokenLimitAtCreate`), a batch over the deployment's
+ *   enqueued-token quota is refused at create with HTTP 400 `token_limit_exceeded` (Microsoft's
+ *   "Queueing batch jobs" sample catches it as a `BadRequestError` from `batches.create`);
+ *   elsewhere it fails at validation.
  */
-export function azureEmulation(deployments: Readonly<Record<string, string>>): EmulatorProfile {
+export function azureEmulation(
+  deployments: Readonly<Record<string, string>>,
+  tokenLimitAtCreate = false,
+): EmulatorProfile {
   return {
     name: "azure",
     mounts: [
@@ -47,8 +57,16 @@ export function azureEmulation(deployments: Readonly<Record<string, string>>): E
     maxBatchLines: 100_000,
     maxBatchFileBytes: 200 * 1024 * 1024,
     outputExpiry: { min: 1_209_600, max: 2_592_000 },
+    uploadPurposes: UPLOAD_PURPOSES,
+    batchFilePurpose: "batch",
+    maxCustomIdLength: undefined,
+    linesNeedMethodAndUrl: true,
+    keepsMetadata: true,
+    batchFilesExpireByDefault: false,
+    fileBound: { withoutExpiry: 500, withExpiry: 10_000 },
     byteOrderMark: { code: "invalid_request", message: AZURE_BOM_MESSAGE },
     deployments: new Map(Object.entries(deployments)),
+    tokenLimitAtCreate,
     expiresAtWindowEnd: false,
   };
 }

@@ -1,4 +1,4 @@
-import { BATCH_ENDPOINTS, LIMITS } from "../limits";
+import { BATCH_ENDPOINTS, LIMITS, UPLOAD_PURPOSES } from "../limits";
 import type { EmulatorProfile } from "./profile";
 
 /** OpenAI's Batch API, as the OpenAPI spec and the Batch guide describe it. */
@@ -11,7 +11,15 @@ export const OPENAI_EMULATION: EmulatorProfile = {
   maxBatchLines: LIMITS.maxBatchLines,
   maxBatchFileBytes: LIMITS.maxBatchFileBytes,
   outputExpiry: { min: LIMITS.minExpirySeconds, max: LIMITS.maxExpirySeconds },
+  uploadPurposes: UPLOAD_PURPOSES,
+  batchFilePurpose: "batch",
+  maxCustomIdLength: undefined,
+  linesNeedMethodAndUrl: true,
+  keepsMetadata: true,
+  batchFilesExpireByDefault: true,
+  fileBound: undefined,
   byteOrderMark: undefined,
   deployments: undefined,
+  tokenLimitAtCreate: false,
   expiresAtWindowEnd: true,
 };

@@ -7,8 +7,10 @@
  * checks the other. The differences are listed in the emulator's README.
  */
 
-export type ProfileName = "openai" | "azure";
-export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure"];
+import type { FileBound } from "../api/file-bound";
+
+export type ProfileName = "openai" | "azure" | "groq" | "together";
+export const PROFILE_NAMES: readonly ProfileName[] = ["openai", "azure", "groq", "together"];
 
 /** One path the API is served under, and how a call there proves its key. */
 export interface ApiMount {
@@ -39,12 +41,31 @@ export interface EmulatorProfile {
   fileDecidesEndpoint: boolean;
   maxBatchLines: number;
   maxBatchFileBytes: number;
-  /** The range of a batch's `output_expires_after.seconds`. */
-  outputExpiry: ExpiryRange;
+  /** The range of a batch's `output_expires_after.seconds`; undefined where the parameter is not taken (an unknown parameter). */
+  outputExpiry: ExpiryRange | undefined;
+  /** The purposes a file may be uploaded with. */
+  uploadPurposes: readonly string[];
+  /** The purpose a batch's input file must have (`batch`; Together: `batch-api`). */
+  batchFilePurpose: string;
+  /** Most characters in a `custom_id`; undefined: no bound of its own. */
+  maxCustomIdLength: number | undefined;
+  /** False where a line may carry only `custom_id` and `body` (Together): `method` and `url` may be left out. */
+  linesNeedMethodAndUrl: boolean;
+  /** False where a batch keeps no metadata (Together): `metadata` on create is dropped, and batches carry none. */
+  keepsMetadata: boolean;
+  /** False where a batch input file without `expires_after` is kept until deleted (Azure); OpenAI's expire after 30 days. */
+  batchFilesExpireByDefault: boolean;
+  /** The most batch files a resource keeps (Azure: 500 without an expiry, 10,000 in all); undefined: no bound. */
+  fileBound: FileBound | undefined;
   /** A file that starts with a byte-order mark fails validation with this error; undefined: it is read. */
   byteOrderMark: { code: string; message: string } | undefined;
   /** Deployment names and the model each runs; undefined where `model` names a model. */
   deployments: ReadonlyMap<string, string> | undefined;
+  /**
+   * True where a batch that does not fit in its model's enqueued-token limit is refused when it is
+   * created (HTTP 400 `token_limit_exceeded`), not failed at validation: Azure's fail-fast regions.
+   */
+  tokenLimitAtCreate: boolean;
   /** False where a batch that outlives its window is not expired (Azure). */
   expiresAtWindowEnd: boolean;
 }

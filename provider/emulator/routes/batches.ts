@@ -1,12 +1,15 @@
+import { ApiError } from "../api/api-error";
 import { parseCreateBatch } from "../api/batch-params";
 import { invalidValue, noSuchBatch, noSuchFile } from "../api/errors";
 import { batchJson, listJson } from "../api/serialize";
 import { cancelBatch } from "../engine/cancel";
+import type { EngineContext } from "../engine/context";
 import { readJsonObject } from "../http/json-body";
 import { integerParam, page } from "../http/query";
 import { json } from "../http/reply";
 import { newId } from "../ids";
 import { LIMITS } from "../limits";
+import { queueFullAtCreate, TOKEN_LIMIT_EXCEEDED } from "../queue/enqueued-tokens";
 import { type BatchRecord, emptyProgress, emptyUsage } from "../store/records";
 import { type Handler, param, type RouteTable, type Services } from "./context";
 
@@ -16,12 +19,13 @@ const createBatch: Handler = async ({ req }, { store, clock, persister, engine, 
   await engine.settle();
   const file = store.files.get(params.inputFileId);
   if (file === undefined) throw noSuchFile(params.inputFileId, "input_file_id");
-  if (file.purpose !== "batch") {
+  if (file.purpose !== profile.batchFilePurpose) {
     throw invalidValue(
       "input_file_id",
-      `The file '${file.id}' has purpose '${file.purpose}'; a batch input file must be uploaded with purpose 'batch'.`,
+      `The file '${file.id}' has purpose '${file.purpose}'; a batch input file must be uploaded with purpose '${profile.batchFilePurpose}'.`,
     );
   }
+  if (profile.tokenLimitAtCreate) await refuseOnFullQueue(file.id, params.endpoint, engine.ctx);
   const now = clock.now();
   const batch: BatchRecord = {
     id: newId.batch(),
@@ -45,6 +49,20 @@ const createBatch: Handler = async ({ req }, { store, clock, persister, engine, 
   await persister.save();
   return json(batchJson(batch));
 };
+
+/** Azure's fail fast: a batch that does not fit in its deployment's enqueued-token quota is refused at once. */
+async function refuseOnFullQueue(fileId: string, endpoint: string, ctx: EngineContext): Promise<void> {
+  const message = await queueFullAtCreate(
+    ctx.disk.fileBlob(fileId),
+    endpoint,
+    ctx.store.batches.values(),
+    ctx.enqueuedTokenLimits,
+    ctx.tokens,
+    (id) => ctx.disk.fileBlob(id),
+    ctx.profile.name,
+  );
+  if (message !== undefined) throw new ApiError(400, message, { code: TOKEN_LIMIT_EXCEEDED });
+}
 
 /** GET /v1/batches: newest first. */
 const listBatches: Handler = async ({ query }, { store, engine }) => {

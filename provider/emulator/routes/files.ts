@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { missingParameter, noSuchFile, rangeNotSatisfiable, unknownParameter } from "../api/errors";
+import { fileBoundError } from "../api/file-bound";
 import { oneOf } from "../api/params";
 import { fileJson, listJson } from "../api/serialize";
 import { checkBatchFile, parseFileExpiry } from "../api/upload-params";
@@ -10,7 +11,7 @@ import { readMultipart } from "../http/multipart";
 import { enumParam, integerParam, page } from "../http/query";
 import { json } from "../http/reply";
 import { newId } from "../ids";
-import { LIMITS, UPLOAD_PURPOSES } from "../limits";
+import { LIMITS } from "../limits";
 import { syncFile } from "../store/file-sink";
 import type { FileRecord } from "../store/records";
 import { type Handler, param, type RouteTable, type Services } from "./context";
@@ -36,12 +37,13 @@ const createFile: Handler = async ({ req }, services) => {
     if (upload === undefined) throw missingParameter("file");
     const purposeText = form.fields.get("purpose");
     if (purposeText === undefined) throw missingParameter("purpose");
-    const purpose = oneOf(purposeText, "purpose", UPLOAD_PURPOSES);
+    const purpose = oneOf(purposeText, "purpose", services.profile.uploadPurposes);
     const anchor = form.fields.get("expires_after[anchor]");
     const seconds = form.fields.get("expires_after[seconds]");
     const expiresAfter =
       anchor === undefined && seconds === undefined ? undefined : parseFileExpiry({ anchor, seconds });
-    checkBatchFile(purpose, upload.filename, upload.bytes);
+    checkBatchFile(purpose, upload.filename, upload.bytes, services.profile);
+    refuseOverFileBound(services, purpose, expiresAfter !== undefined);
     const now = clock.now();
     const record = newFileRecord(services, {
       bytes: upload.bytes,
@@ -61,7 +63,15 @@ const createFile: Handler = async ({ req }, services) => {
   }
 };
 
-/** A file record; purpose "batch" files expire after 30 days unless an expiry is given. */
+/** Where the profile bounds the batch files a resource keeps (Azure), refuses one more that does not fit. */
+export function refuseOverFileBound(services: Services, purpose: string, expires: boolean): void {
+  const { profile, store, clock } = services;
+  if (profile.fileBound === undefined || purpose !== profile.batchFilePurpose) return;
+  const error = fileBoundError(store.files.values(), clock.now(), expires, profile.fileBound);
+  if (error !== undefined) throw error;
+}
+
+/** A file record; batch input files expire after 30 days (not on Azure) unless an expiry is given. */
 export function newFileRecord(
   services: Services,
   fields: {
@@ -74,7 +84,9 @@ export function newFileRecord(
 ): FileRecord {
   const expirySeconds =
     fields.expiresAfterSeconds ??
-    (fields.purpose === "batch" ? LIMITS.batchFileDefaultExpirySeconds : undefined);
+    (fields.purpose === services.profile.batchFilePurpose && services.profile.batchFilesExpireByDefault
+      ? LIMITS.batchFileDefaultExpirySeconds
+      : undefined);
   return {
     id: newId.file(),
     seq: services.store.nextSeq(),

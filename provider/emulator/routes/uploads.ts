@@ -13,11 +13,11 @@ import { LIMITS } from "../limits";
 import { openSink, syncFile } from "../store/file-sink";
 import type { UploadRecord } from "../store/records";
 import { type Handler, param, type RouteTable, type Services } from "./context";
-import { newFileRecord } from "./files";
+import { newFileRecord, refuseOverFileBound } from "./files";
 
 /** POST /v1/uploads */
-const createUpload: Handler = async ({ req }, { store, clock, persister }) => {
-  const params = parseCreateUpload(await readJsonObject(req, LIMITS.maxJsonBodyBytes));
+const createUpload: Handler = async ({ req }, { store, clock, persister, profile }) => {
+  const params = parseCreateUpload(await readJsonObject(req, LIMITS.maxJsonBodyBytes), profile);
   const now = clock.now();
   const upload: UploadRecord = {
     id: newId.upload(),
@@ -113,6 +113,7 @@ const complete: Handler = async (request, services) => {
         `The parts hold ${total} bytes, but the Upload was created for ${upload.bytes} bytes. The sizes must match.`,
       );
     }
+    refuseOverFileBound(services, upload.purpose, upload.fileExpiresAfterSeconds !== undefined);
     const temp = disk.tempPath();
     const sink = openSink(temp);
     const md5 = createHash("md5");

@@ -18,9 +18,19 @@ export function newLineCheckState(): LineCheckState {
   return { seenIds: new Map(), model: undefined, modelLine: 0, embeddingInputs: 0 };
 }
 
+/** What a backend asks of a line beyond OpenAI's rules. */
+export interface LineRules {
+  /** Most characters in a `custom_id` (Together: 64); absent: no bound. */
+  maxCustomIdLength?: number | undefined;
+  /** `method` and `url` may be left out (Together's `{custom_id, body}` lines); when given, they are checked. */
+  methodAndUrlOptional?: boolean;
+  /** Every line must carry the url of line 1, where either form of it would do alone (Azure). */
+  sameUrlAs?: string | undefined;
+}
+
 /**
  * Checks one line of a batch input file against the batch's endpoint (its `url` one of `urls`,
- * the endpoint itself by default); returns the first problem,
+ * the endpoint itself by default) and the backend's `rules`; returns the first problem,
  * or undefined when the line is a valid request. Updates `state` (ids seen, model, input count).
  */
 export function checkLine(
@@ -29,6 +39,7 @@ export function checkLine(
   endpoint: string,
   state: LineCheckState,
   urls: readonly string[] = [endpoint],
+  rules: LineRules = {},
 ): BatchErrorEntry | undefined {
   const source = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (nestsDeeperThan(source)) {
@@ -57,7 +68,9 @@ export function checkLine(
     );
   }
   const request = value as Record<string, unknown>;
+  const optional = rules.methodAndUrlOptional === true ? ["method", "url"] : [];
   for (const field of ["custom_id", "method", "url", "body"]) {
+    if (optional.includes(field) && request[field] === undefined) continue;
     if (request[field] === undefined || request[field] === null) {
       return error(CODES.missingRequiredParameter, `Missing required parameter: '${field}'.`, line, field);
     }
@@ -66,7 +79,18 @@ export function checkLine(
   if (typeof customId !== "string" || customId === "") {
     return error(CODES.invalidValue, "Invalid 'custom_id': expected a non-empty string.", line, "custom_id");
   }
-  if (request.method !== "POST") {
+  const most = rules.maxCustomIdLength;
+  if (most !== undefined && customId.length > most) {
+    return error(
+      CODES.invalidValue,
+      `Invalid 'custom_id': it is ${customId.length} characters long; a custom_id can be at most ${most} characters.`,
+      line,
+      "custom_id",
+    );
+  }
+  // A line that leaves out `method` or `url` (where the backend allows it) runs the batch's endpoint.
+  const given = (field: string) => request[field] !== undefined || !optional.includes(field);
+  if (given("method") && request.method !== "POST") {
     return error(
       CODES.invalidMethod,
       `Invalid 'method': ${JSON.stringify(request.method)}. Only POST is supported.`,
@@ -74,7 +98,19 @@ export function checkLine(
       "method",
     );
   }
-  if (!urls.includes(request.url as string)) {
+  if (
+    rules.sameUrlAs !== undefined &&
+    urls.includes(request.url as string) &&
+    request.url !== rules.sameUrlAs
+  ) {
+    return error(
+      CODES.invalidUrl,
+      `The url ${JSON.stringify(request.url)} differs from line 1's url '${rules.sameUrlAs}'. Every request in a batch must use the same url.`,
+      line,
+      "url",
+    );
+  }
+  if (given("url") && !urls.includes(request.url as string)) {
     return error(
       CODES.invalidUrl,
       `The url ${JSON.stringify(request.url)} does not match the batch endpoint '${endpoint}'. Every request in a batch must use the batch's endpoint.`,

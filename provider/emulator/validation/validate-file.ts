@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { LIMITS } from "../limits";
 import { type EmulatorProfile, OPENAI_EMULATION } from "../profiles";
 import type { BatchErrorEntry } from "../store/records";
-import { checkLine, newLineCheckState } from "./check-line";
+import { checkLine, type LineRules, newLineCheckState } from "./check-line";
 import { VALIDATION_CODES as CODES } from "./codes";
 import { readLines } from "./line-reader";
 
@@ -36,6 +36,10 @@ export async function validateInputFile(
     );
   }
   const state = newLineCheckState();
+  const rules: LineRules = {
+    maxCustomIdLength: profile.maxCustomIdLength,
+    methodAndUrlOptional: !profile.linesNeedMethodAndUrl,
+  };
   const errors: BatchErrorEntry[] = [];
   let lines = 0;
   let endpoint = batchEndpoint;
@@ -47,8 +51,11 @@ export async function validateInputFile(
       return fileError(profile.byteOrderMark.code, profile.byteOrderMark.message);
     }
     if (line.number === 1 && profile.fileDecidesEndpoint) {
-      decided = endpointOfUrl(profile, urlOf(line.text)) ?? batchEndpoint;
+      const url = urlOf(line.text);
+      decided = endpointOfUrl(profile, url) ?? batchEndpoint;
       endpoint = decided;
+      // Either form of the url would do, but the file keeps to the one its first line carries.
+      if (url !== undefined && profile.lineUrls[decided]?.includes(url)) rules.sameUrlAs = url;
     }
     if (line.number > mostLines) {
       errors.push({
@@ -60,7 +67,7 @@ export async function validateInputFile(
       break;
     }
     const problem = line.utf8
-      ? checkLine(line.text, line.number, endpoint, state, profile.lineUrls[endpoint])
+      ? checkLine(line.text, line.number, endpoint, state, profile.lineUrls[endpoint], rules)
       : {
           code: CODES.invalidJsonLine,
           message: "This line is not valid UTF-8. Input files must be encoded as UTF-8.",
