@@ -11,6 +11,7 @@ import { withoutTotals, withTotals } from "../results/totals";
 import { claimSetCache, releaseSetCache } from "../set/release";
 import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
+import { createTokenOf, withCreateToken } from "./create-token";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
 import { diffBatch } from "./diff";
@@ -89,7 +90,7 @@ export function createBatchProvider(
       api = undefined;
     },
     backend: () => settings.backend,
-    async check(_olds, news) {
+    async check(olds, news) {
       const urn = urnOfResourceKey(news.resourceKey);
       const outcome = await checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), {
         log: deps.log,
@@ -101,7 +102,7 @@ export function createBatchProvider(
       await deps.delivered();
       // The engine prints a failure's property with its value: only short top-level values stay on theirs.
       const failures = printableFailures(outcome.failures, news as unknown as Record<string, unknown>);
-      return { inputs: outcome.inputs, failures };
+      return { inputs: keepingOlderToken(olds, outcome.inputs), failures };
     },
     async diff(id, olds, news) {
       if (tokenOfPendingId(id) !== undefined) {
@@ -115,7 +116,8 @@ export function createBatchProvider(
         ? diff
         : { ...diff, changes: true };
     },
-    async create(inputs) {
+    async create(checked) {
+      const inputs = withCreateToken(checked);
       // The marker lives until this create returns: through the waits, the results and the follow-ups.
       // A BatchSet's child: its shard stays in the cache while a batch made from it is in a state
       // (a batch that failed after it was made is recorded too).
@@ -198,4 +200,16 @@ export function createBatchProvider(
       releaseSetCache(id, state, deps.cwd());
     },
   };
+}
+
+/**
+ * The checked inputs, with the create token when an older release recorded it among the old
+ * inputs and it is still the same: a plan then shows no change of it. A token that changes is
+ * dropped (the batch is replaced, and the plan shows it go once).
+ */
+function keepingOlderToken(olds: Partial<BatchInputs> | undefined, inputs: BatchInputs): BatchInputs {
+  const older = olds?.createToken;
+  return typeof older === "string" && older === createTokenOf(inputs)
+    ? { ...inputs, createToken: older }
+    : inputs;
 }
