@@ -4,8 +4,8 @@ import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
 import { isBatchWaitError } from "../errors";
 import { deleteFollowUps } from "../results/delete-follow-ups";
-import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
-import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
+import { refreshAttempts } from "../results/refresh-attempts";
+import { resultsFileToRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
 import { withoutTotals, withTotals } from "../results/totals";
 import { claimSetCache, releaseSetCache } from "../set/release";
@@ -18,13 +18,14 @@ import { diffBatch } from "./diff";
 import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
+import { type BatchPlan, planBatch } from "./plan";
+import { tellReasons } from "./plan-diagnostics";
 import {
   createThroughFullQueue,
   fullQueueFailureNote,
   overLimitAlone,
   overLimitAloneNote,
   recordedFullQueueFailure,
-  replaceFullQueueFailure,
 } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
@@ -38,6 +39,8 @@ export type BatchResourceProvider = Required<
   configure(req: { config: ConfigSource }): Promise<void>;
   /** The backend of the settings `configure` last recorded (a plugin set splits within its limits). */
   backend(): BackendProfile;
+  /** `diff` with the reason for each planned change (the plugin passes them on as a detailed diff). */
+  plan(id: string, olds: BatchOutputs, news: BatchInputs): Promise<BatchPlan>;
 };
 
 export interface BatchProviderOptions {
@@ -84,6 +87,16 @@ export function createBatchProvider(
     }
   };
 
+  // A closure, not a method: Pulumi serializes only the provider's operations, never `this`.
+  const plan = async (id: string, olds: BatchOutputs, news: BatchInputs): Promise<BatchPlan> => {
+    const state = readState(olds as unknown as Record<string, unknown>);
+    const resultsFile = await resultsFileToRestore(state, news, deps.cwd());
+    const planned = planBatch(id, state, news, { resultsFile });
+    // The dynamic-provider host passes no detailed diff on: the engine shows the reasons on the resource's row.
+    await tellReasons(planned.reasons, news.resourceKey, deps);
+    return planned;
+  };
+
   return {
     async configure(req) {
       settings = resolveSettings(req.config, deps.env, audience);
@@ -105,17 +118,10 @@ export function createBatchProvider(
       return { inputs: keepingOlderToken(olds, outcome.inputs), failures };
     },
     async diff(id, olds, news) {
-      if (tokenOfPendingId(id) !== undefined) {
-        // A create whose outcome is unknown: the replacement adopts its batch, or makes one.
-        return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
-      }
-      const state = readState(olds as unknown as Record<string, unknown>);
-      const diff = replaceFullQueueFailure(state, diffBatch(state, news));
-      return diff.changes ||
-        !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
-        ? diff
-        : { ...diff, changes: true };
+      const { reasons: _shown, ...diff } = await plan(id, olds, news);
+      return diff;
     },
+    plan,
     async create(checked) {
       const inputs = withCreateToken(checked);
       // The marker lives until this create returns: through the waits, the results and the follow-ups.

@@ -143,7 +143,7 @@ describe("a batch create whose outcome is unknown", () => {
   test("the next up replaces it: with the same inputs the replacement adopts the batch, which the delete then keeps", async () => {
     const { inputs, error, batch } = await unknownCreate();
     const diff = await provider.diff!(error.id!, error.properties!, inputs);
-    expect(diff).toEqual({ changes: true, replaces: ["createToken"], deleteBeforeReplace: false });
+    expect(diff).toEqual({ changes: true, replaces: ["status"], deleteBeforeReplace: false });
     const replacement = await provider.create(inputs);
     expect(replacement.id).toBe(batch.id);
     await provider.delete!(error.id!, error.properties!);
