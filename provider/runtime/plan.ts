@@ -1,5 +1,6 @@
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { displayable } from "../display";
+import { isTerminal } from "../policy/lifecycle";
 import { exceedsFailedRatio } from "../results/failure-policy";
 import { followUpRunning, followUpsDue } from "../results/refresh-attempts";
 import { describeSummary } from "../results/summary";
@@ -63,6 +64,7 @@ export function planBatch(
   const reasons = [...replaceReasons(olds, news, diff.replaces)];
   if (diff.replaces.length === 0) {
     reasons.push(...inPlaceReasons(id, olds, news), ...resultsReasons(id, olds, news, observed));
+    if (!followUpsDue(olds)) reasons.push(...endedReasons(id, olds, news));
   }
   return { ...diff, changes: diff.changes || reasons.length > 0, reasons };
 }
@@ -186,6 +188,23 @@ function resultsReasons(
     reasons.push({ property: "resultsSha256", input: false, replaces: false, text });
   }
   return reasons;
+}
+
+/**
+ * A batch that ended without completing (failed, expired, cancelled) fails every `up` that waits
+ * for it, with what happened, and no new batch is made: only a change of the input, or
+ * `pulumi up --replace`, runs one.
+ */
+function endedReasons(id: string, olds: BatchOutputs, news: BatchInputs): PlanReason[] {
+  if (!isTerminal(olds.status) || olds.status === "completed" || news.waitForCompletion !== true) return [];
+  return [
+    {
+      property: "status",
+      input: false,
+      replaces: false,
+      text: `batch ${id} is ${olds.status}: up reports it again and fails, without a new batch; change the input, or run \`pulumi up --replace\`, to run a new one`,
+    },
+  ];
 }
 
 /** A value as a message shows it: JSON, shortened, made displayable. */

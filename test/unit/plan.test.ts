@@ -183,6 +183,26 @@ const ROWS: Row[] = [
     reasons: [["status", "batch batch_1 failed with token_limit_exceeded"]],
   },
   {
+    name: "a batch that failed, waited for",
+    olds: { ...finished, status: "failed", resultsSummary: undefined },
+    replaces: [],
+    reasons: [
+      [
+        "status",
+        "batch batch_1 is failed: up reports it again and fails, without a new batch; change the input, or run `pulumi up --replace`, to run a new one",
+      ],
+    ],
+  },
+  {
+    name: "a batch that expired, not waited for",
+    olds: { ...finished, status: "expired", resultsSummary: undefined },
+    news: { waitForCompletion: false },
+    replaces: [],
+    reasons: [
+      ["waitForCompletion", "waitForCompletion changed (true → false): updated in place, no new batch"],
+    ],
+  },
+  {
     name: "a create whose outcome is unknown",
     id: "pending:0123",
     olds: { ...fileInputs, stateVersion: 1, uploadedInputFile: false, createToken: "0123" },
