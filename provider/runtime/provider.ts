@@ -14,7 +14,6 @@ import { checkBatch } from "./check";
 import { createTokenOf, withCreateToken } from "./create-token";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
-import { diffBatch } from "./diff";
 import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
