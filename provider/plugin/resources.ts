@@ -2,12 +2,20 @@ import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import type { BatchInputs, SetResultsInputs } from "../contract";
 import type { BatchResourceProvider } from "../runtime";
 import type { SetResultsProvider } from "../set/results/provider";
+import { type DetailedDiffResult, detailedDiffOf } from "./detailed-diff";
 import { plainProperties } from "./secrets";
 
 /** What the plugin serves for one custom resource type. */
 export type PluginResource = Required<
-  Pick<pulumiProvider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">
->;
+  Pick<pulumiProvider.Provider, "check" | "create" | "read" | "update" | "delete">
+> & {
+  diff(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<DetailedDiffResult>;
+};
 
 /**
  * `openai-batch:index:Batch`: the runtime that the dynamic provider runs too. Secrets arrive
@@ -22,11 +30,13 @@ export function batchResource(runtime: BatchResourceProvider): PluginResource {
       return runtime.check({} as never, inputs as unknown as BatchInputs);
     },
     async diff(id, _urn, olds, news) {
-      return runtime.diff(
+      // The reasons go to the engine as a detailed diff, and as lines on the resource's row.
+      const { reasons, ...diff } = await runtime.plan(
         id,
         plainProperties(olds) as never,
         plainProperties(news) as unknown as BatchInputs,
       );
+      return { ...diff, detailedDiff: detailedDiffOf(reasons) };
     },
     async create(_urn, inputs) {
       return runtime.create(plainProperties(inputs) as unknown as BatchInputs);

@@ -1,5 +1,6 @@
 import { main, type Provider } from "@pulumi/pulumi/provider";
 import { requireFromSdk } from "../diagnostics/sdk-require";
+import { withDetailedDiff } from "./serve-diff";
 
 /** The values of a `Configure` call: the provider resource's arguments (secrets still wrapped). */
 export interface ConfigureValues {
@@ -29,8 +30,9 @@ type Handler = (call: ConfigureCall, callback: (...answer: unknown[]) => void) =
  * `grpc.Server` and registers its implementation with `addService(ResourceProviderService, impl)`;
  * for that one call, `addService` is wrapped so that it registers an object that inherits every
  * method of `impl` but whose `configure` first awaits `provider.configureWith(...)` and then
- * answers as `impl.configure` does. Nothing else of the server changes, and `addService` is
- * restored as soon as it has been called.
+ * answers as `impl.configure` does; its `diff` also sends the provider's detailed diff
+ * (serve-diff.ts). Nothing else of the server changes, and `addService` is restored as soon as it
+ * has been called.
  */
 export function serveProvider(provider: ConfigurableProvider, args: string[]): Promise<void> {
   const grpc = requireFromSdk("@grpc/grpc-js") as { Server: { prototype: GrpcServer } };
@@ -42,7 +44,11 @@ export function serveProvider(provider: ConfigurableProvider, args: string[]): P
   prototype.addService = function (this: GrpcServer, service: unknown, implementation: object) {
     if (service !== ResourceProviderService) return addService.call(this, service, implementation);
     prototype.addService = addService;
-    return addService.call(this, service, withConfigureValues(implementation, provider));
+    return addService.call(
+      this,
+      service,
+      withDetailedDiff(withConfigureValues(implementation, provider), provider),
+    );
   };
   return main(provider, args).finally(() => {
     prototype.addService = addService;

@@ -181,8 +181,18 @@ export async function resultsFileNeedsRestore(
   news: BatchInputs,
   cwd: string,
 ): Promise<boolean> {
-  if (typeof news.resultsPath !== "string" || news.resultsPath !== olds.resultsPath) return false;
-  if (!hasResults(olds.status) || followUpRunning(olds)) return false;
-  if (olds.resultsSha256 === undefined) return true;
-  return (await fileSha256(resolve(cwd, news.resultsPath))) !== olds.resultsSha256;
+  return (await resultsFileToRestore(olds, news, cwd)) !== undefined;
+}
+
+/** Why the results file must be written again (see `resultsFileNeedsRestore`); undefined when it need not. */
+export async function resultsFileToRestore(
+  olds: BatchOutputs,
+  news: BatchInputs,
+  cwd: string,
+): Promise<"missing" | "differs" | undefined> {
+  if (typeof news.resultsPath !== "string" || news.resultsPath !== olds.resultsPath) return undefined;
+  if (!hasResults(olds.status) || followUpRunning(olds)) return undefined;
+  const found = await fileSha256(resolve(cwd, news.resultsPath));
+  if (found === undefined) return "missing";
+  return olds.resultsSha256 !== undefined && found === olds.resultsSha256 ? undefined : "differs";
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type BackendProfile, OPENAI_PROFILE } from "../backends";
 import { type BatchInputs, DEFAULTS } from "../contract";
 import { costArgumentProblems } from "../cost/arguments";
@@ -28,7 +27,8 @@ export interface CheckOutcome {
 
 /**
  * Validates every argument and the JSONL content, without any network call, and adds what later
- * steps need: defaults, the sha256 and line count of the bytes to upload, and the create token.
+ * steps need: defaults, the sha256 and line count of the bytes to upload, and the estimate. The
+ * create token is no input (a plan would show it): see create-token.ts.
  * Every problem is returned, one per property, so that preview shows them all at once (the JSONL
  * is read even when another argument is wrong); unknown values (preview) are passed over.
  */
@@ -51,14 +51,7 @@ export async function checkBatch(
     contentFailures.length === 0 && !failed.has("endpoint")
       ? await estimateInto(inputs, source, failed, cwd, options)
       : [];
-  const failures = [...argumentFailures, ...contentFailures, ...costFailures];
-  if (failures.length === 0) {
-    const token = createTokenOf(inputs);
-    if (token !== undefined) {
-      inputs.createToken = token;
-    }
-  }
-  return { inputs, failures };
+  return { inputs, failures: [...argumentFailures, ...contentFailures, ...costFailures] };
 }
 
 export interface CheckOptions {
@@ -269,25 +262,4 @@ async function readReport(
         : "";
     return { failure: `${error.message}${hint}` };
   }
-}
-
-/**
- * The token written into the batch's metadata. It is the same for every attempt to create the
- * same batch for the same resource, so that a create that runs again after an interrupted
- * `pulumi up` finds the batch the first attempt made. It is undefined while anything it depends
- * on is unknown.
- */
-function createTokenOf(inputs: BatchInputs): string | undefined {
-  const identity = {
-    resourceKey: inputs.resourceKey,
-    endpoint: inputs.endpoint,
-    input: inputs.inputFileId ?? inputs.inputSha256,
-    completionWindow: inputs.completionWindow,
-    metadata: inputs.metadata,
-    outputExpiresAfter: inputs.outputExpiresAfter,
-  };
-  if (identity.input === undefined || containsUnknown(identity)) {
-    return undefined;
-  }
-  return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 32);
 }

@@ -7,7 +7,7 @@ import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
 import { progressOf } from "./progress";
-import { inputsOf, steeringOf } from "./state";
+import { steeringOf, tokenedInputsOf } from "./state";
 import { type WaitOutcome, waitForBatch } from "./wait";
 
 /**
@@ -54,7 +54,7 @@ export async function awaitCompletion(
   const latest =
     outcome.batch === undefined
       ? outputs
-      : composeOutputs(inputsOf(outputs), liveOutputsOf(outcome.batch), outputs.uploadedInputFile);
+      : composeOutputs(tokenedInputsOf(outputs), liveOutputsOf(outcome.batch), outputs.uploadedInputFile);
   if (outcome.kind === "timedOut") {
     throw new BatchWaitError(
       id,

@@ -38,15 +38,25 @@ export function diffBatch(olds: BatchOutputs, news: BatchInputs): BatchDiff {
     replaces.push(sourceProperty(news));
   }
 
+  const changes = replaces.length > 0 || inPlaceChanges(olds, news).length > 0 || sourceMoved(olds, news);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** The settings that steer the provider and changed: an update in place, nothing runs again. */
+export function inPlaceChanges(
+  olds: BatchOutputs,
+  news: BatchInputs,
+): (typeof IN_PLACE_INPUT_NAMES)[number][] {
   const defaultOf = (name: (typeof IN_PLACE_INPUT_NAMES)[number]): unknown =>
     name in DEFAULTS ? DEFAULTS[name as keyof typeof DEFAULTS] : undefined;
-  const inPlace = IN_PLACE_INPUT_NAMES.filter(
+  return IN_PLACE_INPUT_NAMES.filter(
     (name) => !sameValue(olds[name] ?? defaultOf(name), news[name] ?? defaultOf(name)),
   );
-  // Same bytes under another path, or the same requests reformatted: recorded, nothing runs again.
-  const sourceMoved = !sameValue(olds.inputFile, news.inputFile) || !sameValue(olds.requests, news.requests);
-  const changes = replaces.length > 0 || inPlace.length > 0 || sourceMoved;
-  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Same bytes under another path, or the same requests reformatted: recorded, nothing runs again. */
+export function sourceMoved(olds: BatchOutputs, news: BatchInputs): boolean {
+  return !sameValue(olds.inputFile, news.inputFile) || !sameValue(olds.requests, news.requests);
 }
 
 function identityOfState(olds: BatchOutputs): InputIdentity {

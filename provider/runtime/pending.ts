@@ -6,7 +6,7 @@ import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf } from "./outputs";
 import { removeOwnUploads } from "./own-uploads";
 import type { ReadOutcome } from "./read";
-import { inputsOf, steeringOf } from "./state";
+import { inputsOf, steeringOf, tokenedInputsOf } from "./state";
 
 /**
  * A create whose outcome is unknown (its answer was lost and the look-up after it failed too) is
@@ -76,7 +76,11 @@ export async function readPending(
   const inputs = inputsOf(state);
   return {
     id: batch.id,
-    props: composeOutputs(inputs, liveOutputsOf(batch), state.uploadedInputFile),
+    props: composeOutputs(
+      { ...tokenedInputsOf(state), createToken: token },
+      liveOutputsOf(batch),
+      state.uploadedInputFile,
+    ),
     inputs,
   };
 }

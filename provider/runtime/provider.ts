@@ -4,19 +4,21 @@ import type { BatchInputs, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
 import { isBatchWaitError } from "../errors";
 import { deleteFollowUps } from "../results/delete-follow-ups";
-import { followUpsDue, refreshAttempts } from "../results/refresh-attempts";
-import { resultsFileNeedsRestore, withResults } from "../results/resource-hooks";
+import { refreshAttempts } from "../results/refresh-attempts";
+import { resultsFileToRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
 import { withoutTotals, withTotals } from "../results/totals";
 import { claimSetCache, releaseSetCache } from "../set/release";
 import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
+import { createTokenOf, withCreateToken } from "./create-token";
 import { deleteBatch } from "./delete";
 import { type RuntimeDeps, realDeps } from "./deps";
-import { diffBatch } from "./diff";
 import { withInFlightMarker } from "./in-flight";
 import { OpenAIBatchApi } from "./openai-api";
 import { deletePending, readPending, tokenOfPendingId } from "./pending";
+import { type BatchPlan, planBatch } from "./plan";
+import { tellReasons } from "./plan-diagnostics";
 import { countUnchangedInSet } from "./progress";
 import {
   createThroughFullQueue,
@@ -24,7 +26,6 @@ import {
   overLimitAlone,
   overLimitAloneNote,
   recordedFullQueueFailure,
-  replaceFullQueueFailure,
 } from "./queue-full";
 import { readBatch } from "./read";
 import { type ConfigSource, type ProviderSettings, requireUsableSettings, resolveSettings } from "./settings";
@@ -38,6 +39,8 @@ export type BatchResourceProvider = Required<
   configure(req: { config: ConfigSource }): Promise<void>;
   /** The backend of the settings `configure` last recorded (a plugin set splits within its limits). */
   backend(): BackendProfile;
+  /** `diff` with the reason for each planned change (the plugin passes them on as a detailed diff). */
+  plan(id: string, olds: BatchOutputs, news: BatchInputs): Promise<BatchPlan>;
 };
 
 export interface BatchProviderOptions {
@@ -84,13 +87,25 @@ export function createBatchProvider(
     }
   };
 
+  // A closure, not a method: Pulumi serializes only the provider's operations, never `this`.
+  const plan = async (id: string, olds: BatchOutputs, news: BatchInputs): Promise<BatchPlan> => {
+    const state = readState(olds as unknown as Record<string, unknown>);
+    const resultsFile = await resultsFileToRestore(state, news, deps.cwd());
+    const planned = planBatch(id, state, news, { resultsFile });
+    // A set's batch that this operation leaves alone counts in the set's progress as its state says.
+    if (!planned.changes) countUnchangedInSet(news, state, deps.sets);
+    // The dynamic-provider host passes no detailed diff on: the engine shows the reasons on the resource's row.
+    await tellReasons(planned.reasons, news.resourceKey, deps);
+    return planned;
+  };
+
   return {
     async configure(req) {
       settings = resolveSettings(req.config, deps.env, audience);
       api = undefined;
     },
     backend: () => settings.backend,
-    async check(_olds, news) {
+    async check(olds, news) {
       const urn = urnOfResourceKey(news.resourceKey);
       const outcome = await checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), {
         log: deps.log,
@@ -102,23 +117,15 @@ export function createBatchProvider(
       await deps.delivered();
       // The engine prints a failure's property with its value: only short top-level values stay on theirs.
       const failures = printableFailures(outcome.failures, news as unknown as Record<string, unknown>);
-      return { inputs: outcome.inputs, failures };
+      return { inputs: keepingOlderToken(olds, outcome.inputs), failures };
     },
     async diff(id, olds, news) {
-      if (tokenOfPendingId(id) !== undefined) {
-        // A create whose outcome is unknown: the replacement adopts its batch, or makes one.
-        return { changes: true, replaces: ["createToken"], deleteBeforeReplace: false };
-      }
-      const state = readState(olds as unknown as Record<string, unknown>);
-      const diff = replaceFullQueueFailure(state, diffBatch(state, news));
-      const decided =
-        diff.changes || !(followUpsDue(state) || (await resultsFileNeedsRestore(state, news, deps.cwd())))
-          ? diff
-          : { ...diff, changes: true };
-      if (!decided.changes) countUnchangedInSet(news, state, deps.sets);
-      return decided;
+      const { reasons: _shown, ...diff } = await plan(id, olds, news);
+      return diff;
     },
-    async create(inputs) {
+    plan,
+    async create(checked) {
+      const inputs = withCreateToken(checked);
       // The marker lives until this create returns: through the waits, the results and the follow-ups.
       // A BatchSet's child: its shard stays in the cache while a batch made from it is in a state
       // (a batch that failed after it was made is recorded too).
@@ -201,4 +208,16 @@ export function createBatchProvider(
       releaseSetCache(id, state, deps.cwd());
     },
   };
+}
+
+/**
+ * The checked inputs, with the create token when an older release recorded it among the old
+ * inputs and it is still the same: a plan then shows no change of it. A token that changes is
+ * dropped (the batch is replaced, and the plan shows it go once).
+ */
+function keepingOlderToken(olds: Partial<BatchInputs> | undefined, inputs: BatchInputs): BatchInputs {
+  const older = olds?.createToken;
+  return typeof older === "string" && older === createTokenOf(inputs)
+    ? { ...inputs, createToken: older }
+    : inputs;
 }

@@ -2,7 +2,7 @@ import { type BatchInputs, type BatchOutputs, PROVIDER_PROPERTY } from "../contr
 import { BatchInputError } from "../errors";
 import type { ApiBatch, OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsOf, userMetadataOf } from "./outputs";
-import { inputsOf, isManaged } from "./state";
+import { inputsOf, isManaged, tokenedInputsOf } from "./state";
 
 export interface ReadOutcome {
   id: string;
@@ -31,9 +31,10 @@ export async function readBatch(id: string, state: BatchOutputs, api: OpenAIBatc
     return { id: "" };
   }
   const inputs = isManaged(state) ? inputsOf(state) : inputsDescribing(batch);
+  const recorded = isManaged(state) ? tokenedInputsOf(state) : inputs;
   return {
     id: batch.id,
-    props: composeOutputs(inputs, liveOutputsOf(batch), state.uploadedInputFile),
+    props: composeOutputs(recorded, liveOutputsOf(batch), state.uploadedInputFile),
     inputs,
   };
 }

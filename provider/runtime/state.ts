@@ -42,7 +42,9 @@ export function steeringOf(inputs: Partial<BatchInputs>) {
 
 /**
  * Just the inputs out of a state (with the serialized provider, which every set of outputs must
- * carry), for `read` to hand back so that a refresh changes no input.
+ * carry), for `read` to hand back so that a refresh changes no input. Never the create token: it
+ * is an output only (an older release's state has it among its inputs too, and a refresh drops it
+ * from there).
  */
 export function inputsOf(state: BatchOutputs): BatchInputs {
   const names = [
@@ -51,7 +53,6 @@ export function inputsOf(state: BatchOutputs): BatchInputs {
     "setMember",
     "inputSha256",
     "requestCount",
-    "createToken",
     "estimate",
     PROVIDER_PROPERTY,
   ] as const;
@@ -63,4 +64,10 @@ export function inputsOf(state: BatchOutputs): BatchInputs {
     }
   }
   return inputs as unknown as BatchInputs;
+}
+
+/** The inputs of a state with its create token: what its outputs are composed from again. */
+export function tokenedInputsOf(state: BatchOutputs): BatchInputs {
+  const inputs = inputsOf(state);
+  return state.createToken === undefined ? inputs : { ...inputs, createToken: state.createToken };
 }

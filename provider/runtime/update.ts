@@ -1,6 +1,7 @@
 import type { BatchInputs, BatchOutputs } from "../contract";
 import { isTerminal } from "../policy/lifecycle";
 import { awaitCompletion, requireCompleted } from "./completion";
+import { createTokenOf } from "./create-token";
 import type { RuntimeDeps } from "./deps";
 import type { OpenAIBatchApi } from "./openai-api";
 import { composeOutputs, liveOutputsFromState } from "./outputs";
@@ -22,7 +23,10 @@ export async function updateBatch(
   api: () => OpenAIBatchApi,
   deps: RuntimeDeps,
 ): Promise<BatchOutputs> {
-  const outs = composeOutputs(news, liveOutputsFromState(olds), olds.uploadedInputFile);
+  // The batch keeps the token it was made with (an older release's state also has it among its inputs).
+  const token = olds.createToken ?? createTokenOf(news);
+  const inputs = token === undefined ? news : { ...news, createToken: token };
+  const outs = composeOutputs(inputs, liveOutputsFromState(olds), olds.uploadedInputFile);
   if (!steeringOf(news).waitForCompletion) {
     return outs;
   }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import type { FaultRule } from "../../provider/emulator";
 import { createBatchProvider } from "../../provider/runtime";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const dirs: string[] = [];
@@ -79,7 +80,7 @@ describe.each(["v1", "api-version"] as const)("Azure, the %s URL form", (form) =
     expect(records.map((line) => JSON.parse(line).custom_id)).toEqual(requests.map((r) => r.custom_id));
     expect(records.map((line) => JSON.parse(line).status)).toEqual(Array(6).fill("succeeded"));
 
-    const withToken = await env.batchesOf(inputs.createToken);
+    const withToken = await env.batchesOf(createTokenOf(inputs));
     expect(withToken.map((b) => b.id)).toEqual([id]);
 
     const prefix = form === "v1" ? "/openai/v1/" : "/openai/";

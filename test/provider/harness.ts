@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { type BatchInputs, CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../provider/emulator";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import type { RuntimeDeps } from "../../provider/runtime/deps";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
@@ -118,7 +119,7 @@ export async function providerWithEmulator(
         },
       );
       await Promise.race([hanging, returned]);
-      return batchesOf(inputs.createToken);
+      return batchesOf(createTokenOf(inputs));
     },
     batchesOf,
     async liveBatches() {

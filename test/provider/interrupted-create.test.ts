@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchInputs } from "../../provider/contract";
 import { type BatchApiError, isBatchApiError, isBatchWaitError } from "../../provider/errors";
 import { isMarkerOf } from "../../provider/policy/in-flight";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 /**
@@ -64,14 +65,14 @@ describe("a create after one that never returned", () => {
     env = await providerWithEmulator();
     const inputs = await waitingInputs();
     const [made] = await env.interrupted(inputs);
-    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    expect(await markersOf(createTokenOf(inputs))).toHaveLength(1);
     if (status !== "validating") await env.emulator.setBatchStatus(made!.id, status);
 
     const again = await createdId(inputs);
     expect(again.id).toBe(made!.id);
     // A batch that did not complete is reported as a wait that saw it end would report it.
     expect(again.failed).toBe(["failed", "expired", "cancelling", "cancelled"].includes(status));
-    expect((await env.batchesOf(inputs.createToken)).map((b) => b.id)).toEqual([made!.id]);
+    expect((await env.batchesOf(createTokenOf(inputs))).map((b) => b.id)).toEqual([made!.id]);
     // No second upload and no marker: only the input file the adopted batch reads.
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([made!.input_file_id]);
   });
@@ -118,7 +119,7 @@ describe("a create after one that never returned", () => {
       expect(outs?.attempts?.map((a) => a.batchId)).toEqual([first!.id, followUp!.id]);
       expect(outs?.attempts?.[1]?.status).toBe(status === "expired" ? "expired" : "completed");
       expect((await env.client.batches.list({ limit: 100 })).data).toHaveLength(2);
-      expect(await markersOf(inputs.createToken)).toEqual([]);
+      expect(await markersOf(createTokenOf(inputs))).toEqual([]);
     },
   );
 
@@ -128,10 +129,10 @@ describe("a create after one that never returned", () => {
     const [made] = await env.interrupted(inputs);
     const [adopted] = await env.interrupted(inputs);
     expect(adopted!.id).toBe(made!.id);
-    expect(await markersOf(inputs.createToken)).toHaveLength(2);
+    expect(await markersOf(createTokenOf(inputs))).toHaveLength(2);
     expect((await createdId(inputs)).id).toBe(made!.id);
-    expect((await env.batchesOf(inputs.createToken)).map((b) => b.id)).toEqual([made!.id]);
-    expect(await markersOf(inputs.createToken)).toEqual([]);
+    expect((await env.batchesOf(createTokenOf(inputs))).map((b) => b.id)).toEqual([made!.id]);
+    expect(await markersOf(createTokenOf(inputs))).toEqual([]);
   });
 
   test("once the create that adopted returns, the next create of the token is a deliberate re-run", async () => {
@@ -140,11 +141,11 @@ describe("a create after one that never returned", () => {
     const [killed] = await env.interrupted(inputs);
     // The re-run adopts the killed create's batch and deletes both markers once it returns...
     expect((await createdId(inputs)).id).toBe(killed!.id);
-    expect(await markersOf(inputs.createToken)).toEqual([]);
+    expect(await markersOf(createTokenOf(inputs))).toEqual([]);
     // ...so a later create of the same token is a deliberate re-run.
     const rerun = await createdId(inputs);
     expect(rerun.id).not.toBe(killed!.id);
-    expect(await env.batchesOf(inputs.createToken)).toHaveLength(2);
+    expect(await env.batchesOf(createTokenOf(inputs))).toHaveLength(2);
   });
 });
 
@@ -157,14 +158,14 @@ describe("a create after one that returned (a deliberate re-run)", () => {
       resourceKey: "p/s/rerun",
     });
     const first = await env.provider.create(inputs);
-    expect(await markersOf(inputs.createToken)).toEqual([]);
+    expect(await markersOf(createTokenOf(inputs))).toEqual([]);
     if (status !== "validating") await env.emulator.setBatchStatus(first.id, status);
     const second = await env.provider.create(inputs);
     expect(second.id).not.toBe(first.id);
-    expect((await env.batchesOf(inputs.createToken)).map((b) => b.id).sort()).toEqual(
+    expect((await env.batchesOf(createTokenOf(inputs))).map((b) => b.id).sort()).toEqual(
       [first.id, second.id].sort(),
     );
-    expect(await markersOf(inputs.createToken)).toEqual([]);
+    expect(await markersOf(createTokenOf(inputs))).toEqual([]);
   });
 });
 
@@ -197,7 +198,7 @@ describe("a marker that cannot be deleted, or whose upload's outcome is unknown"
     const { id, outs } = await env.provider.create(inputs);
     env.emulator.setFaults([]);
     expect(env.logs.some((line) => line.includes("could not delete the in-flight marker"))).toBe(true);
-    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    expect(await markersOf(createTokenOf(inputs))).toHaveLength(1);
     await env.provider.delete(id, outs!);
     expect(await env.batchFiles()).toEqual([]);
   });
@@ -213,9 +214,9 @@ describe("a marker that cannot be deleted, or whose upload's outcome is unknown"
     const error = (await failureOf(env.provider.create(inputs))) as BatchApiError;
     env.emulator.setFaults([]);
     expect(isBatchApiError(error)).toBe(true);
-    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(error.id).toBe(`pending:${createTokenOf(inputs)}`);
     expect(await env.client.batches.list()).toMatchObject({ data: [] });
-    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    expect(await markersOf(createTokenOf(inputs))).toHaveLength(1);
     await env.provider.delete(error.id!, error.properties!);
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([fileId]);
   });
@@ -232,9 +233,9 @@ describe("a marker that cannot be deleted, or whose upload's outcome is unknown"
     const error = (await failureOf(env.provider.create(inputs))) as BatchApiError;
     env.emulator.setFaults([]);
     expect(isBatchApiError(error)).toBe(true);
-    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(error.id).toBe(`pending:${createTokenOf(inputs)}`);
     expect(error.message).toContain("Could not upload the in-flight marker");
-    expect(await markersOf(inputs.createToken)).toHaveLength(1);
+    expect(await markersOf(createTokenOf(inputs))).toHaveLength(1);
     await env.provider.delete(error.id!, error.properties!);
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([fileId]);
   });

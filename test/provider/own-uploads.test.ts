@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { isUploadOf, uploadFilename } from "../../provider/runtime/own-uploads";
 import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -45,7 +46,7 @@ describe("a delete removes the resource's own uploads that no batch uses", () =>
       requests: embeddingRequests(2),
       resourceKey: "p/s/a",
     });
-    const token = inputs.createToken!;
+    const token = createTokenOf(inputs)!;
     const leftover = await upload(`requests.${token}.0a0a0a0a0a0a.jsonl`);
     const others = await upload(`requests.${OTHER}.0b0b0b0b0b0b.jsonl`);
     const users = await upload("mine.jsonl");
@@ -63,7 +64,7 @@ describe("a delete removes the resource's own uploads that no batch uses", () =>
       requests: embeddingRequests(2),
       resourceKey: "p/s/b",
     });
-    const token = inputs.createToken!;
+    const token = createTokenOf(inputs)!;
     const { id, outs } = await env.provider.create(inputs);
     // A second running batch of the same token, made after this resource's (as by a replacement
     // that could not adopt), reads an upload named after the token.
@@ -88,7 +89,7 @@ describe("a delete removes the resource's own uploads that no batch uses", () =>
       resourceKey: "p/s/c",
     });
     const { id, outs } = await env.provider.create(inputs);
-    const leftover = await upload(`requests.${inputs.createToken}.0d0d0d0d0d0d.jsonl`);
+    const leftover = await upload(`requests.${createTokenOf(inputs)}.0d0d0d0d0d0d.jsonl`);
     env.emulator.clearCalls();
     await env.provider.update!(id, outs!, { ...inputs, pollIntervalSeconds: 7 });
     expect(env.emulator.calls()).toEqual([]);

@@ -6,8 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, test } from "vitest";
+import type { BatchInputs } from "../../provider/contract";
 import { type Emulator, startEmulator } from "../../provider/emulator";
 import { createPluginProvider } from "../../provider/plugin/provider";
+import { createTokenOf } from "../../provider/runtime/create-token";
 
 const URN = "urn:pulumi:dev::proj::openai-batch:index:Batch::nightly";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
@@ -64,8 +66,10 @@ describe("the plugin's provider", () => {
     expect(checked.failures).toEqual([]);
     expect(checked.inputs.metadata).toEqual({ team: "search" });
     expect(checked.inputs.resourceKey).toBe(URN);
-    expect(checked.inputs.createToken).toMatch(/^[0-9a-f]{32}$/);
+    // The create token is no input (a plan would show it): the create works it out and records it.
+    expect(checked.inputs).not.toHaveProperty("createToken");
     const created = await plugin.create!(URN, checked.inputs);
+    expect(created.outs.createToken).toMatch(/^[0-9a-f]{32}$/);
     expect(created.id).toMatch(/^batch_/);
     expect(created.outs.metadata).toEqual({ team: "search" });
     expect(JSON.stringify(created.outs)).not.toContain(key);
@@ -74,7 +78,7 @@ describe("the plugin's provider", () => {
 
     // Another resource name: another token, so it never adopts the first resource's batch.
     const other = await plugin.check!(`${URN}-2`, {}, { endpoint: "/v1/chat/completions", requests });
-    expect(other.inputs.createToken).not.toBe(checked.inputs.createToken);
+    expect(createTokenOf(other.inputs as BatchInputs)).not.toBe(created.outs.createToken);
   });
 
   test("falls back to OPENAI_API_KEY and OPENAI_BASE_URL", async () => {

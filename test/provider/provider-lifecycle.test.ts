@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { isBatchInputError, isBatchWaitError } from "../../provider/errors";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { serializeRequests } from "../../provider/validation/jsonl/serialize";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
@@ -36,7 +37,7 @@ describe("create", () => {
     });
     const batch = await env.client.batches.retrieve(id);
     expect(outs?.inputFileId).toBe(batch.input_file_id);
-    expect(batch.metadata).toEqual({ pulumi_openai_batch_token: inputs.createToken });
+    expect(batch.metadata).toEqual({ pulumi_openai_batch_token: createTokenOf(inputs) });
     const uploaded = Buffer.from(await (await env.client.files.content(batch.input_file_id)).arrayBuffer());
     expect(uploaded.equals(serializeRequests(requests))).toBe(true);
     expect(createHash("sha256").update(uploaded).digest("hex")).toBe(outs?.inputSha256);
@@ -53,7 +54,7 @@ describe("create", () => {
     const file = await env.client.files.retrieve(batch.input_file_id);
     // The input's name, the resource's create token, and a part of the attempt's own.
     expect(file.filename).toMatch(/^docs\.[0-9a-f]{32}\.[0-9a-f]{12}\.jsonl$/);
-    expect(file.filename.split(".")[1]).toBe(inputs.createToken);
+    expect(file.filename.split(".")[1]).toBe(createTokenOf(inputs));
     expect(file.bytes).toBe(content.length);
     expect(file.purpose).toBe("batch");
   });

@@ -196,7 +196,6 @@ describe("refresh", () => {
       retryFailedRequests: 0,
       inputSha256: inputs.inputSha256,
       requestCount: 2,
-      createToken: inputs.createToken,
       estimate: inputs.estimate,
     });
   });

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import { tallyLines } from "../../provider/cost/tally";
 import { isBatchWaitError } from "../../provider/errors";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const CHAT = "/v1/chat/completions";
@@ -57,7 +58,7 @@ test("a batch failed with token_limit_exceeded is created again, under the same 
   expect(created.outs?.status).toBe("completed");
   expect(created.outs?.waitTimeoutSeconds).toBe(3_600);
   const all = (await p.client.batches.list({ limit: 100 })).data;
-  const mine = all.filter((b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === inputs.createToken);
+  const mine = all.filter((b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === createTokenOf(inputs));
   const failed = mine.filter((b) => b.status === "failed");
   expect(failed.length).toBeGreaterThanOrEqual(1);
   for (const batch of failed) expect(batch.errors?.data?.[0]?.code).toBe("token_limit_exceeded");
@@ -127,7 +128,7 @@ test("a batch whose estimated tokens alone are over the limit is not created aga
   );
   expect(thrown.message).toContain("BatchSet with maxEnqueuedTokens");
   const all = (await p.client.batches.list({ limit: 100 })).data;
-  const mine = all.filter((b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === inputs.createToken);
+  const mine = all.filter((b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === createTokenOf(inputs));
   expect(mine.length).toBe(1);
   // The next up does not replace it on its own: a new batch would fail the same way.
   const diff = await p.provider.diff(thrown.id, thrown.properties, inputs);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { answersById } from "../emulator/support/harness";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
 
@@ -322,7 +323,7 @@ describe("retryFailedRequests", () => {
     );
     const followUp = await env.client.batches.retrieve(attempts[1]!.batchId);
     expect(followUp.metadata).toEqual({
-      pulumi_openai_batch_token: `${inputs.createToken}.${id.slice(-12)}-retry-1`,
+      pulumi_openai_batch_token: `${createTokenOf(inputs)}.${id.slice(-12)}-retry-1`,
     });
     expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0, errorCodes: {} });
     const records = readFileSync(join(dir, "r.jsonl"), "utf8").trim().split("\n");
@@ -525,12 +526,15 @@ describe("retryFailedRequests", () => {
     expect(state.attempts).toHaveLength(2);
     // An up interrupted after the upload of a second follow-up's input, before its create.
     const stray = await env.client.files.create({
-      file: new File(["{}\n"], `retry.${`${inputs.createToken}.${id.slice(-12)}-retry-2`.slice(-24)}.jsonl`),
+      file: new File(
+        ["{}\n"],
+        `retry.${`${createTokenOf(inputs)}.${id.slice(-12)}-retry-2`.slice(-24)}.jsonl`,
+      ),
       purpose: "batch",
     });
     // The same, by a version whose follow-up tokens did not name the first batch.
     const olderStray = await env.client.files.create({
-      file: new File(["{}\n"], `retry.${`${inputs.createToken}-retry-2`.slice(-24)}.jsonl`),
+      file: new File(["{}\n"], `retry.${`${createTokenOf(inputs)}-retry-2`.slice(-24)}.jsonl`),
       purpose: "batch",
     });
     const unrelated = await env.client.files.create({
@@ -568,7 +572,7 @@ describe("retryFailedRequests", () => {
     await setUp([]);
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
     const { id, outs } = await env.provider.create(inputs);
-    const token = `${inputs.createToken}-retry-1`;
+    const token = `${createTokenOf(inputs)}-retry-1`;
     const file = await env.client.files.create({
       file: new File([`${JSON.stringify(embeddingRequests(1)[0])}\n`], `retry.${token.slice(-24)}.jsonl`),
       purpose: "batch",
@@ -637,7 +641,7 @@ describe("a replacement that keeps the create token", () => {
     await env.emulator.setBatchStatus(oldFollowUp.batchId, "in_progress", { stuck: true });
 
     const inputs = await env.checked(waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 600 }));
-    expect(inputs.createToken).toBe(old.inputs.createToken);
+    expect(createTokenOf(inputs)).toBe(createTokenOf(old.inputs));
     const { id, outs } = await env.provider.create(inputs);
     expect(id).not.toBe(old.id);
     const attempts = outs?.attempts ?? [];
@@ -658,7 +662,7 @@ describe("a replacement that keeps the create token", () => {
     const inputs = await env.checked(
       waiting({ retryFailedRequests: 1, waitTimeoutSeconds: 45, pollIntervalSeconds: 5 }),
     );
-    expect(inputs.createToken).toBe(old.inputs.createToken);
+    expect(createTokenOf(inputs)).toBe(createTokenOf(old.inputs));
     const error = await createExpectingFailure(inputs);
     const followUp = error.properties.attempts?.[1] as BatchAttempt;
     expect(followUp.status).toBe("in_progress");

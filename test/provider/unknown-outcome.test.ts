@@ -5,6 +5,7 @@ import type { BatchInputs, BatchOutputs } from "../../provider/contract";
 import { type Emulator, type FaultRule, startEmulator } from "../../provider/emulator";
 import { type BatchApiError, isBatchApiError } from "../../provider/errors";
 import { isMarkerOf } from "../../provider/policy/in-flight";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { createLogger } from "../../provider/runtime/logger";
 import { type BatchResourceProvider, createBatchProvider } from "../../provider/runtime/provider";
 import { EMBEDDINGS, embeddingRequests } from "./harness";
@@ -103,10 +104,10 @@ describe("a batch create whose outcome is unknown", () => {
     const { inputs, error, batch } = await unknownCreate();
     // The batch was made and runs; the error records it rather than losing it.
     expect(LIVE).toContain(batch.status);
-    expect(batch.metadata?.pulumi_openai_batch_token).toBe(inputs.createToken);
-    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(batch.metadata?.pulumi_openai_batch_token).toBe(createTokenOf(inputs));
+    expect(error.id).toBe(`pending:${createTokenOf(inputs)}`);
     expect(error.properties).toMatchObject({
-      createToken: inputs.createToken,
+      createToken: createTokenOf(inputs),
       inputFileId: batch.input_file_id,
       uploadedInputFile: true,
       stateVersion: 1,
@@ -114,11 +115,11 @@ describe("a batch create whose outcome is unknown", () => {
     expect(error.properties?.status).toBeUndefined();
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toContain("HTTP 500");
-    expect(error.message).toContain(`recorded in the state as pending:${inputs.createToken}`);
+    expect(error.message).toContain(`recorded in the state as pending:${createTokenOf(inputs)}`);
     // The input file, and the create's in-flight marker, kept so that the next create adopts the batch.
     const files = await batchFiles();
     expect(files.map((f) => f.id).sort()).toEqual(
-      [batch.input_file_id, files.find((f) => isMarkerOf(f.filename, inputs.createToken!))?.id].sort(),
+      [batch.input_file_id, files.find((f) => isMarkerOf(f.filename, createTokenOf(inputs)!))?.id].sort(),
     );
   });
 
@@ -134,13 +135,15 @@ describe("a batch create whose outcome is unknown", () => {
     const read = await provider.read!(error.id!, error.properties!);
     expect(read.id).toBe(batch.id);
     expect(read.props).toMatchObject({ status: batch.status, inputFileId: batch.input_file_id });
-    expect((read as { inputs?: BatchInputs }).inputs).toMatchObject({ createToken: inputs.createToken });
+    // The token stays an output; it is never handed back as an input, which a plan would show.
+    expect(read.props).toMatchObject({ createToken: createTokenOf(inputs) });
+    expect((read as { inputs?: BatchInputs }).inputs).not.toHaveProperty("createToken");
   });
 
   test("the next up replaces it: with the same inputs the replacement adopts the batch, which the delete then keeps", async () => {
     const { inputs, error, batch } = await unknownCreate();
     const diff = await provider.diff!(error.id!, error.properties!, inputs);
-    expect(diff).toEqual({ changes: true, replaces: ["createToken"], deleteBeforeReplace: false });
+    expect(diff).toEqual({ changes: true, replaces: ["status"], deleteBeforeReplace: false });
     const replacement = await provider.create(inputs);
     expect(replacement.id).toBe(batch.id);
     await provider.delete!(error.id!, error.properties!);
@@ -197,13 +200,13 @@ describe("an upload whose outcome is unknown", () => {
       kind: "server_error_after",
       count: 2,
     });
-    expect(error.id).toBe(`pending:${inputs.createToken}`);
+    expect(error.id).toBe(`pending:${createTokenOf(inputs)}`);
     expect(error.properties?.inputFileId).toBeUndefined();
     expect(await allBatches()).toEqual([]);
     // The input and the marker, each named after the create token.
     const left = await batchFiles();
     expect(left).toHaveLength(2);
-    for (const file of left) expect(file.filename).toContain(`.${inputs.createToken}.`);
+    for (const file of left) expect(file.filename).toContain(`.${createTokenOf(inputs)}.`);
 
     const read = await provider.read!(error.id!, error.properties as BatchOutputs);
     expect(read).toEqual({ id: "" });

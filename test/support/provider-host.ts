@@ -66,7 +66,19 @@ export interface DiffAnswer {
   changes: "none" | "some" | "unknown";
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** Only when the answer has one (`hasDetailedDiff`): each property's kind and whether it is an input. */
+  detailedDiff?: Record<string, { kind: number; inputDiff: boolean }>;
 }
+
+/** The kinds of a detailed diff's entry (`pulumirpc.PropertyDiff.Kind`). */
+export const PROPERTY_DIFF_KIND = provproto.PropertyDiff.Kind as {
+  ADD: number;
+  ADD_REPLACE: number;
+  DELETE: number;
+  DELETE_REPLACE: number;
+  UPDATE: number;
+  UPDATE_REPLACE: number;
+};
 
 /** Pulumi's dynamic-provider host, which runs the serialized provider of each resource. */
 export const DYNAMIC_PROVIDER_HOST = join(
@@ -196,11 +208,21 @@ export class ProviderHost {
     const response = await this.call("diff", request);
     const changes = response.getChanges();
     const kinds = provproto.DiffResponse.DiffChanges;
-    return {
+    const answer: DiffAnswer = {
       changes: changes === kinds.DIFF_NONE ? "none" : changes === kinds.DIFF_SOME ? "some" : "unknown",
       replaces: response.getReplacesList(),
       deleteBeforeReplace: response.getDeletebeforereplace(),
     };
+    if (response.getHasdetaileddiff()) {
+      const detailed: NonNullable<DiffAnswer["detailedDiff"]> = {};
+      response
+        .getDetaileddiffMap()
+        .forEach((entry: { getKind(): number; getInputdiff(): boolean }, key: string) => {
+          detailed[key] = { kind: entry.getKind(), inputDiff: entry.getInputdiff() };
+        });
+      answer.detailedDiff = detailed;
+    }
+    return answer;
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
