@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import { tallyLines } from "../../provider/cost/tally";
 import { isBatchApiError, isBatchWaitError } from "../../provider/errors";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const DURATIONS = { validatingMs: 1_000, inProgressMs: 60_000, finalizingMs: 1_000, cancellingMs: 1_000 };
@@ -87,7 +88,7 @@ describe("Azure's fail fast: the create is refused on a full queue", () => {
       .filter((call) => call.method === "POST" && call.path === "/v1/batches" && call.status === 400);
     expect(refusals.length).toBeGreaterThanOrEqual(1);
     // No batch for the refused creates: only the one that ran carries the token.
-    expect((await p.batchesOf(inputs.createToken)).map((b) => b.id)).toEqual([created.id]);
+    expect((await p.batchesOf(createTokenOf(inputs))).map((b) => b.id)).toEqual([created.id]);
     // The uploads of the refused creates were deleted.
     expect((await p.batchFiles()).map((f) => f.id).sort()).toEqual(
       [fill.file.id, created.outs?.inputFileId].sort(),
@@ -114,7 +115,7 @@ describe("Azure's fail fast: the create is refused on a full queue", () => {
     expect(thrown.message).toContain(
       "No batch was made: the enqueued-token limit for the model is full. Run `pulumi up` again once other batches of the model have finished, or set waitForCompletion: true",
     );
-    expect((await p.batchesOf(inputs.createToken)).length).toBe(0);
+    expect((await p.batchesOf(createTokenOf(inputs))).length).toBe(0);
     expect((await p.batchFiles()).map((f) => f.id)).toEqual([fill.file.id]);
   });
 
@@ -176,7 +177,7 @@ test("without fail fast, a batch alone over the limit fails at validation and Az
     `its estimated ${inputs.estimate?.inputTokens?.toLocaleString("en-US")} input tokens are more than the organization's enqueued-token limit for the model (${LIMIT.toLocaleString("en-US")})`,
   );
   const mine = (await p.client.batches.list({ limit: 100 })).data.filter(
-    (b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === inputs.createToken,
+    (b) => b.metadata?.[CREATE_TOKEN_METADATA_KEY] === createTokenOf(inputs),
   );
   expect(mine.length).toBe(1);
 });

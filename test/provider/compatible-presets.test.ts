@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { CREATE_TOKEN_METADATA_KEY } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
+import { createTokenOf } from "../../provider/runtime/create-token";
 import { type ProviderUnderTest, providerWithEmulator } from "./harness";
 
 const dirs: string[] = [];
@@ -94,10 +95,10 @@ describe.each(["groq", "together"] as const)("the %s preset against its profile"
     expect(files.map((f) => f.id)).toEqual([outs?.inputFileId]);
     const batch = await env.client.batches.retrieve(id);
     if (preset === "groq") {
-      expect(batch.metadata?.[CREATE_TOKEN_METADATA_KEY]).toBe(inputs.createToken);
+      expect(batch.metadata?.[CREATE_TOKEN_METADATA_KEY]).toBe(createTokenOf(inputs));
     } else {
       expect(batch.metadata).toBeUndefined();
-      expect(files[0]?.filename).toContain(inputs.createToken as string);
+      expect(files[0]?.filename).toContain(createTokenOf(inputs) as string);
     }
     expect(calls.length).toBeGreaterThan(3);
     for (const call of calls) expect((call.url ?? call.path).startsWith(PREFIX[preset])).toBe(true);
