@@ -119,6 +119,16 @@ export class BatchApiError extends Error {
 
   /** The same error, recording what the failed create may have left behind. */
   recording(record: UnknownOutcomeRecord): BatchApiError {
+    return new BatchApiError(this.details(), record);
+  }
+
+  /** The same error, with what the provider makes of it and what to do said after it. */
+  noting(note: string): BatchApiError {
+    return new BatchApiError({ ...this.details(), note });
+  }
+
+  /** What this error was made from, leaving out what is undefined. */
+  private details(): ApiErrorDetails {
     const details: ApiErrorDetails = { operation: this.operation, apiMessage: this.apiMessage };
     if (this.status !== undefined) details.status = this.status;
     if (this.code !== undefined) details.code = this.code;
@@ -127,19 +137,7 @@ export class BatchApiError extends Error {
     if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
     if (this.advice !== undefined) details.advice = this.advice;
     if (this.note !== undefined) details.note = this.note;
-    return new BatchApiError(details, record);
-  }
-
-  /** The same error, with what the provider makes of it and what to do said after it. */
-  noting(note: string): BatchApiError {
-    const details: ApiErrorDetails = { operation: this.operation, apiMessage: this.apiMessage, note };
-    if (this.status !== undefined) details.status = this.status;
-    if (this.code !== undefined) details.code = this.code;
-    if (this.param !== undefined) details.param = this.param;
-    if (this.requestId !== undefined) details.requestId = this.requestId;
-    if (this.retryAfterMs !== undefined) details.retryAfterMs = this.retryAfterMs;
-    if (this.advice !== undefined) details.advice = this.advice;
-    return new BatchApiError(details);
+    return details;
   }
 }
 
