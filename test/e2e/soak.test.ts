@@ -229,8 +229,9 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
     async (backend) => {
       const { emulator, stack } = fast.get(backend) as FastTarget;
       const outcomes: Record<string, string> = {};
-      // Creates answered 500 after the batch was made: the faults met the create path (on Azure,
-      // routed from /openai/v1/batches).
+      // Creates answered 500 after the batch was made: the faults that would make a batch twice
+      // did reach the creates (on Azure, calls to /openai/v1/batches, which the emulator logs and
+      // matches against fault rules as /v1/batches).
       let createsFailedAfter = 0;
       for (const [round, seed] of FAST_SEEDS[backend].entries()) {
         // Each round has inputs of its own, so that every batch is created (and the last
