@@ -7,7 +7,9 @@
  * a second (so that a create whose answer was lost, or a create run again, finds its batch
  * finished): faulted ups of one stack with several seeds, each with inputs of its own, then a
  * clean up, must leave exactly one batch per create token, and the last round's each in the
- * state. The two soaks run side by side. The figures are printed.
+ * state. That soak runs on OpenAI and on Azure (the emulator's azure profile, the v1 URL form,
+ * the `api-key` header, `/chat/completions` lines naming a deployment), with seeds of its own on
+ * each. The soaks run side by side. The figures are printed.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -47,8 +49,50 @@ function faultsSeeded(seed: number): FaultRule[] {
   ];
 }
 
-/** The seeds of the faulted ups where batches finish within a second. */
-const FAST_SEEDS = [7, 19, 43];
+/** The backends of the soak where batches finish within a second, and the seeds of its faulted ups. */
+const FAST_SEEDS = { openai: [7, 19, 43], azure: [11, 29, 53] } as const;
+type FastBackend = keyof typeof FAST_SEEDS;
+
+/** Real time, and batches that finish 40 ms after they are made: before any look-up after a fault. */
+const FAST_DURATIONS = { validatingMs: 10, inProgressMs: 20, finalizingMs: 10 };
+
+/** The stack config that points the program at Azure's v1 API, with lines naming a deployment. */
+const AZURE_CONFIG: Record<string, string> = {
+  "openai:backend": "azure",
+  "openai:models": JSON.stringify({ "batch-mini": "gpt-4o-mini" }),
+  endpoint: "/chat/completions",
+  model: "batch-mini",
+};
+
+interface FastTarget {
+  emulator: TestEmulator;
+  ws: E2eWorkspace;
+  stack: E2eStack;
+}
+
+/** An emulator of `backend` whose batches finish within a second, and a stack of four waiting batches on it. */
+async function fastTarget(backend: FastBackend): Promise<FastTarget> {
+  const emulator =
+    backend === "azure"
+      ? await TestEmulator.start({
+          durations: FAST_DURATIONS,
+          profile: "azure",
+          deployments: { "batch-mini": "gpt-4o-mini" },
+        })
+      : await TestEmulator.start({ durations: FAST_DURATIONS });
+  const ws = await createWorkspace({
+    projectName: `${PROJECT}-fast-${backend}`,
+    env: emulator.providerEnv(),
+  });
+  const stack = await ws.stack("fast", componentProgram());
+  await stack.setAllConfig({
+    ...(backend === "azure" ? AZURE_CONFIG : {}),
+    "openai:maxRetries": "1",
+    groups: JSON.stringify([{ name: "fast", batches: 4 }]),
+    wait: "true",
+  });
+  return { emulator, ws, stack };
+}
 
 // The two soaks use an emulator and a stack each, and run side by side: most of their time is
 // spent waiting out the faults' backoffs.
@@ -56,32 +100,30 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
   let stack: E2eStack;
-  let fast: { emulator: TestEmulator; ws: E2eWorkspace; stack: E2eStack };
+  const fast = new Map<FastBackend, FastTarget>();
 
   beforeAll(async () => {
     // Batches stay running (the clock only moves when told), so replace and destroy cancel them.
     emulator = await TestEmulator.start({ manualClock: true });
     ws = await createWorkspace({ projectName: PROJECT, env: emulator.providerEnv() });
     stack = await ws.stack("soak", componentProgram());
-    await stack.setConfig("openai:maxRetries", "1");
-    await stack.setConfig("groups", JSON.stringify([{ name: "soak", batches: 4 }]));
-    await stack.setConfig("metadata", JSON.stringify({ round: "1" }));
-    // Real time, and batches that finish 40 ms after they are made: before any look-up after a fault.
-    const fastEmulator = await TestEmulator.start({
-      durations: { validatingMs: 10, inProgressMs: 20, finalizingMs: 10 },
+    await stack.setAllConfig({
+      "openai:maxRetries": "1",
+      groups: JSON.stringify([{ name: "soak", batches: 4 }]),
+      metadata: JSON.stringify({ round: "1" }),
     });
-    const fastWs = await createWorkspace({ projectName: `${PROJECT}-fast`, env: fastEmulator.providerEnv() });
-    fast = { emulator: fastEmulator, ws: fastWs, stack: await fastWs.stack("fast", componentProgram()) };
-    await fast.stack.setConfig("openai:maxRetries", "1");
-    await fast.stack.setConfig("groups", JSON.stringify([{ name: "fast", batches: 4 }]));
-    await fast.stack.setConfig("wait", "true");
+    for (const backend of Object.keys(FAST_SEEDS) as FastBackend[]) {
+      fast.set(backend, await fastTarget(backend));
+    }
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await ws?.cleanup();
     await emulator?.close();
-    await fast?.ws.cleanup();
-    await fast?.emulator.close();
+    for (const target of fast.values()) {
+      await target.ws.cleanup();
+      await target.emulator.close();
+    }
   });
 
   /**
@@ -182,12 +224,16 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
     OP_TIMEOUT,
   );
 
-  test.concurrent(
-    "where batches finish within a second, faulted ups with several seeds, then a clean up: one batch per create token, each in the state",
-    async () => {
-      const { emulator, stack } = fast;
+  test.concurrent.each(Object.keys(FAST_SEEDS) as FastBackend[])(
+    "%s: where batches finish within a second, faulted ups with several seeds, then a clean up: one batch per create token, each in the state",
+    async (backend) => {
+      const { emulator, stack } = fast.get(backend) as FastTarget;
       const outcomes: Record<string, string> = {};
-      for (const [round, seed] of FAST_SEEDS.entries()) {
+      // Creates answered 500 after the batch was made: the faults that would make a batch twice
+      // did reach the creates (on Azure, calls to /openai/v1/batches, which the emulator logs and
+      // matches against fault rules as /v1/batches).
+      let createsFailedAfter = 0;
+      for (const [round, seed] of FAST_SEEDS[backend].entries()) {
         // Each round has inputs of its own, so that every batch is created (and the last
         // round's replaced) under that round's faults.
         await stack.setConfig("metadata", JSON.stringify({ round: String(round) }));
@@ -195,6 +241,9 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
         const { error, calls } = await emulator.during(() => stack.up());
         emulator.emulator.setFaults([]);
         const faulted = calls.filter((c) => c.fault !== undefined).length;
+        createsFailedAfter += calls.filter(
+          (c) => c.method === "POST" && c.path === "/v1/batches" && c.fault === "server_error_after",
+        ).length;
         outcomes[`seed ${seed}`] =
           `${error === undefined ? "succeeded" : "failed"}: ${calls.length} calls, ${faulted} faulted`;
       }
@@ -216,8 +265,9 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
         (b) => tokens.has(b.metadata?.[CREATE_TOKEN_METADATA_KEY]) && !recorded.some((r) => r.id === b.id),
       ).length;
       console.log(
-        `[soak, fast] ${JSON.stringify({ outcomes, batches: batches.length, duplicateBatches, untracked }, null, 2)}`,
+        `[soak, fast, ${backend}] ${JSON.stringify({ outcomes, createsFailedAfter, batches: batches.length, duplicateBatches, untracked }, null, 2)}`,
       );
+      expect(createsFailedAfter).toBeGreaterThan(0);
       expect({ duplicateBatches, untracked }).toEqual({ duplicateBatches: 0, untracked: 0 });
       expect(tokens.size).toBe(4);
       expect(recorded.map((r) => r.outputs?.status)).toEqual([
