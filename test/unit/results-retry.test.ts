@@ -12,6 +12,18 @@ const error = (code: string) => ({ code, message: code });
 
 describe("isRetryable", () => {
   test.each([
+    "batch_expired",
+    "rate_limit_exceeded",
+    "server_error",
+    "internal_error",
+    "service_unavailable",
+    "timeout",
+    "engine_overloaded",
+  ])("a failed request with the transient code %s and no response is retried", (code) => {
+    expect(isRetryable(record({ error: error(code) }))).toBe(true);
+  });
+
+  test.each([
     ["succeeded", record({ status: "succeeded", statusCode: 200 }), false],
     ["expired", record({ status: "expired", error: error("batch_expired") }), true],
     ["429", record({ statusCode: 429, error: error("rate_limit_exceeded") }), true],
