@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { absentRecord, customIdOf, resultOfLine } from "../../provider/results/classify";
 import { joinWithInput, joinWithoutInput, type ResultAttempt } from "../../provider/results/join";
 import { LineTooLongError, MAX_LINE_BYTES, splitLines } from "../../provider/results/lines";
 import { countRecord, describeSummary, emptySummary } from "../../provider/results/summary";
+import { tempRoot } from "../../provider/results/temp-space";
 import type { BatchResultRecord } from "../../provider/results/types";
 
 /** Bytes cut into pieces of `size`, so that lines straddle chunks. */
@@ -319,6 +323,31 @@ describe("joinWithInput", () => {
       ["newcomer", undefined, "succeeded", 200, undefined],
       ["", undefined, "failed", undefined, "x"],
     ]);
+  });
+
+  test("a join leaves no spool folder behind, on either path", async () => {
+    const saved = process.env.TMPDIR;
+    const dir = mkdtempSync(join(tmpdir(), "join-spool-"));
+    process.env.TMPDIR = dir;
+    try {
+      await all(joinWithInput([attempt([ok("b"), ok("a")], [])], inputOf("a", "b")));
+      await all(
+        joinWithInput(
+          [
+            attempt([ok("a")], [refused("b", 500, "server_error")]),
+            attempt([ok("b")], [], { customIds: new Set(["b"]) }),
+          ],
+          inputOf("a", "b"),
+        ),
+      );
+      const root = tempRoot();
+      expect(root.startsWith(dir)).toBe(true);
+      expect(existsSync(root) ? readdirSync(root) : []).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a result line without custom_id names the file and the line", async () => {
