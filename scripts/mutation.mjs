@@ -12,7 +12,7 @@
 // ends with one line per folder (killed, survived, timeout, no coverage, score) and exits 1 when a
 // folder scores under the threshold.
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, matchesGlob, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -103,13 +103,15 @@ const FOLDERS = {
 };
 
 function usage(message) {
-  console.error(`${message}\nusage: npm run mutation [-- <folder>...] [--full] [--concurrency <n>] [--list]`);
+  console.error(
+    `${message}\nusage: npm run mutation [-- <folder>...] [--full] [--concurrency <n>] [--list] [--mutate <file>]... [--tests <file>]...`,
+  );
   console.error(`folders: ${Object.keys(FOLDERS).join(", ")}`);
   process.exit(2);
 }
 
 function parseArguments(args) {
-  const options = { folders: [], full: false, concurrency: 1, list: false };
+  const options = { folders: [], full: false, concurrency: 1, list: false, mutate: [], tests: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--full") options.full = true;
@@ -120,11 +122,29 @@ function parseArguments(args) {
         usage(`--concurrency is ${args[i]}; give 1 or 2 (the machine's other work needs the rest)`);
       }
       options.concurrency = value;
+    } else if (arg === "--mutate" || arg === "--tests") {
+      const value = args[++i];
+      if (value === undefined || !existsSync(join(root, value))) {
+        usage(`${arg} is followed by ${value ?? "nothing"}; give a file of the repository`);
+      }
+      (arg === "--mutate" ? options.mutate : options.tests).push(value);
     } else if (arg in FOLDERS) options.folders.push(arg);
     else usage(`${arg} is not a folder or an option`);
   }
   if (options.folders.length === 0) options.folders = Object.keys(FOLDERS);
+  if ((options.mutate.length > 0 || options.tests.length > 0) && options.folders.length !== 1) {
+    usage("--mutate and --tests narrow one folder: name exactly one");
+  }
+  const folder = options.folders[0];
+  const outside = options.mutate.filter((file) => !isMatch(file, FOLDERS[folder].mutate));
+  if (outside.length > 0)
+    usage(`--mutate ${outside.join(" ")} is not in ${folder}'s ${FOLDERS[folder].mutate.join(" ")}`);
   return options;
+}
+
+/** Whether a file is one of those a folder's globs name. */
+function isMatch(file, globs) {
+  return globs.some((glob) => matchesGlob(file, glob));
 }
 
 function testsOf(folder) {
@@ -132,18 +152,37 @@ function testsOf(folder) {
   return typeof tests === "function" ? tests() : tests;
 }
 
+/**
+ * Where a run keeps its report and incremental file: the folder's own, or for a narrowed run one
+ * per file mutated (an incremental file holds only the mutants of the run that wrote it, so a
+ * narrowed run must not overwrite the whole folder's).
+ */
+function outputOf(folder, options) {
+  if (options.mutate.length === 0) return `reports/mutation/${folder}`;
+  const slug = options.mutate.map((file) => basename(file).replace(/\.ts$/, "")).join("+");
+  return `reports/mutation/${folder}/only/${slug}`;
+}
+
+function mutatedBy(folder, options) {
+  return options.mutate.length > 0 ? options.mutate : FOLDERS[folder].mutate;
+}
+
+function testedBy(folder, options) {
+  return options.tests.length > 0 ? options.tests : testsOf(folder);
+}
+
 function strykerOptions(folder, options) {
-  const out = `reports/mutation/${folder}`;
+  const out = outputOf(folder, options);
   return {
     testRunner: "vitest",
     vitest: { configFile: "vitest.mutation.config.mts" },
-    testFiles: testsOf(folder),
+    testFiles: testedBy(folder, options),
     coverageAnalysis: "perTest",
     // Mutants that do not compile are set apart (not counted in the score) rather than run.
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-    mutate: FOLDERS[folder].mutate,
+    mutate: mutatedBy(folder, options),
     concurrency: options.concurrency,
     // Generous: the machine is shared, and a slow mutant must not pass for an endless one.
     timeoutMS: 30_000,
@@ -200,7 +239,7 @@ const options = parseArguments(process.argv.slice(2));
 if (options.list) {
   for (const folder of options.folders) {
     console.log(
-      `${folder}\n  mutates: ${FOLDERS[folder].mutate.join(" ")}\n  tests:   ${testsOf(folder).join(" ")}`,
+      `${folder}\n  mutates: ${mutatedBy(folder, options).join(" ")}\n  tests:   ${testedBy(folder, options).join(" ")}`,
     );
   }
   process.exit(0);

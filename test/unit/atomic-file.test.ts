@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -95,5 +103,24 @@ describe("writeAtomically", () => {
     });
     expect(readFileSync(target, "utf8")).toBe("a\nb\n");
     expect(written.bytes).toBe(4);
+  });
+});
+
+describe("the temporary files of earlier writes", () => {
+  test("a leftover a day old is removed by the next write; files only like it are kept", async () => {
+    const { dir, target } = existingTarget();
+    const leftovers = [".results.jsonl.4242.0123456789ab.tmp", ".results.jsonl.0123456789ab.tmp"];
+    const others = [
+      ".results.jsonl.backup.4242.0123456789ab.tmp",
+      ".results.jsonl.4242.0123456789ab.tmp.keep",
+      ".results.jsonl.4242.0123456789AB.tmp",
+    ];
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    for (const name of [...leftovers, ...others]) {
+      writeFileSync(join(dir, name), "x");
+      utimesSync(join(dir, name), twoDaysAgo, twoDaysAgo);
+    }
+    await writeAtomically(target, async (write) => write("new\n"));
+    expect(readdirSync(dir).sort()).toEqual([...others, "results.jsonl"].sort());
   });
 });

@@ -1,8 +1,12 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { absentRecord, customIdOf, resultOfLine } from "../../provider/results/classify";
 import { joinWithInput, joinWithoutInput, type ResultAttempt } from "../../provider/results/join";
 import { LineTooLongError, MAX_LINE_BYTES, splitLines } from "../../provider/results/lines";
 import { countRecord, describeSummary, emptySummary } from "../../provider/results/summary";
+import { tempRoot } from "../../provider/results/temp-space";
 import type { BatchResultRecord } from "../../provider/results/types";
 
 /** Bytes cut into pieces of `size`, so that lines straddle chunks. */
@@ -282,6 +286,70 @@ describe("joinWithInput", () => {
     expect(records[1]?.body).toEqual({ n: 2 });
   });
 
+  test("result lines of no request come last, after the input, whichever path the join takes", async () => {
+    const unnamed = JSON.stringify({
+      id: "r-x",
+      custom_id: null,
+      response: null,
+      error: { code: "x", message: "x" },
+    });
+    // One batch: a stranger and a repeat of a request already given arrive after the input's last request.
+    const one = await all(
+      joinWithInput([attempt([ok("a"), ok("stranger", 2), ok("a", 3), unnamed], [])], inputOf("a")),
+    );
+    expect(brief(one)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["stranger", undefined, "succeeded", 200, undefined],
+      ["", undefined, "failed", undefined, "x"],
+    ]);
+    expect(one[1]?.body).toEqual({ n: 2 });
+    // Several attempts: the same, from the first batch and from a retry.
+    const several = await all(
+      joinWithInput(
+        [
+          attempt([ok("a"), ok("stranger")], [refused("b", 500, "server_error")], { status: "completed" }),
+          attempt([ok("b", 2), unnamed, ok("newcomer")], [], {
+            status: "completed",
+            customIds: new Set(["b"]),
+          }),
+        ],
+        inputOf("a", "b"),
+      ),
+    );
+    expect(brief(several)).toEqual([
+      ["a", 1, "succeeded", 200, undefined],
+      ["b", 2, "succeeded", 200, undefined],
+      ["stranger", undefined, "succeeded", 200, undefined],
+      ["newcomer", undefined, "succeeded", 200, undefined],
+      ["", undefined, "failed", undefined, "x"],
+    ]);
+  });
+
+  test("a join leaves no spool folder behind, on either path", async () => {
+    const saved = process.env.TMPDIR;
+    const dir = mkdtempSync(join(tmpdir(), "join-spool-"));
+    process.env.TMPDIR = dir;
+    try {
+      await all(joinWithInput([attempt([ok("b"), ok("a")], [])], inputOf("a", "b")));
+      await all(
+        joinWithInput(
+          [
+            attempt([ok("a")], [refused("b", 500, "server_error")]),
+            attempt([ok("b")], [], { customIds: new Set(["b"]) }),
+          ],
+          inputOf("a", "b"),
+        ),
+      );
+      const root = tempRoot();
+      expect(root.startsWith(dir)).toBe(true);
+      expect(existsSync(root) ? readdirSync(root) : []).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a result line without custom_id names the file and the line", async () => {
     const records = all(joinWithInput([attempt([ok("a"), '{"id":"x"}'], [])], inputOf("a")));
     await expect(records).rejects.toThrow("line 2 of the output file file-out: it has no custom_id");
@@ -313,6 +381,31 @@ describe("summary", () => {
     expect(describeSummary(summary)).toBe(
       `2 requests: 0 succeeded, 2 failed (\\x1b[2J 1, ${"c".repeat(100)}…(cut) 1)`,
     );
+  });
+
+  test("codes by count, then by name; cancelled counted in the total; no codes, no brackets", () => {
+    const summary = emptySummary();
+    const failed = (code: string): BatchResultRecord => ({
+      custom_id: code,
+      status: "failed",
+      error: { code, message: "x" },
+    });
+    const records: BatchResultRecord[] = [
+      failed("b_code"),
+      { custom_id: "c", status: "cancelled", error: { code: "batch_cancelled", message: "x" } },
+      failed("a_code"),
+      failed("z"),
+      failed("z"),
+      // A succeeded line with an error object is not counted among the codes.
+      { custom_id: "s", status: "succeeded", error: { code: "odd", message: "x" } },
+    ];
+    for (const record of records) countRecord(summary, record);
+    expect(describeSummary(summary)).toBe(
+      "6 requests: 1 succeeded, 4 failed, 1 cancelled (z 2, a_code 1, b_code 1, batch_cancelled 1)",
+    );
+    const fine = emptySummary();
+    countRecord(fine, { custom_id: "a", status: "succeeded" });
+    expect(describeSummary(fine)).toBe("1 requests: 1 succeeded");
   });
 
   test("counts statuses and error codes of unsuccessful records", () => {

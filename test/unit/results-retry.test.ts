@@ -12,11 +12,30 @@ const error = (code: string) => ({ code, message: code });
 
 describe("isRetryable", () => {
   test.each([
+    "batch_expired",
+    "rate_limit_exceeded",
+    "server_error",
+    "internal_error",
+    "service_unavailable",
+    "timeout",
+    "engine_overloaded",
+  ])("a failed request with the transient code %s and no response is retried", (code) => {
+    expect(isRetryable(record({ error: error(code) }))).toBe(true);
+  });
+
+  test.each([
     ["succeeded", record({ status: "succeeded", statusCode: 200 }), false],
     ["expired", record({ status: "expired", error: error("batch_expired") }), true],
     ["429", record({ statusCode: 429, error: error("rate_limit_exceeded") }), true],
     ["500", record({ statusCode: 500, error: error("http_500") }), true],
     ["503 with any code", record({ statusCode: 503, error: error("whatever") }), true],
+    ["429 with any code", record({ statusCode: 429, error: error("whatever") }), true],
+    [
+      "succeeded with a 500 and a transient code",
+      record({ status: "succeeded", statusCode: 500, error: error("server_error") }),
+      false,
+    ],
+    ["cancelled with a 503", record({ status: "cancelled", statusCode: 503 }), false],
     ["400", record({ statusCode: 400, error: error("invalid_request_error") }), false],
     ["404", record({ statusCode: 404, error: error("model_not_found") }), false],
     ["a transient code without a response", record({ error: error("server_error") }), true],

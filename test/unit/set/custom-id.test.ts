@@ -35,6 +35,8 @@ describe("customIdOf: a line's custom_id and its hash", () => {
     ["no id", '{"method":"POST"}', "has no custom_id; every request needs a non-empty string custom_id"],
     ["an array", '["custom_id"]', "is not a JSON object; each line must be one request object"],
     ["null", "null", "is not a JSON object; each line must be one request object"],
+    ["a number", "42", "is not a JSON object; each line must be one request object"],
+    ["a string", '"custom_id"', "is not a JSON object; each line must be one request object"],
     [
       "a prefix cut short",
       '{"custom_id":"abc',
@@ -47,6 +49,19 @@ describe("customIdOf: a line's custom_id and its hash", () => {
     ],
   ])("%s is refused with where and what, never the line's text", (_name, text, reason) => {
     expect(of(text)).toEqual({ ok: false, reason });
+  });
+});
+
+describe("customIdOf reads no byte past the line's end", () => {
+  test("an id whose closing quote is past the end is a line cut short, not an id", () => {
+    const bytes = Buffer.from('{"custom_id":"abc"}', "utf8");
+    const quote = bytes.lastIndexOf(0x22);
+    expect(customIdOf(bytes, 0, quote)).toEqual({
+      ok: false,
+      reason: "is not valid JSON: a string is not closed before the end of the line (column 14)",
+    });
+    expect(fastCustomIdHash(bytes, 0, quote)).toBeUndefined();
+    expect(customIdOf(bytes, 0, bytes.length)).toEqual({ ok: true, customId: "abc", hash: hashText("abc") });
   });
 });
 
