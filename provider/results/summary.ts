@@ -26,5 +26,6 @@ export function describeSummary(summary: BatchResultsSummary): string {
   const codes = Object.entries(summary.errorCodes)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
     .map(([code, count]) => `${displayable(code, 100)} ${count}`);
-  return `${totalOf(summary)} requests: ${parts.join(", ")}${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
+  const total = totalOf(summary);
+  return `${total} ${total === 1 ? "request" : "requests"}: ${parts.join(", ")}${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
 }

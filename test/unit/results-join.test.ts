@@ -405,7 +405,7 @@ describe("summary", () => {
     );
     const fine = emptySummary();
     countRecord(fine, { custom_id: "a", status: "succeeded" });
-    expect(describeSummary(fine)).toBe("1 requests: 1 succeeded");
+    expect(describeSummary(fine)).toBe("1 request: 1 succeeded");
   });
 
   test("counts statuses and error codes of unsuccessful records", () => {
