@@ -232,3 +232,35 @@ describe("fault rules from options and the environment", () => {
     expect(isEmulatorConfigError(error) && error.message).toBe(message);
   });
 });
+
+describe("rules under another profile's mount", () => {
+  test.each([
+    ["Azure's v1 API", "azure", "/openai/v1", {}],
+    ["Azure's api-version API", "azure", "/openai", { "api-version": "2024-10-21" }],
+    ["Groq's mount", "groq", "/openai/v1", {}],
+  ] as const)("a /v1 rule path matches the same call on %s", async (_name, profile, mount, query) => {
+    env = await startTestEmulator({
+      profile,
+      ...(profile === "azure" ? { deployments: { "gpt-4o-mini": "gpt-4o-mini" } } : {}),
+    });
+    const { emulator } = env;
+    emulator.setFaults([{ kind: "server_error", method: "POST", path: "/v1/batches/*/cancel", count: 1 }]);
+    const key = emulator.apiKey;
+    const client = new OpenAI({
+      baseURL: `${emulator.origin}${mount}`,
+      apiKey: key,
+      maxRetries: 0,
+      defaultQuery: query,
+      ...(profile === "azure" ? { defaultHeaders: { authorization: null, "api-key": key } } : {}),
+    });
+    const batch = await createBatch(client, chatJsonl(1), "/v1/chat/completions");
+    expect((await failure(client.batches.cancel(batch.id))).status).toBe(500);
+    expect((await client.batches.cancel(batch.id)).status).toBe("cancelling");
+    expect(emulator.calls().map((c) => [c.method, c.path, c.fault])).toEqual([
+      ["POST", "/v1/files", undefined],
+      ["POST", "/v1/batches", undefined],
+      ["POST", `/v1/batches/${batch.id}/cancel`, "server_error"],
+      ["POST", `/v1/batches/${batch.id}/cancel`, undefined],
+    ]);
+  });
+});
