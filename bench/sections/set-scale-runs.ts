@@ -1,10 +1,9 @@
 import { performance } from "node:perf_hooks";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { Batch } from "../../provider/resource/batch";
-import { BatchSet } from "../../provider/set/batch-set";
 import { CHAT_ENDPOINT } from "../dataset/request-line";
 import { callShape, type EmulatorProcess } from "../lib/emulator-process";
 import type { PulumiEngine } from "../lib/pulumi-engine";
+import type { InstalledPackage } from "./installed-package";
 import { NoopResource } from "./noop-resource";
 import { setShardArgs } from "./set-scale-shards";
 import type { StateResource } from "./set-scale-state";
@@ -41,6 +40,8 @@ export type StackKind = "set" | "plain" | "floor";
 
 /** What each kind of stack runs. */
 export interface StackPrograms {
+  /** The package the set and the plain batches come from, as users install it. */
+  installed: InstalledPackage;
   /** One BatchSet over `requests` requests, in shards of at most `maxRequestsPerBatch`, in `cacheDir`. */
   set: { requests: number; maxRequestsPerBatch: number; cacheDir: () => string };
   /** One plain Batch per shard file, with the file as its `inputFile`. */
@@ -69,7 +70,13 @@ export async function runStackOperations(
     programMs.push(performance.now() - started);
     return outputs;
   };
-  const workspace = await StackWorkspace.create(engine, `bench-set-${kind}`, "bench", program);
+  const workspace = await StackWorkspace.create(
+    engine,
+    `bench-set-${kind}`,
+    "bench",
+    program,
+    programs.installed.dir,
+  );
   try {
     const { stack } = workspace;
     await stack.setAllConfig({
@@ -96,6 +103,7 @@ export async function runStackOperations(
 
 /** What the program of each kind declares, synchronously. */
 function declarationOf(kind: StackKind, programs: StackPrograms): () => Record<string, unknown> {
+  const { Batch, BatchSet } = programs.installed.module;
   switch (kind) {
     case "set":
       return () => {

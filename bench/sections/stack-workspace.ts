@@ -8,7 +8,8 @@ import type { PulumiEngine } from "../lib/pulumi-engine";
 /**
  * A throwaway, offline Pulumi workspace: its own PULUMI_HOME, a file:// state backend, and a
  * project directory whose node_modules links @pulumi/pulumi and this package (the dynamic-provider
- * host resolves the provider from there). `dispose()` removes it all.
+ * host resolves the provider from there): this checkout, or the package in `packageDir` (an
+ * installed copy). `dispose()` removes it all.
  */
 export class StackWorkspace {
   private constructor(
@@ -16,9 +17,15 @@ export class StackWorkspace {
     private readonly dirs: string[],
   ) {}
 
-  static async create(engine: PulumiEngine, projectName: string, stackName: string, program: PulumiFn) {
+  static async create(
+    engine: PulumiEngine,
+    projectName: string,
+    stackName: string,
+    program: PulumiFn,
+    packageDir?: string,
+  ) {
     const root = mkdtempSync(join(tmpdir(), "bench-stack-"));
-    const projectDir = linkedProjectDir("bench-stack-project-");
+    const projectDir = linkedProjectDir("bench-stack-project-", packageDir);
     try {
       for (const dir of ["home", "backend"]) mkdirSync(join(root, dir));
       let cliRoot = dirname(engine.binDir);

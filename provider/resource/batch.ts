@@ -20,7 +20,10 @@ import {
 import type { InputProblem } from "../errors";
 import { nestedNonFiniteProblems } from "./nested-numbers";
 import { ProgramInputError } from "./program-input-error";
-import { serializedProvider } from "./serialized-provider";
+
+// The module's whole export (`export =`), so that Pulumi serializes it as a `require` of the
+// module. A default import, not `import = require`, so that vitest loads it from source too.
+import serializedProvider from "./serialized-provider";
 
 /**
  * One request line, where any part may be an output of another resource. Only `custom_id` and

@@ -1,11 +1,14 @@
 /**
- * Upgrading the package under a live stack, on the real engine: the stack is created with the
- * packed package, then the package is swapped for another release whose serialized provider text
- * differs. The next up replaces and updates nothing and calls no API; refresh and destroy work
- * with the new release on the state the old one wrote.
+ * Upgrading under a live stack, on the real engine: the stack is created by a package that
+ * Pulumi serializes by value (not under `node_modules`), which writes exactly the `__provider`
+ * text release 0.1.0 wrote, the provider's methods written out. Then the packed package,
+ * installed under `node_modules` as users get it, takes the stack over: its `__provider` is a
+ * one-line `require` of the package. The next up replaces and updates nothing and calls no API;
+ * refresh and destroy work with the installed package on the state the by-value text wrote.
  */
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
   batchProgram,
@@ -29,72 +32,55 @@ import {
 } from "./support/workspace";
 
 const PROJECT = "e2e-upgrade";
-const SERIALIZED = join("dist", "provider", "resource", "serialized-provider.js");
-/** The harmless statement the next release adds to its serialized provider. */
-const MARK = 'void "next-release";';
-
-/**
- * A copy of the packed package as its next release: another version, and a serialized provider
- * whose `check` holds one more statement, so that the text Pulumi stores as `__provider` differs.
- */
-function nextRelease(packed: string, dest: string): string {
-  cpSync(packed, dest, { recursive: true, verbatimSymlinks: true });
-  const serialized = join(dest, SERIALIZED);
-  const before = readFileSync(serialized, "utf8");
-  const call = 'check: (olds, news) => require("pulumi-openai-batch/runtime").provider.check(olds, news),';
-  expect(before).toContain(call);
-  writeFileSync(
-    serialized,
-    before.replace(
-      call,
-      `check: (olds, news) => { ${MARK} return require("pulumi-openai-batch/runtime").provider.check(olds, news); },`,
-    ),
-  );
-  const manifest = JSON.parse(readFileSync(join(dest, "package.json"), "utf8")) as { version: string };
-  writeFileSync(
-    join(dest, "package.json"),
-    JSON.stringify({ ...manifest, version: `${manifest.version}-next` }),
-  );
-  return dest;
-}
+/** The `__provider` text release 0.1.0 wrote. */
+const RELEASE_0_1_0_TEXT = readFileSync(
+  join(__dirname, "..", "serialization", "fixtures", "provider-0.1.0.txt"),
+  "utf8",
+);
+/** The text an installed package writes: one require of its provider module. */
+const INSTALLED_TEXT =
+  /^exports\.handler = __f0;\nconst provider = require\("pulumi-openai-batch\/dist\/provider\/resource\/serialized-provider\.js"\);\n/;
 
 describeWithEngine("upgrading the package under a live stack", () => {
   let emulator: TestEmulator;
   let ws: E2eWorkspace;
   let stack: E2eStack;
-  let released: string;
-  let next: string;
+  let installed: string;
+  let byValue: string;
   let first: { batchId: string; inputFileId: string; outputs: Record<string, unknown> };
 
   beforeAll(async () => {
     emulator = await TestEmulator.start({ manualClock: true });
-    released = packedPackageDir();
+    installed = packedPackageDir();
+    // A copy outside any node_modules folder: Pulumi serializes its provider by value.
+    byValue = join(mkdtempSync(join(tmpdir(), "e2e-upgrade-")), "package");
+    cpSync(installed, byValue, { recursive: true, verbatimSymlinks: true });
     ws = await createWorkspace({
       projectName: PROJECT,
-      packageUnderTest: { dir: released },
+      packageUnderTest: { dir: byValue },
       env: emulator.providerEnv(),
     });
-    next = nextRelease(released, join(ws.root, "next-release"));
-    // The program loads `Batch` from the installed release, as a user's program would.
-    stack = await ws.stack("dev", batchProgram(released));
+    // The program loads `Batch` from the package the project links, as a user's program would.
+    stack = await ws.stack("dev", batchProgram(byValue));
     await setSpec(stack, { metadata: { release: "current" } });
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
     await ws?.cleanup();
     await emulator?.close();
+    if (byValue !== undefined) rmSync(dirname(byValue), { recursive: true, force: true });
   });
 
   test(
-    "up with the released package creates the batch",
+    "up with the by-value package creates the batch and stores 0.1.0's provider text",
     async () => {
       const { result, error, calls } = await emulator.during(() => stack.up());
       expect(error).toBeUndefined();
       expect(result!.result.summary.resourceChanges).toEqual({ create: 2 });
       expect(describeCalls(calls)).toEqual([...CREATE_OPENING, expect.stringMatching(MARKER_DELETED)]);
       const resource = await batchResource(stack);
-      expect(resource.inputs!.__provider).toEqual(expect.stringContaining("pulumi-openai-batch/runtime"));
-      expect(resource.inputs!.__provider).not.toContain(MARK);
+      expect(resource.inputs!.__provider).toBe(RELEASE_0_1_0_TEXT);
+      expect(resource.outputs!.__provider).toBe(RELEASE_0_1_0_TEXT);
       const outputs = await outputValues(stack);
       expect(outputs.status).toBe("validating");
       first = {
@@ -107,12 +93,12 @@ describeWithEngine("upgrading the package under a live stack", () => {
   );
 
   test(
-    "after the upgrade, up changes nothing and calls no API",
+    "the installed package takes the stack over: up changes nothing, calls no API, and records the short text",
     async () => {
       const link = join(ws.nodeModulesDir, "pulumi-openai-batch");
       rmSync(link);
-      symlinkSync(next, link, "dir");
-      stack = await ws.stack("dev", batchProgram(next));
+      symlinkSync(installed, link, "dir");
+      stack = await ws.stack("dev", batchProgram(installed));
 
       const { result, error, calls } = await emulator.during(() => stack.up());
       expect(error).toBeUndefined();
@@ -122,8 +108,11 @@ describeWithEngine("upgrading the package under a live stack", () => {
 
       const resource = await batchResource(stack);
       expect(resource.id).toBe(first.batchId);
-      // The engine recorded the new release's provider text; the batch itself is untouched.
-      expect(resource.inputs!.__provider).toContain(MARK);
+      // The engine records the new provider text in the inputs and keeps the outputs as they
+      // were; the batch itself is untouched.
+      expect(resource.inputs!.__provider).toMatch(INSTALLED_TEXT);
+      expect(Buffer.byteLength(resource.inputs!.__provider as string)).toBeLessThan(512);
+      expect(resource.outputs!.__provider).toBe(RELEASE_0_1_0_TEXT);
       const { __provider: _before, ...outputsBefore } = first.outputs;
       const { __provider: _after, ...outputsAfter } = resource.outputs!;
       expect(outputsAfter).toEqual(outputsBefore);
@@ -135,7 +124,7 @@ describeWithEngine("upgrading the package under a live stack", () => {
   );
 
   test(
-    "the new release refreshes and destroys what the old one created",
+    "the installed package refreshes and destroys what the by-value text created",
     async () => {
       await emulator.emulator.advance(60_000);
       const refresh = await emulator.during(() => stack.refresh());

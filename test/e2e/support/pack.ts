@@ -5,15 +5,17 @@
  * the vitest main process (every worker of one run shares it) and a fingerprint of what gets packed
  * (package.json and the build output), so a rebuild between runs is packed again.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { repoNodeModules, repoRoot } from "./engine";
+import { extractPackedPackage } from "../../support/packed-package";
+import { repoRoot } from "./engine";
 
 const PACK_PREFIX = "pulumi-openai-batch-e2e-pack-";
 const PACKED_ENTRY = join("dist", "provider", "index.js");
+/** Where the package is in a pack's folder: under `node_modules`, as an install puts it. */
+const PACKED_DIR = join("node_modules", "pulumi-openai-batch");
 
 function fingerprint(): string {
   const hash = createHash("sha256");
@@ -61,9 +63,11 @@ function removeStalePacks(keep: string): void {
 let packed: string | undefined;
 
 /**
- * Packs the repository with `npm pack` (once per test run) and extracts it. Returns the extracted
- * package directory, whose `node_modules` links to the repository's so that its dependencies
- * (`openai`, `@pulumi/pulumi`) resolve. Requires a build (`npm run build`) first.
+ * Packs the repository with `npm pack` (once per test run) and extracts it under a `node_modules`
+ * folder, as an install puts it (Pulumi then serializes the provider as a `require` of the
+ * package, as it does for users). Returns the extracted package directory, whose `node_modules`
+ * links to the repository's so that its dependencies (`openai`, `@pulumi/pulumi`) resolve.
+ * Requires a build (`npm run build`) first.
  */
 export function packedPackageDir(): string {
   if (packed !== undefined && existsSync(packed)) return packed;
@@ -72,22 +76,12 @@ export function packedPackageDir(): string {
   }
   const name = `${PACK_PREFIX}${process.ppid}-${fingerprint()}`;
   const dest = join(tmpdir(), name);
-  const pkgDir = join(dest, "package");
+  const pkgDir = join(dest, PACKED_DIR);
   if (!existsSync(join(pkgDir, "package.json"))) {
     removeStalePacks(name);
     const work = mkdtempSync(join(tmpdir(), `${name}.tmp-`));
     try {
-      const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
-        cwd: repoRoot,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false" },
-      });
-      const [info] = JSON.parse(out) as Array<{ filename: string }>;
-      if (info === undefined) throw new Error(`npm pack printed no package: ${out}`);
-      execFileSync("tar", ["-xzf", join(work, info.filename), "-C", work]);
-      rmSync(join(work, info.filename));
-      symlinkSync(repoNodeModules, join(work, "package", "node_modules"), "dir");
+      extractPackedPackage(work);
       try {
         renameSync(work, dest);
       } catch (err) {
