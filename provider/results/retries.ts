@@ -1,5 +1,6 @@
 import type { BatchAttempt, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
+import { noun } from "../display";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
 import { resourceNameOf } from "../runtime/progress";
@@ -79,7 +80,7 @@ export async function runRetries(
     const token = followUpToken(followUpTokenBase(current.createToken, id), attempts.length);
     const batch = await createFollowUp(current, input, lines, token, ctx.api(), ctx.deps);
     ctx.deps.log.info(
-      `resubmitted ${lines.size} failed requests of batch ${id} in follow-up batch ${batch.id}`,
+      `resubmitted ${lines.size} failed ${noun(lines.size, "request")} of batch ${id} in follow-up batch ${batch.id}`,
     );
     const line = followUpStartLine({
       resourceName: resourceNameOf(current.resourceKey),
