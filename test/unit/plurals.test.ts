@@ -104,9 +104,13 @@ describe("messages about one request", () => {
 
   test("a line too large for any shard, by one token or one byte", () => {
     expect(
-      new Chunker({ maxRequests: 10, maxBytes: 100, maxTokens: 0 }).tooLarge({ bytes: 1, tokens: 1 }),
+      new Chunker({ maxRequests: 10, maxBytes: 100, maxTokens: 0 }).tooLarge({
+        bytes: 1,
+        tokens: 1,
+        hash: 0,
+      }),
     ).toBe("has an estimated 1 input token, more than maxEnqueuedTokens (0)");
-    expect(new Chunker({ maxRequests: 10, maxBytes: 0 }).tooLarge({ bytes: 1, tokens: 0 })).toBe(
+    expect(new Chunker({ maxRequests: 10, maxBytes: 0 }).tooLarge({ bytes: 1, tokens: 0, hash: 0 })).toBe(
       "is 1 byte, more than maxBytesPerBatch (0)",
     );
   });
