@@ -1,9 +1,10 @@
 import { type BackendProfile, canonicalEndpoint, OPENAI_PROFILE } from "../backends";
 import type { BatchCostEstimate, BatchRequestLine } from "../contract";
+import { noun } from "../display";
 import type { InputProblem } from "../errors";
 import { readCachedTally, writeCachedTally } from "./cache";
 import { tallyFile } from "./count-file";
-import { type CostEstimate, estimateCost } from "./estimate";
+import { type CostEstimate, estimateCost, type UnboundedOutput } from "./estimate";
 import { formatUsd } from "./format-usd";
 import type { PriceOverrides } from "./prices";
 import { addToTally, countRequestBody, emptyTally, type TokenTally } from "./tally";
@@ -32,6 +33,8 @@ export interface CostCheckOutcome {
   /** The guard's verdict: a failure for `maxCostUsd` when the batch may cost more, or cannot be bounded. */
   failures: InputProblem[];
   warnings: string[];
+  /** The requests whose output nothing bounds, and the warning about them (one of `warnings`). */
+  unboundedOutput?: UnboundedOutput;
   /** True when the tokens were counted now, false when the tally came from the cache. */
   counted: boolean;
 }
@@ -45,7 +48,7 @@ export async function checkCost(input: CostCheckInput): Promise<CostCheckOutcome
   // Tokens are counted by the endpoint's OpenAI name (`/chat/completions` counts as `/v1/chat/completions`).
   const { tally, counted } = await tallyOf({ ...input, endpoint: canonicalEndpoint(input.endpoint) });
   const deployments = backend.kind === "azure";
-  const { estimate, warnings } = estimateCost(tally, {
+  const { estimate, warnings, unboundedOutput } = estimateCost(tally, {
     ...(input.prices === undefined ? {} : { prices: input.prices }),
     ...(input.assumedOutputTokensPerRequest === undefined
       ? {}
@@ -61,6 +64,7 @@ export async function checkCost(input: CostCheckInput): Promise<CostCheckOutcome
     estimate: stateShape(estimate),
     failures: guard(estimate, input.maxCostUsd, deployment, backend, setting),
     warnings,
+    ...(unboundedOutput === undefined ? {} : { unboundedOutput }),
     counted,
   };
 }
@@ -141,7 +145,7 @@ function guard(
   if (estimate.maxCostUsd > maxCostUsd) {
     const inputCost = estimate.inputCostUsd === null ? "unknown" : formatUsd(estimate.inputCostUsd);
     return fail(
-      `the batch can cost up to ${formatUsd(estimate.maxCostUsd)} (${estimate.requests} requests, ${estimate.inputTokens} input tokens at most ${inputCost}, and up to ${estimate.maxOutputTokens} output tokens, prices of ${estimate.priceAsOf}), over maxCostUsd ${formatUsd(maxCostUsd)}; raise maxCostUsd, lower the requests' output limits, or send fewer requests`,
+      `the batch can cost up to ${formatUsd(estimate.maxCostUsd)} (${estimate.requests} ${noun(estimate.requests, "request")}, ${estimate.inputTokens} input ${noun(estimate.inputTokens, "token")} at most ${inputCost}, and up to ${estimate.maxOutputTokens} output ${noun(estimate.maxOutputTokens, "token")}, prices of ${estimate.priceAsOf}), over maxCostUsd ${formatUsd(maxCostUsd)}; raise maxCostUsd, lower the requests' output limits, or send fewer requests`,
     );
   }
   return [];

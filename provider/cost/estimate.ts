@@ -1,3 +1,4 @@
+import { noun } from "../display";
 import { encodingOf } from "./encodings";
 import { type PriceOverrides, type PriceSources, priceOf } from "./prices";
 import { MAX_STRING_CHARS } from "./string-limit";
@@ -57,6 +58,17 @@ export interface EstimateOutcome {
   estimate: CostEstimate;
   /** What makes the figures partial: an unknown model, uncounted parts, unbounded output. */
   warnings: string[];
+  /**
+   * The requests that set no output limit when nothing bounds their output (no
+   * `assumedOutputTokensPerRequest`), with the warning about them (one of `warnings`).
+   */
+  unboundedOutput?: UnboundedOutput;
+}
+
+/** Requests whose output nothing bounds, and the warning that says so. */
+export interface UnboundedOutput {
+  requests: number;
+  warning: string;
 }
 
 /** Prices a tally. Pure. */
@@ -64,6 +76,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
   const advice = options.advice ?? ARGUMENT_ADVICE;
   const setting = (name: string) => `${options.configNamespace ?? "openai"}:${name}`;
   const warnings: string[] = [];
+  let unboundedOutput: UnboundedOutput | undefined;
   const models = options.models ?? {};
   const name = tally.model;
   const mapped = name !== undefined && Object.hasOwn(models, name) ? models[name] : undefined;
@@ -79,9 +92,10 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
     } else if (assumed !== undefined) {
       maxOutputTokens = tally.maxOutputTokens + tally.unboundedRequests * assumed;
     } else {
-      warnings.push(
-        `${tally.unboundedRequests} of ${tally.requests} requests set no output limit, so output is unbounded; ${advice.unboundedOutput}`,
-      );
+      const one = tally.unboundedRequests === 1;
+      const warning = `${tally.unboundedRequests} of ${tally.requests} ${noun(tally.requests, "request")} ${one ? "sets" : "set"} no output limit, so output is unbounded; ${advice.unboundedOutput}`;
+      warnings.push(warning);
+      unboundedOutput = { requests: tally.unboundedRequests, warning };
     }
   }
   if (tally.endpoint !== undefined && model !== null && !encodingOf(model).known) {
@@ -92,15 +106,20 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
     );
   }
   if (tally.refusedRequests > 0) {
+    const one = tally.refusedRequests === 1;
     const where =
-      tally.firstRefusedLine === undefined ? "" : ` (the first on line ${tally.firstRefusedLine})`;
+      tally.firstRefusedLine === undefined
+        ? ""
+        : ` (${one ? "on" : "the first on"} line ${tally.firstRefusedLine})`;
     warnings.push(
-      `${tally.refusedRequests} of ${tally.requests} requests${where} hold a string of more than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests`,
+      `${tally.refusedRequests} of ${tally.requests} ${noun(tally.requests, "request")}${where} ${one ? "holds" : "hold"} a string of more than ${MAX_STRING_CHARS.toLocaleString("en-US")} characters, the most the API takes in one string: the API will fail ${one ? "it" : "them"} (string_above_max_length), so ${one ? "its" : "their"} tokens are not counted; shorten ${one ? "that string" : "those strings"} or split the requests`,
     );
   }
   if (tally.uncountedParts > 0) {
     warnings.push(
-      `${tally.uncountedParts} images, audio or file parts, or built-in tools, are not counted; the input tokens are a lower bound`,
+      tally.uncountedParts === 1
+        ? "1 image, audio or file part, or built-in tool, is not counted; the input tokens are a lower bound"
+        : `${tally.uncountedParts} images, audio or file parts, or built-in tools, are not counted; the input tokens are a lower bound`,
     );
   }
   const found = priceOf(model ?? undefined, options.prices, options.sources);
@@ -124,6 +143,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
         priceAsOf: null,
       },
       warnings,
+      ...(unboundedOutput === undefined ? {} : { unboundedOutput }),
     };
   }
   const { price } = found;
@@ -145,6 +165,7 @@ export function estimateCost(tally: TokenTally, options: EstimateOptions = {}): 
       priceAsOf: found.asOf,
     },
     warnings,
+    ...(unboundedOutput === undefined ? {} : { unboundedOutput }),
   };
 }
 

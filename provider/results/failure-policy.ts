@@ -1,5 +1,5 @@
 import type { ResultsSummary } from "../contract";
-import { displayable } from "../display";
+import { displayable, noun } from "../display";
 
 /** One request that failed with a code: the example a message shows for that code. */
 export interface ErrorExample {
@@ -60,7 +60,7 @@ export function failedRatioMessage(
         : `${shown} (e.g. ${displayable(example.customId, MAX_CODE_CHARS)}: ${displayable(example.message, MAX_EXAMPLE_CHARS)})`;
     });
   return [
-    `Batch ${batchId}: ${unsuccessful} of ${total} requests did not succeed (${summary.succeeded} succeeded, ${counts}); ${rule}.`,
+    `Batch ${batchId}: ${unsuccessful} of ${total} ${noun(total, "request")} did not succeed (${summary.succeeded} succeeded, ${counts}); ${rule}.`,
     top.length > 0 ? ` Most frequent errors: ${top.join("; ")}.` : "",
     ` Full results: ${whereResults}.`,
     " The batch is recorded in the state with all its outputs; raise maxFailedRatio to accept these results, or change the input to run a new batch.",

@@ -1,10 +1,12 @@
 import type { BatchAttempt, BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
+import { noun } from "../display";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
-import { resourceNameOf } from "../runtime/progress";
+import { type ProgressObserver, resourceNameOf } from "../runtime/progress";
 import { steeringOf } from "../runtime/state";
 import { waitForBatch } from "../runtime/wait";
+import { setMemberOf } from "../set-progress";
 import { attemptOfApiBatch, createFollowUp } from "./follow-up";
 import { followUpStartLine, retryReason } from "./follow-up-note";
 import { followUpToken, followUpTokenBase, isRetryable } from "./retry-policy";
@@ -44,6 +46,7 @@ export async function runRetries(
     const last = attempts[attempts.length - 1] as BatchAttempt;
     if (attempts.length > 1 && !isTerminal(last.status)) {
       if (!steering.waitForCompletion) return current;
+      const progress = followUpProgressOf(id, current, last.requestCounts?.total ?? 0, ctx);
       const outcome = await waitForBatch(
         ctx.api(),
         last.batchId,
@@ -51,6 +54,7 @@ export async function runRetries(
           timeoutMs: Math.max(0, deadline - ctx.deps.now()),
           pollIntervalMs: steering.pollIntervalMs,
           done: isTerminal,
+          ...(progress === undefined ? {} : { progress }),
         },
         ctx.deps,
       );
@@ -79,18 +83,43 @@ export async function runRetries(
     const token = followUpToken(followUpTokenBase(current.createToken, id), attempts.length);
     const batch = await createFollowUp(current, input, lines, token, ctx.api(), ctx.deps);
     ctx.deps.log.info(
-      `resubmitted ${lines.size} failed requests of batch ${id} in follow-up batch ${batch.id}`,
+      `resubmitted ${lines.size} failed ${noun(lines.size, "request")} of batch ${id} in follow-up batch ${batch.id}`,
     );
-    const line = followUpStartLine({
-      resourceName: resourceNameOf(current.resourceKey),
-      attempt: attempts.length,
-      allowed,
-      batchId: batch.id,
-      reasons,
-    });
-    ctx.deps.progress(line, urnOfResourceKey(current.resourceKey));
+    const onSet = followUpProgressOf(id, current, lines.size, ctx);
+    if (onSet === undefined) {
+      const line = followUpStartLine({
+        resourceName: resourceNameOf(current.resourceKey),
+        attempt: attempts.length,
+        allowed,
+        batchId: batch.id,
+        reasons,
+      });
+      ctx.deps.progress(line, urnOfResourceKey(current.resourceKey));
+    } else {
+      onSet.observe(batch, ctx.deps.now());
+    }
     changed([...attempts, attemptOfApiBatch(batch)]);
   }
+}
+
+/**
+ * A set's batch says nothing of its follow-ups on its own row: each poll of one tells the set's
+ * board, whose line counts the follow-ups running and their requests. Undefined outside a set.
+ */
+function followUpProgressOf(
+  id: string,
+  outs: BatchOutputs,
+  requests: number,
+  ctx: ResultsContext,
+): ProgressObserver | undefined {
+  const member = setMemberOf(outs.setMember);
+  if (member === undefined) return undefined;
+  const key = outs.resourceKey ?? id;
+  return {
+    observe(batch, nowMs) {
+      ctx.deps.sets.followUp(member, key, { status: batch.status, requests }, nowMs);
+    },
+  };
 }
 
 /** The status of the last attempt: what decides whether the results pass. */

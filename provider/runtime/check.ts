@@ -23,6 +23,8 @@ import { resolveInputFile } from "./upload-body";
 export interface CheckOutcome {
   inputs: BatchInputs;
   failures: InputProblem[];
+  /** How many requests set no output limit while nothing bounds their output (0 for none). */
+  unboundedRequests: number;
 }
 
 /**
@@ -47,11 +49,15 @@ export async function checkBatch(
     failed.has("requests") || failed.has("inputFile") || !complete ? undefined : sourceOf(inputs, cwd);
   const contentFailures =
     source === undefined ? [] : await checkContent(source, inputs, failed.has("endpoint"), backend);
-  const costFailures =
+  const cost =
     contentFailures.length === 0 && !failed.has("endpoint")
       ? await estimateInto(inputs, source, failed, cwd, options)
-      : [];
-  return { inputs, failures: [...argumentFailures, ...contentFailures, ...costFailures] };
+      : NOT_ESTIMATED;
+  return {
+    inputs,
+    failures: [...argumentFailures, ...contentFailures, ...cost.failures],
+    unboundedRequests: cost.unboundedRequests,
+  };
 }
 
 export interface CheckOptions {
@@ -59,8 +65,13 @@ export interface CheckOptions {
   cacheDir?: string | null;
   /** Where the estimate's warnings go (an unknown model, unbounded output, uncounted images). */
   log?: Logger;
-  /** Also told each of the estimate's warnings, to show them under the resource. */
+  /**
+   * Also told each of the estimate's warnings, to show them under the resource; not the one about
+   * unbounded output with `unboundedOutputWarned` false (a set's batch: the set says it once).
+   */
   warn?: (message: string) => void;
+  /** False for a batch of a set: its warning about unbounded output is left to the set. */
+  unboundedOutputWarned?: boolean;
   /** The backend whose endpoints, limits and line rules apply, and whose models are priced; OpenAI's when absent. */
   backend?: BackendProfile;
   /** The stack's `openai:prices` setting, under the `prices` argument. */
@@ -73,29 +84,33 @@ export interface CheckOptions {
  * Adds the cost estimate to `inputs` once the content is valid and known, and applies the
  * `maxCostUsd` guard. Returns the guard's failures.
  */
+/** What the estimate found: the `maxCostUsd` guard's failures, and the requests of unbounded output. */
+interface EstimateFindings {
+  failures: InputProblem[];
+  unboundedRequests: number;
+}
+
+const NOT_ESTIMATED: EstimateFindings = { failures: [], unboundedRequests: 0 };
+
 async function estimateInto(
   inputs: BatchInputs,
   source: SourceToRead | undefined,
   failed: ReadonlySet<string>,
   cwd: string,
   options: CheckOptions,
-): Promise<InputProblem[]> {
+): Promise<EstimateFindings> {
   // With any of the cost arguments unknown (preview), the estimate is shown but not enforced.
   const settled = [inputs.maxCostUsd, inputs.assumedOutputTokensPerRequest, inputs.prices].every(
     (value) => !containsUnknown(value),
   );
   const guarded = inputs.maxCostUsd !== undefined && settled && !failed.has("maxCostUsd");
   if (inputs.inputFileId !== undefined && guarded) {
-    return [
-      {
-        property: "maxCostUsd",
-        reason:
-          "maxCostUsd needs the requests: the content of inputFileId is not read before the batch runs; give the requests with inputFile or requests, or remove maxCostUsd",
-      },
-    ];
+    const reason =
+      "maxCostUsd needs the requests: the content of inputFileId is not read before the batch runs; give the requests with inputFile or requests, or remove maxCostUsd";
+    return { failures: [{ property: "maxCostUsd", reason }], unboundedRequests: 0 };
   }
   if (source === undefined || inputs.inputSha256 === undefined || isUnknown(inputs.endpoint)) {
-    return [];
+    return NOT_ESTIMATED;
   }
   const usable = (name: "assumedOutputTokensPerRequest" | "prices") =>
     inputs[name] !== undefined && !containsUnknown(inputs[name]) && !failed.has(name);
@@ -114,11 +129,12 @@ async function estimateInto(
     configNamespace: options.configNamespace,
   });
   inputs.estimate = outcome.estimate;
+  const quiet = options.unboundedOutputWarned === false ? outcome.unboundedOutput?.warning : undefined;
   for (const warning of outcome.warnings) {
     options.log?.warn(`${source.label}: ${warning}`);
-    options.warn?.(`${source.label}: ${warning}`);
+    if (warning !== quiet) options.warn?.(`${source.label}: ${warning}`);
   }
-  return outcome.failures;
+  return { failures: outcome.failures, unboundedRequests: outcome.unboundedOutput?.requests ?? 0 };
 }
 
 /** Reads the JSONL, records its hash and line count in `inputs`, and returns its problems. */

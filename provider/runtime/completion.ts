@@ -1,6 +1,6 @@
 import type { BatchOutputs } from "../contract";
 import { urnOfResourceKey } from "../diagnostics";
-import { displayable } from "../display";
+import { displayable, noun } from "../display";
 import { BatchWaitError } from "../errors";
 import { isTerminal } from "../policy/lifecycle";
 import type { RuntimeDeps } from "./deps";
@@ -76,7 +76,7 @@ export function requireCompleted(id: string, outputs: BatchOutputs): BatchOutput
 function unsuccessfulReason(id: string, outputs: BatchOutputs): string {
   const counts = outputs.requestCounts;
   const progress = counts
-    ? ` (${counts.completed} of ${counts.total} requests completed, ${counts.failed} failed)`
+    ? ` (${counts.completed} of ${counts.total} ${noun(counts.total, "request")} completed, ${counts.failed} failed)`
     : "";
   const replaceHint = replaceHintFor(outputs.resourceKey);
   switch (outputs.status) {

@@ -36,9 +36,13 @@ export function realDeps(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps {
     ...resourceDiagnostics(hostEngineAddress()),
     ...overrides,
   };
-  // The set's lines go where the progress lines go: a line only shown while the up runs is ephemeral.
+  // The set's lines go where the progress lines go (a line only shown while the up runs is
+  // ephemeral), and its warning where the batches' warnings go.
   const sets =
     overrides.sets ??
-    new SetProgressBoard((line, setUrn, lasting) => deps.progress(line, setUrn, { ephemeral: !lasting }));
+    new SetProgressBoard(
+      (line, setUrn, lasting) => deps.progress(line, setUrn, { ephemeral: !lasting }),
+      (message, setUrn) => deps.warning(message, setUrn),
+    );
   return { ...deps, sets };
 }

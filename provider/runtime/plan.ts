@@ -1,5 +1,5 @@
 import type { BatchInputs, BatchOutputs } from "../contract";
-import { displayable } from "../display";
+import { displayable, noun } from "../display";
 import { isTerminal } from "../policy/lifecycle";
 import { exceedsFailedRatio } from "../results/failure-policy";
 import { followUpRunning, followUpsDue } from "../results/refresh-attempts";
@@ -99,7 +99,7 @@ function replaceReasons(olds: BatchOutputs, news: BatchInputs, replaces: readonl
 function contentChange(olds: BatchOutputs, news: BatchInputs): string {
   const parts: string[] = [];
   if (olds.requestCount !== undefined && news.requestCount !== undefined) {
-    parts.push(`${olds.requestCount} → ${news.requestCount} requests`);
+    parts.push(`${olds.requestCount} → ${news.requestCount} ${noun(news.requestCount, "request")}`);
   }
   const hash = (value: string | undefined) => (value === undefined ? "none" : `${value.slice(0, 12)}…`);
   if (olds.uploadedInputFile || olds.inputSha256 !== undefined) {

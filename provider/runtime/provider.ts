@@ -9,6 +9,7 @@ import { resultsFileToRestore, withResults } from "../results/resource-hooks";
 import { carryResults } from "../results/state-fields";
 import { withoutTotals, withTotals } from "../results/totals";
 import { claimSetCache, releaseSetCache } from "../set/release";
+import { setMemberOf } from "../set-progress";
 import { printableFailures } from "../validation/printable-failures";
 import { checkBatch } from "./check";
 import { createTokenOf, withCreateToken } from "./create-token";
@@ -107,13 +108,19 @@ export function createBatchProvider(
     backend: () => settings.backend,
     async check(olds, news) {
       const urn = urnOfResourceKey(news.resourceKey);
+      // A set's batch leaves its warning about unbounded output to the set, which says it once.
+      const member = setMemberOf(news.setMember);
       const outcome = await checkBatch(news as unknown as Record<string, unknown>, deps.cwd(), {
         log: deps.log,
         warn: (message) => deps.warning(message, urn),
+        unboundedOutputWarned: member === undefined,
         backend: settings.backend,
         prices: settings.prices,
         configNamespace: namespace,
       });
+      if (member !== undefined && typeof news.resourceKey === "string") {
+        deps.sets.checked(member, news.resourceKey, outcome.unboundedRequests);
+      }
       await deps.delivered();
       // The engine prints a failure's property with its value: only short top-level values stay on theirs.
       const failures = printableFailures(outcome.failures, news as unknown as Record<string, unknown>);

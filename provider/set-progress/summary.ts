@@ -1,10 +1,13 @@
 import type { SetMember } from "../contract";
+import { noun } from "../display";
 import { isTerminal } from "../policy/lifecycle";
 
 /**
  * Where a `BatchSet` stands, as one line on the set's row:
  *
  *   wave 2/3: 12/35 batches done, 1,200/3,500 requests done, 3 failed, earliest expiry in 21h
+ *
+ * and, while follow-up batches of `retryFailedRequests` run, `2 follow-ups running, 40 requests`.
  *
  * Made from what the batches of the set last said; pure, so that the clock is the caller's.
  */
@@ -16,6 +19,13 @@ export interface MemberStatus {
   requestCounts?: { total: number; completed: number; failed: number } | null | undefined;
   /** Unix seconds. */
   expiresAt?: number | null | undefined;
+}
+
+/** A follow-up batch of one of the set's batches, as its polls last saw it. */
+export interface FollowUpStatus {
+  status: string;
+  /** The requests it resubmits. */
+  requests: number;
 }
 
 /** The set's totals, as its batches carry them. */
@@ -33,9 +43,23 @@ export interface SetSummary {
   requests: number;
   /** Unix seconds: the earliest `expires_at` of the running batches; undefined when none runs. */
   earliestExpiry: number | undefined;
+  /** Follow-up batches still running, and the requests they resubmit. */
+  followUpsRunning: number;
+  followUpRequests: number;
 }
 
-export function summarizeSet(totals: SetTotals, members: Iterable<MemberStatus>): SetSummary {
+export function summarizeSet(
+  totals: SetTotals,
+  members: Iterable<MemberStatus>,
+  followUps: Iterable<FollowUpStatus> = [],
+): SetSummary {
+  let followUpsRunning = 0;
+  let followUpRequests = 0;
+  for (const followUp of followUps) {
+    if (isTerminal(followUp.status)) continue;
+    followUpsRunning += 1;
+    followUpRequests += followUp.requests;
+  }
   let runningWave = -1;
   let latestWave = 0;
   let batchesDone = 0;
@@ -70,6 +94,8 @@ export function summarizeSet(totals: SetTotals, members: Iterable<MemberStatus>)
     requestsFailed,
     requests: totals.requests,
     earliestExpiry,
+    followUpsRunning,
+    followUpRequests,
   };
 }
 
@@ -82,6 +108,13 @@ export function setProgressHead(summary: SetSummary): string {
     `${NUMBER.format(summary.requestsDone)}/${NUMBER.format(summary.requests)} requests done`,
   ];
   if (summary.requestsFailed > 0) parts.push(`${NUMBER.format(summary.requestsFailed)} failed`);
+  if (summary.followUpsRunning > 0) {
+    const running = summary.followUpsRunning;
+    const requests = summary.followUpRequests;
+    parts.push(
+      `${NUMBER.format(running)} ${noun(running, "follow-up")} running, ${NUMBER.format(requests)} ${noun(requests, "request")}`,
+    );
+  }
   return `wave ${summary.wave}/${summary.waves}: ${parts.join(", ")}`;
 }
 

@@ -1,3 +1,4 @@
+import { noun } from "../display";
 import { type BoundaryShape, boundaryShapeOf, type ShardBounds } from "./bounds";
 
 /** What the chunker needs to know of one request line. */
@@ -44,13 +45,13 @@ export class Chunker {
   /** Why a single line can never fit a shard, or undefined when it can. */
   tooLarge(line: ChunkLine): string | undefined {
     if (line.bytes > this.bounds.maxBytes) {
-      return `is ${line.bytes} bytes, more than maxBytesPerBatch (${this.bounds.maxBytes})`;
+      return `is ${line.bytes} ${noun(line.bytes, "byte")}, more than maxBytesPerBatch (${this.bounds.maxBytes})`;
     }
     if (this.bounds.maxTokens !== undefined && line.tokens > this.bounds.maxTokens) {
-      return `has an estimated ${line.tokens} input tokens, more than maxEnqueuedTokens (${this.bounds.maxTokens})`;
+      return `has an estimated ${line.tokens} input ${noun(line.tokens, "token")}, more than maxEnqueuedTokens (${this.bounds.maxTokens})`;
     }
     if (this.bounds.maxInputs !== undefined && (line.inputs ?? 0) > this.bounds.maxInputs) {
-      return `has ${line.inputs} embedding inputs, more than a batch takes (${this.bounds.maxInputs})`;
+      return `has ${line.inputs} embedding ${noun(line.inputs ?? 0, "input")}, more than a batch takes (${this.bounds.maxInputs})`;
     }
     return undefined;
   }

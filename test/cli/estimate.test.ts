@@ -87,7 +87,7 @@ describe("openai-batch estimate", () => {
       maxCostUsd: null,
       priceAsOf: null,
     });
-    expect(result.stderr).toContain("warning: 1 of 1 requests set no output limit");
+    expect(result.stderr).toContain("warning: 1 of 1 request sets no output limit");
     expect(result.stderr).toContain("warning: no price for model house-model-7");
   });
 
@@ -255,7 +255,7 @@ describe("openai-batch estimate on a file of one line of 150 MB", () => {
     rmSync(path);
     expect(result).toMatchObject({ code: 0, signal: null });
     expect(result.stderr).toBe(
-      "warning: 1 of 1 requests (the first on line 1) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests\n",
+      "warning: 1 of 1 request (on line 1) holds a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail it (string_above_max_length), so its tokens are not counted; shorten that string or split the requests\n",
     );
     expect(result.stdout).toContain("one-line.jsonl: 1 request\n");
     expect(result.stdout).toContain("input tokens:       0");
@@ -306,7 +306,7 @@ describe("openai-batch estimate --prices <file>: prices over the table, checked 
     house();
     const result = await inDir("house.jsonl", "--prices", "prices.json");
     expect(result.stderr).toContain(
-      "warning: 1 of 1 requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request\n",
+      "warning: 1 of 1 request sets no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request\n",
     );
     expect(result.stderr).not.toContain("assumedOutputTokensPerRequest");
   });

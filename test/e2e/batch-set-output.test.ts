@@ -2,6 +2,7 @@
  * What one `pulumi up` of a `BatchSet` of 35 batches prints, on the real engine against an
  * emulator whose batches finish in about a second: the children print at most 2 lines each, the
  * set reports where it stands on its own row, and the Diagnostics block holds no per-poll lines.
+ * A few requests set no output limit: the set warns about them once, its batches not at all.
  * Once for TypeScript's `BatchSet` (dynamic children) and once for the plugin's (`construct`).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,6 +23,8 @@ const { batchSetProgram, pluginBatchSetProgram } = nativeRequire(
 
 const CHAT = "/v1/chat/completions";
 const CHILDREN = 35;
+/** Requests that set no output limit: one in each of the first few batches. */
+const UNBOUNDED = 3;
 
 const requests = Array.from({ length: CHILDREN }, (_, i) => ({
   custom_id: `doc-${String(i).padStart(3, "0")}`,
@@ -30,7 +33,7 @@ const requests = Array.from({ length: CHILDREN }, (_, i) => ({
   body: {
     model: "gpt-4o-mini",
     messages: [{ role: "user", content: `Summarize document ${i}.` }],
-    max_tokens: 20,
+    ...(i < UNBOUNDED ? {} : { max_tokens: 20 }),
   },
 }));
 
@@ -114,8 +117,14 @@ describeWithEngine("what an up of a 35-batch BatchSet prints", () => {
       expect(setLines.filter((line) => line.trim().startsWith("wave ")).map((line) => line.trim())).toEqual([
         done,
       ]);
+      // Requests without an output limit: one warning, the set's, on its row and in the Diagnostics block.
+      const unbounded = `${UNBOUNDED} of ${CHILDREN} requests in ${UNBOUNDED} of ${CHILDREN} batches set no output limit`;
+      expect(output).not.toContain("1 of 1 request sets no output limit");
+      const warned = lines.filter((line) => line.includes(unbounded));
+      expect(warned.length).toBeGreaterThanOrEqual(1);
+      expect(warned.length).toBeLessThanOrEqual(2);
       // Besides the children and the set: the header, the stack's rows and the Diagnostics block's headings.
-      expect(progress.length).toBeLessThanOrEqual(2 * CHILDREN + setLines.length + 10);
+      expect(progress.length).toBeLessThanOrEqual(2 * CHILDREN + setLines.length + warned.length + 10);
 
       const destroy = await stack.destroy();
       expect(destroy.result.summary.result).toBe("succeeded");

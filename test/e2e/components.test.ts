@@ -84,7 +84,7 @@ describeWithEngine("Batch resources inside component resources", () => {
         urn: r.urn,
         parent: r.parent,
         id: r.id as string,
-        createToken: r.outputs?.createToken as string,
+        createToken: r.outputs?.__createToken as string,
       }))
       .sort((a, b) => (a.urn < b.urn ? -1 : 1));
   }

@@ -75,7 +75,7 @@ describeWithEngine("an up killed while it waits", () => {
   async function tokensOf(stack: E2eStack): Promise<string[]> {
     return userResources(await stack.resources())
       .filter((r) => r.type === BATCH_TYPE)
-      .map((r) => r.outputs?.createToken as string);
+      .map((r) => r.outputs?.__createToken as string);
   }
 
   /**

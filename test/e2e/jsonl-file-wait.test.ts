@@ -135,7 +135,7 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
         uploadedInputFile: true,
         waitForCompletion: true,
         pollIntervalSeconds: 1,
-        stateVersion: 1,
+        __stateVersion: 1,
       });
       const inputFileId = resource.outputs!.inputFileId as string;
       first = { batchId, inputFileId };
@@ -147,7 +147,7 @@ describeWithEngine("a batch read from a JSONL file, waited for by pulumi up", ()
       ]);
       expect(batches[0]!.metadata).toEqual({
         example: "jsonl-file-wait",
-        pulumi_openai_batch_token: resource.outputs!.createToken,
+        pulumi_openai_batch_token: resource.outputs!.__createToken,
       });
       const inputFiles = await emulator.files("batch");
       expect(inputFiles.map((f) => [f.id, f.bytes])).toEqual([[inputFileId, originalBytes.length]]);

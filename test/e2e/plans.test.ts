@@ -1,6 +1,7 @@
 /**
  * Plans of a `Batch` on the real engine, which shows a dynamic resource's plan as the difference
- * of its old and new inputs: no internal property shows in a preview, and every planned update or
+ * of its old and new inputs (and, with `--diff`, of its old outputs and new inputs): no internal
+ * property shows in a preview, and every planned update or
  * replace says why on the resource's row. One stack: results over `maxFailedRatio` fail `up`; the
  * next preview says that `up` checks the same batch again; raising the ratio lets `up` accept it
  * without a new batch; a deleted results file is planned to be written again; a change of the
@@ -33,7 +34,7 @@ const SPEC = {
   maxFailedRatio: 0.25,
 };
 /** Properties that only the package itself uses. */
-const INTERNAL = ["createToken", "resourceKey", "__provider"];
+const INTERNAL = ["createToken", "resourceKey", "setMember", "stateVersion", "__provider"];
 
 describeWithEngine("plans of a Batch say why", () => {
   let emulator: TestEmulator;
@@ -108,6 +109,11 @@ describeWithEngine("plans of a Batch say why", () => {
       // The row lists the inputs that changed: the computed ones the README documents, never an internal one.
       expect(edited.stdout).toContain("[diff: ~estimate,inputSha256,requestCount,requests]");
       for (const name of INTERNAL) expect(edited.stdout).not.toContain(name);
+      // `--diff` lists every old output of a replace as going, and the new inputs: none of them internal.
+      const detailed = await stack.preview({ diff: true });
+      expect(detailed.stdout).toMatch(/-\s+status\s*: "completed"/);
+      expect(detailed.stdout).toMatch(/~\s+requestCount\s*: 4 => 2/);
+      for (const name of INTERNAL) expect(detailed.stdout).not.toContain(name);
     },
     OP_TIMEOUT,
   );

@@ -87,7 +87,7 @@ describeWithEngine("replacing and destroying batches that are still running", ()
       status: "validating",
       endpoint: spec.endpoint ?? "/v1/chat/completions",
       input_file_id: inputFileId,
-      metadata: { ...spec.metadata, pulumi_openai_batch_token: resource.outputs!.createToken },
+      metadata: { ...spec.metadata, pulumi_openai_batch_token: resource.outputs!.__createToken },
     });
     expect((await emulator.batch(old.batchId)).status).toBe("cancelling");
     expect(await emulator.fileExists(old.inputFileId)).toBe(false);
@@ -240,7 +240,7 @@ describeWithEngine("replacing and destroying batches that are still running", ()
         const up = await emulator.during(() => replaced.up());
         expect(up.error).toBeUndefined();
         const old = await outputValues(replaced);
-        const oldToken = (await batchResource(replaced)).outputs!.createToken;
+        const oldToken = (await batchResource(replaced)).outputs!.__createToken;
 
         const urn = `urn:pulumi:replaced::${PROJECT}::pulumi-nodejs:dynamic/openai:Batch::batch`;
         const { result, error, calls } = await emulator.during(() => replaced.up({ replace: [urn] }));
@@ -252,7 +252,7 @@ describeWithEngine("replacing and destroying batches that are still running", ()
         });
         const now = await outputValues(replaced);
         expect(now.batchId).not.toBe(old.batchId);
-        expect((await batchResource(replaced)).outputs!.createToken).toBe(oldToken);
+        expect((await batchResource(replaced)).outputs!.__createToken).toBe(oldToken);
         // The batch that carries the token is found, so the files are listed for the markers of
         // creates that did not return: there is none.
         expect(describeCalls(calls)).toEqual([

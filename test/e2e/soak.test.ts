@@ -147,7 +147,7 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
     return {
       ids: new Set(batches.map((r) => r.id)),
       files: new Set(batches.map((r) => r.outputs?.inputFileId as string | undefined)),
-      tokens: batches.map((r) => r.outputs?.createToken as string),
+      tokens: batches.map((r) => r.outputs?.__createToken as string),
     };
   }
 
@@ -260,7 +260,7 @@ describeWithEngine("a fault soak: up, replace, refresh and destroy under steady 
       // The batches of the last round's create tokens are each in the state (earlier rounds' were
       // replaced, and deleted from it).
       const recorded = userResources(await stack.resources()).filter((r) => r.type.endsWith(":Batch"));
-      const tokens = new Set(recorded.map((r) => r.outputs?.createToken));
+      const tokens = new Set(recorded.map((r) => r.outputs?.__createToken));
       const untracked = batches.filter(
         (b) => tokens.has(b.metadata?.[CREATE_TOKEN_METADATA_KEY]) && !recorded.some((r) => r.id === b.id),
       ).length;

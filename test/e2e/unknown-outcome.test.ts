@@ -139,7 +139,7 @@ describeWithEngine("a batch create whose outcome is unknown", () => {
       expect((await batchesOf("same")).map((b) => [b.id, b.status])).toEqual([[unknown.id, "completed"]]);
       // The batch's input file; the in-flight marker the failed create kept is gone.
       const stackFiles = (await emulator.files("batch")).filter((f) =>
-        f.filename.includes(resource.outputs?.createToken as string),
+        f.filename.includes(resource.outputs?.__createToken as string),
       );
       expect(stackFiles.map((f) => f.id)).toEqual([unknown.input_file_id]);
     },

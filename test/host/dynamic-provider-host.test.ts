@@ -8,6 +8,8 @@ import { serializedProviderText } from "../support/serialized-provider";
 const URN = "urn:pulumi:test::host::pulumi-nodejs:dynamic/openai:Batch::b";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const KEY = `sk-host-${randomBytes(12).toString("hex")}`;
+/** The properties the package keeps for itself, by their own names. */
+const INTERNAL = ["createToken", "resourceKey", "setMember", "stateVersion"];
 
 const requests = [
   {
@@ -83,10 +85,18 @@ describe("the real dynamic-provider host over gRPC", () => {
       endpoint: "/v1/embeddings",
       uploadedInputFile: true,
       requestCount: 2,
-      stateVersion: 1,
+      __stateVersion: 1,
       __provider: provider,
     });
     expect(JSON.stringify(created.properties)).not.toContain(KEY);
+    // What the package keeps for itself goes under `__` names, which no plan shows.
+    expect(created.properties.__createToken).toMatch(/^[0-9a-f]{32}$/);
+    expect(created.properties.__resourceKey).toBe("host/test/b");
+    expect(checked.inputs.__resourceKey).toBe("host/test/b");
+    for (const name of INTERNAL) {
+      expect(created.properties).not.toHaveProperty(name);
+      expect(checked.inputs).not.toHaveProperty(name);
+    }
     // The look-up for an earlier create's batch and the in-flight marker go beside the upload;
     // then the batch is created, and the marker is deleted as the create returns.
     const calls = emulator.calls().map((c) => `${c.method} ${c.path.replace(/file-\w+/, "{file}")}`);
@@ -145,6 +155,62 @@ describe("the real dynamic-provider host over gRPC", () => {
     ).toEqual(["DELETE /v1/files/{file} 200", "GET /v1/files 200"]);
   });
 
+  test("a set's batch: its set member travels as __setMember, and a change of it alone changes nothing", async () => {
+    const member = (batches: number) => ({
+      setUrn: "urn:pulumi:test::host::pulumi-openai-batch:index:BatchSet::set",
+      wave: 0,
+      waves: 1,
+      batches,
+      requests: 2 * batches,
+    });
+    const checked = await host.check(URN, {}, news({ setMember: member(1) }));
+    expect(checked.failures).toEqual([]);
+    expect(checked.inputs.__setMember).toEqual(member(1));
+    expect(checked.inputs).not.toHaveProperty("setMember");
+    const created = await host.create(URN, checked.inputs);
+    expect(created.properties.__setMember).toEqual(member(1));
+    const grown = await host.check(URN, checked.inputs, news({ setMember: member(3) }));
+    expect(grown.inputs.__setMember).toEqual(member(3));
+    expect(await host.diff(URN, created.id, created.properties, grown.inputs)).toEqual({
+      changes: "none",
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    await host.delete(URN, created.id, created.properties);
+  });
+
+  test("a batch an older release wrote keeps its internal properties under their plain names while they hold", async () => {
+    const checked = await host.check(URN, {}, news());
+    const created = await host.create(URN, checked.inputs);
+    // The state as an older release wrote it: the same values under their plain names.
+    const plain = (props: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(props).map(([name, value]) => [name.replace(/^__(?!provider$)/, ""), value]),
+      );
+    const olderInputs = plain(checked.inputs);
+    const olderState = plain(created.properties);
+    expect(olderState).toMatchObject({ createToken: created.properties.__createToken, stateVersion: 1 });
+    const again = await host.check(URN, olderInputs, news());
+    expect(again.inputs.resourceKey).toBe("host/test/b");
+    expect(again.inputs).not.toHaveProperty("__resourceKey");
+    const read = await host.read(URN, created.id, olderState);
+    expect(read.properties).toMatchObject({
+      createToken: olderState.createToken,
+      resourceKey: "host/test/b",
+    });
+    expect(read.properties).not.toHaveProperty("__createToken");
+    expect(read.inputs).toMatchObject({ resourceKey: "host/test/b" });
+    // A value that changes moves to its `__` name.
+    const moved = await host.check(URN, olderInputs, news({ resourceKey: "host/test/moved" }));
+    expect(moved.inputs.__resourceKey).toBe("host/test/moved");
+    expect(moved.inputs).not.toHaveProperty("resourceKey");
+    emulator.clearCalls();
+    await host.delete(URN, created.id, olderState);
+    expect(emulator.calls().map((c) => `${c.method} ${c.path}`)).toContain(
+      `DELETE /v1/files/${created.properties.inputFileId}`,
+    );
+  });
+
   test("a batch that fails while create waits is recorded, not orphaned: the host reports it as created but not initialised", async () => {
     const live = await startEmulator({ apiKey: KEY });
     const waiting = await ProviderHost.start(linkedProjectDir("host-wait-"));
@@ -186,8 +252,10 @@ describe("the real dynamic-provider host over gRPC", () => {
         status: "failed",
         uploadedInputFile: false,
         inputFileId: file.id,
+        __stateVersion: 1,
         __provider: provider,
       });
+      expect(failure.properties).not.toHaveProperty("stateVersion");
       expect(failure.reasons).toHaveLength(1);
       expect(failure.reasons[0]).toMatch(new RegExp(`^Batch ${failure.id} failed: line 2: `));
       expect((caught as Error).message).toBe(failure.reasons[0]);

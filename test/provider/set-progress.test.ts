@@ -66,3 +66,104 @@ test("a set's batch writes its progress on the set's row, not its own; a plain B
   expect(env.progress.at(-1)).toMatch(/^alone: batch_\w+ completed: 1\/1 done$/);
   expect(setLines.length).toBe(lines);
 });
+
+const CHAT = "/v1/chat/completions";
+const chatRequests = (prefix: string, limits: (number | undefined)[]) =>
+  limits.map((limit, i) => ({
+    custom_id: `${prefix}-${i}`,
+    method: "POST",
+    url: CHAT,
+    body: {
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: `question ${i}?` }],
+      ...(limit === undefined ? {} : { max_tokens: limit }),
+    },
+  }));
+
+test("a set's batches leave the warning about unbounded output to the set, which says it once; a plain Batch keeps its own", async () => {
+  const warnings: [string, string | undefined][] = [];
+  const setWarnings: [string, string][] = [];
+  env = await providerWithEmulator({
+    deps: {
+      warning: (message, urn) => warnings.push([message, urn]),
+      sets: new SetProgressBoard(
+        () => {},
+        (message, urn) => setWarnings.push([message, urn]),
+      ),
+    },
+  });
+  const inSet = (name: string, limits: (number | undefined)[]) =>
+    env.checked({
+      endpoint: CHAT,
+      requests: chatRequests(name, limits),
+      resourceKey: `proj/dev/${name}@${SET_URN}`,
+      setMember: member,
+    });
+  await inSet("docs-a", [undefined, 20]);
+  expect(setWarnings).toEqual([]);
+  await inSet("docs-b", [10, 10, 10]);
+  expect(warnings).toEqual([]);
+  expect(setWarnings).toEqual([
+    [
+      "1 of 5 requests in 1 of 2 batches sets no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+      SET_URN,
+    ],
+  ]);
+
+  await env.checked({
+    endpoint: CHAT,
+    requests: chatRequests("alone", [undefined]),
+    resourceKey: "proj/dev/alone",
+  });
+  expect(warnings).toEqual([
+    [
+      "requests: 1 of 1 request sets no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+      "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/openai:Batch::alone",
+    ],
+  ]);
+  expect(setWarnings).toHaveLength(1);
+});
+
+test("a set's batch says nothing of its follow-ups on its own row: the set's line counts them; a plain Batch keeps its follow-up line", async () => {
+  const failTwo = {
+    faults: [{ kind: "request_failure" as const, count: 2, statusCode: 503, errorCode: "server_error" }],
+  };
+  const setLines: [string, boolean][] = [];
+  env = await providerWithEmulator({
+    emulator: failTwo,
+    deps: { sets: new SetProgressBoard((line, _urn, lasting) => setLines.push([line, lasting])) },
+  });
+  const only: SetMember = { ...member, batches: 1, requests: 4 };
+  const child = await env.checked({
+    endpoint: EMBEDDINGS,
+    requests: embeddingRequests(4),
+    resourceKey: `proj/dev/docs-a@${SET_URN}`,
+    setMember: only,
+    waitForCompletion: true,
+    retryFailedRequests: 1,
+  });
+  const { outs } = await env.provider.create(child);
+  expect((outs as BatchOutputs).attempts).toHaveLength(2);
+  expect(env.progress).toEqual([]);
+  expect(setLines).toContainEqual([
+    "wave 1/1: 1/1 batches done, 4/4 requests done, 2 failed, 1 follow-up running, 2 requests",
+    false,
+  ]);
+  expect(setLines.at(-1)).toEqual(["wave 1/1: 1/1 batches done, 4/4 requests done, 2 failed", true]);
+  await env.close();
+
+  env = await providerWithEmulator({ emulator: failTwo });
+  const plain = await env.checked({
+    endpoint: EMBEDDINGS,
+    requests: embeddingRequests(4),
+    resourceKey: "proj/dev/alone",
+    waitForCompletion: true,
+    retryFailedRequests: 1,
+  });
+  await env.provider.create(plain);
+  expect(env.progress).toContainEqual(
+    expect.stringMatching(
+      /^alone: follow-up 1 of 1 \(batch_\w+\): 2 requests that did not succeed \(server_error 2\)$/,
+    ),
+  );
+});

@@ -56,8 +56,18 @@ interface Row {
   reasons: [string, string][];
 }
 
+const SET_URN = "urn:pulumi:dev::p::pulumi-openai-batch:index:BatchSet::set";
+const member = (batches: number) => ({ setUrn: SET_URN, wave: 0, waves: 1, batches, requests: 4 * batches });
+
 const ROWS: Row[] = [
   { name: "the same inputs", replaces: [], reasons: [] },
+  {
+    name: "a set's batch whose set grew (setMember alone changed): no change",
+    olds: { ...finished, setMember: member(2) },
+    news: { setMember: member(3) },
+    replaces: [],
+    reasons: [],
+  },
   {
     name: "the input file's content",
     news: { inputSha256: SHA_B, requestCount: 2 },

@@ -101,7 +101,7 @@ describe("the maxCostUsd guard", () => {
       project(),
     );
     expect(failures.map((failure) => failure.reason)).toEqual([
-      "the batch can cost up to $0.000001 (1 requests, 8 input tokens at most $0.000001, and up to 1 output tokens, prices of 2025-08-07), over maxCostUsd $0.0000001; raise maxCostUsd, lower the requests' output limits, or send fewer requests",
+      "the batch can cost up to $0.000001 (1 request, 8 input tokens at most $0.000001, and up to 1 output token, prices of 2025-08-07), over maxCostUsd $0.0000001; raise maxCostUsd, lower the requests' output limits, or send fewer requests",
     ]);
   });
 

@@ -40,7 +40,7 @@ describe("what the estimate leaves out is said", () => {
   test("requests the API refuses for a long string, with the first one's line when known", () => {
     const where = estimateCost(tally({ refusedRequests: 1, firstRefusedLine: 7 })).warnings;
     expect(where).toEqual([
-      "1 of 2 requests (the first on line 7) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests",
+      "1 of 2 requests (on line 7) holds a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail it (string_above_max_length), so its tokens are not counted; shorten that string or split the requests",
     ]);
     const nowhere = estimateCost(tally({ refusedRequests: 2 })).warnings;
     expect(nowhere[0]).toMatch(/^2 of 2 requests hold a string of more than/);

@@ -115,7 +115,7 @@ describe("estimateCost", () => {
     const outcome = estimateCost(tally({ unboundedRequests: 1 }));
     expect(outcome.estimate).toMatchObject({ maxOutputTokens: null, inputCostUsd: 0.075, maxCostUsd: null });
     expect(outcome.warnings).toEqual([
-      "1 of 2 requests set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+      "1 of 2 requests sets no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
     ]);
   });
 

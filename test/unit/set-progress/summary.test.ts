@@ -1,11 +1,13 @@
 import { describe, expect, test } from "vitest";
 import {
+  type FollowUpStatus,
   formatSetProgress,
   type MemberStatus,
   SET_LINE_INTERVAL_MS,
   SetProgressBoard,
   setMemberOf,
   summarizeSet,
+  unboundedOutputWarning,
 } from "../../../provider/set-progress";
 
 const NOW = 1_800_000_000_000;
@@ -47,6 +49,51 @@ describe("the set's progress line", () => {
     ],
   ])("%s", (_, members, line) => {
     expect(formatSetProgress(summarizeSet(TOTALS, members), NOW)).toBe(line);
+  });
+
+  const allDone: MemberStatus[] = [{ wave: 2, status: "completed", requestCounts: counts(3_500, 3_460, 40) }];
+  test.each<[string, FollowUpStatus[], string]>([
+    [
+      "follow-ups running, with the requests they resubmit",
+      [
+        { status: "in_progress", requests: 30 },
+        { status: "validating", requests: 10 },
+        { status: "completed", requests: 5 },
+      ],
+      "wave 3/3: 1/35 batches done, 3,500/3,500 requests done, 40 failed, 2 follow-ups running, 40 requests",
+    ],
+    [
+      "one follow-up of one request",
+      [{ status: "finalizing", requests: 1 }],
+      "wave 3/3: 1/35 batches done, 3,500/3,500 requests done, 40 failed, 1 follow-up running, 1 request",
+    ],
+    [
+      "follow-ups that have finished are not said",
+      [{ status: "failed", requests: 7 }],
+      "wave 3/3: 1/35 batches done, 3,500/3,500 requests done, 40 failed",
+    ],
+  ])("%s", (_, followUps, line) => {
+    expect(formatSetProgress(summarizeSet(TOTALS, allDone, followUps), NOW)).toBe(line);
+  });
+});
+
+describe("the set's warning about unbounded output", () => {
+  test.each<[string, number[], string | undefined]>([
+    [
+      "some requests of some batches",
+      [0, 30, 10, 0],
+      "40 of 3,500 requests in 2 of 35 batches set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+    ],
+    ["every request bounded", [0, 0], undefined],
+    ["no batch checked", [], undefined],
+  ])("%s", (_, perBatch, warning) => {
+    expect(unboundedOutputWarning(TOTALS, perBatch)).toBe(warning);
+  });
+
+  test("one request of one batch", () => {
+    expect(unboundedOutputWarning({ waves: 1, batches: 1, requests: 1 }, [1])).toBe(
+      "1 of 1 request in 1 of 1 batch sets no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+    );
   });
 });
 
@@ -104,6 +151,52 @@ describe("SetProgressBoard", () => {
     expect(lines).toEqual([]);
     board.observe(member(1), "c", { wave: 1, ...done }, NOW);
     expect(lines).toEqual(["wave 2/2: 3/3 batches done, 30/30 requests done"]);
+  });
+
+  test("follow-ups that start once the batches are done are said at once, and the set is done again when they end", () => {
+    const lines: [string, boolean][] = [];
+    const board = new SetProgressBoard((line, _urn, lasting) => lines.push([line, lasting]));
+    const one = { ...member(0), waves: 1, batches: 2, requests: 20 };
+    board.observe(one, "a", { wave: 0, ...done }, NOW);
+    board.observe(one, "b", { wave: 0, status: "completed", requestCounts: counts(10, 6, 4) }, NOW + 1);
+    board.followUp(one, "b", { status: "validating", requests: 4 }, NOW + 2);
+    board.followUp(one, "b", { status: "in_progress", requests: 4 }, NOW + 3);
+    board.followUp(one, "b", { status: "completed", requests: 4 }, NOW + 4);
+    expect(lines).toEqual([
+      ["wave 1/1: 1/2 batches done, 10/20 requests done", false],
+      ["wave 1/1: 2/2 batches done, 20/20 requests done, 4 failed", true],
+      ["wave 1/1: 2/2 batches done, 20/20 requests done, 4 failed, 1 follow-up running, 4 requests", false],
+      ["wave 1/1: 2/2 batches done, 20/20 requests done, 4 failed", true],
+    ]);
+  });
+
+  test("warns once, under the set, when every batch has been checked and some requests set no output limit", () => {
+    const warnings: [string, string][] = [];
+    const board = new SetProgressBoard(
+      () => {},
+      (message, urn) => warnings.push([message, urn]),
+    );
+    board.checked(member(0), "a", 2);
+    board.checked(member(0), "b", 0);
+    expect(warnings).toEqual([]);
+    board.checked(member(1), "c", 1);
+    board.checked(member(1), "c", 1);
+    expect(warnings).toEqual([
+      [
+        "3 of 30 requests in 2 of 3 batches set no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest",
+        "urn:pulumi:dev::p::t::set",
+      ],
+    ]);
+  });
+
+  test("no warning when every request of the set sets an output limit", () => {
+    const warnings: string[] = [];
+    const board = new SetProgressBoard(
+      () => {},
+      (message) => warnings.push(message),
+    );
+    for (const key of ["a", "b", "c"]) board.checked(member(0), key, 0);
+    expect(warnings).toEqual([]);
   });
 
   test("each set has a line of its own", () => {
