@@ -77,6 +77,7 @@ describe("inputRequests", () => {
       () => [{ method: "POST" }] as never,
       /input\[0\]\.custom_id: is missing; every request line needs a custom_id/,
     ],
+    ["a request in memory that is null", () => [null] as never, /input\[0\]\.custom_id: is missing/],
     [
       "a file that is not there",
       () => join(work, "absent.jsonl"),
@@ -87,6 +88,9 @@ describe("inputRequests", () => {
     const error = await all(inputRequests(input())).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(BatchInputError);
     expect((error as Error).message).toMatch(message);
+    expect((error as BatchInputError).problems.map((p) => p.property)).toEqual([
+      Array.isArray(input()) ? "input[0].custom_id" : "input",
+    ]);
   });
 
   test("a line too long to be a request line names the file, the line and the byte", async () => {
@@ -99,6 +103,7 @@ describe("inputRequests", () => {
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(BatchInputError);
+    expect((error as BatchInputError).problems[0]?.property).toBe("input");
     expect((error as Error).message).toContain(
       `big.jsonl:2: it starts at byte ${line("a").length + 1} and runs past`,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { retryReason } from "../../../provider/results/follow-up-note";
+import { followUpStartLine, retryReason } from "../../../provider/results/follow-up-note";
 import type { BatchResultRecord } from "../../../provider/results/types";
 
 const record = (extra: Partial<BatchResultRecord>): BatchResultRecord => ({
@@ -30,5 +30,18 @@ describe("retryReason: why a request is resubmitted, in a word", () => {
     ["its outcome, with neither", record({ status: "missing" }), "missing"],
   ])("%s", (_case, failed, reason) => {
     expect(retryReason(failed)).toBe(reason);
+  });
+});
+
+describe("followUpStartLine: the head and the count", () => {
+  test("without a resource name the line starts with the follow-up; one request is one request", () => {
+    const line = followUpStartLine({
+      resourceName: undefined,
+      attempt: 2,
+      allowed: 3,
+      batchId: "batch_b",
+      reasons: new Map([["server_error", 1]]),
+    });
+    expect(line).toBe("follow-up 2 of 3 (batch_b): 1 request that did not succeed (server_error 1)");
   });
 });
