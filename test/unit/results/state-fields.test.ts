@@ -107,6 +107,11 @@ describe("followUpsDue and followUpRunning", () => {
     ["no follow-up yet", finished({}), true],
     ["only the first attempt", finished({ attempts: [attempt("b1", "completed")] }), true],
     [
+      "only the first attempt, recorded while it ran",
+      finished({ attempts: [attempt("b1", "in_progress")] }),
+      true,
+    ],
+    [
       "a finished follow-up",
       finished({ attempts: [attempt("b1", "completed"), attempt("b2", "expired")] }),
       true,
