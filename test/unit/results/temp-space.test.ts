@@ -69,7 +69,7 @@ describe("the folder of this user's temporary folders", () => {
   });
 
   test.each([
-    ["a file", (root: string) => writeFileSync(root, "x")],
+    ["a file, even one closed to others", (root: string) => writeFileSync(root, "x", { mode: 0o600 })],
     [
       "open to others",
       (root: string) => {
