@@ -80,18 +80,27 @@ export function absentRecord(batchStatus: string | undefined): Omit<BatchResultR
   };
 }
 
-const CUSTOM_ID_AT_START =
-  /^\s*\{\s*(?:"id"\s*:\s*"[^"\\]*"\s*,\s*)?"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|null)/;
+/**
+ * The custom_id's JSON text when a line starts with it (or with `id` and then it). A literal in a
+ * function rather than a module constant, so that mutation testing sees a change to it (a change
+ * to a module constant takes effect only when the module loads).
+ */
+function customIdAtStart(text: string): string | undefined {
+  return /^\s*\{\s*(?:"id"\s*:\s*"[^"\\]*"\s*,\s*)?"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|null)/.exec(
+    text,
+  )?.[1];
+}
 
 /**
  * The custom_id of a JSONL line, read without parsing the whole line when it comes first (or
- * after `id`, as in the API's files): a 4 KB body is then never parsed just to find its key.
- * Undefined when the line has none or is not JSON.
+ * after `id`, as in the API's files, within its first 512 characters): a 4 KB body is then never
+ * parsed just to find its key, and the rest of such a line is not read. Otherwise the line is
+ * parsed; undefined when it has none or is not JSON.
  */
 export function customIdOf(text: string): string | null | undefined {
-  const head = CUSTOM_ID_AT_START.exec(text.length > 512 ? text.slice(0, 512) : text);
-  if (head?.[1] !== undefined) {
-    return JSON.parse(head[1]) as string | null;
+  const head = customIdAtStart(text.length > 512 ? text.slice(0, 512) : text);
+  if (head !== undefined) {
+    return JSON.parse(head) as string | null;
   }
   try {
     const value: unknown = JSON.parse(text);
@@ -106,8 +115,8 @@ export function customIdOf(text: string): string | null | undefined {
 /** `customIdOf` for a line's bytes: only the head is decoded when the custom_id comes first. */
 export function customIdOfBytes(bytes: Buffer): string | null | undefined {
   if (bytes.length > 512) {
-    const head = CUSTOM_ID_AT_START.exec(bytes.toString("utf8", 0, 512));
-    if (head?.[1] !== undefined) return JSON.parse(head[1]) as string | null;
+    const head = customIdAtStart(bytes.toString("utf8", 0, 512));
+    if (head !== undefined) return JSON.parse(head) as string | null;
   }
   return customIdOf(bytes.toString("utf8"));
 }

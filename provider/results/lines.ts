@@ -43,8 +43,8 @@ const RETURN = 0x0d;
 /**
  * Splits a byte stream into lines, holding no more than one line and one chunk. Blank lines are
  * counted but not yielded; a `\r` before the `\n` is dropped; a last line without `\n` counts.
- * A line longer than `maxLineBytes` is a `LineTooLongError` as soon as that many bytes of it are
- * held, before it is put together.
+ * A line longer than `maxLineBytes` (not counting a `\r` before its `\n`) is a `LineTooLongError`;
+ * one that runs on across chunks is one as soon as more than that is held, before it is put together.
  */
 export async function* splitLines(
   source: AsyncIterable<Uint8Array>,
@@ -54,21 +54,21 @@ export async function* splitLines(
   let carryBytes = 0;
   let number = 0;
   let offset = 0;
+  const tooLong = () => new LineTooLongError(number + 1, offset, maxLineBytes);
   const take = (bytes: Buffer): RawLine | undefined => {
+    const crlf = bytes.length > 0 && bytes[bytes.length - 1] === RETURN;
+    const end = crlf ? bytes.length - 1 : bytes.length;
+    if (end > maxLineBytes) throw tooLong();
     number += 1;
     const start = offset;
     offset += bytes.length + 1;
-    const crlf = bytes.length > 0 && bytes[bytes.length - 1] === RETURN;
-    const end = crlf ? bytes.length - 1 : bytes.length;
     return end === 0 ? undefined : { number, bytes: bytes.subarray(0, end), offset: start, crlf };
   };
-  const tooLong = () => new LineTooLongError(number + 1, offset, maxLineBytes);
   for await (const piece of source) {
     const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.length);
     let from = 0;
     for (let at = chunk.indexOf(NEWLINE, from); at !== -1; at = chunk.indexOf(NEWLINE, from)) {
       let bytes = chunk.subarray(from, at);
-      if (carryBytes + bytes.length > maxLineBytes + 1) throw tooLong();
       if (carryBytes > 0) {
         carry.push(bytes);
         bytes = Buffer.concat(carry, carryBytes + bytes.length);
@@ -87,7 +87,6 @@ export async function* splitLines(
     }
   }
   if (carryBytes > 0) {
-    if (carryBytes > maxLineBytes) throw tooLong();
     const line = take(Buffer.concat(carry, carryBytes));
     if (line !== undefined) yield line;
   }

@@ -3,14 +3,6 @@ import type { BatchRequestLine } from "../contract";
 /** What became of one request of a batch. */
 export type BatchResultStatus = "succeeded" | "failed" | "expired" | "cancelled" | "missing";
 
-export const BATCH_RESULT_STATUSES: readonly BatchResultStatus[] = [
-  "succeeded",
-  "failed",
-  "expired",
-  "cancelled",
-  "missing",
-];
-
 /** One request's result: the answer of the output file, or the error of the error file. */
 export interface BatchResultRecord {
   custom_id: string;

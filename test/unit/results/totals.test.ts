@@ -83,6 +83,47 @@ describe("usage and cost over every attempt", () => {
   });
 });
 
+describe("usage and cost: the edges", () => {
+  test("no attempts recorded: the outputs stay as they are", () => {
+    const outs = outputs({ usage: usage(5, 5), costUsd: 2, attempts: [] });
+    expect(withTotals(outs)).toBe(outs);
+  });
+
+  test("a single attempt without its own usage: taking the totals apart keeps the batch's own", () => {
+    const outs = outputs({ usage: usage(5, 5), costUsd: 2, attempts: [attempt("b1")] });
+    expect(withoutTotals(outs)).toBe(outs);
+  });
+
+  test("a first attempt without usage or cost: taken apart, the outputs hold neither key", () => {
+    const apart = withoutTotals(
+      outputs({ usage: usage(5, 5), costUsd: 2, attempts: [attempt("b1"), attempt("b2", usage(1, 1))] }),
+    );
+    expect(Object.keys(apart)).not.toContain("usage");
+    expect(Object.keys(apart)).not.toContain("costUsd");
+  });
+
+  test("token details are summed when any attempt has them, and left out when none has", () => {
+    const plain = (input: number, output: number): BatchUsage => ({
+      input_tokens: input,
+      output_tokens: output,
+      total_tokens: input + output,
+    });
+    expect(sumUsage([plain(1, 2), plain(3, 4)])).toStrictEqual(plain(4, 6));
+    expect(
+      sumUsage([
+        plain(1, 2),
+        { ...plain(3, 4), input_tokens_details: { cached_tokens: 2 } },
+        { ...plain(5, 6), output_tokens_details: { reasoning_tokens: 3 } },
+        { ...plain(7, 8), output_tokens_details: { reasoning_tokens: 4 } },
+      ]),
+    ).toStrictEqual({
+      ...plain(16, 20),
+      input_tokens_details: { cached_tokens: 2 },
+      output_tokens_details: { reasoning_tokens: 7 },
+    });
+  });
+});
+
 describe("the progress line of a follow-up", () => {
   test("names the attempt, the batch, how many requests and why, most frequent first", () => {
     const line = followUpStartLine({
