@@ -6,7 +6,7 @@
  * `pulumi config set --secret` and appears in no command's output.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { RecordedCall } from "../../provider/emulator";
@@ -99,6 +99,29 @@ describeWithYamlHost("the YAML example through the pulumi CLI", () => {
   );
 
   test(
+    "pulumi preview --diff of an edited request plans a replace and shows no property the package keeps for itself",
+    async () => {
+      const file = join(project.projectDir, "Pulumi.yaml");
+      const program = readFileSync(file, "utf8");
+      writeFileSync(file, program.replace("Hamlet in one sentence", "Hamlet in two sentences"));
+      try {
+        const { result, calls } = await emulator.during(() =>
+          project.ok(["preview", "--diff", "--non-interactive"]),
+        );
+        expect(result?.stdout).toMatch(/\+-\s*openai-batch:index:Batch/);
+        expect(result?.stdout).toContain("two sentences");
+        for (const internal of ["createToken", "resourceKey", "stateVersion", "setMember"]) {
+          expect(result?.stdout).not.toContain(internal);
+        }
+        expect(mutatingPaths(calls)).toEqual([]);
+      } finally {
+        writeFileSync(file, program);
+      }
+    },
+    OP_TIMEOUT,
+  );
+
+  test(
     "pulumi destroy --yes deletes the uploaded input and leaves the finished batch; the key was never shown",
     async () => {
       const { result, calls } = await emulator.during(() =>
@@ -118,6 +141,7 @@ describeWithYamlHost("the YAML example through the pulumi CLI", () => {
         "stack",
         "refresh",
         "stack",
+        "preview",
         "destroy",
       ]);
       for (const { args, run } of project.runs) expect(run.output, args.join(" ")).not.toContain(API_KEY);
