@@ -100,7 +100,11 @@ describe("function definitions with parts missing", () => {
         description: "Picks one.",
         parameters: {
           type: "object",
-          properties: { item: null, size: { type: "integer", description: null } },
+          properties: {
+            item: null,
+            size: { type: "integer", description: null },
+            note: { description: null },
+          },
         },
       },
     ];
@@ -119,6 +123,7 @@ describe("function definitions with parts missing", () => {
       3 +
       (3 + count("item::")) +
       (3 + count("size:integer:")) +
+      (3 + count("note::")) +
       TOOLS_END;
     expect(counted).toMatchObject({ input: framed() + expected, uncounted: 0 });
   });
@@ -158,10 +163,12 @@ describe("limits and inputs", () => {
 
   test("a prompt that mixes token ids with text counts the text and the lists of ids", () => {
     const counted = countRequestBody(
-      { model: "gpt-3.5-turbo-instruct", prompt: ["one", 7, [1, 2]], max_tokens: 1 },
+      { model: "gpt-3.5-turbo-instruct", prompt: ["one two three", 7, [1, 2]], max_tokens: 1 },
       "/v1/completions",
     );
-    expect(counted.input).toBe(textCounter("cl100k_base")("one") + 2);
+    // Three tokens of text and two ids: not the three items of a list of ids.
+    expect(counted.input).toBe(textCounter("cl100k_base")("one two three") + 2);
+    expect(counted.input).toBe(5);
   });
 });
 
