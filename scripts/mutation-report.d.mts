@@ -1,6 +1,8 @@
 /** The status Stryker gives a mutant in its mutation.json. */
 export interface Mutant {
   status: string;
+  /** True for a mutant in code that runs when its module loads. */
+  static?: boolean;
 }
 
 export interface Row {
@@ -24,6 +26,7 @@ export interface Combined {
   files: { file: string; run: string; row: Row }[];
   missing: string[];
   total: Row;
+  nonStatic: Row;
 }
 
 export function tally(mutants: readonly Mutant[]): Row;

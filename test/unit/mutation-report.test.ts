@@ -74,6 +74,27 @@ describe("a folder's figure from narrowed runs", () => {
     });
   });
 
+  test("gives the figure without the static mutants too", () => {
+    const runs: Run[] = [
+      {
+        name: "only/encodings",
+        time: 1,
+        files: {
+          "provider/cost/tally.ts": {
+            mutants: [
+              { status: "Killed", static: false },
+              { status: "Survived", static: true },
+              { status: "Survived", static: true },
+              { status: "Survived" },
+            ],
+          },
+        },
+      },
+    ];
+    const { total, nonStatic } = combineRuns(runs, FOLDER);
+    expect([total.score, nonStatic.score]).toEqual([25, 50]);
+  });
+
   test("names the folder's files that no run mutated", () => {
     expect(combineRuns(RUNS, FOLDER).missing).toEqual(["provider/cost/tokenizer.ts"]);
     expect(combineRuns([], FOLDER)).toMatchObject({ files: [], missing: [...FOLDER].sort() });
