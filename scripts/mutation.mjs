@@ -25,6 +25,9 @@ const THRESHOLD = 85;
 /** The compiled shard hashing thread, which the split's tests start (see `ignorePatterns`). */
 const COMPILED_HASH_WORKER = "dist/provider/set/hash-worker.js";
 
+/** The compiled counting thread and the modules it loads, which `tallyFile`'s tests start. */
+const COMPILED_COUNTING = "dist/provider/cost";
+
 /** The unit tests of a folder under test/unit, every file in it. */
 function unitTests(folder) {
   const dir = join(root, "test", "unit", folder);
@@ -234,11 +237,13 @@ function strykerOptions(folder, options) {
     tempDirName: ".stryker-tmp",
     cleanTempDir: true,
     // The sandbox copies the sources and tests; the rest is not needed to run them. Of the build it
-    // takes the shard hashing thread alone (not mutated, and a thread runs compiled code only), so
-    // that the split's worker path runs mutated; nothing else compiled can be loaded by mistake.
+    // takes the shard hashing thread and the counting thread with its modules (not mutated, and a
+    // thread runs compiled code only), so that the paths that start them run mutated; the tests
+    // load every other module from source.
     ignorePatterns: [
       "/dist/**",
       `!/${COMPILED_HASH_WORKER}`,
+      `!/${COMPILED_COUNTING}/**`,
       "reports",
       "bench/data",
       "examples",
