@@ -47,6 +47,40 @@ describe("a string's characters, at a limit of 8", () => {
     expect(isOverStringLimit(`${"\ud83da".repeat(LIMIT / 2)}b`, LIMIT)).toBe(true);
   });
 
+  test("the surrogate ranges' bounds: a pair at each end is one character, a unit past them is not half a pair", () => {
+    for (const pair of ["\u{10000}", "\u{10FFFF}", "\ud800\udfff", "\udbff\udc00"]) {
+      expect(isOverStringLimit(pair.repeat(LIMIT), LIMIT)).toBe(false);
+      expect(isOverStringLimit(pair.repeat(LIMIT + 1), LIMIT)).toBe(true);
+    }
+    // After a high surrogate, U+E000 is a character of its own; a low after U+E000 too.
+    for (const two of ["\ud83d\ue000", "\ue000\udc00"]) {
+      expect(isOverStringLimit(two.repeat(LIMIT / 2), LIMIT)).toBe(false);
+      expect(isOverStringLimit(`${two.repeat(LIMIT / 2)}b`, LIMIT)).toBe(true);
+    }
+  });
+
+  test("escaped pairs at the bounds of the ranges, in every hex digit's case, are one character", () => {
+    const escaped = (unit: string, count: number) => `{"c":"${unit.repeat(count)}"}`;
+    for (const pair of [
+      "\\ud800\\udc00",
+      "\\udbff\\udfff",
+      "\\uDBFF\\uDFFF",
+      "\\ud800\\udfff",
+      "\\uD800\\uDFFF",
+      "\\ud93d\\ude00",
+      "\\udaaa\\udc00",
+      "\\uDAAA\\uDC00",
+    ]) {
+      expect(scanned(escaped(pair, LIMIT))).toBe(false);
+      expect(scanned(escaped(pair, LIMIT + 1))).toBe(true);
+    }
+    // Not pairs: a high and U+E000, a character and a low: two characters each.
+    for (const two of ["\\ud83d\\ue000", "a\\udc00", "\\u00e9\\udc00"]) {
+      expect(scanned(escaped(two, LIMIT / 2))).toBe(false);
+      expect(scanned(`{"c":"${two.repeat(LIMIT / 2)}x"}`)).toBe(true);
+    }
+  });
+
   test("escapes count one character each, an escaped surrogate pair one in all, in either case of hex", () => {
     const escaped = (unit: string, count: number) => `{"c":"${unit.repeat(count)}"}`;
     for (const unit of ["\\n", '\\"', "\\\\", "\\u00e9", "\\u00E9", "\\ud83d\\ude00", "\\uD83D\\uDE00"]) {
