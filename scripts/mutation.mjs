@@ -6,14 +6,16 @@
 //   npm run mutation -- validation diff   those folders
 //   npm run mutation -- policy --full     every mutant again, ignoring what the last run found
 //   npm run mutation -- --list            the folders, what each mutates and which tests it runs
+//   npm run mutation -- cost --report     the folder's figure from its runs narrowed with --mutate
 //
 // Each folder keeps its report and its incremental file in reports/mutation/<folder>/ (ignored by
 // git): a later run tests again only the mutants whose code or covering tests changed. The run
 // ends with one line per folder (killed, survived, timeout, no coverage, score) and exits 1 when a
 // folder scores under the threshold.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, matchesGlob, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { combineRuns, formatRow, tally } from "./mutation-report.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,6 +24,9 @@ const THRESHOLD = 85;
 
 /** The compiled shard hashing thread, which the split's tests start (see `ignorePatterns`). */
 const COMPILED_HASH_WORKER = "dist/provider/set/hash-worker.js";
+
+/** The compiled counting thread and the modules it loads, which `tallyFile`'s tests start. */
+const COMPILED_COUNTING = "dist/provider/cost";
 
 /** The unit tests of a folder under test/unit, every file in it. */
 function unitTests(folder) {
@@ -97,25 +102,42 @@ const FOLDERS = {
     tests: () => unitTests("set"),
   },
   cost: {
-    mutate: ["provider/cost/**/*.ts"],
-    tests: () => [...unitTests("cost"), "test/unit/arguments.test.ts"],
+    // Not the counting thread's entry (count-worker.ts): it runs compiled only, in a worker thread,
+    // where no mutant reaches it; what it runs is count-range.ts, which the tests load from source.
+    mutate: ["provider/cost/**/*.ts", "!provider/cost/count-worker.ts"],
+    // Not the API's own limit of 10,485,760 characters (string-limit-api.test.ts): under Stryker's
+    // instrumented coverage run its strings take minutes; string-limit.test.ts checks the same
+    // counting at a small limit.
+    tests: () => [
+      ...unitTests("cost").filter((file) => !file.endsWith("string-limit-api.test.ts")),
+      "test/unit/arguments.test.ts",
+    ],
   },
 };
 
 function usage(message) {
   console.error(
-    `${message}\nusage: npm run mutation [-- <folder>...] [--full] [--concurrency <n>] [--list] [--mutate <file>]... [--tests <file>]...`,
+    `${message}\nusage: npm run mutation [-- <folder>...] [--full] [--concurrency <n>] [--list] [--report] [--mutate <file>]... [--tests <file>]...`,
   );
   console.error(`folders: ${Object.keys(FOLDERS).join(", ")}`);
   process.exit(2);
 }
 
 function parseArguments(args) {
-  const options = { folders: [], full: false, concurrency: 1, list: false, mutate: [], tests: [] };
+  const options = {
+    folders: [],
+    full: false,
+    concurrency: 1,
+    list: false,
+    report: false,
+    mutate: [],
+    tests: [],
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--full") options.full = true;
     else if (arg === "--list") options.list = true;
+    else if (arg === "--report") options.report = true;
     else if (arg === "--concurrency") {
       const value = Number(args[++i]);
       if (!Number.isInteger(value) || value < 1 || value > 2) {
@@ -142,9 +164,25 @@ function parseArguments(args) {
   return options;
 }
 
-/** Whether a file is one of those a folder's globs name. */
+/** Whether a file is one of those a folder's globs name (a glob starting with `!` takes files out). */
 function isMatch(file, globs) {
-  return globs.some((glob) => matchesGlob(file, glob));
+  const taken = globs.filter((glob) => !glob.startsWith("!"));
+  const left = globs.filter((glob) => glob.startsWith("!")).map((glob) => glob.slice(1));
+  return taken.some((glob) => matchesGlob(file, glob)) && !left.some((glob) => matchesGlob(file, glob));
+}
+
+/** The files a folder mutates, relative to the repository. */
+function filesOf(folder) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (isMatch(path, FOLDERS[folder].mutate)) found.push(path);
+    }
+  };
+  walk("provider");
+  return found.sort();
 }
 
 function testsOf(folder) {
@@ -199,11 +237,13 @@ function strykerOptions(folder, options) {
     tempDirName: ".stryker-tmp",
     cleanTempDir: true,
     // The sandbox copies the sources and tests; the rest is not needed to run them. Of the build it
-    // takes the shard hashing thread alone (not mutated, and a thread runs compiled code only), so
-    // that the split's worker path runs mutated; nothing else compiled can be loaded by mistake.
+    // takes the shard hashing thread and the counting thread with its modules (not mutated, and a
+    // thread runs compiled code only), so that the paths that start them run mutated; the tests
+    // load every other module from source.
     ignorePatterns: [
       "/dist/**",
       `!/${COMPILED_HASH_WORKER}`,
+      `!/${COMPILED_COUNTING}/**`,
       "reports",
       "bench/data",
       "examples",
@@ -217,22 +257,43 @@ function strykerOptions(folder, options) {
   };
 }
 
-/** Killed, survived, ... of one run's mutants, and the score as Stryker counts it. */
-function tally(results) {
-  const count = (status) => results.filter((mutant) => mutant.status === status).length;
-  const row = {
-    killed: count("Killed"),
-    survived: count("Survived"),
-    timeout: count("Timeout"),
-    noCoverage: count("NoCoverage"),
-    compileError: count("CompileError"),
-    runtimeError: count("RuntimeError"),
-    ignored: count("Ignored"),
-  };
-  const detected = row.killed + row.timeout;
-  const valid = detected + row.survived + row.noCoverage;
-  row.score = valid === 0 ? 100 : (100 * detected) / valid;
-  return row;
+/**
+ * Every run of a folder that left a report: the whole folder's and each narrowed one's, with the
+ * time its report was written.
+ */
+function runsOf(folder) {
+  const dir = join(root, "reports", "mutation", folder);
+  const reports = [join(dir, "mutation.json")];
+  if (existsSync(join(dir, "only"))) {
+    for (const name of readdirSync(join(dir, "only")).sort())
+      reports.push(join(dir, "only", name, "mutation.json"));
+  }
+  return reports
+    .filter((path) => existsSync(path))
+    .map((path) => ({
+      name: relative(root, dirname(path)),
+      time: statSync(path).mtimeMs,
+      files: JSON.parse(readFileSync(path, "utf8")).files,
+    }));
+}
+
+/** `--report`: each folder's figure from the latest run of each of its files; 1 when under the threshold or incomplete. */
+function report(folders) {
+  let failed = false;
+  for (const folder of folders) {
+    const { files, missing, total, nonStatic } = combineRuns(runsOf(folder), filesOf(folder));
+    console.log(`\n== mutation report: ${folder}, the latest run of each file`);
+    console.log("| file | killed | timeout | survived | no coverage | score | run |");
+    console.log("|---|---|---|---|---|---|---|");
+    for (const { file, run, row } of files) console.log(`${formatRow(file, row)} ${run} |`);
+    console.log(
+      `${formatRow(`**${folder}**`, total)} ${files.length} of ${files.length + missing.length} files |`,
+    );
+    console.log(`Without the static mutants: ${nonStatic.score.toFixed(1)}%.`);
+    if (missing.length > 0) console.log(`No result yet: ${missing.join(" ")}`);
+    if (total.score < THRESHOLD || missing.length > 0) failed = true;
+  }
+  process.exit(failed ? 1 : 0);
 }
 
 const options = parseArguments(process.argv.slice(2));
@@ -244,6 +305,7 @@ if (options.list) {
   }
   process.exit(0);
 }
+if (options.report) report(options.folders);
 
 process.chdir(root);
 if (options.folders.includes("set") && !existsSync(COMPILED_HASH_WORKER)) {

@@ -9,19 +9,21 @@ const NEWLINE = 0x0a;
  * Tallies the lines of a file that start in the byte range [start, end): a line that begins
  * before `end` is read to its end. `start` must be 0 or just after a newline. Memory holds one
  * chunk and one line at a time; a line that holds a string longer than the API takes is seen as
- * it arrives, counted as refused, and skipped without being held whole.
+ * it arrives, counted as refused, and skipped without being held whole. `limit` is the API's
+ * longest string but for tests, which check the refusal at small sizes.
  */
 export async function tallyFileRange(
   path: string,
   endpoint: string,
   start: number,
   end: number,
+  limit = MAX_STRING_CHARS,
 ): Promise<TokenTally> {
   const tally = emptyTally(endpoint);
   const handle = await open(path, "r");
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    const line = new PendingLine();
+    const line = new PendingLine(limit);
     let position = start;
     let lineStart = start;
     for (;;) {
@@ -66,6 +68,8 @@ class PendingLine {
   private refused = false;
   started = false;
 
+  constructor(private readonly limit: number) {}
+
   /** Adds bytes [from, to) of `chunk`; `keep` copies them, since the chunk is read into again. */
   add(chunk: Buffer, from: number, to: number, keep = false): void {
     this.started = true;
@@ -75,9 +79,9 @@ class PendingLine {
     this.bytes += piece.length;
     if (this.scanner !== undefined) {
       this.scanner.push(piece);
-    } else if (this.bytes > MAX_STRING_CHARS) {
+    } else if (this.bytes > this.limit) {
       // No string of a shorter line can be over the limit: scan only now, from the start.
-      this.scanner = new LongStringScanner();
+      this.scanner = new LongStringScanner(this.limit);
       for (const held of this.pieces) this.scanner.push(held);
     }
     if (this.scanner?.overLimit === true) {

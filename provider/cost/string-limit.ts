@@ -7,9 +7,12 @@
  */
 export const MAX_STRING_CHARS = 10_485_760;
 
-/** True when a text has more characters (code points, as the API counts them) than the API takes. */
-export function isOverStringLimit(text: string): boolean {
-  if (text.length <= MAX_STRING_CHARS) return false;
+/**
+ * True when a text has more characters (code points, as the API counts them) than the API takes.
+ * `limit` is the API's but for tests, which check the counting at small sizes.
+ */
+export function isOverStringLimit(text: string, limit = MAX_STRING_CHARS): boolean {
+  if (text.length <= limit) return false;
   let characters = 0;
   for (let index = 0; index < text.length; index += 1) {
     const unit = text.charCodeAt(index);
@@ -18,7 +21,7 @@ export function isOverStringLimit(text: string): boolean {
       characters += 1;
     }
   }
-  return characters > MAX_STRING_CHARS;
+  return characters > limit;
 }
 
 const QUOTE = 0x22;
@@ -29,7 +32,7 @@ const LETTER_U = 0x75;
  * Reads the raw bytes of a JSON line as they arrive and tells, without parsing or keeping them,
  * whether one of its strings has more characters than the API takes. A character is a UTF-8
  * sequence (its continuation bytes are not counted) or an escape (`\n`, `\u00e9`; an escaped
- * surrogate pair is one character).
+ * surrogate pair is one character). `limit` is the API's but for tests, as for `isOverStringLimit`.
  */
 export class LongStringScanner {
   /** Set once a string over the limit has been seen. */
@@ -40,6 +43,8 @@ export class LongStringScanner {
   private unit = 0;
   private afterHighSurrogate = false;
   private characters = 0;
+
+  constructor(private readonly limit = MAX_STRING_CHARS) {}
 
   push(bytes: Buffer, from = 0, to = bytes.length): void {
     for (let index = from; index < to && !this.overLimit; index += 1) {
@@ -81,7 +86,7 @@ export class LongStringScanner {
   private count(joinsPrevious: boolean, highSurrogate = false): void {
     if (!joinsPrevious) this.characters += 1;
     this.afterHighSurrogate = highSurrogate && !joinsPrevious;
-    if (this.characters > MAX_STRING_CHARS) this.overLimit = true;
+    if (this.characters > this.limit) this.overLimit = true;
   }
 }
 

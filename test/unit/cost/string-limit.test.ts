@@ -1,22 +1,16 @@
 /**
- * The API's longest string (10,485,760 characters): a request that holds a longer one is counted
- * as refused, not counted; a line that holds one is seen while it is read, as its bytes arrive.
+ * How a string's characters are counted against the API's limit, at a small limit: the same code
+ * counts to 10,485,760 in string-limit-api.test.ts, whose strings of that size are too slow for
+ * `npm run mutation`; these cases run there.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { tallyFile } from "../../../provider/cost/count-file";
-import { tallyFileRange } from "../../../provider/cost/count-range";
-import { estimateCost } from "../../../provider/cost/estimate";
-import { isOverStringLimit, LongStringScanner, MAX_STRING_CHARS } from "../../../provider/cost/string-limit";
-import { countRequestBody, tallyLines } from "../../../provider/cost/tally";
+import { isOverStringLimit, LongStringScanner } from "../../../provider/cost/string-limit";
 
-const CHAT = "/v1/chat/completions";
-const dir = mkdtempSync(join(tmpdir(), "string-limit-"));
+const LIMIT = 8;
 
-function scan(json: string, pieceBytes = 1 << 20): boolean {
-  const scanner = new LongStringScanner();
+/** Whether the scanner finds a string over LIMIT in a JSON text given in pieces of `pieceBytes`. */
+function scan(json: string, pieceBytes: number): boolean {
+  const scanner = new LongStringScanner(LIMIT);
   const bytes = Buffer.from(json, "utf8");
   for (let from = 0; from < bytes.length; from += pieceBytes) {
     scanner.push(bytes, from, Math.min(bytes.length, from + pieceBytes));
@@ -24,83 +18,108 @@ function scan(json: string, pieceBytes = 1 << 20): boolean {
   return scanner.overLimit;
 }
 
-const line = (id: string, content: string) =>
-  JSON.stringify({
-    custom_id: id,
-    method: "POST",
-    url: CHAT,
-    body: { model: "gpt-4o-mini", messages: [{ role: "user", content }] },
-  });
+/** The scanner's answer, the same for every way of cutting the text into pieces. */
+function scanned(json: string): boolean {
+  const answers = new Set([1, 2, 3, 5, 7, 64].map((pieceBytes) => scan(json, pieceBytes)));
+  expect(answers.size).toBe(1);
+  return [...answers][0]!;
+}
 
-describe("a string over the API's limit", () => {
-  test("is the limit the API reports, 10,485,760 characters", () => {
-    expect(MAX_STRING_CHARS).toBe(10_485_760);
-  });
-
+describe("a string's characters, at a limit of 8", () => {
   test.each([
-    ["ASCII", "a", 1],
-    ["3-byte characters", "設", 1],
-    ["emoji (4 bytes, a surrogate pair)", "😀", 1],
+    ["ASCII", "a"],
+    ["3-byte characters", "設"],
+    ["emoji (4 bytes, a surrogate pair)", "😀"],
   ])("of %s: the limit holds, one more is over", (_label, character) => {
-    const at = character.repeat(MAX_STRING_CHARS);
-    expect(isOverStringLimit(at)).toBe(false);
-    expect(isOverStringLimit(at + character)).toBe(true);
-    // The scanner reads the JSON text in pieces that cut characters and escapes anywhere.
-    expect(scan(JSON.stringify({ content: at }), 4093)).toBe(false);
-    expect(scan(JSON.stringify({ content: at + character }), 4093)).toBe(true);
+    const at = character.repeat(LIMIT);
+    expect(isOverStringLimit(at, LIMIT)).toBe(false);
+    expect(isOverStringLimit(at + character, LIMIT)).toBe(true);
+    expect(scanned(JSON.stringify({ c: at }))).toBe(false);
+    expect(scanned(JSON.stringify({ c: at + character }))).toBe(true);
   });
 
-  test("escapes count one character each, an escaped surrogate pair one in all", () => {
-    const escaped = (unit: string, count: number) => `{"content":"${unit.repeat(count)}"}`;
-    expect(scan(escaped("\\n", MAX_STRING_CHARS))).toBe(false);
-    expect(scan(escaped("\\n", MAX_STRING_CHARS + 1))).toBe(true);
-    expect(scan(escaped("\\u00e9", MAX_STRING_CHARS))).toBe(false);
-    expect(scan(escaped("\\u00e9", MAX_STRING_CHARS + 1))).toBe(true);
-    expect(scan(escaped("\\ud83d\\ude00", MAX_STRING_CHARS))).toBe(false);
-    expect(scan(escaped("\\ud83d\\ude00", MAX_STRING_CHARS + 1))).toBe(true);
+  test("a lone low surrogate is a character, first or after another character", () => {
+    expect(isOverStringLimit(`\udc00${"a".repeat(LIMIT)}`, LIMIT)).toBe(true);
+    expect(isOverStringLimit("a\udc00".repeat(LIMIT / 2), LIMIT)).toBe(false);
+    expect(isOverStringLimit(`${"a\udc00".repeat(LIMIT / 2)}b`, LIMIT)).toBe(true);
+    // A high surrogate without its low half is a character, and so is what follows it.
+    expect(isOverStringLimit("\ud83da".repeat(LIMIT / 2), LIMIT)).toBe(false);
+    expect(isOverStringLimit(`${"\ud83da".repeat(LIMIT / 2)}b`, LIMIT)).toBe(true);
   });
 
-  test("many strings under the limit make no string over it; an escaped quote does not end a string", () => {
-    const half = "a".repeat(MAX_STRING_CHARS / 2);
-    expect(scan(JSON.stringify({ a: half, b: half, c: `${half}"\\${half.slice(3)}` }))).toBe(false);
-    expect(scan(JSON.stringify({ a: `x"\\${"a".repeat(MAX_STRING_CHARS - 2)}`, b: "}" }))).toBe(true);
-  });
-
-  test("makes its request refused: a request, no tokens, no output", () => {
-    const counted = countRequestBody(
-      {
-        model: "gpt-4o-mini",
-        messages: [{ role: "user", content: "a".repeat(MAX_STRING_CHARS + 1) }],
-        max_tokens: 10,
-      },
-      CHAT,
-    );
-    expect(counted).toEqual({ input: 0, maxOutput: 0, uncounted: 0, refused: true, model: "gpt-4o-mini" });
-  });
-});
-
-describe("a file with a line over the limit", () => {
-  const path = join(dir, "long.jsonl");
-  const long = "設".repeat(MAX_STRING_CHARS + 1);
-  writeFileSync(path, [line("a", "short one"), line("b", long), line("c", "short two")].join("\n"));
-  const expected = tallyLines([line("a", "short one"), line("c", "short two")], CHAT);
-
-  test("counts the other lines, and the refused one as a request without tokens, naming its line", async () => {
-    for (const tally of [
-      await tallyFileRange(path, CHAT, 0, Number.MAX_SAFE_INTEGER),
-      await tallyFile(path, CHAT),
-    ]) {
-      expect(tally).toMatchObject({
-        requests: 3,
-        inputTokens: expected.inputTokens,
-        refusedRequests: 1,
-      });
+  test("the surrogate ranges' bounds: a pair at each end is one character, a unit past them is not half a pair", () => {
+    for (const pair of ["\u{10000}", "\u{10FFFF}", "\ud800\udfff", "\udbff\udc00"]) {
+      expect(isOverStringLimit(pair.repeat(LIMIT), LIMIT)).toBe(false);
+      expect(isOverStringLimit(pair.repeat(LIMIT + 1), LIMIT)).toBe(true);
     }
-    const tally = await tallyFile(path, CHAT);
-    expect(tally.firstRefusedLine).toBe(2);
-    const { warnings } = estimateCost(tally);
-    expect(warnings).toContain(
-      "1 of 3 requests (the first on line 2) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests",
-    );
+    // After a high surrogate, U+E000 is a character of its own; a low after U+E000 too.
+    for (const two of ["\ud83d\ue000", "\ue000\udc00"]) {
+      expect(isOverStringLimit(two.repeat(LIMIT / 2), LIMIT)).toBe(false);
+      expect(isOverStringLimit(`${two.repeat(LIMIT / 2)}b`, LIMIT)).toBe(true);
+    }
+  });
+
+  test("escaped pairs at the bounds of the ranges, in every hex digit's case, are one character", () => {
+    const escaped = (unit: string, count: number) => `{"c":"${unit.repeat(count)}"}`;
+    for (const pair of [
+      "\\ud800\\udc00",
+      "\\udbff\\udfff",
+      "\\uDBFF\\uDFFF",
+      "\\ud800\\udfff",
+      "\\uD800\\uDFFF",
+      "\\ud93d\\ude00",
+      "\\udaaa\\udc00",
+      "\\uDAAA\\uDC00",
+    ]) {
+      expect(scanned(escaped(pair, LIMIT))).toBe(false);
+      expect(scanned(escaped(pair, LIMIT + 1))).toBe(true);
+    }
+    // Not pairs: a high and U+E000, a character and a low: two characters each.
+    for (const two of ["\\ud83d\\ue000", "a\\udc00", "\\u00e9\\udc00"]) {
+      expect(scanned(escaped(two, LIMIT / 2))).toBe(false);
+      expect(scanned(`{"c":"${two.repeat(LIMIT / 2)}x"}`)).toBe(true);
+    }
+  });
+
+  test("escapes count one character each, an escaped surrogate pair one in all, in either case of hex", () => {
+    const escaped = (unit: string, count: number) => `{"c":"${unit.repeat(count)}"}`;
+    for (const unit of ["\\n", '\\"', "\\\\", "\\u00e9", "\\u00E9", "\\ud83d\\ude00", "\\uD83D\\uDE00"]) {
+      expect(scanned(escaped(unit, LIMIT))).toBe(false);
+      expect(scanned(escaped(unit, LIMIT + 1))).toBe(true);
+    }
+    // An escaped high surrogate followed by another character: two characters.
+    expect(scanned(escaped("\\ud83d\\u00e9", LIMIT / 2))).toBe(false);
+    expect(scanned(`{"c":"${"\\ud83d\\u00e9".repeat(LIMIT / 2)}x"}`)).toBe(true);
+    // Two escaped lows after one high: the second is a character of its own.
+    expect(scanned(`{"c":"\\ud83d\\ude00\\ude00${"x".repeat(LIMIT - 2)}"}`)).toBe(false);
+    expect(scanned(`{"c":"\\ud83d\\ude00\\ude00${"x".repeat(LIMIT - 1)}"}`)).toBe(true);
+  });
+
+  test("each string counts from 0, a surrogate pair does not span two strings", () => {
+    const full = "x".repeat(LIMIT);
+    expect(scanned(JSON.stringify({ a: full, b: full, c: full }))).toBe(false);
+    expect(scanned(`{"a":"${"x".repeat(LIMIT - 1)}\\ud83d","b":"\\ude00${full}"}`)).toBe(true);
+  });
+
+  test("an escaped quote does not end a string; text outside strings is not counted", () => {
+    expect(scanned(`{"c":"x\\"${"y".repeat(LIMIT - 2)}"}`)).toBe(false);
+    expect(scanned(`{"c":"x\\"${"y".repeat(LIMIT - 1)}", "d": [1234567890, true, false, null]}`)).toBe(true);
+    expect(scanned(`{"c": [123456789012, 345678901234], "d": {"e": true}}`)).toBe(false);
+  });
+
+  test("once over, the scanner stays over", () => {
+    const scanner = new LongStringScanner(LIMIT);
+    scanner.push(Buffer.from(`{"c":"${"x".repeat(LIMIT + 1)}"`));
+    scanner.push(Buffer.from(',"d":"short"}'));
+    expect(scanner.overLimit).toBe(true);
+  });
+
+  test("reads only the bytes between `from` and `to`", () => {
+    const scanner = new LongStringScanner(LIMIT);
+    const bytes = Buffer.from(`"${"x".repeat(LIMIT + 4)}"`);
+    scanner.push(bytes, 0, LIMIT + 1);
+    expect(scanner.overLimit).toBe(false);
+    scanner.push(bytes, LIMIT + 1, LIMIT + 2);
+    expect(scanner.overLimit).toBe(true);
   });
 });

@@ -38,6 +38,27 @@ describe("how many threads count a file", () => {
     });
   });
 
+  test("each thread takes 88 MiB of the budget", () => {
+    for (const [budget, threads] of [
+      [2 * 88 * MIB, 2],
+      [2 * 88 * MIB - 1, 1],
+    ] as const) {
+      expect(
+        countingPlan({ size: LARGE, cores: 8, memoryBudgetBytes: budget, parallelMinBytes: MIN }),
+      ).toEqual({
+        threads,
+        inWorkers: true,
+      });
+    }
+  });
+
+  test("a file of the smallest size for workers is counted in workers", () => {
+    expect(countingPlan({ size: MIN, cores: 8, threads: 4, parallelMinBytes: MIN })).toEqual({
+      threads: 4,
+      inWorkers: true,
+    });
+  });
+
   test("a small file is counted in the calling thread", () => {
     expect(countingPlan({ size: MIN - 1, cores: 8, threads: 4, parallelMinBytes: MIN })).toEqual({
       threads: 1,

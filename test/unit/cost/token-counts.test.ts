@@ -53,6 +53,12 @@ describe("the model's encoding", () => {
   test.each([
     ["gpt-4o-mini", "o200k_base", true],
     ["gpt-4o-2024-08-06", "o200k_base", true],
+    ["GPT-4o-Mini", "o200k_base", true],
+    ["chatgpt-4o-latest", "o200k_base", true],
+    ["gpt-4.5-preview", "o200k_base", true],
+    ["o1", "o200k_base", true],
+    ["gpt-oss-120b", "o200k_base", true],
+    ["omni-moderation-latest", "o200k_base", true],
     ["gpt-4.1-nano", "o200k_base", true],
     ["gpt-5-mini", "o200k_base", true],
     ["o3", "o200k_base", true],
@@ -63,10 +69,26 @@ describe("the model's encoding", () => {
     ["text-embedding-3-small", "cl100k_base", true],
     ["text-embedding-ada-002", "cl100k_base", true],
     ["davinci-002", "cl100k_base", true],
+    ["babbage-002", "cl100k_base", true],
+    ["ft:gpt-3.5-turbo-0125:org::xyz", "cl100k_base", true],
     ["some-future-model", "o200k_base", false],
   ])("%s uses %s", (model, encoding, known) => {
     expect(encodingOf(model)).toEqual({ encoding, known });
   });
+
+  test("a request without a model is counted with o200k_base, as a guess", () => {
+    expect(encodingOf(undefined)).toEqual({ encoding: "o200k_base", known: false });
+  });
+});
+
+describe("an encoding's counter", () => {
+  test.each<EncodingName>(["o200k_base", "cl100k_base"])(
+    "%s is made once, and counts empty text as 0",
+    (encoding) => {
+      expect(textCounter(encoding)).toBe(textCounter(encoding));
+      expect(textCounter(encoding)("")).toBe(0);
+    },
+  );
 });
 
 /** The published counting recipe, written out plainly against the reference tokenizer. */
