@@ -102,7 +102,7 @@ describe("a file with a line over the limit", () => {
     expect(tally.firstRefusedLine).toBe(2);
     const { warnings } = estimateCost(tally);
     expect(warnings).toContain(
-      "1 of 3 requests (the first on line 2) hold a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail them (string_above_max_length), so their tokens are not counted; shorten those strings or split the requests",
+      "1 of 3 requests (on line 2) holds a string of more than 10,485,760 characters, the most the API takes in one string: the API will fail it (string_above_max_length), so its tokens are not counted; shorten that string or split the requests",
     );
   });
 });
