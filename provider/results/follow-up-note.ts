@@ -1,4 +1,4 @@
-import { displayable } from "../display";
+import { displayable, noun } from "../display";
 import type { BatchResultRecord } from "./types";
 
 const NUMBER = new Intl.NumberFormat("en-US");
@@ -28,6 +28,6 @@ export function followUpStartLine(options: {
     .map(([reason, n]) => `${displayable(reason, 60)} ${NUMBER.format(n)}`)
     .join(", ");
   const head = options.resourceName === undefined ? "" : `${options.resourceName}: `;
-  const requests = `${NUMBER.format(count)} request${count === 1 ? "" : "s"}`;
+  const requests = `${NUMBER.format(count)} ${noun(count, "request")}`;
   return `${head}follow-up ${options.attempt} of ${options.allowed} (${displayable(options.batchId, 100)}): ${requests} that did not succeed (${reasons})`;
 }

@@ -1,4 +1,4 @@
-import { displayable } from "../display";
+import { displayable, noun } from "../display";
 import type { BatchResultRecord, BatchResultsSummary } from "./types";
 
 export function emptySummary(): BatchResultsSummary {
@@ -27,5 +27,5 @@ export function describeSummary(summary: BatchResultsSummary): string {
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
     .map(([code, count]) => `${displayable(code, 100)} ${count}`);
   const total = totalOf(summary);
-  return `${total} ${total === 1 ? "request" : "requests"}: ${parts.join(", ")}${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
+  return `${total} ${noun(total, "request")}: ${parts.join(", ")}${codes.length > 0 ? ` (${codes.join(", ")})` : ""}`;
 }

@@ -4,6 +4,7 @@ import { costArgumentProblems } from "../cost/arguments";
 import { checkCost } from "../cost/batch-estimate";
 import { tallyCacheDir } from "../cost/cache";
 import type { PriceOverrides } from "../cost/prices";
+import { noun } from "../display";
 import { type InputProblem, isBatchInputFileError } from "../errors";
 import { batchPathProblems } from "../paths/batch-paths";
 import { readShardOrigin } from "../set/shard-origin";
@@ -179,7 +180,7 @@ function problemsOf(report: BatchInputReport, source: SourceToRead): InputProble
   if (unlisted > 0) {
     problems.push({
       property: source.property === "requests" ? "" : source.property,
-      reason: `${source.label}: ... and ${unlisted} more problem${unlisted === 1 ? "" : "s"}`,
+      reason: `${source.label}: ... and ${unlisted} more ${noun(unlisted, "problem")}`,
     });
   }
   return problems;

@@ -6,6 +6,7 @@ import {
   LIMITS,
   MAX_USER_METADATA_KEYS,
 } from "../contract";
+import { noun } from "../display";
 import type { InputProblem } from "../errors";
 import { checkResultsArguments } from "../results/check-arguments";
 import { describeValue, notANumber } from "./describe-value";
@@ -266,7 +267,7 @@ function checkSeconds(
     return [
       {
         property,
-        reason: `${property} is ${value}; use at least ${bounds.min} second${bounds.min === 1 ? "" : "s"}, as faster polling only spends the API's rate limit`,
+        reason: `${property} is ${value}; use at least ${bounds.min} ${noun(bounds.min, "second")}, as faster polling only spends the API's rate limit`,
       },
     ];
   }
@@ -281,9 +282,9 @@ function checkSeconds(
 /** `1 hour`, `14 days`, `30 days`: a number of seconds in words. */
 function duration(seconds: number): string {
   const days = seconds / 86_400;
-  if (Number.isInteger(days)) return `${days} day${days === 1 ? "" : "s"}`;
+  if (Number.isInteger(days)) return `${days} ${noun(days, "day")}`;
   const hours = seconds / 3_600;
-  return Number.isInteger(hours) ? `${hours} hour${hours === 1 ? "" : "s"}` : `${seconds} seconds`;
+  return Number.isInteger(hours) ? `${hours} ${noun(hours, "hour")}` : `${seconds} seconds`;
 }
 
 function listOf(values: readonly string[]): string {

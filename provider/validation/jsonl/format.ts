@@ -1,4 +1,4 @@
-import { displayableJson } from "../../display";
+import { displayableJson, noun } from "../../display";
 import type { LineProblem } from "./line-problem";
 import type { BatchInputReport } from "./validate";
 
@@ -13,7 +13,7 @@ export function formatReport(report: BatchInputReport, label: string): string[] 
   const lines = report.problems.map((problem) => `${lineReference(label, problem)}: ${problem.message}`);
   const unlisted = report.problemCount - report.problems.length;
   if (unlisted > 0) {
-    lines.push(`${label}: ... and ${unlisted} more problem${unlisted === 1 ? "" : "s"}`);
+    lines.push(`${label}: ... and ${unlisted} more ${noun(unlisted, "problem")}`);
   }
   return lines;
 }
