@@ -1,3 +1,4 @@
+import { ARGUMENT_ADVICE } from "../cost/estimate";
 import { noun } from "../display";
 import type { SetTotals } from "./summary";
 
@@ -9,6 +10,8 @@ const NUMBER = new Intl.NumberFormat("en-US");
  * request of the set leaves its output unbounded:
  *
  *   40 of 3,500 requests in 2 of 35 batches set no output limit, so output is unbounded; ...
+ *
+ * with the same advice as a plain `Batch`'s warning.
  */
 export function unboundedOutputWarning(
   totals: SetTotals,
@@ -22,5 +25,5 @@ export function unboundedOutputWarning(
     batches += 1;
   }
   if (requests === 0) return undefined;
-  return `${NUMBER.format(requests)} of ${NUMBER.format(totals.requests)} ${noun(totals.requests, "request")} in ${NUMBER.format(batches)} of ${NUMBER.format(totals.batches)} ${noun(totals.batches, "batch", "batches")} ${requests === 1 ? "sets" : "set"} no output limit, so output is unbounded; set max_tokens (max_completion_tokens, max_output_tokens) on each request, or assumedOutputTokensPerRequest`;
+  return `${NUMBER.format(requests)} of ${NUMBER.format(totals.requests)} ${noun(totals.requests, "request")} in ${NUMBER.format(batches)} of ${NUMBER.format(totals.batches)} ${noun(totals.batches, "batch", "batches")} ${requests === 1 ? "sets" : "set"} no output limit, so output is unbounded; ${ARGUMENT_ADVICE.unboundedOutput}`;
 }
