@@ -58,7 +58,7 @@ export function planBatch(
   const inputs = diffBatch(olds, news);
   const diff = replaceFullQueueFailure(olds, inputs);
   if (diff !== inputs) {
-    const text = `batch ${id} failed with token_limit_exceeded (the organization's enqueued-token limit was full): up creates it again`;
+    const text = `batch ${id} failed with token_limit_exceeded (the enqueued-token limit for the model was full): up creates it again`;
     return { ...diff, reasons: [{ property: "status", input: false, replaces: true, text }] };
   }
   const reasons = [...replaceReasons(olds, news, diff.replaces)];

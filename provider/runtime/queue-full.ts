@@ -8,7 +8,11 @@ import type { InFlightMarker } from "./in-flight";
 import type { OpenAIBatchApi } from "./openai-api";
 import { steeringOf } from "./state";
 
-/** The code of a batch the API failed because the organization's enqueued-token limit was full. */
+/**
+ * The code of a batch the API failed because the enqueued-token limit for its model was full (on
+ * OpenAI the organization's; on Azure the quota of the batch deployment). Messages name it
+ * "the enqueued-token limit for the model", which is true of both.
+ */
 export const TOKEN_LIMIT_EXCEEDED = "token_limit_exceeded";
 
 /** Whether a wait ended on a batch that failed only because the queue was full. */
@@ -78,7 +82,7 @@ export function overLimitAlone(state: {
 /** What to say about a batch that alone is over the limit, and what to do. */
 export function overLimitAloneNote(id: string, over: { tokens: number; limit: number }): string {
   const count = (n: number) => n.toLocaleString("en-US");
-  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}, and its estimated ${count(over.tokens)} input tokens are more than the organization's enqueued-token limit for the model (${count(over.limit)}): it can never be queued, so it is not created again. Split the requests into smaller batches (a BatchSet with maxEnqueuedTokens: ${over.limit}), or raise the organization's limit, then run \`pulumi up\`.`;
+  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}, and its estimated ${count(over.tokens)} input tokens are more than the enqueued-token limit for the model (${count(over.limit)}): it can never be queued, so it is not created again. Split the requests into smaller batches (a BatchSet with maxEnqueuedTokens: ${over.limit}), or raise the limit, then run \`pulumi up\`.`;
 }
 
 /**
@@ -97,7 +101,7 @@ export function replaceFullQueueFailure(olds: BatchOutputs, diff: BatchDiff): Ba
 
 /** What a refresh that finds a batch failed on a full queue says (the logger's warning). */
 export function fullQueueFailureNote(id: string): string {
-  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}: the organization's enqueued-token limit for the model was full when the API validated it; the next \`pulumi up\` replaces it with a new batch (run it once other batches of the model have finished)`;
+  return `batch ${id} failed with ${TOKEN_LIMIT_EXCEEDED}: the enqueued-token limit for the model was full when the API validated it; the next \`pulumi up\` replaces it with a new batch (run it once other batches of the model have finished)`;
 }
 
 /**
@@ -163,11 +167,11 @@ export async function createThroughFullQueue(
         throw new BatchWaitError(
           error.id,
           restored,
-          `${error.message} The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${steering.waitTimeoutMs / 1000} s); the next \`pulumi up\` replaces the batch (run it once other batches of the model have finished), or raise waitTimeoutSeconds.`,
+          `${error.message} The enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (${steering.waitTimeoutMs / 1000} s); the next \`pulumi up\` replaces the batch (run it once other batches of the model have finished), or raise waitTimeoutSeconds.`,
         );
       }
       deps.log.warn(
-        `batch ${error.id} failed with ${TOKEN_LIMIT_EXCEEDED}: the organization's enqueued-token limit for the model is full; creating it again in ${delay} ms`,
+        `batch ${error.id} failed with ${TOKEN_LIMIT_EXCEEDED}: the enqueued-token limit for the model is full; creating it again in ${delay} ms`,
       );
       await dropInputFile(restored, api, deps);
       await deps.sleep(delay);

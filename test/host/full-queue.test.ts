@@ -1,6 +1,6 @@
 /**
  * A batch that does not wait and that the API fails with `token_limit_exceeded` (the
- * organization's enqueued-token limit was full), through the real dynamic-provider host: a refresh
+ * enqueued-token limit for the model was full), through the real dynamic-provider host: a refresh
  * records the failure and warns, the next `up`'s diff plans a replace, and the replacement runs
  * under the same create token once the queue has drained, while the delete of the failed batch
  * leaves the new one and its input alone.
@@ -87,7 +87,7 @@ test("a batch that did not wait and failed on a full queue is replaced by the ne
     errors: [{ code: "token_limit_exceeded" }],
   });
   expect(host.stderr()).toContain(
-    `batch ${created.id} failed with token_limit_exceeded: the organization's enqueued-token limit for the model was full when the API validated it; the next \`pulumi up\` replaces it`,
+    `batch ${created.id} failed with token_limit_exceeded: the enqueued-token limit for the model was full when the API validated it; the next \`pulumi up\` replaces it`,
   );
   const diff = await host.diff(URN, created.id, refreshed.properties, checked.inputs);
   expect(diff).toEqual({ changes: "some", replaces: ["status"], deleteBeforeReplace: false });

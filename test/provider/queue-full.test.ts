@@ -96,7 +96,7 @@ test("a queue that stays full past waitTimeoutSeconds records the failed batch a
   expect(thrown.properties.status).toBe("failed");
   expect(thrown.properties.waitTimeoutSeconds).toBe(30);
   expect(thrown.message).toContain(
-    "The organization's enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (30 s)",
+    "The enqueued-token limit for the model stayed full for all of waitTimeoutSeconds (30 s)",
   );
 });
 
@@ -124,7 +124,7 @@ test("a batch whose estimated tokens alone are over the limit is not created aga
   if (!isBatchWaitError(thrown)) return;
   expect(thrown.properties.status).toBe("failed");
   expect(thrown.message).toContain(
-    `its estimated ${inputs.estimate?.inputTokens?.toLocaleString("en-US")} input tokens are more than the organization's enqueued-token limit for the model (${LIMIT.toLocaleString("en-US")})`,
+    `its estimated ${inputs.estimate?.inputTokens?.toLocaleString("en-US")} input tokens are more than the enqueued-token limit for the model (${LIMIT.toLocaleString("en-US")})`,
   );
   expect(thrown.message).toContain("BatchSet with maxEnqueuedTokens");
   const all = (await p.client.batches.list({ limit: 100 })).data;
