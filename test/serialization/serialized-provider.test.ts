@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { installPackedPackage } from "../support/packed-package";
 import { REPO_ROOT } from "../support/repo";
 
@@ -76,6 +76,10 @@ describe("the serialized provider, from the packed tarball installed in a projec
     copyFileSync(join(__dirname, SCRIPT), join(project, SCRIPT));
     text = serializeIn(project, project);
   }, 180_000);
+
+  afterAll(() => {
+    if (project !== undefined) rmSync(project, { recursive: true, force: true });
+  });
 
   test("is one require of the provider module, under 512 bytes", () => {
     expect(Buffer.byteLength(text)).toBeLessThan(512);

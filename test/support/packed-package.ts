@@ -43,11 +43,19 @@ export function extractPackedPackage(root: string): string {
 
 /**
  * Packs this package with `npm pack` (as it would be published) and installs the tarball, with
- * the pinned @pulumi/pulumi, into a fresh project directory. Dependencies come from npm's cache
- * when they are there.
+ * the pinned @pulumi/pulumi, into a fresh project directory, which the caller removes. The
+ * tarball's folder is removed here. Dependencies come from npm's cache when they are there.
  */
 export function installPackedPackage(prefix = "packed-"): string {
-  const tarball = packInto(mkdtempSync(join(tmpdir(), "pack-")));
+  const work = mkdtempSync(join(tmpdir(), "pack-"));
+  try {
+    return installTarball(packInto(work), prefix);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function installTarball(tarball: string, prefix: string): string {
   const project = mkdtempSync(join(tmpdir(), prefix));
   const pulumiVersion = (
     require(join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json")) as { version: string }
@@ -56,18 +64,23 @@ export function installPackedPackage(prefix = "packed-"): string {
     join(project, "package.json"),
     JSON.stringify({ name: "consumer", version: "0.0.0", private: true }),
   );
-  execFileSync(
-    "npm",
-    [
-      "install",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      "--ignore-scripts",
-      tarball,
-      `@pulumi/pulumi@${pulumiVersion}`,
-    ],
-    { cwd: project, stdio: "pipe" },
-  );
+  try {
+    execFileSync(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        tarball,
+        `@pulumi/pulumi@${pulumiVersion}`,
+      ],
+      { cwd: project, stdio: "pipe" },
+    );
+  } catch (error) {
+    rmSync(project, { recursive: true, force: true });
+    throw error;
+  }
   return project;
 }
