@@ -175,10 +175,16 @@ describe("whereResults: where the message sends the reader for the full results"
 describe("resultsFileToRestore: whether diff writes the results file again", () => {
   const kept = written("restore.jsonl", '{"custom_id":"r"}\n');
   const news = (resultsPath: unknown) => ({ endpoint: "/v1/chat/completions", resultsPath }) as BatchInputs;
-  const olds = (extra: Partial<BatchOutputs>) =>
-    outputs({ status: "completed", resultsPath: kept.path, resultsSha256: kept.sha, ...extra });
+  /** `extra` may unset a field (`resultsSha256: undefined`), as a state written without it reads. */
+  const olds = (extra: Record<string, unknown>) =>
+    outputs({
+      status: "completed",
+      resultsPath: kept.path,
+      resultsSha256: kept.sha,
+      ...(extra as Partial<BatchOutputs>),
+    });
 
-  test.each<[string, Partial<BatchOutputs>, unknown, "missing" | "differs" | undefined]>([
+  test.each<[string, Record<string, unknown>, unknown, "missing" | "differs" | undefined]>([
     ["the file written last is in place", {}, kept.path, undefined],
     ["the file differs", { resultsSha256: sha256("other") }, kept.path, "differs"],
     ["the state holds no hash", { resultsSha256: undefined }, kept.path, "differs"],
@@ -220,7 +226,8 @@ describe("followUpFilename: the name a follow-up's input is uploaded under", () 
 });
 
 describe("attemptOfApiBatch: a follow-up as the outputs record it", () => {
-  const batch = (extra: Partial<ApiBatch>): ApiBatch =>
+  /** A batch as the API sends it: a file id it has not made yet may come as null. */
+  const batch = (extra: Record<string, unknown>): ApiBatch =>
     ({
       id: "batch_2",
       object: "batch",
@@ -275,7 +282,7 @@ describe("inputSourceOf: the input the results are joined with", () => {
   } as unknown as ResultsContext;
 
   test("the requests, the input file from the project's directory, or nothing", () => {
-    const requests = [{ custom_id: "a", method: "POST", url: "/v1/embeddings", body: {} }];
+    const requests = [{ custom_id: "a", method: "POST" as const, url: "/v1/embeddings", body: {} }];
     expect(inputSourceOf(outputs({ requests, inputFile: "in.jsonl" }), ctx)).toBe(requests);
     expect(inputSourceOf(outputs({ inputFile: "in.jsonl", inputFileId: "file-1" }), ctx)).toBe(
       join(work, "in.jsonl"),
