@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { MAX_RETRY_ATTEMPTS } from "../../provider/results/check-arguments";
 import { createTokenOf } from "../../provider/runtime/create-token";
 import { answersById } from "../emulator/support/harness";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -415,6 +416,50 @@ describe("retryFailedRequests", () => {
     expect(updated?.resultsSummary).toMatchObject({ succeeded: 4, expired: 0 });
   });
 
+  test("a follow-up that expired gives its requests its status, and only those: the others keep the first batch's", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ maxFailedRatio: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 2, failed: 2 });
+    // A follow-up of the two failed requests, which expired before it ran any.
+    const file = await env.client.files.create({
+      file: new File(
+        [
+          embeddingRequests(2)
+            .map((r) => `${JSON.stringify(r)}\n`)
+            .join(""),
+        ],
+        "follow-up.jsonl",
+      ),
+      purpose: "batch",
+    });
+    const followUp = await env.client.batches.create({
+      input_file_id: file.id,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    await env.emulator.setBatchStatus(followUp.id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const { resultsSummary: _s, ...state } = outs as BatchOutputs;
+    const news = await env.checked(waiting({ maxFailedRatio: 1, retryFailedRequests: 1 }));
+    const { outs: updated } = await env.provider.update(
+      id,
+      {
+        ...state,
+        retryFailedRequests: 1,
+        attempts: [
+          ...(state.attempts ?? [
+            { batchId: id, status: "completed", inputFileId: state.inputFileId as string },
+          ]),
+          { batchId: followUp.id, status: "expired", inputFileId: file.id },
+        ],
+      },
+      news,
+    );
+    expect(updated?.attempts?.map((a) => a.status)).toEqual(["completed", "expired"]);
+    expect(updated?.resultsSummary).toMatchObject({ succeeded: 2, failed: 0, expired: 2 });
+  });
+
   test("a follow-up an interrupted up already made is taken, never made twice", async () => {
     await setUp(failFirst(2));
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
@@ -568,9 +613,10 @@ describe("retryFailedRequests", () => {
       ],
     };
     await env.provider.delete(id, state);
-    expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+    // A resource that waits for completion waits for the cancel to be done.
+    expect((await env.client.batches.retrieve(live.id)).status).toBe("cancelled");
     expect(env.logs).toEqual(
-      expect.arrayContaining([expect.stringMatching(`follow-up batch ${live.id} is cancell`)]),
+      expect.arrayContaining([expect.stringContaining(`follow-up batch ${live.id} is cancelling`)]),
     );
   });
 
@@ -606,7 +652,7 @@ describe("retryFailedRequests", () => {
     const stray = await env.client.files.create({
       file: new File(
         ["{}\n"],
-        `retry.${`${createTokenOf(inputs)}.${id.slice(-12)}-retry-2`.slice(-24)}.jsonl`,
+        `retry.${`${createTokenOf(inputs)}.${id.slice(-12)}-retry-${MAX_RETRY_ATTEMPTS}`.slice(-24)}.jsonl`,
       ),
       purpose: "batch",
     });
@@ -635,6 +681,26 @@ describe("retryFailedRequests", () => {
           `deleted ${stray.filename} (${stray.id}), the input file of a follow-up the state did not record`,
         ),
       ]),
+    );
+  });
+
+  test("delete removes a recorded follow-up's input file after retryFailedRequests went back to 0", async () => {
+    await setUp(failFirst(2));
+    const { id, outs } = await env.provider.create(await env.checked(waiting({ retryFailedRequests: 1 })));
+    const state = outs as BatchOutputs;
+    expect(state.attempts).toHaveLength(2);
+    await env.provider.delete(id, { ...state, retryFailedRequests: 0 });
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
+  test("with deleteInputFileOnDelete false, delete keeps the follow-ups' input files", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, deleteInputFileOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    await env.provider.delete(id, state);
+    expect((await env.batchFiles()).map((file) => file.id).sort()).toEqual(
+      (state.attempts ?? []).map((attempt) => attempt.inputFileId).sort(),
     );
   });
 
