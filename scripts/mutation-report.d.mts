@@ -20,6 +20,8 @@ export interface Run {
   name: string;
   time: number;
   files: Record<string, { mutants: readonly Mutant[] }>;
+  /** The files the run mutated; one in which Stryker found no mutant is absent from `files`. */
+  mutated?: readonly string[];
 }
 
 export interface Combined {

@@ -26,13 +26,21 @@ export function tally(mutants) {
  * later in the list); files outside the folder are left out, and the folder's files that no run
  * mutated are named in `missing`. `nonStatic` is the figure of the mutants that are not static.
  *
- * @param runs `[{ name, time, files }]`, `files` as in Stryker's mutation.json (`{ [path]: { mutants } }`)
+ * A file a run mutated in which Stryker found no mutant (types, re-exports) is absent from its
+ * mutation.json: the run's `mutated` list (the files it was told to mutate) counts it as run, with
+ * no mutants.
+ *
+ * @param runs `[{ name, time, files, mutated? }]`, `files` as in Stryker's mutation.json
+ *   (`{ [path]: { mutants } }`), `mutated` the paths the run mutated
  * @param folderFiles the files the folder mutates, relative to the repository like the reports' paths
  */
 export function combineRuns(runs, folderFiles) {
   const latest = new Map();
   for (const run of runs) {
-    for (const [file, result] of Object.entries(run.files)) {
+    const mutantFree = Object.fromEntries(
+      (run.mutated ?? []).filter((file) => !(file in run.files)).map((file) => [file, { mutants: [] }]),
+    );
+    for (const [file, result] of Object.entries({ ...mutantFree, ...run.files })) {
       const held = latest.get(file);
       if (held === undefined || run.time >= held.time) {
         latest.set(file, { run: run.name, time: run.time, mutants: result.mutants });

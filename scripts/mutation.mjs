@@ -12,7 +12,7 @@
 // git): a later run tests again only the mutants whose code or covering tests changed. The run
 // ends with one line per folder (killed, survived, timeout, no coverage, score) and exits 1 when a
 // folder scores under the threshold.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, matchesGlob, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { combineRuns, formatRow, tally } from "./mutation-report.mjs";
@@ -185,6 +185,11 @@ function filesOf(folder) {
   return found.sort();
 }
 
+/** The files a run mutates: those named with `--mutate`, or the whole folder's. */
+function filesMutatedBy(folder, options) {
+  return options.mutate.length > 0 ? [...options.mutate].sort() : filesOf(folder);
+}
+
 function testsOf(folder) {
   const { tests } = FOLDERS[folder];
   return typeof tests === "function" ? tests() : tests;
@@ -257,24 +262,32 @@ function strykerOptions(folder, options) {
   };
 }
 
+/** The list of the files a run mutated, kept beside its report (`MUTATED`). */
+const MUTATED = "mutated.json";
+
 /**
  * Every run of a folder that left a report: the whole folder's and each narrowed one's, with the
- * time its report was written.
+ * time its report was written and the files it mutated. A run of files that hold no mutant leaves
+ * only its list: Stryker writes no report when it finds nothing to mutate.
  */
 function runsOf(folder) {
   const dir = join(root, "reports", "mutation", folder);
-  const reports = [join(dir, "mutation.json")];
+  const dirs = [dir];
   if (existsSync(join(dir, "only"))) {
-    for (const name of readdirSync(join(dir, "only")).sort())
-      reports.push(join(dir, "only", name, "mutation.json"));
+    for (const name of readdirSync(join(dir, "only")).sort()) dirs.push(join(dir, "only", name));
   }
-  return reports
-    .filter((path) => existsSync(path))
-    .map((path) => ({
-      name: relative(root, dirname(path)),
-      time: statSync(path).mtimeMs,
-      files: JSON.parse(readFileSync(path, "utf8")).files,
-    }));
+  return dirs
+    .map((runDir) => ({ report: join(runDir, "mutation.json"), list: join(runDir, MUTATED) }))
+    .filter(({ report, list }) => existsSync(report) || existsSync(list))
+    .map(({ report, list }) => {
+      const found = [report, list].filter((path) => existsSync(path));
+      return {
+        name: relative(root, dirname(report)),
+        time: Math.max(...found.map((path) => statSync(path).mtimeMs)),
+        files: existsSync(report) ? JSON.parse(readFileSync(report, "utf8")).files : {},
+        mutated: existsSync(list) ? JSON.parse(readFileSync(list, "utf8")) : [],
+      };
+    });
 }
 
 /** `--report`: each folder's figure from the latest run of each of its files; 1 when under the threshold or incomplete. */
@@ -319,6 +332,9 @@ const rows = [];
 for (const folder of options.folders) {
   console.log(`\n== mutation: ${folder}`);
   const results = await new Stryker(strykerOptions(folder, options)).runMutationTest();
+  const out = join(root, outputOf(folder, options));
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, MUTATED), `${JSON.stringify(filesMutatedBy(folder, options), null, 2)}\n`);
   rows.push([folder, tally(results)]);
 }
 

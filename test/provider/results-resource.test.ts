@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../provider/contract";
 import type { FaultRule } from "../../provider/emulator";
 import { type BatchWaitError, isBatchWaitError } from "../../provider/errors";
+import { MAX_RETRY_ATTEMPTS } from "../../provider/results/check-arguments";
 import { createTokenOf } from "../../provider/runtime/create-token";
 import { answersById } from "../emulator/support/harness";
 import { EMBEDDINGS, embeddingRequests, type ProviderUnderTest, providerWithEmulator } from "./harness";
@@ -95,6 +96,27 @@ describe("maxFailedRatio and resultsSummary", () => {
       /^Batch \S+: 1 of 4 requests did not succeed \(3 succeeded, 1 failed\); that is 25%, more than maxFailedRatio 0 allows\./,
     );
     expect(error.properties.resultsSummary?.succeeded).toBe(3);
+  });
+
+  test("an update that lowers maxFailedRatio under the share fails, with examples read back from resultsPath", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ resultsPath: "r.jsonl", maxFailedRatio: 0.5 }));
+    const { id, outs } = await env.provider.create(inputs);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 2, failed: 2 });
+    env.emulator.clearCalls();
+    const lowered = await env.checked(waiting({ resultsPath: "r.jsonl", maxFailedRatio: 0.25 }));
+    const error = await env.provider.update(id, outs as BatchOutputs, lowered).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(isBatchWaitError(error)).toBe(true);
+    // The first request of each error code is its example; the results are not read again.
+    expect((error as Error).message).toMatch(
+      / Most frequent errors: server_error ×2 \(e\.g\. doc-1: This request failed with status 500 \(server_error\)[^.]*\.\)\. /,
+    );
+    expect((error as Error).message).toContain("Full results: r.jsonl.");
+    const downloads = env.emulator.calls().filter((call) => call.path.endsWith("/content"));
+    expect(downloads).toEqual([]);
   });
 
   test("the share is unsuccessful over all requests: 2 of 4 exceeds 0.4", async () => {
@@ -334,6 +356,33 @@ describe("retryFailedRequests", () => {
       "succeeded",
     ]);
     expect((await env.client.batches.list()).data).toHaveLength(2);
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `resubmitted 2 failed requests of batch ${id} in follow-up batch ${attempts[1]!.batchId}`,
+        ),
+        expect.stringContaining(`wrote the results of batch ${id} to r.jsonl`),
+      ]),
+    );
+  });
+
+  test("a follow-up of an input file resubmits that file's failed lines, byte for byte", async () => {
+    const { dir } = await setUp(failFirst(2));
+    // Spacing of its own, which a re-serialisation of the requests would lose.
+    const lines = embeddingRequests(4).map((r) => JSON.stringify(r, null, 0).replace(":", ": "));
+    writeFileSync(join(dir, "in.jsonl"), `${lines.join("\n")}\n`);
+    const inputs = await env.checked({
+      endpoint: EMBEDDINGS,
+      inputFile: "in.jsonl",
+      waitForCompletion: true,
+      retryFailedRequests: 1,
+      resourceKey: "p/s/results",
+    });
+    const { outs } = await env.provider.create(inputs);
+    const attempts = outs?.attempts ?? [];
+    expect(attempts.map((a) => a.status)).toEqual(["completed", "completed"]);
+    expect(await inputOf(attempts[1]!.inputFileId)).toEqual(lines.slice(0, 2));
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 4, failed: 0 });
   });
 
   test("stops after retryFailedRequests follow-ups, and never resubmits a request the endpoint refused", async () => {
@@ -367,6 +416,50 @@ describe("retryFailedRequests", () => {
     expect(updated?.resultsSummary).toMatchObject({ succeeded: 4, expired: 0 });
   });
 
+  test("a follow-up that expired gives its requests its status, and only those: the others keep the first batch's", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ maxFailedRatio: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    expect(outs?.resultsSummary).toMatchObject({ succeeded: 2, failed: 2 });
+    // A follow-up of the two failed requests, which expired before it ran any.
+    const file = await env.client.files.create({
+      file: new File(
+        [
+          embeddingRequests(2)
+            .map((r) => `${JSON.stringify(r)}\n`)
+            .join(""),
+        ],
+        "follow-up.jsonl",
+      ),
+      purpose: "batch",
+    });
+    const followUp = await env.client.batches.create({
+      input_file_id: file.id,
+      endpoint: EMBEDDINGS,
+      completion_window: "24h",
+    });
+    await env.emulator.setBatchStatus(followUp.id, "in_progress", { stuck: true });
+    await env.emulator.advance(86_400_000);
+    const { resultsSummary: _s, ...state } = outs as BatchOutputs;
+    const news = await env.checked(waiting({ maxFailedRatio: 1, retryFailedRequests: 1 }));
+    const { outs: updated } = await env.provider.update(
+      id,
+      {
+        ...state,
+        retryFailedRequests: 1,
+        attempts: [
+          ...(state.attempts ?? [
+            { batchId: id, status: "completed", inputFileId: state.inputFileId as string },
+          ]),
+          { batchId: followUp.id, status: "expired", inputFileId: file.id },
+        ],
+      },
+      news,
+    );
+    expect(updated?.attempts?.map((a) => a.status)).toEqual(["completed", "expired"]);
+    expect(updated?.resultsSummary).toMatchObject({ succeeded: 2, failed: 0, expired: 2 });
+  });
+
   test("a follow-up an interrupted up already made is taken, never made twice", async () => {
     await setUp(failFirst(2));
     const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
@@ -377,6 +470,11 @@ describe("retryFailedRequests", () => {
     const { outs: again } = await env.provider.update(id, interrupted as BatchOutputs, inputs);
     expect(again?.attempts?.map((a) => a.batchId)).toEqual([id, followUpId]);
     expect((await env.client.batches.list()).data).toHaveLength(2);
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`follow-up batch ${followUpId} was created by an earlier attempt; taking it`),
+      ]),
+    );
   });
 
   test("the first batch and its follow-ups share one waitTimeoutSeconds; the next up resumes the follow-up and makes no other", async () => {
@@ -515,7 +613,33 @@ describe("retryFailedRequests", () => {
       ],
     };
     await env.provider.delete(id, state);
-    expect((await env.client.batches.retrieve(live.id)).status).toMatch(/^cancell/);
+    // A resource that waits for completion waits for the cancel to be done.
+    expect((await env.client.batches.retrieve(live.id)).status).toBe("cancelled");
+    expect(env.logs).toEqual(
+      expect.arrayContaining([expect.stringContaining(`follow-up batch ${live.id} is cancelling`)]),
+    );
+  });
+
+  test("delete of a follow-up the state records as running but that has finished cancels nothing and deletes its input file", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1 }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    const [first, followUp] = state.attempts as BatchAttempt[];
+    await env.provider.delete(id, {
+      ...state,
+      attempts: [first as BatchAttempt, { ...(followUp as BatchAttempt), status: "in_progress" }],
+    });
+    expect((await env.client.batches.retrieve(followUp!.batchId)).status).toBe("completed");
+    expect(await env.batchFiles()).toEqual([]);
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`follow-up batch ${followUp!.batchId} is finished or gone`),
+        expect.stringContaining(
+          `deleted ${followUp!.inputFileId}, the input file of follow-up batch ${followUp!.batchId}`,
+        ),
+      ]),
+    );
   });
 
   test("delete removes the follow-ups' input files, also one the state did not record, and keeps none behind", async () => {
@@ -528,7 +652,7 @@ describe("retryFailedRequests", () => {
     const stray = await env.client.files.create({
       file: new File(
         ["{}\n"],
-        `retry.${`${createTokenOf(inputs)}.${id.slice(-12)}-retry-2`.slice(-24)}.jsonl`,
+        `retry.${`${createTokenOf(inputs)}.${id.slice(-12)}-retry-${MAX_RETRY_ATTEMPTS}`.slice(-24)}.jsonl`,
       ),
       purpose: "batch",
     });
@@ -551,6 +675,33 @@ describe("retryFailedRequests", () => {
     expect(listings).toHaveLength(1);
     expect((await env.batchFiles()).map((file) => file.id)).toEqual([unrelated.id]);
     expect(new Set([stray.id, olderStray.id, unrelated.id]).size).toBe(3);
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `deleted ${stray.filename} (${stray.id}), the input file of a follow-up the state did not record`,
+        ),
+      ]),
+    );
+  });
+
+  test("delete removes a recorded follow-up's input file after retryFailedRequests went back to 0", async () => {
+    await setUp(failFirst(2));
+    const { id, outs } = await env.provider.create(await env.checked(waiting({ retryFailedRequests: 1 })));
+    const state = outs as BatchOutputs;
+    expect(state.attempts).toHaveLength(2);
+    await env.provider.delete(id, { ...state, retryFailedRequests: 0 });
+    expect(await env.batchFiles()).toEqual([]);
+  });
+
+  test("with deleteInputFileOnDelete false, delete keeps the follow-ups' input files", async () => {
+    await setUp(failFirst(2));
+    const inputs = await env.checked(waiting({ retryFailedRequests: 1, deleteInputFileOnDelete: false }));
+    const { id, outs } = await env.provider.create(inputs);
+    const state = outs as BatchOutputs;
+    await env.provider.delete(id, state);
+    expect((await env.batchFiles()).map((file) => file.id).sort()).toEqual(
+      (state.attempts ?? []).map((attempt) => attempt.inputFileId).sort(),
+    );
   });
 
   test("with cancelOnDelete false, a follow-up the state records as running but that has finished loses its input file", async () => {
@@ -587,6 +738,13 @@ describe("retryFailedRequests", () => {
     await env.provider.delete(id, outs as BatchOutputs);
     expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `kept ${file.filename} (${file.id}): batch ${live.id} reads it, and it may be a replacement's follow-up`,
+        ),
+      ]),
+    );
   });
 
   test("with cancelOnDelete false, a follow-up that may still run keeps running and keeps its input file", async () => {
@@ -615,6 +773,13 @@ describe("retryFailedRequests", () => {
     expect((await env.client.batches.retrieve(live.id)).status).toBe("in_progress");
     expect((await env.batchFiles()).map((f) => f.id)).toEqual([file.id]);
     expect(finished.status).toBe("completed");
+    expect(env.logs).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          `follow-up batch ${live.id} may still be running (cancelOnDelete is false), so its input file is kept`,
+        ),
+      ]),
+    );
   });
 });
 

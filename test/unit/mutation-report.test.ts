@@ -100,6 +100,28 @@ describe("a folder's figure from narrowed runs", () => {
     expect(combineRuns([], FOLDER)).toMatchObject({ files: [], missing: [...FOLDER].sort() });
   });
 
+  test("a file a run mutated that holds no mutant (absent from its report) counts as run, with none", () => {
+    const runs: Run[] = [
+      ...RUNS,
+      {
+        name: "only/tokenizer+estimate",
+        time: 500,
+        files: {},
+        mutated: ["provider/cost/tokenizer.ts", "provider/cost/estimate.ts"],
+      },
+    ];
+    const { files, missing, total } = combineRuns(runs, FOLDER);
+    expect(missing).toEqual([]);
+    expect(files.find(({ file }) => file.endsWith("tokenizer.ts"))).toEqual({
+      file: "provider/cost/tokenizer.ts",
+      run: "only/tokenizer+estimate",
+      row: tally([]),
+    });
+    // A later run's mutants of a file still win over an earlier run that found none.
+    expect(files.find(({ file }) => file.endsWith("estimate.ts"))?.run).toBe("only/estimate");
+    expect(total).toEqual(combineRuns(RUNS, FOLDER).total);
+  });
+
   test("of two runs at the same time, the later in the list wins", () => {
     const same = [RUNS[0]!, { ...RUNS[2]!, time: 1000 }];
     expect(combineRuns(same, FOLDER).files.find(({ file }) => file.endsWith("tally.ts"))?.run).toBe(
