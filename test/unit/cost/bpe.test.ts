@@ -1,12 +1,13 @@
 /**
  * The package's byte-pair merge against gpt-tokenizer (whose rank tables and pre-tokenizer it
- * uses), on a broad corpus; the windowed merge of long pre-tokens against the merge of the whole;
- * the check of a window's cut against the truth; and the work a megabyte-long word takes.
+ * uses), on a broad corpus; the windowed merge of pre-tokens against the merge of the whole, at a
+ * small window; and the check of a window's cut against the truth. The same at the counter's own
+ * window, and the work of a megabyte-long word, are in bpe-scale.test.ts.
  */
 import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, test } from "vitest";
-import { BytePairMerger, type MergeLog, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
+import { BytePairMerger, type MergeLog } from "../../../provider/cost/bpe/byte-pair-merge";
 import { buildRankTable, type RankTable, rankTable } from "../../../provider/cost/bpe/rank-table";
 import { BpeTextCounter } from "../../../provider/cost/bpe/text-counter";
 import {
@@ -214,26 +215,30 @@ describe("the merge is tiktoken's reference merge", () => {
   });
 });
 
-describe.each(ENCODINGS)("%s: a long pre-token merged in windows", (encoding) => {
+describe.each(ENCODINGS)("%s: a pre-token merged in windows of 256 bytes", (encoding) => {
+  // The counter's windows are 64 KiB (bpe-scale.test.ts merges words of 300,000 bytes in them);
+  // the same cuts and checks at 256 bytes with a margin of the longest token (128 bytes) cut
+  // words of a few thousand bytes a dozen times each.
   const table = rankTable(encoding);
   const random = seeded(encoding === "o200k_base" ? 5 : 9);
   const of = (alphabet: string, length: number) =>
     Array.from({ length }, () => alphabet[random(alphabet.length)]).join("");
   const latin1 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
   const words: [string, string][] = [
-    ["letters", of("abcdefghijklmnopqrstuvwxyz", 300_000)],
-    ["DNA", of("ACGT", 300_000)],
-    ["CJK", latin1(of("的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年東京設定", 100_000))],
-    ["base64", of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 300_000)],
-    ["bytes", Array.from({ length: 300_000 }, () => String.fromCharCode(random(256))).join("")],
-    ["one letter", "a".repeat(300_000)],
-    ["spaces", " ".repeat(300_000)],
-    ["a period of 10", "abcdefghij".repeat(30_000)],
-    ["runs of a", Array.from({ length: 20_000 }, () => `${"a".repeat(1 + random(30))}b`).join("")],
+    ["letters", of("abcdefghijklmnopqrstuvwxyz", 3000)],
+    ["DNA", of("ACGT", 3000)],
+    ["CJK", latin1(of("的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年東京設定", 1000))],
+    ["base64", of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 3000)],
+    ["bytes", Array.from({ length: 3000 }, () => String.fromCharCode(random(256))).join("")],
+    ["one letter", "a".repeat(3000)],
+    ["spaces", " ".repeat(3000)],
+    ["a period of 10", "abcdefghij".repeat(300)],
+    ["runs of a", Array.from({ length: 200 }, () => `${"a".repeat(1 + random(30))}b`).join("")],
   ];
+  const window = { bytes: 256, margin: 128 };
 
   test.each(words)("%s: the same count as merging it whole, every cut checked and kept", (_label, word) => {
-    const windowed = new WindowedMerger(table, new BytePairMerger(table));
+    const windowed = new WindowedMerger(table, new BytePairMerger(table), window);
     expect(windowed.count(word)).toBe(new BytePairMerger(table).count(word));
     expect(windowed.refusedCuts).toBe(0);
   });
@@ -314,23 +319,3 @@ function logOf(merger: BytePairMerger, bytes: string): MergeLog {
   merger.count(bytes, { log });
   return log;
 }
-
-describe("the work of a 1 MiB word", () => {
-  test.each<[string, string]>([
-    ["letters", "abcdefghijklmnopqrstuvwxyz"],
-    ["DNA", "ACGT"],
-  ])("%s: at most two look-ups a byte beyond the first, and each pair taken once", (_label, alphabet) => {
-    const random = seeded(17);
-    const size = 1024 * 1024;
-    const word = Array.from({ length: size }, () => alphabet[random(alphabet.length)]).join("");
-    const work: MergeWork = { lookups: 0, pairsTaken: 0, queueReads: 0 };
-    const tokens = new BpeTextCounter(rankTable("o200k_base")).count(word, work);
-    const merges = size - tokens;
-    // The first look-up of every adjacent pair of bytes, then two per merge: linear, not quadratic.
-    expect(work.lookups).toBeLessThanOrEqual(size + 2 * merges + 2 * 64 * 1024);
-    // Every pair taken from a bucket is merged or was dropped by a merge: at most one a byte.
-    expect(work.pairsTaken).toBeLessThanOrEqual(size + merges);
-    // The heap holds ranks, not pairs: its moves are bounded by the ranks met, not by the length.
-    expect(work.queueReads).toBeLessThanOrEqual(size);
-  });
-});
