@@ -1,0 +1,139 @@
+/**
+ * The rank table and the pair table built from small vocabularies drawn at random, inside the
+ * tests (the real encodings' tables are built once a process and shared), and the windowed merge
+ * on such vocabularies, whose merges out of rank order make some cuts fail their check.
+ */
+import { describe, expect, test } from "vitest";
+import { BytePairMerger } from "../../../provider/cost/bpe/byte-pair-merge";
+import { buildRankTable, isAscii, PairRanks, type RankTable } from "../../../provider/cost/bpe/rank-table";
+import { WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
+
+function seeded(seed: number): (below: number) => number {
+  let state = seed;
+  return (below) => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return (state >>> 8) % below;
+  };
+}
+
+/** The 256 bytes, then 16 words of a and b of 2 to 4 letters at random ranks up to 655. */
+function randomVocabulary(random: (below: number) => number): (string | number[])[] {
+  const ranks: (string | number[])[] = Array.from({ length: 256 }, (_, byte) => [byte]);
+  const words = new Set<string>();
+  while (words.size < 16) words.add(Array.from({ length: 2 + random(3) }, () => "ab"[random(2)]).join(""));
+  for (const word of words) ranks[256 + random(400)] ??= word;
+  return ranks;
+}
+
+/** The bytes of each rank, one latin1 character per byte, from the table's own map. */
+function bytesByRank(table: RankTable): string[] {
+  const bytes: string[] = [];
+  for (const [key, rank] of table.byBytes) bytes[rank] = key;
+  return bytes;
+}
+
+describe("a rank table", () => {
+  test("holds every token by its bytes, its length, the longest, and the ranks of single bytes and pairs", () => {
+    const ranks: (string | number[])[] = [[0x61], [0x62], [0xc3, 0xa9], "ab", "é", "aé", [0xff, 0xfe, 0xfd]];
+    const table = buildRankTable(ranks, "cl100k_base");
+    expect(table.encoding).toBe("cl100k_base");
+    expect([...table.byBytes]).toEqual([
+      ["a", 0],
+      ["b", 1],
+      ["\u00c3\u00a9", 4],
+      ["ab", 3],
+      ["a\u00c3\u00a9", 5],
+      ["\u00ff\u00fe\u00fd", 6],
+    ]);
+    expect([...table.byText]).toEqual([
+      ["é", 4],
+      ["aé", 5],
+    ]);
+    expect([...table.tokenBytes]).toEqual([1, 1, 2, 2, 2, 3, 3]);
+    expect(table.longestTokenBytes).toBe(3);
+    expect(table.byteRank[0x61]).toBe(0);
+    expect(table.byteRank[0x62]).toBe(1);
+    expect(table.byteRank[0x63]).toBe(-1);
+    expect(table.bytePairRank[(0x61 << 8) | 0x62]).toBe(3);
+    expect(table.bytePairRank[(0xc3 << 8) | 0xa9]).toBe(4);
+    expect(table.bytePairRank[(0x62 << 8) | 0x61]).toBe(-1);
+    expect([...table.byteRank].filter((rank) => rank >= 0)).toHaveLength(2);
+    expect([...table.bytePairRank].filter((rank) => rank >= 0)).toHaveLength(2);
+  });
+
+  test("the longest token may be ASCII, UTF-8 text or raw bytes", () => {
+    expect(buildRankTable([[0x61], "abcd", "é"], "o200k_base").longestTokenBytes).toBe(4);
+    expect(buildRankTable([[0x61], "ab", "€€"], "o200k_base").longestTokenBytes).toBe(6);
+    expect(buildRankTable([[0x61], "ab", [1, 2, 3, 4, 5]], "o200k_base").longestTokenBytes).toBe(5);
+  });
+
+  test("ASCII is the characters up to 0x7f", () => {
+    expect(isAscii("")).toBe(true);
+    expect(isAscii("\u007f ~ az")).toBe(true);
+    expect(isAscii("abc\u0080")).toBe(false);
+    expect(isAscii("\u00e9abc")).toBe(false);
+  });
+});
+
+describe("the pair table", () => {
+  test("on 10 random vocabularies: every pair of tokens gives the token their bytes make, or none", () => {
+    const random = seeded(31);
+    const wrong: string[] = [];
+    let found = 0;
+    for (let vocabulary = 0; vocabulary < 10; vocabulary += 1) {
+      const table = buildRankTable(randomVocabulary(random), "o200k_base");
+      const pairs = new PairRanks(table);
+      const bytes = bytesByRank(table);
+      const ranks = Object.keys(bytes).map(Number);
+      for (const left of ranks) {
+        for (const right of ranks) {
+          const expected = table.byBytes.get(bytes[left]! + bytes[right]!);
+          const given = pairs.get(left, right);
+          if (given !== expected) wrong.push(`${left} + ${right}: ${given}, not ${expected}`);
+          if (expected !== undefined) {
+            if (!pairs.mayHave(left, right)) wrong.push(`${left} + ${right}: filtered out`);
+            found += 1;
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Each vocabulary's words are pairs of tokens in one way or more.
+    expect(found).toBeGreaterThan(10 * 16);
+  });
+
+  test("a left rank with many pairs is searched through all of them", () => {
+    // "a" followed by each of 200 bytes, then "a" + "a?" for each: rank "a" has 400 pairs.
+    const ranks: (string | number[])[] = Array.from({ length: 256 }, (_, byte) => [byte]);
+    for (let byte = 0; byte < 200; byte += 1) ranks.push([0x61, byte]);
+    for (let byte = 0; byte < 200; byte += 1) ranks.push([0x61, 0x61, byte]);
+    const table = buildRankTable(ranks, "o200k_base");
+    const pairs = new PairRanks(table);
+    for (let byte = 0; byte < 256; byte += 1) {
+      expect(pairs.get(0x61, byte)).toBe(byte < 200 ? 256 + byte : undefined);
+      expect(pairs.get(256 + 0x61, byte)).toBe(byte < 200 ? 456 + byte : undefined);
+      expect(pairs.get(0x62, byte)).toBeUndefined();
+    }
+  });
+});
+
+describe("the windowed merge on random vocabularies, at windows of 8 bytes", () => {
+  test("gives the count of the whole merge, also where a cut does not hold", () => {
+    const random = seeded(37);
+    let refused = 0;
+    let counted = 0;
+    for (let vocabulary = 0; vocabulary < 30; vocabulary += 1) {
+      const table = buildRankTable(randomVocabulary(random), "o200k_base");
+      for (let text = 0; text < 10; text += 1) {
+        const bytes = Array.from({ length: 9 + random(60) }, () => "ab"[random(2)]).join("");
+        const windowed = new WindowedMerger(table, new BytePairMerger(table), { bytes: 8, margin: 4 });
+        expect(windowed.count(bytes), bytes).toBe(new BytePairMerger(table).count(bytes));
+        refused += windowed.refusedCuts;
+        counted += 1;
+      }
+    }
+    expect(counted).toBe(300);
+    // The merges out of rank order of these vocabularies make cuts fail their check.
+    expect(refused).toBeGreaterThan(10);
+  });
+});
