@@ -4,7 +4,7 @@
  * on such vocabularies, whose merges out of rank order make some cuts fail their check.
  */
 import { describe, expect, test } from "vitest";
-import { BytePairMerger } from "../../../provider/cost/bpe/byte-pair-merge";
+import { BytePairMerger, type MergeLog, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
 import { buildRankTable, isAscii, PairRanks, type RankTable } from "../../../provider/cost/bpe/rank-table";
 import { WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
 
@@ -135,5 +135,37 @@ describe("the windowed merge on random vocabularies, at windows of 8 bytes", () 
     expect(counted).toBe(300);
     // The merges out of rank order of these vocabularies make cuts fail their check.
     expect(refused).toBeGreaterThan(10);
+  });
+});
+
+describe("the merge of abab with the tokens ab (rank 256) and abab (rank 257)", () => {
+  const ranks: (string | number[])[] = [...Array.from({ length: 256 }, (_, byte) => [byte]), "ab", "abab"];
+  const table = buildRankTable(ranks, "o200k_base");
+
+  test("makes one token in two steps, and reports each merge and the work it took", () => {
+    const work: MergeWork = { lookups: 10, pairsTaken: 20, queueReads: 30 };
+    const log: MergeLog = { ranks: new Int32Array(0), starts: new Int32Array(0), size: 5 };
+    const merger = new BytePairMerger(table);
+    expect(merger.count("abab", { work, log })).toBe(1);
+    expect([...log.ranks.subarray(0, log.size)]).toEqual([256, 256, 257]);
+    expect([...log.starts.subarray(0, log.size)]).toEqual([0, 2, 0]);
+    // Looked up: the 3 pairs of bytes, then "ab" + "a" after the first merge (no pair before
+    // it), and "ab" + "ab" before the second (no pair after it). Taken: the two pairs of rank
+    // 256, then the one of 257. Read: the queue's one word (ranks 256 to 287) for 256, for 257,
+    // and once more to find it empty. Each is added to what `work` held.
+    expect(work).toEqual({ lookups: 10 + 5, pairsTaken: 20 + 3, queueReads: 30 + 3 });
+    expect(merger.partsIn(0, 4)).toBe(1);
+    expect(merger.partStartAt(3)).toBe(0);
+  });
+
+  test("counts a pre-token of 0 or 1 bytes as that many tokens, with an empty log", () => {
+    const log: MergeLog = { ranks: new Int32Array(0), starts: new Int32Array(0), size: 3 };
+    const merger = new BytePairMerger(table);
+    expect(merger.count("", { log })).toBe(0);
+    expect(log.size).toBe(0);
+    expect(merger.count("a")).toBe(1);
+    expect(merger.count("ba")).toBe(2);
+    expect(merger.count("ababab")).toBe(2);
+    expect(merger.count("abababab")).toBe(2);
   });
 });
