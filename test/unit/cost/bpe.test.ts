@@ -21,6 +21,16 @@ import {
 import type { EncodingName } from "../../../provider/cost/encodings";
 
 const ENCODINGS: EncodingName[] = ["o200k_base", "cl100k_base"];
+
+/**
+ * Under `npm run mutation` (vitest.mutation.config.mts sets the variable), where every mutant of
+ * the merge runs these tests again, the random corpora are a fifth or a sixth as large: the same
+ * generators and checks, on their first texts. `npm test` runs them whole.
+ */
+const SMALL = process.env.PULUMI_OPENAI_BATCH_MUTATION === "1";
+const RANDOM_TEXTS = SMALL ? 500 : 3000;
+const VOCABULARIES = SMALL ? 60 : 300;
+const CUT_WORDS = SMALL ? 150 : 600;
 const REFERENCE = { o200k_base: o200k, cl100k_base: cl100k };
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
@@ -142,8 +152,8 @@ describe.each(ENCODINGS)("%s: the counter gives gpt-tokenizer's counts", (encodi
     expect(counter.count(text)).toBe(reference(text));
   });
 
-  test("on 3,000 random texts of words, scripts, emoji, whitespace, code points and bytes", () => {
-    const mismatches = randomTexts(3000, encoding === "o200k_base" ? 7 : 11).filter(
+  test(`on ${RANDOM_TEXTS} random texts of words, scripts, emoji, whitespace, code points and bytes`, () => {
+    const mismatches = randomTexts(RANDOM_TEXTS, encoding === "o200k_base" ? 7 : 11).filter(
       (text) => counter.count(text) !== reference(text),
     );
     expect(mismatches).toEqual([]);
@@ -186,10 +196,10 @@ function referenceMerge(bytes: string, rankOf: (bytes: string) => number | undef
 describe("the merge is tiktoken's reference merge", () => {
   // In the real encodings no merge has been seen to make a pair of lower rank than its own (the
   // case where the lower rank must be merged first); vocabularies drawn at random make it common.
-  test("on 300 random vocabularies over a and b, whose merges often make pairs of lower rank: the same tokens", () => {
+  test(`on ${VOCABULARIES} random vocabularies over a and b, whose merges often make pairs of lower rank: the same tokens`, () => {
     const random = seeded(21);
     let checked = 0;
-    for (let vocabulary = 0; vocabulary < 300; vocabulary += 1) {
+    for (let vocabulary = 0; vocabulary < VOCABULARIES; vocabulary += 1) {
       const ranks: (string | number[])[] = Array.from({ length: 256 }, (_, byte) => [byte]);
       const words = new Set<string>();
       while (words.size < 16) {
@@ -211,7 +221,7 @@ describe("the merge is tiktoken's reference merge", () => {
         checked += 1;
       }
     }
-    expect(checked).toBe(12_000);
+    expect(checked).toBe(VOCABULARIES * 40);
   });
 });
 
@@ -273,7 +283,7 @@ describe("the check of a cut", () => {
     const table = rankTable("o200k_base");
     const random = seeded(13);
     const alphabets = ["ab", "abcdefghijklmnopqrstuvwxyz", "ACGT", "a", "xyz0", " ="];
-    const words = Array.from({ length: 600 }, (_, index) => {
+    const words = Array.from({ length: CUT_WORDS }, (_, index) => {
       const alphabet = alphabets[index % alphabets.length]!;
       return index % 4 === 3
         ? Buffer.from(
@@ -288,8 +298,8 @@ describe("the check of a cut", () => {
     for (const check of [cutHolds, cutHoldsByEvents, cutHoldsByReplay]) {
       const { held, refused } = cuts(table, words, check);
       // Both answers are met many times.
-      expect(held).toBeGreaterThan(500);
-      expect(refused).toBeGreaterThan(500);
+      expect(held).toBeGreaterThan(CUT_WORDS);
+      expect(refused).toBeGreaterThan(CUT_WORDS);
     }
   });
 
