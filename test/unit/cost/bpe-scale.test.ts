@@ -155,3 +155,15 @@ describe("a word of six million Cyrillic letters (a string the API takes)", () =
     expect(textCounter(encoding)(word)).toBeGreaterThan(0);
   });
 });
+
+describe.each(ENCODINGS)("%s: every token", (encoding) => {
+  // The counter counts a pre-token that is a token as one without merging it; merging its bytes
+  // gives that one token too, for each of the encoding's tokens.
+  test("merges from its bytes into one token", () => {
+    const table = rankTable(encoding);
+    const merger = new BytePairMerger(table);
+    const notOne = [...table.byBytes.keys()].filter((bytes) => merger.count(bytes) !== 1);
+    expect(notOne).toEqual([]);
+    expect(table.byBytes.size).toBeGreaterThan(100_000);
+  });
+});

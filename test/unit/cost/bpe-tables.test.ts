@@ -32,6 +32,27 @@ function bytesByRank(table: RankTable): string[] {
   return bytes;
 }
 
+/**
+ * tiktoken's reference merge: at every step, the adjacent pair of parts with the lowest rank, the
+ * leftmost on a tie, is merged, until no pair is a token; the count of parts left.
+ */
+function referenceCount(bytes: string, table: RankTable): number {
+  const parts = [...bytes];
+  for (;;) {
+    let lowest = Number.POSITIVE_INFINITY;
+    let at = -1;
+    for (let index = 0; index + 1 < parts.length; index += 1) {
+      const rank = table.byBytes.get(parts[index]! + parts[index + 1]!);
+      if (rank !== undefined && rank < lowest) {
+        lowest = rank;
+        at = index;
+      }
+    }
+    if (at < 0) return parts.length;
+    parts.splice(at, 2, parts[at]! + parts[at + 1]!);
+  }
+}
+
 describe("a rank table", () => {
   test("holds every token by its bytes, its length, the longest, and the ranks of single bytes and pairs", () => {
     const ranks: (string | number[])[] = [[0x61], [0x62], [0xc3, 0xa9], "ab", "é", "aé", [0xff, 0xfe, 0xfd]];
@@ -135,6 +156,18 @@ describe("the windowed merge on random vocabularies, at windows of 8 bytes", () 
     expect(counted).toBe(300);
     // The merges out of rank order of these vocabularies make cuts fail their check.
     expect(refused).toBeGreaterThan(10);
+  });
+
+  test("words of 300 to 600 bytes, merged whole with the pair table, give the tiktoken reference's count", () => {
+    const random = seeded(41);
+    for (let vocabulary = 0; vocabulary < 8; vocabulary += 1) {
+      const table = buildRankTable(randomVocabulary(random), "o200k_base");
+      const merger = new BytePairMerger(table);
+      for (let text = 0; text < 3; text += 1) {
+        const bytes = Array.from({ length: 300 + random(300) }, () => "ab"[random(2)]).join("");
+        expect(merger.count(bytes), bytes).toBe(referenceCount(bytes, table));
+      }
+    }
   });
 });
 
