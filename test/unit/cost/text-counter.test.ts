@@ -2,12 +2,13 @@
  * The text counter's own decisions, read from the merge work it reports: a pre-token that is a
  * token is counted without merging, a merged count is kept for the next time the same short
  * pre-token comes (up to 10,000 of them, the oldest let go first), and a pre-token's UTF-8 bytes
- * are those the merge needs, however long it is.
+ * are those the merge needs, however long it is; one of more than two windows is merged in windows.
  */
 import { describe, expect, test } from "vitest";
 import { BytePairMerger, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
 import { rankTable } from "../../../provider/cost/bpe/rank-table";
 import { BpeTextCounter } from "../../../provider/cost/bpe/text-counter";
+import { WINDOW_BYTES, WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
 
 const TABLE = rankTable("cl100k_base");
 
@@ -94,5 +95,32 @@ describe("the bytes of a pre-token that is not ASCII", () => {
     expect(counter.count(text)).toBe(reference(text));
     // After any length the buffer serves a short piece again.
     expect(counter.count(" naïveté")).toBe(reference(" naïveté"));
+  });
+});
+
+describe("which merge counts a long pre-token", () => {
+  /** The merge work of the whole merge and of the windowed one on the same bytes. */
+  function works(bytes: string): { whole: number; windowed: number } {
+    const whole = noWork();
+    const windowed = noWork();
+    new BytePairMerger(TABLE).count(bytes, { work: whole });
+    new WindowedMerger(TABLE, new BytePairMerger(TABLE)).count(bytes, windowed);
+    return { whole: whole.lookups, windowed: windowed.lookups };
+  }
+
+  test("two windows of bytes (131,072) or fewer: the whole merge", () => {
+    const text = "ж".repeat(WINDOW_BYTES);
+    const bytes = Buffer.from(text, "utf8").toString("latin1");
+    expect(bytes.length).toBe(2 * WINDOW_BYTES);
+    const { whole, windowed } = works(bytes);
+    expect(windowed).not.toBe(whole);
+    expect(counted(new BpeTextCounter(TABLE), text).lookups).toBe(whole);
+  });
+
+  test("more than two windows of bytes: the windowed merge", () => {
+    const text = "ж".repeat(WINDOW_BYTES + 1);
+    const { whole, windowed } = works(Buffer.from(text, "utf8").toString("latin1"));
+    expect(windowed).not.toBe(whole);
+    expect(counted(new BpeTextCounter(TABLE), text).lookups).toBe(windowed);
   });
 });
