@@ -7,6 +7,12 @@ export const WINDOW_BYTES = 64 * 1024;
 /** Bytes merged past a window's cut, so the parts near the cut see what follows them. */
 const MARGIN_BYTES = 2 * 1024;
 
+/** The size of a window and of the margin merged past its cut, in bytes. */
+export interface WindowSize {
+  readonly bytes: number;
+  readonly margin: number;
+}
+
 /**
  * Counts a long pre-token exactly in windows, so that memory stays that of one window and the
  * arrays stay in the processor's cache, whatever the length.
@@ -28,17 +34,20 @@ export class WindowedMerger {
   /** Cuts that did not hold, for tests. */
   refusedCuts = 0;
 
+  /** `window`: the counter's own size; tests give a small one, so that short words are cut. */
   constructor(
     private readonly table: RankTable,
     private readonly merger: BytePairMerger,
+    private readonly window: WindowSize = { bytes: WINDOW_BYTES, margin: MARGIN_BYTES },
   ) {}
 
   count(bytes: string, work?: MergeWork): number {
     const size = bytes.length;
+    const { bytes: windowBytes, margin } = this.window;
     let tokens = 0;
     let blockStart = 0;
     while (blockStart < size) {
-      const windowEnd = Math.min(size, blockStart + WINDOW_BYTES + MARGIN_BYTES);
+      const windowEnd = Math.min(size, blockStart + windowBytes + margin);
       const parts = this.merger.count(bytes.substring(blockStart, windowEnd), {
         log: this.log,
         ...(work === undefined ? {} : { work }),
@@ -46,7 +55,7 @@ export class WindowedMerger {
       const cut =
         windowEnd === size
           ? size
-          : blockStart + this.merger.partStartAt(Math.min(WINDOW_BYTES, size - blockStart));
+          : blockStart + this.merger.partStartAt(Math.min(windowBytes, size - blockStart));
       const block = restricted(this.log, blockStart, cut, this.current);
       if (blockStart > 0 && !cutHolds(this.table, bytes, blockStart, this.previous, block)) {
         this.refusedCuts += 1;

@@ -1,12 +1,13 @@
 /**
  * The package's byte-pair merge against gpt-tokenizer (whose rank tables and pre-tokenizer it
- * uses), on a broad corpus; the windowed merge of long pre-tokens against the merge of the whole;
- * the check of a window's cut against the truth; and the work a megabyte-long word takes.
+ * uses), on a broad corpus; the windowed merge of pre-tokens against the merge of the whole, at a
+ * small window; and the check of a window's cut against the truth. The same at the counter's own
+ * window, and the work of a megabyte-long word, are in bpe-scale.test.ts.
  */
 import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, test } from "vitest";
-import { BytePairMerger, type MergeLog, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
+import { BytePairMerger, type MergeLog } from "../../../provider/cost/bpe/byte-pair-merge";
 import { buildRankTable, type RankTable, rankTable } from "../../../provider/cost/bpe/rank-table";
 import { BpeTextCounter } from "../../../provider/cost/bpe/text-counter";
 import {
@@ -20,6 +21,16 @@ import {
 import type { EncodingName } from "../../../provider/cost/encodings";
 
 const ENCODINGS: EncodingName[] = ["o200k_base", "cl100k_base"];
+
+/**
+ * Under `npm run mutation` (vitest.mutation.config.mts sets the variable), where every mutant of
+ * the merge runs these tests again, the random corpora are a fifth or a sixth as large: the same
+ * generators and checks, on their first texts. `npm test` runs them whole.
+ */
+const SMALL = process.env.PULUMI_OPENAI_BATCH_MUTATION === "1";
+const RANDOM_TEXTS = SMALL ? 500 : 3000;
+const VOCABULARIES = SMALL ? 60 : 300;
+const CUT_WORDS = SMALL ? 150 : 600;
 const REFERENCE = { o200k_base: o200k, cl100k_base: cl100k };
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
@@ -141,8 +152,8 @@ describe.each(ENCODINGS)("%s: the counter gives gpt-tokenizer's counts", (encodi
     expect(counter.count(text)).toBe(reference(text));
   });
 
-  test("on 3,000 random texts of words, scripts, emoji, whitespace, code points and bytes", () => {
-    const mismatches = randomTexts(3000, encoding === "o200k_base" ? 7 : 11).filter(
+  test(`on ${RANDOM_TEXTS} random texts of words, scripts, emoji, whitespace, code points and bytes`, () => {
+    const mismatches = randomTexts(RANDOM_TEXTS, encoding === "o200k_base" ? 7 : 11).filter(
       (text) => counter.count(text) !== reference(text),
     );
     expect(mismatches).toEqual([]);
@@ -185,10 +196,10 @@ function referenceMerge(bytes: string, rankOf: (bytes: string) => number | undef
 describe("the merge is tiktoken's reference merge", () => {
   // In the real encodings no merge has been seen to make a pair of lower rank than its own (the
   // case where the lower rank must be merged first); vocabularies drawn at random make it common.
-  test("on 300 random vocabularies over a and b, whose merges often make pairs of lower rank: the same tokens", () => {
+  test(`on ${VOCABULARIES} random vocabularies over a and b, whose merges often make pairs of lower rank: the same tokens`, () => {
     const random = seeded(21);
     let checked = 0;
-    for (let vocabulary = 0; vocabulary < 300; vocabulary += 1) {
+    for (let vocabulary = 0; vocabulary < VOCABULARIES; vocabulary += 1) {
       const ranks: (string | number[])[] = Array.from({ length: 256 }, (_, byte) => [byte]);
       const words = new Set<string>();
       while (words.size < 16) {
@@ -210,30 +221,34 @@ describe("the merge is tiktoken's reference merge", () => {
         checked += 1;
       }
     }
-    expect(checked).toBe(12_000);
+    expect(checked).toBe(VOCABULARIES * 40);
   });
 });
 
-describe.each(ENCODINGS)("%s: a long pre-token merged in windows", (encoding) => {
+describe.each(ENCODINGS)("%s: a pre-token merged in windows of 256 bytes", (encoding) => {
+  // The counter's windows are 64 KiB (bpe-scale.test.ts merges words of 300,000 bytes in them);
+  // the same cuts and checks at 256 bytes with a margin of the longest token (128 bytes) cut
+  // words of a few thousand bytes a dozen times each.
   const table = rankTable(encoding);
   const random = seeded(encoding === "o200k_base" ? 5 : 9);
   const of = (alphabet: string, length: number) =>
     Array.from({ length }, () => alphabet[random(alphabet.length)]).join("");
   const latin1 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
   const words: [string, string][] = [
-    ["letters", of("abcdefghijklmnopqrstuvwxyz", 300_000)],
-    ["DNA", of("ACGT", 300_000)],
-    ["CJK", latin1(of("的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年東京設定", 100_000))],
-    ["base64", of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 300_000)],
-    ["bytes", Array.from({ length: 300_000 }, () => String.fromCharCode(random(256))).join("")],
-    ["one letter", "a".repeat(300_000)],
-    ["spaces", " ".repeat(300_000)],
-    ["a period of 10", "abcdefghij".repeat(30_000)],
-    ["runs of a", Array.from({ length: 20_000 }, () => `${"a".repeat(1 + random(30))}b`).join("")],
+    ["letters", of("abcdefghijklmnopqrstuvwxyz", 3000)],
+    ["DNA", of("ACGT", 3000)],
+    ["CJK", latin1(of("的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年東京設定", 1000))],
+    ["base64", of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 3000)],
+    ["bytes", Array.from({ length: 3000 }, () => String.fromCharCode(random(256))).join("")],
+    ["one letter", "a".repeat(3000)],
+    ["spaces", " ".repeat(3000)],
+    ["a period of 10", "abcdefghij".repeat(300)],
+    ["runs of a", Array.from({ length: 200 }, () => `${"a".repeat(1 + random(30))}b`).join("")],
   ];
+  const window = { bytes: 256, margin: 128 };
 
   test.each(words)("%s: the same count as merging it whole, every cut checked and kept", (_label, word) => {
-    const windowed = new WindowedMerger(table, new BytePairMerger(table));
+    const windowed = new WindowedMerger(table, new BytePairMerger(table), window);
     expect(windowed.count(word)).toBe(new BytePairMerger(table).count(word));
     expect(windowed.refusedCuts).toBe(0);
   });
@@ -268,7 +283,7 @@ describe("the check of a cut", () => {
     const table = rankTable("o200k_base");
     const random = seeded(13);
     const alphabets = ["ab", "abcdefghijklmnopqrstuvwxyz", "ACGT", "a", "xyz0", " ="];
-    const words = Array.from({ length: 600 }, (_, index) => {
+    const words = Array.from({ length: CUT_WORDS }, (_, index) => {
       const alphabet = alphabets[index % alphabets.length]!;
       return index % 4 === 3
         ? Buffer.from(
@@ -283,8 +298,8 @@ describe("the check of a cut", () => {
     for (const check of [cutHolds, cutHoldsByEvents, cutHoldsByReplay]) {
       const { held, refused } = cuts(table, words, check);
       // Both answers are met many times.
-      expect(held).toBeGreaterThan(500);
-      expect(refused).toBeGreaterThan(500);
+      expect(held).toBeGreaterThan(CUT_WORDS);
+      expect(refused).toBeGreaterThan(CUT_WORDS);
     }
   });
 
@@ -314,23 +329,3 @@ function logOf(merger: BytePairMerger, bytes: string): MergeLog {
   merger.count(bytes, { log });
   return log;
 }
-
-describe("the work of a 1 MiB word", () => {
-  test.each<[string, string]>([
-    ["letters", "abcdefghijklmnopqrstuvwxyz"],
-    ["DNA", "ACGT"],
-  ])("%s: at most two look-ups a byte beyond the first, and each pair taken once", (_label, alphabet) => {
-    const random = seeded(17);
-    const size = 1024 * 1024;
-    const word = Array.from({ length: size }, () => alphabet[random(alphabet.length)]).join("");
-    const work: MergeWork = { lookups: 0, pairsTaken: 0, queueReads: 0 };
-    const tokens = new BpeTextCounter(rankTable("o200k_base")).count(word, work);
-    const merges = size - tokens;
-    // The first look-up of every adjacent pair of bytes, then two per merge: linear, not quadratic.
-    expect(work.lookups).toBeLessThanOrEqual(size + 2 * merges + 2 * 64 * 1024);
-    // Every pair taken from a bucket is merged or was dropped by a merge: at most one a byte.
-    expect(work.pairsTaken).toBeLessThanOrEqual(size + merges);
-    // The heap holds ranks, not pairs: its moves are bounded by the ranks met, not by the length.
-    expect(work.queueReads).toBeLessThanOrEqual(size);
-  });
-});

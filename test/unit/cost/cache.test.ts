@@ -50,6 +50,16 @@ describe("the tally cache", () => {
     );
   });
 
+  test("keeps one entry for each endpoint, even two that differ only by a /v1/ past their start", async () => {
+    const dir = cacheIn();
+    const other = { ...TALLY, requests: 4 };
+    expect(await writeCachedTally(dir, SHA, "/batch/v1/jobs", TALLY)).toBe(true);
+    expect(await writeCachedTally(dir, SHA, "/batchjobs", other)).toBe(true);
+    expect(await readCachedTally(dir, SHA, "/batch/v1/jobs")).toEqual(TALLY);
+    expect(await readCachedTally(dir, SHA, "/batchjobs")).toEqual(other);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
   test("keeps a .gitignore someone changed", async () => {
     const dir = cacheIn();
     mkdirSync(dir, { recursive: true });
