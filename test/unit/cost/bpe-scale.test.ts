@@ -6,76 +6,16 @@
  * bpe.test.ts and pre-tokenizer.test.ts check the same logic on short texts (windows of 256 bytes,
  * runs of up to 3,000 characters).
  */
-import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
 import { describe, expect, test } from "vitest";
 import { BytePairMerger, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
-import { preTokenize } from "../../../provider/cost/bpe/pre-tokenizer";
 import { rankTable } from "../../../provider/cost/bpe/rank-table";
 import { BpeTextCounter } from "../../../provider/cost/bpe/text-counter";
 import { WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
 import type { EncodingName } from "../../../provider/cost/encodings";
 import { textCounter } from "../../../provider/cost/tokenizer";
+import { bounds, type Encoding, POOL, patternBounds, seeded } from "./support/pre-tokens";
 
 const ENCODINGS: EncodingName[] = ["o200k_base", "cl100k_base"];
-const PATTERNS = { o200k_base: O200K_TOKEN_SPLIT_REGEX, cl100k_base: CL100K_TOKEN_SPLIT_REGEX } as const;
-type Encoding = keyof typeof PATTERNS;
-
-/** Kinds of code points the patterns tell apart, drawn three at a time for a run. */
-const POOL = [
-  ..."abstlLvedmrRASZ",
-  ..."ÉéßǅʰªΩж中日",
-  "\u0301",
-  "\u0308",
-  ..."12٣½Ⅻ",
-  "𝟙",
-  "𝐀",
-  "𝐚",
-  "𠀀",
-  "😀",
-  "👍🏽",
-  "'",
-  "’",
-  " ",
-  "  ",
-  "\t",
-  "\n",
-  "\r",
-  "\r\n",
-  "\u00a0",
-  "\u3000",
-  "\u2028",
-  "\ufeff",
-  ..."/!.…。-_<>|",
-  "\ud800",
-  "\udc00",
-  "'s",
-  "'LL",
-  "'Ve",
-  "'rE",
-  "<|endoftext|>",
-];
-
-/** A seeded generator, so every run tests the same texts. */
-function seeded(seed: number): (below: number) => number {
-  let state = seed;
-  return (below) => {
-    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
-    return (state >>> 8) % below;
-  };
-}
-
-function bounds(text: string, encoding: Encoding): number[] {
-  const found: number[] = [];
-  preTokenize(text, encoding, (start, end) => found.push(start, end));
-  return found;
-}
-
-function patternBounds(text: string, encoding: Encoding): number[] {
-  return [...text.matchAll(PATTERNS[encoding])].flatMap((match) => [
-    match.index,
-    match.index + match[0].length,
-  ]);
-}
 
 describe.each(ENCODINGS)("%s: a long pre-token merged in windows", (encoding) => {
   const table = rankTable(encoding);

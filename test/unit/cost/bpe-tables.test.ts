@@ -7,14 +7,7 @@ import { describe, expect, test } from "vitest";
 import { BytePairMerger, type MergeLog, type MergeWork } from "../../../provider/cost/bpe/byte-pair-merge";
 import { buildRankTable, isAscii, PairRanks, type RankTable } from "../../../provider/cost/bpe/rank-table";
 import { WindowedMerger } from "../../../provider/cost/bpe/windowed-merge";
-
-function seeded(seed: number): (below: number) => number {
-  let state = seed;
-  return (below) => {
-    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
-    return (state >>> 8) % below;
-  };
-}
+import { seeded } from "./support/pre-tokens";
 
 /** The 256 bytes, then 16 words of a and b of 2 to 4 letters at random ranks up to 655. */
 function randomVocabulary(random: (below: number) => number): (string | number[])[] {

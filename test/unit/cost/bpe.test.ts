@@ -19,6 +19,7 @@ import {
   WindowedMerger,
 } from "../../../provider/cost/bpe/windowed-merge";
 import type { EncodingName } from "../../../provider/cost/encodings";
+import { seeded } from "./support/pre-tokens";
 
 const ENCODINGS: EncodingName[] = ["o200k_base", "cl100k_base"];
 
@@ -33,16 +34,6 @@ const VOCABULARIES = SMALL ? 60 : 300;
 const CUT_WORDS = SMALL ? 150 : 600;
 const REFERENCE = { o200k_base: o200k, cl100k_base: cl100k };
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
-/** A seeded generator, so every run tests the same texts. */
-function seeded(seed: number): (below: number) => number {
-  let state = seed;
-  return (below) => {
-    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
-    // The low bits of this generator repeat quickly; the high ones do not.
-    return (state >>> 8) % below;
-  };
-}
 
 const FIXED_TEXTS = [
   "Summarise the customer's ticket in one sentence, please. They'll say it's fine; we'd disagree.",
