@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import type { BatchAttempt, BatchInputs, BatchOutputs } from "../../../provider/contract";
+import type { BatchInputs, BatchOutputs } from "../../../provider/contract";
 import { attemptOfApiBatch, followUpFilename } from "../../../provider/results/follow-up";
 import {
   resultsFileNeedsRestore,
@@ -25,22 +25,11 @@ import {
   wantsResults,
 } from "../../../provider/results/settle";
 import type { ApiBatch } from "../../../provider/runtime/openai-api";
+import { attempt, outputs, summary } from "./support/outputs";
 
 const work = mkdtempSync(join(tmpdir(), "results-settle-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const outputs = (extra: Partial<BatchOutputs>): BatchOutputs => ({
-  endpoint: "/v1/chat/completions",
-  stateVersion: 1,
-  uploadedInputFile: true,
-  ...extra,
-});
-const attempt = (batchId: string, status: BatchAttempt["status"]): BatchAttempt => ({
-  batchId,
-  status,
-  inputFileId: `file-${batchId}`,
-});
-const summary = { succeeded: 1, failed: 0, expired: 0, cancelled: 0, missing: 0, errorCodes: {} };
 const counts = (total: number, completed: number) => ({ total, completed, failed: total - completed });
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

@@ -1,20 +1,8 @@
 import { describe, expect, test } from "vitest";
-import type { BatchAttempt, BatchOutputs } from "../../../provider/contract";
+import type { BatchOutputs } from "../../../provider/contract";
 import { followUpRunning, followUpsDue } from "../../../provider/results/refresh-attempts";
 import { attemptsOf, carryResults, firstAttemptOf, hasResults } from "../../../provider/results/state-fields";
-
-const outputs = (extra: Partial<BatchOutputs>): BatchOutputs => ({
-  endpoint: "/v1/chat/completions",
-  stateVersion: 1,
-  uploadedInputFile: true,
-  ...extra,
-});
-const attempt = (batchId: string, status: BatchAttempt["status"]): BatchAttempt => ({
-  batchId,
-  status,
-  inputFileId: `file-${batchId}`,
-});
-const summary = { succeeded: 1, failed: 0, expired: 0, cancelled: 0, missing: 0, errorCodes: {} };
+import { attempt, outputs, summary } from "./support/outputs";
 
 describe("hasResults", () => {
   test.each([
